@@ -1,0 +1,29 @@
+import { defineConfig } from 'vite';
+import solid from 'vite-plugin-solid';
+
+// COOP/COEP make the page cross-origin isolated, which unlocks SharedArrayBuffer for the Worker pool.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  // Relative base so dist/ works from any static host under any sub-path.
+  base: './',
+  plugins: [solid()],
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    rollupOptions: {
+      input: { main: 'index.html', bench: 'bench.html' },
+    },
+  },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+  },
+});

@@ -1,0 +1,89 @@
+import type { Metric } from './types';
+import { exactKnnChunk, exactRowScale, type KnnChunk } from './knn-exact';
+import { buildRpTree, type RpLeaves } from './rp-tree';
+import { localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
+import { dotRows, sqDist } from './distance';
+
+/**
+ * The kNN work that can run anywhere the data is: in the job's own Worker or in a pool Worker.
+ * It holds the data once (a plain or shared Float32Array) and answers chunk requests.
+ */
+export class ComputeCore {
+  private rowScale: Float64Array | null = null;
+  private candidates: Candidates | null = null;
+  readonly orderDist: PairDistance;
+
+  constructor(
+    readonly data: Float32Array,
+    readonly n: number,
+    readonly d: number,
+    readonly metric: Metric,
+  ) {
+    this.orderDist = this.makeOrderDistance();
+  }
+
+  exactKnn(start: number, end: number, k: number): KnnChunk {
+    this.rowScale ??= exactRowScale(this.data, this.n, this.d, this.metric);
+    return exactKnnChunk(this.data, this.n, this.d, this.metric, this.rowScale, start, end, k);
+  }
+
+  rpTree(leafSize: number, seed: number): RpLeaves {
+    return buildRpTree(this.data, this.n, this.d, this.metric, leafSize, seed);
+  }
+
+  setCandidates(c: Candidates): void {
+    this.candidates = c;
+  }
+
+  localJoin(start: number, end: number): JoinUpdates {
+    if (!this.candidates) throw new Error('localJoin before setCandidates');
+    return localJoin(this.candidates, start, end, this.orderDist);
+  }
+
+  /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */
+  private makeOrderDistance(): PairDistance {
+    const { data, d } = this;
+    if (this.metric === 'euclidean') return (i, j) => sqDist(data, d, i, j);
+    const inv = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const s = dotRows(data, d, i, i);
+      inv[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    }
+    return (i, j) => {
+      const c = 1 - dotRows(data, d, i, j) * inv[i]! * inv[j]!;
+      return c < 0 ? 0 : c;
+    };
+  }
+
+  /** Convert an ordering distance back to the metric's distance. */
+  static trueDistance(metric: Metric, orderDistance: number): number {
+    return metric === 'euclidean' ? Math.sqrt(orderDistance) : orderDistance;
+  }
+}
+
+/** Where kNN chunks run. The engine issues up to `size` requests at once and applies results in order. */
+export interface ComputePool {
+  readonly size: number;
+  exactKnn(start: number, end: number, k: number): Promise<KnnChunk>;
+  rpTree(leafSize: number, seed: number): Promise<RpLeaves>;
+  setCandidates(c: Candidates): Promise<void>;
+  localJoin(start: number, end: number): Promise<JoinUpdates>;
+}
+
+/** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */
+export class LocalPool implements ComputePool {
+  readonly size = 1;
+  constructor(readonly core: ComputeCore) {}
+  async exactKnn(start: number, end: number, k: number) {
+    return this.core.exactKnn(start, end, k);
+  }
+  async rpTree(leafSize: number, seed: number) {
+    return this.core.rpTree(leafSize, seed);
+  }
+  async setCandidates(c: Candidates) {
+    this.core.setCandidates(c);
+  }
+  async localJoin(start: number, end: number) {
+    return this.core.localJoin(start, end);
+  }
+}

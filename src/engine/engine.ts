@@ -1,0 +1,275 @@
+import type { FuzzyGraph, KnnGraph, Matrix, PhaseName, PhaseTimings, ProgressEvent, UmapParams, UmapResult } from './types';
+import { EngineInputError } from './types';
+import { epochsFor } from './params';
+import { ComputeCore, LocalPool, type ComputePool } from './compute-core';
+import { finishKnn, knnProgress, planKnn, restoreCandidates, stepKnn, type KnnState } from './knn-phase';
+import { fuzzyUnion, meanDistance, smoothKnnRows } from './fuzzy-graph';
+import { spectralEmbedding } from './spectral-init';
+import { normaliseInit, pcaProjection } from './pca-init';
+import { prepareLayout, runEpoch, type LayoutConstants, type LayoutState } from './sgd-layout';
+import { fitAB } from './curve-fit';
+import { Rng, deriveSeed } from './prng';
+
+/**
+ * A complete, resumable snapshot of a run: plain numbers, strings and typed arrays, so it can be
+ * posted between Workers or written to IndexedDB as it is. Restoring it continues at the exact
+ * chunk or epoch where it was taken.
+ */
+export interface EngineCheckpoint {
+  version: 1;
+  n: number;
+  d: number;
+  params: UmapParams;
+  phase: PhaseName | 'done';
+  timings: PhaseTimings;
+  log: string[];
+  knnState: KnnState | null;
+  knn: KnnGraph | null;
+  graphRowsDone: number;
+  rhos: Float32Array | null;
+  sigmas: Float32Array | null;
+  graph: FuzzyGraph | null;
+  embedding: Float32Array | null;
+  layout: LayoutState | null;
+}
+
+export interface EngineHooks {
+  onProgress?(e: ProgressEvent & { label?: string }): void;
+  onLog?(line: string): void;
+  /** Called every few epochs with the live embedding (not a copy: copy it if you keep it). */
+  onLayout?(embedding: Float32Array, epoch: number, nEpochs: number): void;
+  /** Called after every completed chunk or epoch; the engine is at a clean boundary then. */
+  onBoundary?(engine: UmapEngine): void | Promise<void>;
+}
+
+export interface RunControl {
+  /** Checked at every chunk or epoch boundary; true stops the run there (it can be resumed). */
+  shouldStop?(): boolean;
+}
+
+const GRAPH_ROWS_PER_STEP = 4096;
+
+export class UmapEngine {
+  readonly core: ComputeCore;
+  private pool: ComputePool;
+  private cp: EngineCheckpoint;
+  private abConsts: { a: number; b: number } | null = null;
+  private candidatesRestored = false;
+
+  constructor(
+    readonly input: Matrix,
+    params: UmapParams,
+    private hooks: EngineHooks = {},
+    options: { pool?: ComputePool; core?: ComputeCore; checkpoint?: EngineCheckpoint } = {},
+  ) {
+    const { n, d, data } = input;
+    if (data.length !== n * d) throw new EngineInputError(`The data has ${data.length} values, but ${n} × ${d} = ${n * d} were expected.`);
+    this.core = options.core ?? new ComputeCore(data, n, d, params.metric);
+    this.pool = options.pool ?? new LocalPool(this.core);
+    if (options.checkpoint) {
+      const c = options.checkpoint;
+      if (c.version !== 1 || c.n !== n || c.d !== d) throw new Error('The checkpoint does not belong to this dataset.');
+      this.cp = c;
+    } else {
+      this.cp = {
+        version: 1,
+        n,
+        d,
+        params,
+        phase: 'knn',
+        timings: { knn: 0, graph: 0, init: 0, layout: 0 },
+        log: [],
+        knnState: null,
+        knn: null,
+        graphRowsDone: 0,
+        rhos: null,
+        sigmas: null,
+        graph: null,
+        embedding: null,
+        layout: null,
+      };
+    }
+  }
+
+  get params(): UmapParams {
+    return this.cp.params;
+  }
+  get phase(): PhaseName | 'done' {
+    return this.cp.phase;
+  }
+
+  /** The state to save. Valid between steps (e.g. from onBoundary, or after run() returns). */
+  checkpoint(): EngineCheckpoint {
+    return this.cp;
+  }
+
+  log(line: string): void {
+    this.cp.log.push(line);
+    this.hooks.onLog?.(line);
+  }
+
+  /** Run until done or until control.shouldStop() answers true at a boundary. */
+  async run(control: RunControl = {}): Promise<'done' | 'stopped'> {
+    while (this.cp.phase !== 'done') {
+      if (control.shouldStop?.()) return 'stopped';
+      const phase = this.cp.phase;
+      const t0 = now();
+      await this.step();
+      this.cp.timings[phase] += (now() - t0) / 1000;
+      await this.hooks.onBoundary?.(this);
+      await yieldToEventLoop();
+    }
+    return 'done';
+  }
+
+  result(): UmapResult {
+    if (this.cp.phase !== 'done' || !this.cp.embedding) throw new Error('The run has not finished.');
+    return {
+      embedding: this.cp.embedding,
+      n: this.cp.n,
+      nComponents: this.cp.params.nComponents,
+      params: this.cp.params,
+      timings: { ...this.cp.timings },
+      log: [...this.cp.log],
+    };
+  }
+
+  /** One unit of work in the current phase. */
+  async step(): Promise<void> {
+    switch (this.cp.phase) {
+      case 'knn':
+        return this.stepKnn();
+      case 'graph':
+        return this.stepGraph();
+      case 'init':
+        return this.stepInit();
+      case 'layout':
+        return this.stepLayout();
+    }
+  }
+
+  private emit(phase: PhaseName, done: number, total: number, unit: ProgressEvent['unit'], label?: string): void {
+    this.hooks.onProgress?.({ phase, done, total, unit, label });
+  }
+
+  private async stepKnn(): Promise<void> {
+    const { n } = this.input;
+    const p = this.cp.params;
+    if (!this.cp.knnState) {
+      this.cp.knnState = planKnn({ n, nNeighbors: p.nNeighbors, chunkSize: p.knnChunkSize, exactMaxN: p.exactKnnMaxN, seed: p.seed });
+      const s = this.cp.knnState;
+      this.log(
+        s.mode === 'exact'
+          ? `kNN: exact search (n = ${n} ≤ ${p.exactKnnMaxN}), ${p.knnChunkSize}-point chunks, ${this.pool.size} worker(s).`
+          : `kNN: ${s.nTrees} RP trees (leaves ≤ ${s.leafSize}) + NN-descent (≤ ${s.maxIterations} iterations), ${p.knnChunkSize}-point chunks, ${this.pool.size} worker(s).`,
+      );
+      this.candidatesRestored = true;
+    }
+    const s = this.cp.knnState;
+    if (!this.candidatesRestored) {
+      await restoreCandidates(s, this.pool);
+      this.candidatesRestored = true;
+    }
+    const finished = await stepKnn(s, this.pool, this.core, n, p.metric);
+    const pr = knnProgress(s, n);
+    this.emit('knn', pr.done, pr.total, s.mode === 'exact' ? 'points' : 'steps', pr.label);
+    if (finished) {
+      if (s.mode === 'approx') this.log(`kNN: NN-descent stopped after ${s.iteration} iterations.`);
+      this.cp.knn = finishKnn(s, n, p.nNeighbors);
+      this.cp.knnState = null;
+      this.cp.phase = 'graph';
+    }
+  }
+
+  private async stepGraph(): Promise<void> {
+    const knn = this.cp.knn!;
+    const n = knn.n;
+    this.cp.rhos ??= new Float32Array(n);
+    this.cp.sigmas ??= new Float32Array(n);
+    const start = this.cp.graphRowsDone;
+    const end = Math.min(n, start + GRAPH_ROWS_PER_STEP);
+    smoothKnnRows(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
+    this.cp.graphRowsDone = end;
+    this.emit('graph', end, n, 'points');
+    if (end >= n) {
+      this.cp.graph = fuzzyUnion(knn, this.cp.rhos, this.cp.sigmas, this.cp.params.setOpMixRatio);
+      this.log(`Graph: ${this.cp.graph.rows.length} directed edges after the fuzzy union.`);
+      this.cp.rhos = this.cp.sigmas = null;
+      this.cp.phase = 'init';
+    }
+  }
+
+  private async stepInit(): Promise<void> {
+    const g = this.cp.graph!;
+    const p = this.cp.params;
+    const { n, d, data } = this.input;
+    this.emit('init', 0, 1, 'steps', 'spectral');
+    const spectral = spectralEmbedding(g, p.nComponents, deriveSeed(p.seed, 2));
+    let coords: Float64Array;
+    if (spectral.ok) {
+      coords = spectral.coords;
+      this.log('Init: spectral embedding of the graph Laplacian.');
+    } else {
+      this.log(`Init: spectral init not used (${spectral.reason}); fell back to PCA of the data.`);
+      coords = pcaProjection(data, n, d, p.nComponents, deriveSeed(p.seed, 3));
+    }
+    this.cp.embedding = normaliseInit(coords, n, p.nComponents, new Rng(deriveSeed(p.seed, 4)));
+    this.emit('init', 1, 1, 'steps');
+    this.cp.phase = 'layout';
+  }
+
+  private async stepLayout(): Promise<void> {
+    const p = this.cp.params;
+    const n = this.input.n;
+    if (!this.cp.layout) {
+      const nEpochs = epochsFor(p, n);
+      this.cp.layout = prepareLayout(this.cp.graph!, nEpochs, deriveSeed(p.seed, 5));
+      this.log(`Layout: ${nEpochs} epochs over ${this.cp.layout.head.length} edges.`);
+    }
+    const L = this.cp.layout;
+    this.abConsts ??= fitAB(p.minDist, p.spread);
+    const consts: LayoutConstants = {
+      a: this.abConsts.a,
+      b: this.abConsts.b,
+      gamma: p.repulsionStrength,
+      initialAlpha: p.learningRate,
+      negativeSampleRate: p.negativeSampleRate,
+      nComponents: p.nComponents,
+      nVertices: n,
+    };
+    const emb = this.cp.embedding!;
+    // Several epochs per step when epochs are tiny, so small jobs don't pay a yield per epoch.
+    const t0 = now();
+    do {
+      runEpoch(L, emb, consts);
+    } while (L.epoch < L.nEpochs && now() - t0 < 25 && L.epoch % 5 !== 0);
+    this.emit('layout', L.epoch, L.nEpochs, 'epochs');
+    if (L.epoch % 5 === 0 || L.epoch >= L.nEpochs) this.hooks.onLayout?.(emb, L.epoch, L.nEpochs);
+    if (L.epoch >= L.nEpochs) {
+      this.cp.layout = null;
+      this.cp.graph = null;
+      this.cp.knn = null;
+      this.cp.phase = 'done';
+    }
+  }
+}
+
+function now(): number {
+  return performance.now();
+}
+
+/**
+ * Let queued messages (pause, cancel) run between steps. MessageChannel avoids setTimeout's 4 ms
+ * clamp, which would add up over hundreds of epochs.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
+}

@@ -1,0 +1,4 @@
+export * from './types';
+export { DEFAULT_PARAMS, resolveParams, autoEpochs, epochsFor } from './params';
+export { UmapEngine, type EngineCheckpoint, type EngineHooks, type RunControl } from './engine';
+export { ComputeCore, LocalPool, type ComputePool } from './compute-core';

@@ -1,0 +1,211 @@
+import type { KnnGraph, Metric } from './types';
+import type { ComputePool } from './compute-core';
+import { ComputeCore } from './compute-core';
+import { makeHeaps, sortHeaps, type NeighborHeaps } from './neighbor-heap';
+import { applyUpdates, buildCandidates, fillRandom, joinLeaves, type Candidates, type JoinUpdates } from './nn-descent';
+import { Rng, deriveSeed } from './prng';
+
+/** Resumable kNN state: plain typed arrays and numbers only. */
+export interface KnnState {
+  mode: 'exact' | 'approx';
+  /** Neighbours kept per point, self excluded. */
+  k: number;
+  chunkSize: number;
+  // exact
+  chunksDone: number;
+  indices: Int32Array;
+  distances: Float32Array;
+  // approx
+  stage: 'trees' | 'descent' | 'done';
+  nTrees: number;
+  leafSize: number;
+  treesDone: number;
+  flags: Uint8Array;
+  iteration: number;
+  maxIterations: number;
+  /** Candidates of the current iteration; null between iterations. */
+  fresh: Int32Array | null;
+  old: Int32Array | null;
+  thresholds: Float32Array | null;
+  joinChunksDone: number;
+  changedThisIteration: number;
+  rng: Uint32Array;
+  seed: number;
+}
+
+export interface KnnPlanOptions {
+  n: number;
+  nNeighbors: number;
+  chunkSize: number;
+  exactMaxN: number;
+  seed: number;
+}
+
+export function planKnn(o: KnnPlanOptions): KnnState {
+  const exact = o.n <= o.exactMaxN;
+  // Approximate search keeps nNeighbors candidates (one spare, since self is added back later):
+  // the larger heap lifts recall at little cost.
+  const k = exact ? o.nNeighbors - 1 : Math.min(o.nNeighbors, o.n - 1);
+  const n = o.n;
+  return {
+    mode: exact ? 'exact' : 'approx',
+    k,
+    chunkSize: o.chunkSize,
+    chunksDone: 0,
+    indices: new Int32Array(n * k).fill(-1),
+    distances: new Float32Array(n * k).fill(Infinity),
+    stage: 'trees',
+    nTrees: n < 20_000 ? 6 : n < 200_000 ? 5 : 4,
+    leafSize: Math.max(2 * o.nNeighbors, 24),
+    treesDone: 0,
+    flags: new Uint8Array(exact ? 0 : n * k),
+    iteration: 0,
+    maxIterations: Math.max(5, Math.round(Math.log2(n))),
+    fresh: null,
+    old: null,
+    thresholds: null,
+    joinChunksDone: 0,
+    changedThisIteration: 0,
+    rng: new Rng(deriveSeed(o.seed, 1)).state(),
+    seed: o.seed,
+  };
+}
+
+export interface KnnProgress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+/**
+ * Advance kNN by one unit of work (a wave of up to pool.size chunks, or one tree wave).
+ * Returns true when the phase is complete.
+ */
+export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric): Promise<boolean> {
+  if (s.mode === 'exact') return stepExact(s, pool, n);
+  return stepApprox(s, pool, core, n, metric);
+}
+
+async function stepExact(s: KnnState, pool: ComputePool, n: number): Promise<boolean> {
+  const nChunks = Math.ceil(n / s.chunkSize);
+  const wave: Promise<void>[] = [];
+  for (let c = s.chunksDone; c < Math.min(nChunks, s.chunksDone + pool.size); c++) {
+    const start = c * s.chunkSize;
+    const end = Math.min(n, start + s.chunkSize);
+    wave.push(
+      pool.exactKnn(start, end, s.k).then((r) => {
+        s.indices.set(r.indices, start * s.k);
+        s.distances.set(r.distances, start * s.k);
+      }),
+    );
+  }
+  await Promise.all(wave);
+  s.chunksDone += wave.length;
+  return s.chunksDone >= nChunks;
+}
+
+function heapsOf(s: KnnState, n: number): NeighborHeaps {
+  return { n, k: s.k, indices: s.indices, distances: s.distances, flags: s.flags };
+}
+
+async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric): Promise<boolean> {
+  const heaps = heapsOf(s, n);
+  if (s.stage === 'trees') {
+    const first = s.treesDone;
+    const last = Math.min(s.nTrees, first + pool.size);
+    const trees = await Promise.all(
+      Array.from({ length: last - first }, (_, t) => pool.rpTree(s.leafSize, deriveSeed(s.seed, 100 + first + t))),
+    );
+    for (const leaves of trees) joinLeaves(heaps, leaves, core.orderDist);
+    s.treesDone = last;
+    if (s.treesDone >= s.nTrees) {
+      const rng = new Rng(s.rng);
+      fillRandom(heaps, core.orderDist, rng);
+      s.rng = rng.state();
+      s.stage = 'descent';
+    }
+    return false;
+  }
+  if (s.stage === 'descent') {
+    if (!s.fresh) {
+      const rng = new Rng(s.rng);
+      const c = buildCandidates(heaps, s.k, rng);
+      s.rng = rng.state();
+      s.fresh = c.fresh;
+      s.old = c.old;
+      s.thresholds = c.thresholds;
+      s.joinChunksDone = 0;
+      s.changedThisIteration = 0;
+      await pool.setCandidates(c);
+    }
+    const nChunks = Math.ceil(n / s.chunkSize);
+    const jobs: Promise<JoinUpdates>[] = [];
+    for (let c = s.joinChunksDone; c < Math.min(nChunks, s.joinChunksDone + pool.size); c++) {
+      const start = c * s.chunkSize;
+      jobs.push(pool.localJoin(start, Math.min(n, start + s.chunkSize)));
+    }
+    // Applied in chunk order, so the heaps do not depend on which Worker finished first.
+    for (const u of await Promise.all(jobs)) s.changedThisIteration += applyUpdates(heaps, u);
+    s.joinChunksDone += jobs.length;
+    if (s.joinChunksDone >= nChunks) {
+      s.iteration++;
+      s.fresh = s.old = s.thresholds = null;
+      const converged = s.changedThisIteration <= 0.001 * s.k * n;
+      if (converged || s.iteration >= s.maxIterations) s.stage = 'done';
+    }
+    return false;
+  }
+  // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
+  sortHeaps(heaps);
+  for (let t = 0; t < s.distances.length; t++) s.distances[t] = ComputeCore.trueDistance(metric, s.distances[t]!);
+  return true;
+}
+
+/** Restore a pool's candidate lists after a resume in the middle of an iteration. */
+export async function restoreCandidates(s: KnnState, pool: ComputePool): Promise<void> {
+  if (s.mode === 'approx' && s.stage === 'descent' && s.fresh && s.old && s.thresholds) {
+    const c: Candidates = { maxCand: s.k, fresh: s.fresh, old: s.old, thresholds: s.thresholds };
+    await pool.setCandidates(c);
+  }
+}
+
+export function knnProgress(s: KnnState, n: number): KnnProgress {
+  if (s.mode === 'exact') {
+    const done = Math.min(n, s.chunksDone * s.chunkSize);
+    return { done, total: n, label: `exact, chunk ${Math.min(s.chunksDone, Math.ceil(n / s.chunkSize))} of ${Math.ceil(n / s.chunkSize)}` };
+  }
+  // Work units: one per point per tree, and one per point per descent iteration.
+  const total = (s.nTrees + s.maxIterations) * n;
+  if (s.stage === 'trees') return { done: s.treesDone * n, total, label: `RP trees ${s.treesDone} of ${s.nTrees}` };
+  if (s.stage === 'done') return { done: total, total, label: `NN-descent converged after ${s.iteration} iterations` };
+  const inIter = Math.min(n, s.joinChunksDone * s.chunkSize);
+  return {
+    done: (s.nTrees + s.iteration) * n + inIter,
+    total,
+    label: `NN-descent iteration ${s.iteration + 1} (≤ ${s.maxIterations}), chunk ${s.joinChunksDone} of ${Math.ceil(n / s.chunkSize)}`,
+  };
+}
+
+/** The final graph, with each point itself prepended at distance 0 as umap-learn's kNN returns it. */
+export function finishKnn(s: KnnState, n: number, nNeighbors: number): KnnGraph {
+  const k = nNeighbors;
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices[i * k] = i;
+    distances[i * k] = 0;
+    let w = 1;
+    for (let t = 0; t < s.k && w < k; t++) {
+      const j = s.indices[i * s.k + t]!;
+      if (j === i) continue;
+      indices[i * k + w] = j;
+      distances[i * k + w] = j < 0 ? Infinity : s.distances[i * s.k + t]!;
+      w++;
+    }
+    for (; w < k; w++) {
+      indices[i * k + w] = -1;
+      distances[i * k + w] = Infinity;
+    }
+  }
+  return { indices, distances, n, k };
+}

@@ -1,0 +1,170 @@
+import type { NeighborHeaps } from './neighbor-heap';
+import { heapPush, makeHeaps } from './neighbor-heap';
+import type { RpLeaves } from './rp-tree';
+import type { Rng } from './prng';
+
+/**
+ * NN-descent in the style of pynndescent, split so that the expensive part (the local join over a
+ * chunk of points) is a pure function of plain arrays. A Worker can run any chunk; the owner applies
+ * each chunk's updates in chunk order, so the result does not depend on how many Workers ran.
+ *
+ * Distances inside the descent are "ordering distances": squared euclidean or 1 − cos, converted at
+ * the end. Only their order matters here.
+ */
+export type PairDistance = (i: number, j: number) => number;
+
+/** Candidate lists for one iteration: row i owns slots [i*maxCand, (i+1)*maxCand), −1 = empty. */
+export interface Candidates {
+  maxCand: number;
+  fresh: Int32Array;
+  old: Int32Array;
+  /** Each point's worst current distance, frozen at the start of the iteration. */
+  thresholds: Float32Array;
+}
+
+/** Updates found by a local join: pairs (a[t], b[t]) at distance dist[t]. */
+export interface JoinUpdates {
+  a: Int32Array;
+  b: Int32Array;
+  dist: Float32Array;
+  count: number;
+  /** Distance evaluations, reported for profiling. */
+  evals: number;
+}
+
+/** Feed every pair inside each leaf of an RP tree into the heaps. */
+export function joinLeaves(heaps: NeighborHeaps, leaves: RpLeaves, dist: PairDistance): void {
+  const { order, leafStarts } = leaves;
+  for (let l = 0; l + 1 < leafStarts.length; l++) {
+    const lo = leafStarts[l]!;
+    const hi = leafStarts[l + 1]!;
+    for (let s = lo; s < hi; s++) {
+      const p = order[s]!;
+      for (let t = s + 1; t < hi; t++) {
+        const q = order[t]!;
+        const dpq = dist(p, q);
+        if (dpq < heaps.distances[p * heaps.k]!) heapPush(heaps, p, q, dpq, 1);
+        if (dpq < heaps.distances[q * heaps.k]!) heapPush(heaps, q, p, dpq, 1);
+      }
+    }
+  }
+}
+
+/**
+ * Fill any slot still empty after the trees with random points, so every heap is full and every
+ * threshold is finite before the descent starts.
+ */
+export function fillRandom(heaps: NeighborHeaps, dist: PairDistance, rng: Rng): void {
+  const { n, k } = heaps;
+  for (let i = 0; i < n; i++) {
+    let tries = 0;
+    while (heaps.indices[i * k] === -1 && tries < 4 * k) {
+      const j = rng.int(n);
+      tries++;
+      if (j !== i) heapPush(heaps, i, j, dist(i, j), 1);
+    }
+  }
+}
+
+/**
+ * Sample this iteration's candidates: each point's new and old neighbours plus reverse neighbours,
+ * capped at maxCand by random priority (as pynndescent does), then mark sampled new ones as old.
+ */
+export function buildCandidates(heaps: NeighborHeaps, maxCand: number, rng: Rng): Candidates {
+  const { n, k, indices, flags, distances } = heaps;
+  const fresh = makeHeaps(n, maxCand);
+  const old = makeHeaps(n, maxCand);
+  for (let i = 0; i < n; i++) {
+    for (let t = i * k; t < i * k + k; t++) {
+      const j = indices[t]!;
+      if (j < 0) continue;
+      const pr = rng.float();
+      const target = flags[t] ? fresh : old;
+      heapPush(target, i, j, pr, 0);
+      heapPush(target, j, i, pr, 0);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let t = i * k; t < i * k + k; t++) {
+      if (!flags[t]) continue;
+      const j = indices[t]!;
+      for (let c = i * maxCand; c < i * maxCand + maxCand; c++) {
+        if (fresh.indices[c] === j) {
+          flags[t] = 0;
+          break;
+        }
+      }
+    }
+  }
+  const thresholds = new Float32Array(n);
+  for (let i = 0; i < n; i++) thresholds[i] = distances[i * k]!;
+  return { maxCand, fresh: fresh.indices, old: old.indices, thresholds };
+}
+
+/** The local join for points [start, end): new×new and new×old candidate pairs. */
+export function localJoin(c: Candidates, start: number, end: number, dist: PairDistance): JoinUpdates {
+  const { maxCand, fresh, old, thresholds } = c;
+  let cap = 1024;
+  let a: Int32Array = new Int32Array(cap);
+  let b: Int32Array = new Int32Array(cap);
+  let dd = new Float32Array(cap);
+  let count = 0;
+  let evals = 0;
+  const emit = (p: number, q: number, dpq: number) => {
+    if (count === cap) {
+      cap *= 2;
+      a = grow(a, cap);
+      b = grow(b, cap);
+      const nd = new Float32Array(cap);
+      nd.set(dd);
+      dd = nd;
+    }
+    a[count] = p;
+    b[count] = q;
+    dd[count] = dpq;
+    count++;
+  };
+  for (let i = start; i < end; i++) {
+    const base = i * maxCand;
+    for (let s = base; s < base + maxCand; s++) {
+      const p = fresh[s]!;
+      if (p < 0) continue;
+      const tp = thresholds[p]!;
+      for (let t = s + 1; t < base + maxCand; t++) {
+        const q = fresh[t]!;
+        if (q < 0 || q === p) continue;
+        const dpq = dist(p, q);
+        evals++;
+        if (dpq < tp || dpq < thresholds[q]!) emit(p, q, dpq);
+      }
+      for (let t = base; t < base + maxCand; t++) {
+        const q = old[t]!;
+        if (q < 0 || q === p) continue;
+        const dpq = dist(p, q);
+        evals++;
+        if (dpq < tp || dpq < thresholds[q]!) emit(p, q, dpq);
+      }
+    }
+  }
+  return { a, b, dist: dd, count, evals };
+}
+
+/** Apply a chunk's updates to both ends; returns how many heap entries changed. */
+export function applyUpdates(heaps: NeighborHeaps, u: JoinUpdates): number {
+  let changed = 0;
+  const k = heaps.k;
+  for (let t = 0; t < u.count; t++) {
+    const p = u.a[t]!;
+    const q = u.b[t]!;
+    const dpq = u.dist[t]!;
+    if (dpq < heaps.distances[p * k]! && heapPush(heaps, p, q, dpq, 1)) changed++;
+    if (dpq < heaps.distances[q * k]! && heapPush(heaps, q, p, dpq, 1)) changed++;
+  }
+  return changed;
+}
+
+function grow(x: Int32Array, cap: number): Int32Array {
+  const y = new Int32Array(cap);
+  y.set(x);
+  return y;
+}

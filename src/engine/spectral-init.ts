@@ -1,0 +1,157 @@
+import type { FuzzyGraph } from './types';
+import { rowPointers } from './fuzzy-graph';
+import { tridiagonalEigen } from './tridiagonal-eigen';
+import { Rng } from './prng';
+
+export type SpectralOutcome = { ok: true; coords: Float64Array } | { ok: false; reason: string };
+
+/** Number of connected components (union–find over the graph's edges). */
+export function countComponents(g: FuzzyGraph): number {
+  const parent = new Int32Array(g.n);
+  for (let i = 0; i < g.n; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  let comps = g.n;
+  for (let t = 0; t < g.rows.length; t++) {
+    const a = find(g.rows[t]!);
+    const b = find(g.cols[t]!);
+    if (a !== b) {
+      parent[a] = b;
+      comps--;
+    }
+  }
+  return comps;
+}
+
+/**
+ * Spectral embedding as umap-learn computes it: the eigenvectors of the normalised Laplacian
+ * L = I − D^−½ W D^−½ with the smallest non-trivial eigenvalues. We take the largest eigenvectors of
+ * M = D^−½ W D^−½ instead (same vectors), by Lanczos with full re-orthogonalisation, deflating the
+ * known trivial vector √degree, and explicit restarts until the Ritz residuals are small.
+ */
+export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: number): SpectralOutcome {
+  const n = g.n;
+  if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
+  const comps = countComponents(g);
+  if (comps > 1) return { ok: false, reason: `the neighbour graph has ${comps} disconnected components` };
+
+  const ptr = rowPointers(g);
+  const invSqrtDeg = new Float64Array(n);
+  const trivial = new Float64Array(n);
+  let tn = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += g.weights[p]!;
+    invSqrtDeg[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    trivial[i] = Math.sqrt(s);
+    tn += s;
+  }
+  tn = Math.sqrt(tn);
+  for (let i = 0; i < n; i++) trivial[i]! /= tn;
+
+  const matvec = (x: Float64Array, y: Float64Array) => {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += g.weights[p]! * invSqrtDeg[g.cols[p]!]! * x[g.cols[p]!]!;
+      y[i] = s * invSqrtDeg[i]!;
+    }
+  };
+
+  const rng = new Rng(seed);
+  const m = Math.min(n - 1, Math.max(4 * nComponents + 20, 64));
+  let start = new Float64Array(n);
+  for (let i = 0; i < n; i++) start[i] = rng.normal();
+  let best: Float64Array | null = null;
+  for (let restart = 0; restart < 6; restart++) {
+    const r = lanczos(matvec, n, m, start, trivial, nComponents);
+    if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
+    best = r.vectors;
+    if (r.maxResidual < 1e-4) break;
+    // Restart from the sum of the wanted Ritz vectors: keeps what converged, sharpens the rest.
+    start = new Float64Array(n);
+    for (let c = 0; c < nComponents; c++) for (let i = 0; i < n; i++) start[i]! += best[i * nComponents + c]! * (1 + 0.1 * c);
+  }
+  for (let t = 0; t < best!.length; t++) if (!Number.isFinite(best![t]!)) return { ok: false, reason: 'the eigen-solve produced non-finite values' };
+  return { ok: true, coords: best! };
+}
+
+interface LanczosResult {
+  vectors: Float64Array; // n × nComponents, row-major
+  maxResidual: number;
+}
+
+function lanczos(
+  matvec: (x: Float64Array, y: Float64Array) => void,
+  n: number,
+  m: number,
+  start: Float64Array,
+  deflate: Float64Array,
+  nWanted: number,
+): LanczosResult | null {
+  const V: Float64Array[] = [];
+  const alpha = new Float64Array(m);
+  const beta = new Float64Array(m);
+  let v = Float64Array.from(start);
+  orthogonalise(v, [deflate]);
+  let nv = norm(v);
+  if (nv === 0) return null;
+  scale(v, 1 / nv);
+  const w = new Float64Array(n);
+  let steps = m;
+  for (let j = 0; j < m; j++) {
+    V.push(v);
+    matvec(v, w);
+    const a = dot(w, v);
+    alpha[j] = a;
+    // Full re-orthogonalisation (twice is enough) against the basis and the trivial vector.
+    orthogonalise(w, V);
+    orthogonalise(w, V);
+    orthogonalise(w, [deflate]);
+    const b = norm(w);
+    beta[j] = b;
+    if (b < 1e-10) {
+      steps = j + 1;
+      break;
+    }
+    v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = w[i]! / b;
+  }
+  const { values, vectors } = tridiagonalEigen(alpha.subarray(0, steps), beta.subarray(0, steps));
+  const order = Array.from({ length: steps }, (_, i) => i).sort((x, y) => values[y]! - values[x]!);
+  const out = new Float64Array(n * nWanted);
+  let maxResidual = 0;
+  for (let c = 0; c < nWanted; c++) {
+    const col = order[Math.min(c, steps - 1)]!;
+    const s = vectors.subarray(col * steps, col * steps + steps);
+    maxResidual = Math.max(maxResidual, Math.abs(beta[steps - 1]! * s[steps - 1]!));
+    for (let j = 0; j < steps; j++) {
+      const coef = s[j]!;
+      const Vj = V[j]!;
+      for (let i = 0; i < n; i++) out[i * nWanted + c]! += coef * Vj[i]!;
+    }
+  }
+  return { vectors: out, maxResidual };
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+function norm(a: Float64Array): number {
+  return Math.sqrt(dot(a, a));
+}
+function scale(a: Float64Array, s: number): void {
+  for (let i = 0; i < a.length; i++) a[i]! *= s;
+}
+function orthogonalise(w: Float64Array, basis: Float64Array[]): void {
+  for (const q of basis) {
+    const c = dot(w, q);
+    for (let i = 0; i < w.length; i++) w[i]! -= c * q[i]!;
+  }
+}

@@ -1,0 +1,79 @@
+import * as Comlink from 'comlink';
+import type { ComputePool } from '../engine/compute-core';
+import type { Candidates, JoinUpdates } from '../engine/nn-descent';
+import type { KnnChunk } from '../engine/knn-exact';
+import type { RpLeaves } from '../engine/rp-tree';
+import type { Metric } from '../engine/types';
+import type { ComputeWorkerApi } from '../../workers/compute.worker';
+
+/**
+ * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;
+ * the engine applies results in chunk order, so the map does not depend on the pool's size.
+ */
+export class WorkerPool implements ComputePool {
+  private workers: Worker[] = [];
+  private remotes: Comlink.Remote<ComputeWorkerApi>[] = [];
+  private busy: number[] = [];
+  private waiting: (() => void)[] = [];
+
+  private constructor(readonly size: number) {}
+
+  static async create(size: number, data: Float32Array, n: number, d: number, metric: Metric): Promise<WorkerPool> {
+    const pool = new WorkerPool(size);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: `mapstream-compute-${i}` });
+      const r = Comlink.wrap<ComputeWorkerApi>(w);
+      pool.workers.push(w);
+      pool.remotes.push(r);
+      pool.busy.push(0);
+    }
+    // Shared memory is posted as a view (no copy); otherwise each Worker gets its own copy.
+    await Promise.all(pool.remotes.map((r) => r.init(shared ? data : data.slice(), n, d, metric)));
+    return pool;
+  }
+
+  private async acquire(): Promise<number> {
+    for (;;) {
+      const i = this.busy.indexOf(0);
+      if (i >= 0) {
+        this.busy[i] = 1;
+        return i;
+      }
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+
+  private release(i: number): void {
+    this.busy[i] = 0;
+    this.waiting.shift()?.();
+  }
+
+  private async onFree<T>(f: (r: Comlink.Remote<ComputeWorkerApi>) => Promise<T>): Promise<T> {
+    const i = await this.acquire();
+    try {
+      return await f(this.remotes[i]!);
+    } finally {
+      this.release(i);
+    }
+  }
+
+  exactKnn(start: number, end: number, k: number): Promise<KnnChunk> {
+    return this.onFree((r) => r.exactKnn(start, end, k));
+  }
+  rpTree(leafSize: number, seed: number): Promise<RpLeaves> {
+    return this.onFree((r) => r.rpTree(leafSize, seed));
+  }
+  async setCandidates(c: Candidates): Promise<void> {
+    await Promise.all(this.remotes.map((r) => r.setCandidates(c)));
+  }
+  localJoin(start: number, end: number): Promise<JoinUpdates> {
+    return this.onFree((r) => r.localJoin(start, end));
+  }
+
+  terminate(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    this.remotes = [];
+  }
+}

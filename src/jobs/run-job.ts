@@ -1,0 +1,156 @@
+import * as Comlink from 'comlink';
+import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
+import { PHASES } from '../engine/types';
+import type { EngineCheckpoint } from '../engine/engine';
+import type { JobOutcome, JobWorkerApi } from '../../workers/umap.worker';
+import { EtaEstimator } from './eta';
+
+export interface JobInput {
+  data: Float32Array;
+  n: number;
+  d: number;
+}
+
+export interface JobProgress {
+  phase: PhaseName;
+  done: number;
+  total: number;
+  unit: ProgressEvent['unit'];
+  label?: string;
+  elapsedS: number;
+  etaS: number | null;
+  phaseElapsedS: number;
+}
+
+export interface JobCallbacks {
+  onProgress?(p: JobProgress): void;
+  onLog?(line: string): void;
+  onPreview?(coords: Float32Array, nComponents: number): void;
+}
+
+export interface JobOptions {
+  /** Compute Workers for kNN; default one per core. */
+  threads?: number;
+  checkpoint?: EngineCheckpoint;
+  /**
+   * Hand the input's buffer to the Worker instead of copying it (transfer mode), which detaches the
+   * caller's array. Shared-memory input is never copied either way.
+   */
+  transferInput?: boolean;
+}
+
+export interface JobHandle {
+  result: Promise<UmapResult>;
+  /** Stop at the next boundary; resolves with the checkpoint to resume from. */
+  pause(): Promise<EngineCheckpoint | null>;
+  cancel(): void;
+}
+
+/** 'shared': the data sits once in SharedArrayBuffer for all Workers. 'transfer': each gets a copy. */
+export function workerMode(): 'shared' | 'transfer' {
+  return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined' ? 'shared' : 'transfer';
+}
+
+export function defaultThreads(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, Math.min(cores, 16));
+}
+
+/**
+ * Run one UMAP job in a dedicated Worker, with kNN chunks spread over a pool of compute Workers.
+ */
+export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
+  const worker = new Worker(new URL('../../workers/umap.worker.ts', import.meta.url), { type: 'module', name: 'mapstream-job' });
+  const remote = Comlink.wrap<JobWorkerApi>(worker);
+  const eta = new EtaEstimator(input.n);
+  let cancelled = false;
+  let settle: { reject(e: unknown): void } | null = null;
+  let outcome: Promise<JobOutcome> | null = null;
+
+  const data = toTransferable(input.data, options.transferInput ?? false);
+  const matrix = { data, n: input.n, d: input.d };
+  const callbacks = Comlink.proxy({
+    onProgress(e: ProgressEvent & { label?: string }) {
+      const p = eta.update(e);
+      cb.onProgress?.(p);
+    },
+    onLog(line: string) {
+      cb.onLog?.(line);
+    },
+    onPreview(coords: Float32Array, nComponents: number) {
+      cb.onPreview?.(coords, nComponents);
+    },
+  });
+
+  const result = new Promise<UmapResult>((resolve, reject) => {
+    settle = { reject };
+    const payload = data.buffer instanceof ArrayBuffer ? Comlink.transfer(matrix, [data.buffer]) : matrix;
+    outcome = remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint }, callbacks);
+    outcome.then(
+      (o) => {
+        if (o.status === 'done') resolve(o.result);
+        else reject(new JobStoppedError(o.checkpoint));
+      },
+      (e) => reject(userError(e)),
+    ).finally(() => {
+      if (!cancelled) {
+        remote[Comlink.releaseProxy]();
+        worker.terminate();
+      }
+    });
+  });
+
+  return {
+    result,
+    async pause() {
+      await remote.stop();
+      try {
+        await result;
+        return null;
+      } catch (e) {
+        if (e instanceof JobStoppedError) return e.checkpoint;
+        throw e;
+      }
+    },
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      // Terminating frees the Worker and its pool at once, whatever it is computing.
+      worker.terminate();
+      settle?.reject(new JobCancelledError());
+    },
+  };
+}
+
+/**
+ * Shared mode puts the vectors in shared memory once (free if they already are); transfer mode copies
+ * them unless the caller gives its buffer away.
+ */
+function toTransferable(data: Float32Array, giveAway: boolean): Float32Array {
+  if (typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer) return data;
+  if (workerMode() !== 'shared') return giveAway ? data : data.slice();
+  const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  shared.set(data);
+  return shared;
+}
+
+function userError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  return new Error(String(e));
+}
+
+export class JobStoppedError extends Error {
+  constructor(readonly checkpoint: EngineCheckpoint) {
+    super('The job was paused.');
+    this.name = 'JobStoppedError';
+  }
+}
+
+export class JobCancelledError extends Error {
+  constructor() {
+    super('The job was cancelled.');
+    this.name = 'JobCancelledError';
+  }
+}
+
+export { PHASES };

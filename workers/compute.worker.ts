@@ -1,0 +1,39 @@
+/// <reference lib="webworker" />
+// A kNN compute Worker of the job's pool. It receives the data once — a view on shared memory when
+// the page is cross-origin isolated, a private copy otherwise — and then answers chunk requests.
+import * as Comlink from 'comlink';
+import { ComputeCore } from '../src/engine/compute-core';
+import type { Metric } from '../src/engine/types';
+import type { Candidates } from '../src/engine/nn-descent';
+
+let core: ComputeCore | null = null;
+
+const api = {
+  init(data: Float32Array, n: number, d: number, metric: Metric): void {
+    core = new ComputeCore(data, n, d, metric);
+  },
+  exactKnn(start: number, end: number, k: number) {
+    const r = need().exactKnn(start, end, k);
+    return Comlink.transfer(r, [r.indices.buffer, r.distances.buffer] as ArrayBuffer[]);
+  },
+  rpTree(leafSize: number, seed: number) {
+    const r = need().rpTree(leafSize, seed);
+    return Comlink.transfer(r, [r.order.buffer, r.leafStarts.buffer] as ArrayBuffer[]);
+  },
+  setCandidates(c: Candidates): void {
+    need().setCandidates(c);
+  },
+  localJoin(start: number, end: number) {
+    const u = need().localJoin(start, end);
+    const trimmed = { a: u.a.slice(0, u.count), b: u.b.slice(0, u.count), dist: u.dist.slice(0, u.count), count: u.count, evals: u.evals };
+    return Comlink.transfer(trimmed, [trimmed.a.buffer, trimmed.b.buffer, trimmed.dist.buffer]);
+  },
+};
+
+function need(): ComputeCore {
+  if (!core) throw new Error('compute worker used before init');
+  return core;
+}
+
+export type ComputeWorkerApi = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,92 @@
+/// <reference lib="webworker" />
+// The job Worker: owns one UMAP run. It drives the engine, fans kNN chunks out to a pool of compute
+// Workers, and reports progress, log lines and live layout previews back to the page.
+import * as Comlink from 'comlink';
+import { UmapEngine, type EngineCheckpoint } from '../src/engine/engine';
+import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../src/engine/types';
+import { EngineInputError } from '../src/engine/types';
+import { resolveParams } from '../src/engine/params';
+import { WorkerPool } from '../src/jobs/compute-pool';
+
+export interface JobWorkerCallbacks {
+  onProgress(e: ProgressEvent & { label?: string }): void;
+  onLog(line: string): void;
+  onPreview(coords: Float32Array, nComponents: number): void;
+}
+
+export interface JobStartOptions {
+  /** Compute Workers for kNN; 0 computes in this Worker. */
+  threads: number;
+  checkpoint?: EngineCheckpoint;
+  /** Minimum milliseconds between preview posts. */
+  previewEveryMs?: number;
+}
+
+export type JobOutcome = { status: 'done'; result: UmapResult } | { status: 'stopped'; checkpoint: EngineCheckpoint };
+
+let stopRequested = false;
+
+const api = {
+  async start(input: Matrix, partial: Partial<UmapParams>, options: JobStartOptions, cb: JobWorkerCallbacks): Promise<JobOutcome> {
+    stopRequested = false;
+    validate(input);
+    const params = options.checkpoint?.params ?? resolveParams(partial, input.n);
+    let lastProgress = 0;
+    let lastPhase = '';
+    let lastPreview = 0;
+    const previewEvery = options.previewEveryMs ?? 200;
+    const pool = options.threads > 0 ? await WorkerPool.create(options.threads, input.data, input.n, input.d, params.metric) : undefined;
+    try {
+      const engine = new UmapEngine(
+        input,
+        params,
+        {
+          onProgress(e) {
+            // Throttled, but a phase's first and last events always go through so the UI sees them.
+            const t = performance.now();
+            if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
+              lastPhase = e.phase;
+              lastProgress = t;
+              cb.onProgress(e);
+            }
+          },
+          onLog: (line) => cb.onLog(line),
+          onLayout(emb, epoch, nEpochs) {
+            const t = performance.now();
+            if (epoch < nEpochs && t - lastPreview < previewEvery) return;
+            lastPreview = t;
+            const copy = emb.slice();
+            cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
+          },
+        },
+        { pool, checkpoint: options.checkpoint },
+      );
+      const status = await engine.run({ shouldStop: () => stopRequested });
+      if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
+      const result = engine.result();
+      return Comlink.transfer({ status: 'done', result }, [result.embedding.buffer as ArrayBuffer]);
+    } finally {
+      pool?.terminate();
+    }
+  },
+  /** Stop at the next chunk or epoch boundary; start() then resolves with a checkpoint. */
+  stop(): void {
+    stopRequested = true;
+  },
+};
+
+/** Checks that need the values themselves; the ingest step catches most, this guards every caller. */
+function validate(m: Matrix): void {
+  if (!(m.n > 0) || !(m.d > 0)) throw new EngineInputError('The dataset is empty.');
+  if (m.data.length !== m.n * m.d) throw new EngineInputError(`Expected ${m.n} × ${m.d} values, got ${m.data.length}.`);
+  const { data, d } = m;
+  for (let t = 0; t < data.length; t++) {
+    if (!Number.isFinite(data[t]!)) {
+      const row = Math.floor(t / d);
+      throw new EngineInputError(`Row ${row + 1}, column ${(t % d) + 1} is ${String(data[t])}; every value must be a finite number.`);
+    }
+  }
+}
+
+export type JobWorkerApi = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,413 @@
+#!/usr/bin/env node
+// npm run bench -- --data X.npy [--labels y.npy] [--compare umap-js,embedding-atlas] ...
+// Runs mapstream's job path and its browser peers on the same data in headless Chromium, one at a time,
+// each in a dedicated Worker, and prints one JSON line per implementation on stdout. Everything else
+// (build output, progress) goes to stderr so stdout stays machine-readable.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { NpyError, readNpy, readNpyHeader, toFloat32, writeNpy } from './lib/npy.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = join(ROOT, '.bench');
+const PEERS = ['umap-js', 'embedding-atlas'];
+// Keep in step with OUR_BACKENDS in src/bench/impl-ours.ts.
+const BACKENDS = ['cpu'];
+const QUALITY_K = 15;
+const SYNTHETIC_SEED = 1;
+
+const log = (...a) => console.error('[bench]', ...a);
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run bench -- (--data X.npy | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
+  [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
+  [--metric euclidean|cosine] [--backend cpu] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
+
+function parseCli(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        labels: { type: 'string' },
+        out: { type: 'string' },
+        'save-all': { type: 'string' },
+        seed: { type: 'string', default: '42' },
+        compare: { type: 'string', default: '' },
+        'n-neighbors': { type: 'string', default: '15' },
+        'min-dist': { type: 'string', default: '0.1' },
+        epochs: { type: 'string' },
+        metric: { type: 'string', default: 'euclidean' },
+        synthetic: { type: 'string' },
+        backend: { type: 'string', default: 'cpu' },
+        sample: { type: 'string', default: '2000' },
+        'no-build': { type: 'boolean', default: false },
+        dist: { type: 'string', default: 'dist' },
+        'no-ours': { type: 'boolean', default: false },
+        'timeout-min': { type: 'string', default: '30' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(err.message);
+  }
+  if (values.help) {
+    console.error(USAGE);
+    process.exit(0);
+  }
+  const int = (name, min) => {
+    const v = Number(values[name]);
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got ${values[name]}).`);
+    return v;
+  };
+  if (!values.data === !values.synthetic) throw new UsageError('Give exactly one of --data FILE.npy or --synthetic NxD.');
+  let synthetic = null;
+  if (values.synthetic) {
+    const m = /^(\d+)x(\d+)$/.exec(values.synthetic);
+    if (!m) throw new UsageError(`--synthetic must look like 70000x784 (got ${values.synthetic}).`);
+    synthetic = { n: Number(m[1]), d: Number(m[2]) };
+  }
+  for (const f of ['data', 'labels', 'out']) {
+    if (values[f] && !values[f].endsWith('.npy')) throw new UsageError(`--${f} must be a .npy file (got ${values[f]}).`);
+  }
+  const compare = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of compare) if (!PEERS.includes(c)) throw new UsageError(`--compare: unknown implementation "${c}" (known: ${PEERS.join(', ')}).`);
+  if (!['euclidean', 'cosine'].includes(values.metric)) throw new UsageError(`--metric must be euclidean or cosine (got ${values.metric}).`);
+  if (!BACKENDS.includes(values.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got ${values.backend}).`);
+  const minDist = Number(values['min-dist']);
+  if (!(minDist >= 0)) throw new UsageError(`--min-dist must be a number ≥ 0 (got ${values['min-dist']}).`);
+  const impls = [...(values['no-ours'] ? [] : ['mapstream']), ...new Set(compare)];
+  if (values.out && values['no-ours']) throw new UsageError('--out writes mapstream\'s embedding; it cannot be combined with --no-ours (use --save-all DIR).');
+  if (impls.length === 0) throw new UsageError('Nothing to run: --no-ours without --compare.');
+  return {
+    data: values.data ? resolve(values.data) : null,
+    labels: values.labels ? resolve(values.labels) : null,
+    out: values.out ? resolve(values.out) : null,
+    saveAll: values['save-all'] ? resolve(values['save-all']) : null,
+    synthetic,
+    seed: int('seed', 0),
+    nNeighbors: int('n-neighbors', 2),
+    minDist,
+    epochs: values.epochs === undefined ? null : int('epochs', 1),
+    metric: values.metric,
+    backend: values.backend,
+    sample: int('sample', 2 * QUALITY_K + 2),
+    build: !values['no-build'],
+    dist: resolve(ROOT, values.dist),
+    impls,
+    timeoutMs: Number(values['timeout-min']) * 60_000,
+  };
+}
+
+function run(cmd, args) {
+  return new Promise((ok, fail) => {
+    // stdout of child tools goes to our stderr: stdout is reserved for the JSON lines.
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** Bundle src/bench/node/entry.ts (and the app TS it imports) for Node with Vite's SSR build. */
+async function loadNodeHelpers() {
+  const { build } = await import('vite');
+  const outDir = join(WORK, 'node');
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      ssr: 'src/bench/node/entry.ts',
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      rollupOptions: { output: { entryFileNames: 'entry.mjs', format: 'es' } },
+    },
+  });
+  return import(`${pathToFileURL(join(outDir, 'entry.mjs')).href}?t=${Date.now()}`);
+}
+
+async function validateInputs(opts) {
+  if (opts.data) {
+    const h = await readNpyHeader(opts.data);
+    if (h.shape.length !== 2) throw new UsageError(`${opts.data}: expected a 2-D array (n, d), got shape (${h.shape.join(', ')}).`);
+    if (!/^<f[48]$/.test(h.descr)) throw new UsageError(`${opts.data}: expected float32 or float64 data, got dtype ${h.descr}.`);
+    if (h.fortranOrder) throw new UsageError(`${opts.data}: Fortran-order arrays are not supported; save with np.ascontiguousarray.`);
+    opts.n = h.shape[0];
+    opts.d = h.shape[1];
+  }
+  if (opts.labels) {
+    const h = await readNpyHeader(opts.labels);
+    const len = h.shape.reduce((a, b) => a * b, 1);
+    if (opts.n !== undefined && len !== opts.n) throw new UsageError(`${opts.labels} has ${len} labels but the data has ${opts.n} rows.`);
+  }
+}
+
+/** Synthetic data goes through the same file path as real data, so the page cannot tell them apart. */
+async function materialiseSynthetic(opts, helpers) {
+  const { n, d } = opts.synthetic;
+  const dir = join(WORK, 'synthetic');
+  await mkdir(dir, { recursive: true });
+  // The data seed is fixed (the generator's default) so changing --seed varies only the UMAP runs.
+  const stem = join(dir, `gaussian-mixture-${n}x${d}-seed${SYNTHETIC_SEED}`);
+  if (!existsSync(`${stem}.npy`) || !existsSync(`${stem}.labels.npy`)) {
+    log(`generating synthetic ${n}x${d}`);
+    const { data, labels } = helpers.gaussianMixture({ n, d, seed: SYNTHETIC_SEED });
+    await writeNpy(`${stem}.labels.npy`, labels, [n]);
+    await writeNpy(`${stem}.npy`, data, [n, d]);
+  }
+  opts.data = `${stem}.npy`;
+  opts.labels ??= `${stem}.labels.npy`;
+  opts.n = n;
+  opts.d = d;
+}
+
+/** Exact high-D neighbours of the sample: the slow part of scoring, cached per file + sample. */
+async function qualityReference(opts, helpers, data, labels) {
+  const info = await stat(opts.data);
+  const key = createHash('sha1')
+    .update(JSON.stringify([resolve(opts.data), info.size, info.mtimeMs, opts.sample, opts.metric, QUALITY_K, helpers.QUALITY_VERSION]))
+    .digest('hex')
+    .slice(0, 16);
+  const cacheFile = join(WORK, 'cache', `ref-${key}.json`);
+  if (existsSync(cacheFile)) {
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8'));
+    return helpers.reviveReference(cached, data, opts.n, opts.d, labels);
+  }
+  const t0 = performance.now();
+  const ref = helpers.makeReference({ data, n: opts.n, d: opts.d, labels, sample: opts.sample, metric: opts.metric, k: QUALITY_K });
+  log(`exact ${QUALITY_K}-NN of ${ref.sampleSize} sampled points in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await mkdir(dirname(cacheFile), { recursive: true });
+  await writeFile(cacheFile, JSON.stringify(helpers.serialiseReference(ref, opts.metric)));
+  return ref;
+}
+
+/** Put the data file under the served root so the page fetches it same-origin. */
+async function exposeData(root, file) {
+  const dir = join(root, 'bench-data');
+  await mkdir(dir, { recursive: true });
+  const name = `${createHash('sha1').update(file).digest('hex').slice(0, 12)}-${basename(file)}`;
+  const target = join(dir, name);
+  await rm(target, { force: true });
+  try {
+    await symlink(file, target);
+  } catch {
+    await copyFile(file, target);
+  }
+  return { rel: `bench-data/${name}`, cleanup: () => rm(target, { force: true }) };
+}
+
+// ---- Memory: sum of RSS (and PSS) over every process below this one, i.e. the whole Chromium tree. ----
+
+function childrenMap() {
+  const kids = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name may contain spaces and parentheses; the ppid follows the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!kids.has(ppid)) kids.set(ppid, []);
+    kids.get(ppid).push(Number(name));
+  }
+  return kids;
+}
+
+function descendants(pid) {
+  const kids = childrenMap();
+  const out = [];
+  const stack = [...(kids.get(pid) ?? [])];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    stack.push(...(kids.get(p) ?? []));
+  }
+  return out;
+}
+
+function readKb(file, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0; // the process exited between listing and reading
+  }
+}
+
+function memorySnapshot() {
+  let rss = 0;
+  let pss = 0;
+  for (const pid of descendants(process.pid)) {
+    rss += readKb(`/proc/${pid}/status`, 'VmRSS');
+    pss += readKb(`/proc/${pid}/smaps_rollup`, 'Pss');
+  }
+  return { rssMb: rss / 1024, pssMb: pss / 1024 };
+}
+
+function startSampler(periodMs = 200) {
+  let peak = memorySnapshot();
+  const timer = setInterval(() => {
+    const s = memorySnapshot();
+    peak = { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
+  }, periodMs);
+  return () => {
+    clearInterval(timer);
+    const s = memorySnapshot();
+    return { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
+  };
+}
+
+// ---- One implementation in a fresh browser, so no heap or process is inherited from the previous one. ----
+
+async function runOne(impl, ctx) {
+  const { launchChromium } = await import('./lib/chromium.mjs');
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(ctx.timeoutMs);
+    const pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') log(`[${impl} console.${msg.type()}] ${msg.text()}`);
+    });
+    await page.goto(`${ctx.serverUrl}bench.html`);
+    await page.waitForFunction(() => 'mapstreamBench' in window, null, { timeout: 30_000 }).catch(() => {
+      throw new Error(`bench page did not start${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
+    });
+    const isolated = await page.evaluate(() => window.mapstreamBench.isolated());
+
+    // Baseline: browser up, page loaded, no data yet.
+    await new Promise((r) => setTimeout(r, 500));
+    const baseline = memorySnapshot();
+    const load1m = loadavg()[0];
+    const stop = startSampler();
+    const loaded = await page.evaluate((url) => window.mapstreamBench.load(url), ctx.dataUrl);
+    const res = await page.evaluate(([name, params, backend]) => window.mapstreamBench.run(name, params, backend), [impl, ctx.params, ctx.backend]);
+    const peak = stop();
+    const embedding = new Float32Array(new Uint8Array(Buffer.from(res.embeddingBase64, 'base64')).buffer);
+    return { loaded, res, embedding, baseline, peak, isolated, load1m };
+  } finally {
+    await browser.close();
+  }
+}
+
+const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
+
+async function main() {
+  const opts = parseCli(process.argv.slice(2));
+  await validateInputs(opts);
+  const helpers = await loadNodeHelpers();
+  if (opts.synthetic) await materialiseSynthetic(opts, helpers);
+
+  const { data: raw, shape } = await readNpy(opts.data);
+  const data = toFloat32(raw);
+  const labels = opts.labels ? Int32Array.from((await readNpy(opts.labels)).data, Number) : null;
+  if (labels && labels.length !== shape[0]) throw new UsageError(`${opts.labels} has ${labels.length} labels but the data has ${shape[0]} rows.`);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new UsageError(`${opts.data}: row ${Math.floor(i / opts.d)} has a non-finite value.`);
+  }
+  // Resolve once with the app's own rules, then hand every implementation the same numbers.
+  const resolved = helpers.resolveParams(
+    { nNeighbors: opts.nNeighbors, minDist: opts.minDist, nEpochs: opts.epochs, metric: opts.metric, seed: opts.seed },
+    opts.n,
+  );
+  const params = { nNeighbors: resolved.nNeighbors, minDist: resolved.minDist, nEpochs: helpers.epochsFor(resolved, opts.n), metric: resolved.metric, seed: resolved.seed };
+  log(`data ${opts.n}x${opts.d}; ${JSON.stringify(params)}; implementations: ${opts.impls.join(', ')}`);
+
+  const ref = await qualityReference(opts, helpers, data, labels);
+
+  if (opts.build) {
+    log('building dist/ (npx vite build)');
+    await run('npx', ['vite', 'build']);
+  }
+  const distDir = opts.build ? join(ROOT, 'dist') : opts.dist;
+  if (!existsSync(join(distDir, 'bench.html'))) throw new Error(`${join(distDir, 'bench.html')} is missing: run without --no-build.`);
+
+  const { startStaticServer } = await import('./lib/static-server.mjs');
+  const server = await startStaticServer({ root: distDir, basePath: '/', isolate: true });
+  const exposed = await exposeData(distDir, opts.data);
+  let failures = 0;
+  try {
+    const ctx = { serverUrl: server.url, dataUrl: `${server.url}${exposed.rel}`, params, backend: opts.backend, timeoutMs: opts.timeoutMs };
+    for (const impl of opts.impls) {
+      log(`running ${impl}`);
+      let r;
+      try {
+        r = await runOne(impl, ctx);
+      } catch (err) {
+        failures++;
+        console.log(JSON.stringify({ impl, n: opts.n, d: opts.d, error: String(err.message ?? err).split('\n')[0] }));
+        log(err.stack ?? err);
+        continue;
+      }
+      const q = helpers.scoreEmbedding(ref, r.embedding);
+      const line = {
+        impl,
+        backend: r.res.backend,
+        n: r.loaded.n,
+        d: r.loaded.d,
+        wall_s: round(r.res.wallS),
+        parse_s: round(r.loaded.parseS),
+        phases: {
+          knn: round(r.res.phases.knn),
+          graph: round(r.res.phases.graph),
+          init: round(r.res.phases.init),
+          optimise: round(r.res.phases.optimise),
+        },
+        peak_memory_mb: Math.round(r.peak.rssMb - r.baseline.rssMb),
+        peak_rss_mb: Math.round(r.peak.rssMb),
+        peak_pss_mb: Math.round(r.peak.pssMb),
+        trustworthiness_15: round(q.trustworthiness, 4),
+        knn_recall_15: round(q.knnRecall, 4),
+        knn10_acc: q.knnAccuracy === null ? null : round(q.knnAccuracy, 4),
+        epochs: r.res.epochs,
+        page_wall_s: round(r.res.pageWallS),
+        fetch_s: round(r.loaded.fetchS),
+        cross_origin_isolated: r.isolated,
+        // Other processes on the machine skew timings: the 1-minute load average just before the run.
+        load_1m: round(r.load1m, 2),
+        cores: cpus().length,
+        sample: ref.sampleSize,
+        params,
+      };
+      if (r.res.notes?.length) log(`${impl}: ${r.res.notes.join('; ')}`);
+      console.log(JSON.stringify(line));
+      if (impl === 'mapstream' && opts.out) {
+        await writeNpy(opts.out, r.embedding, [opts.n, 2]);
+        log(`wrote ${opts.out}`);
+      }
+      if (opts.saveAll) {
+        await mkdir(opts.saveAll, { recursive: true });
+        await writeNpy(join(opts.saveAll, `${impl}.npy`), r.embedding, [opts.n, 2]);
+      }
+    }
+  } finally {
+    await exposed.cleanup();
+    await server.close();
+  }
+  if (failures) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  // EngineInputError: the app's own parameter checks (e.g. fewer rows than n_neighbors + 1).
+  if (err instanceof UsageError || err instanceof NpyError || err?.name === 'EngineInputError') {
+    console.error(`bench: ${err.message}`);
+    if (err instanceof UsageError) console.error(USAGE);
+    process.exit(2);
+  }
+  console.error(`bench: ${err.stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+// Bench page: driven by scripts/bench.mjs through `window.mapstreamBench`. It holds one parsed copy of
+// the data and runs one implementation at a time, each in its own dedicated Worker.
+import { parseNpyMatrix, type DenseMatrix } from './npy';
+import { runPeer } from './run-peer';
+import { runOurs } from './impl-ours';
+import type { BenchParams, RunDone } from './protocol';
+
+export type ImplName = 'mapstream' | 'umap-js' | 'embedding-atlas';
+
+export interface LoadResult {
+  n: number;
+  d: number;
+  fetchS: number;
+  parseS: number;
+}
+
+export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
+  impl: ImplName;
+  backend: string;
+  /** Measured here around the whole call, Worker start-up and transfers included. */
+  pageWallS: number;
+  embeddingBase64: string;
+}
+
+let matrix: DenseMatrix | null = null;
+
+async function load(url: string): Promise<LoadResult> {
+  const t0 = performance.now();
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
+  const buf = await res.arrayBuffer();
+  const t1 = performance.now();
+  matrix = parseNpyMatrix(buf);
+  const t2 = performance.now();
+  return { n: matrix.n, d: matrix.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000 };
+}
+
+function toBase64(a: Float32Array): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function peerWorker(impl: Exclude<ImplName, 'mapstream'>): Worker {
+  // Literal URLs so Vite bundles each Worker as its own chunk.
+  if (impl === 'umap-js') return new Worker(new URL('./peer-umapjs.worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(new URL('./peer-atlas.worker.ts', import.meta.url), { type: 'module' });
+}
+
+async function run(impl: ImplName, params: BenchParams, backend: string): Promise<RunResult> {
+  if (!matrix) throw new Error('load() the data first');
+  const t0 = performance.now();
+  const done = impl === 'mapstream' ? await runOurs(matrix, params, backend) : await runPeer(peerWorker(impl), matrix, params);
+  const pageWallS = (performance.now() - t0) / 1000;
+  const { type: _type, embedding, ...rest } = done;
+  return { ...rest, impl, backend: impl === 'mapstream' ? backend : 'cpu', pageWallS, embeddingBase64: toBase64(embedding) };
+}
+
+const api = { load, run, isolated: () => self.crossOriginIsolated };
+(window as unknown as { mapstreamBench: typeof api }).mapstreamBench = api;
+document.body.dataset['ready'] = '1';

@@ -1,0 +1,22 @@
+export interface StaticServerOptions {
+  root: string;
+  basePath?: string;
+  isolate?: boolean;
+  port?: number;
+}
+
+export interface LoggedRequest {
+  method: string | undefined;
+  url: string | undefined;
+  bodyLength: number;
+}
+
+export interface StaticServer {
+  url: string;
+  origin: string;
+  port: number;
+  requests: LoggedRequest[];
+  close(): Promise<void>;
+}
+
+export function startStaticServer(opts: StaticServerOptions): Promise<StaticServer>;

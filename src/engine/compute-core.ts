@@ -3,6 +3,7 @@ import { exactKnnChunk, exactRowScale, type KnnChunk } from './knn-exact';
 import { buildRpTree, type RpLeaves } from './rp-tree';
 import { localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
+import { layoutEpochRange, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 
 /**
  * The kNN work that can run anywhere the data is: in the job's own Worker or in a pool Worker.
@@ -40,6 +41,18 @@ export class ComputeCore {
     return localJoin(this.candidates, start, end, this.orderDist);
   }
 
+  private layout: { g: LayoutGraph; c: LayoutConstants } | null = null;
+
+  setLayout(g: LayoutGraph, c: LayoutConstants): void {
+    this.layout = { g, c };
+  }
+
+  /** Move points [start, end) for one epoch, reading prev and writing next. */
+  layoutRange(prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number): void {
+    if (!this.layout) throw new Error('layoutRange before setLayout');
+    layoutEpochRange(this.layout.g, prev, next, start, end, epoch, this.layout.c);
+  }
+
   /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */
   private makeOrderDistance(): PairDistance {
     const { data, d } = this;
@@ -68,6 +81,9 @@ export interface ComputePool {
   rpTree(leafSize: number, seed: number): Promise<RpLeaves>;
   setCandidates(c: Candidates): Promise<void>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
+  setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
+  /** Advance the embedding (updated in place) by one epoch. */
+  layoutEpoch(epoch: number, embedding: Float32Array): Promise<void>;
 }
 
 /** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */
@@ -85,5 +101,13 @@ export class LocalPool implements ComputePool {
   }
   async localJoin(start: number, end: number) {
     return this.core.localJoin(start, end);
+  }
+  private n = 0;
+  async setLayout(g: LayoutGraph, c: LayoutConstants) {
+    this.n = g.n;
+    this.core.setLayout(g, c);
+  }
+  async layoutEpoch(epoch: number, embedding: Float32Array) {
+    this.core.layoutRange(embedding.slice(), embedding, 0, this.n, epoch);
   }
 }

@@ -6,7 +6,7 @@ import { finishKnn, knnProgress, planKnn, restoreCandidates, stepKnn, type KnnSt
 import { fuzzyUnion, meanDistance, smoothKnnRows } from './fuzzy-graph';
 import { spectralEmbedding } from './spectral-init';
 import { normaliseInit, pcaProjection } from './pca-init';
-import { prepareLayout, runEpoch, type LayoutConstants, type LayoutState } from './sgd-layout';
+import { prepareLayout, type LayoutConstants } from './sgd-layout';
 import { fitAB } from './curve-fit';
 import { Rng, deriveSeed } from './prng';
 
@@ -30,7 +30,8 @@ export interface EngineCheckpoint {
   sigmas: Float32Array | null;
   graph: FuzzyGraph | null;
   embedding: Float32Array | null;
-  layout: LayoutState | null;
+  /** Epochs of the layout already applied to `embedding`. */
+  epoch: number;
 }
 
 export interface EngineHooks {
@@ -53,7 +54,7 @@ export class UmapEngine {
   readonly core: ComputeCore;
   private pool: ComputePool;
   private cp: EngineCheckpoint;
-  private abConsts: { a: number; b: number } | null = null;
+  private layoutReady = false;
   private candidatesRestored = false;
 
   constructor(
@@ -86,7 +87,7 @@ export class UmapEngine {
         sigmas: null,
         graph: null,
         embedding: null,
-        layout: null,
+        epoch: 0,
       };
     }
   }
@@ -221,32 +222,35 @@ export class UmapEngine {
   private async stepLayout(): Promise<void> {
     const p = this.cp.params;
     const n = this.input.n;
-    if (!this.cp.layout) {
-      const nEpochs = epochsFor(p, n);
-      this.cp.layout = prepareLayout(this.cp.graph!, nEpochs, deriveSeed(p.seed, 5));
-      this.log(`Layout: ${nEpochs} epochs over ${this.cp.layout.head.length} edges.`);
+    const nEpochs = epochsFor(p, n);
+    if (!this.layoutReady) {
+      // The layout graph is cheap to derive from the fuzzy graph, so it is rebuilt, not checkpointed.
+      const g = prepareLayout(this.cp.graph!, nEpochs);
+      const { a, b } = fitAB(p.minDist, p.spread);
+      const consts: LayoutConstants = {
+        a,
+        b,
+        gamma: p.repulsionStrength,
+        initialAlpha: p.learningRate,
+        negativeSampleRate: p.negativeSampleRate,
+        nComponents: p.nComponents,
+        nEpochs,
+        seed: deriveSeed(p.seed, 5),
+      };
+      await this.pool.setLayout(g, consts);
+      this.layoutReady = true;
+      if (this.cp.epoch === 0) this.log(`Layout: ${nEpochs} epochs over ${g.tail.length} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
     }
-    const L = this.cp.layout;
-    this.abConsts ??= fitAB(p.minDist, p.spread);
-    const consts: LayoutConstants = {
-      a: this.abConsts.a,
-      b: this.abConsts.b,
-      gamma: p.repulsionStrength,
-      initialAlpha: p.learningRate,
-      negativeSampleRate: p.negativeSampleRate,
-      nComponents: p.nComponents,
-      nVertices: n,
-    };
     const emb = this.cp.embedding!;
     // Several epochs per step when epochs are tiny, so small jobs don't pay a yield per epoch.
     const t0 = now();
     do {
-      runEpoch(L, emb, consts);
-    } while (L.epoch < L.nEpochs && now() - t0 < 25 && L.epoch % 5 !== 0);
-    this.emit('layout', L.epoch, L.nEpochs, 'epochs');
-    if (L.epoch % 5 === 0 || L.epoch >= L.nEpochs) this.hooks.onLayout?.(emb, L.epoch, L.nEpochs);
-    if (L.epoch >= L.nEpochs) {
-      this.cp.layout = null;
+      await this.pool.layoutEpoch(this.cp.epoch, emb);
+      this.cp.epoch++;
+    } while (this.cp.epoch < nEpochs && now() - t0 < 25 && this.cp.epoch % 5 !== 0);
+    this.emit('layout', this.cp.epoch, nEpochs, 'epochs');
+    if (this.cp.epoch % 5 === 0 || this.cp.epoch >= nEpochs) this.hooks.onLayout?.(emb, this.cp.epoch, nEpochs);
+    if (this.cp.epoch >= nEpochs) {
       this.cp.graph = null;
       this.cp.knn = null;
       this.cp.phase = 'done';

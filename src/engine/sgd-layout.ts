@@ -1,54 +1,16 @@
 import type { FuzzyGraph } from './types';
 
 /**
- * Everything the SGD needs between epochs, as typed arrays: saving this and the embedding is a
- * complete checkpoint of the layout phase.
+ * The layout's edges, grouped by head point (CSR), with umap-learn's sampling schedule: an edge of
+ * weight w is sampled every max(w)/w epochs. Edges too weak to be sampled once in nEpochs are dropped,
+ * as umap-learn drops them.
  */
-export interface LayoutState {
-  head: Int32Array;
+export interface LayoutGraph {
+  n: number;
+  /** Edges of head i are [ptr[i], ptr[i+1]). */
+  ptr: Int32Array;
   tail: Int32Array;
   epochsPerSample: Float32Array;
-  nextSample: Float32Array;
-  nextNegative: Float32Array;
-  /** xorshift state for negative sampling. */
-  rng: Uint32Array;
-  epoch: number;
-  nEpochs: number;
-}
-
-/**
- * Drop edges too weak to be sampled even once in nEpochs (umap-learn does the same) and schedule the
- * rest: an edge of weight w is sampled every max(w)/w epochs.
- */
-export function prepareLayout(g: FuzzyGraph, nEpochs: number, seed: number): LayoutState {
-  let wmax = 0;
-  for (let t = 0; t < g.weights.length; t++) if (g.weights[t]! > wmax) wmax = g.weights[t]!;
-  const cut = wmax / nEpochs;
-  let m = 0;
-  for (let t = 0; t < g.weights.length; t++) if (g.weights[t]! >= cut) m++;
-  const head = new Int32Array(m);
-  const tail = new Int32Array(m);
-  const eps = new Float32Array(m);
-  let e = 0;
-  for (let t = 0; t < g.weights.length; t++) {
-    const w = g.weights[t]!;
-    if (w < cut) continue;
-    head[e] = g.rows[t]!;
-    tail[e] = g.cols[t]!;
-    eps[e] = wmax / w;
-    e++;
-  }
-  const rng = new Uint32Array([seed >>> 0 || 1, 0x9e3779b9, 0x243f6a88, 0x85a308d3]);
-  return {
-    head,
-    tail,
-    epochsPerSample: eps,
-    nextSample: eps.slice(),
-    nextNegative: new Float32Array(m), // filled from the negative rate on the first epoch
-    rng,
-    epoch: 0,
-    nEpochs,
-  };
 }
 
 export interface LayoutConstants {
@@ -58,84 +20,181 @@ export interface LayoutConstants {
   initialAlpha: number;
   negativeSampleRate: number;
   nComponents: number;
-  nVertices: number;
+  nEpochs: number;
+  seed: number;
+}
+
+export function prepareLayout(g: FuzzyGraph, nEpochs: number): LayoutGraph {
+  let wmax = 0;
+  for (let t = 0; t < g.weights.length; t++) if (g.weights[t]! > wmax) wmax = g.weights[t]!;
+  const cut = wmax / nEpochs;
+  let m = 0;
+  for (let t = 0; t < g.weights.length; t++) if (g.weights[t]! >= cut) m++;
+  const ptr = new Int32Array(g.n + 1);
+  const tail = new Int32Array(m);
+  const eps = new Float32Array(m);
+  let e = 0;
+  for (let t = 0; t < g.weights.length; t++) {
+    const w = g.weights[t]!;
+    if (w < cut) continue;
+    ptr[g.rows[t]! + 1]!++;
+    tail[e] = g.cols[t]!;
+    eps[e] = wmax / w;
+    e++;
+  }
+  for (let i = 0; i < g.n; i++) ptr[i + 1]! += ptr[i]!;
+  return { n: g.n, ptr, tail, epochsPerSample: eps };
+}
+
+/** Split points into `parts` contiguous ranges with about equal numbers of edges. */
+export function balancedRanges(ptr: Int32Array, parts: number): Int32Array {
+  const n = ptr.length - 1;
+  const total = ptr[n]!;
+  const bounds = new Int32Array(parts + 1);
+  let i = 0;
+  for (let p = 1; p < parts; p++) {
+    const target = (total * p) / parts;
+    while (i < n && ptr[i]! < target) i++;
+    bounds[p] = i;
+  }
+  bounds[parts] = n;
+  return bounds;
 }
 
 /**
- * One epoch of umap-learn's optimize_layout_euclidean (move_other = true): attract along sampled
- * edges, repel from random points, gradients clipped at ±4, learning rate decaying linearly.
- * d^b is computed once per pair and reused for the d^(b−1) term, halving the pow calls.
+ * One epoch of UMAP's SGD for head points [start, end).
+ *
+ * Every point is moved only by the Worker that owns it, and every other point is read as it was at
+ * the start of the epoch (`prev`). Each undirected edge appears in both directions, so moving only the
+ * head and doubling the attraction gives the pull umap-learn's move_other applies. The sampling
+ * schedule and the negative samples are pure functions of (seed, edge, epoch), so the result is the
+ * same for any number of Workers, in either Worker mode, and on resume: deterministic parallel SGD
+ * without locks or atomics.
+ *
+ * Writes the new positions of [start, end) into next (same layout as prev).
  */
-export function runEpoch(state: LayoutState, emb: Float32Array, c: LayoutConstants): void {
-  const { head, tail, epochsPerSample, nextSample, nextNegative } = state;
-  const { a, b, gamma, nComponents: dim, nVertices } = c;
-  const n = state.epoch;
-  const alpha = c.initialAlpha * (1 - n / state.nEpochs);
-  const negRate = c.negativeSampleRate;
-  if (n === 0) for (let e = 0; e < head.length; e++) nextNegative[e] = epochsPerSample[e]! / negRate;
-  const s = state.rng;
-  let s0 = s[0]!,
-    s1 = s[1]!,
-    s2 = s[2]!;
+export function layoutEpochRange(
+  g: LayoutGraph,
+  prev: Float32Array,
+  next: Float32Array,
+  start: number,
+  end: number,
+  epoch: number,
+  c: LayoutConstants,
+): void {
+  if (c.nComponents === 2) epoch2d(g, prev, next, start, end, epoch, c);
+  else epochNd(g, prev, next, start, end, epoch, c);
+}
+
+function learningRate(c: LayoutConstants, epoch: number): number {
+  return c.initialAlpha * (1 - epoch / c.nEpochs);
+}
+
+/** Whether an edge with this schedule is sampled in this epoch: a multiple of eps in (epoch, epoch+1]. */
+function sampled(eps: number, epoch: number): boolean {
+  return Math.floor((epoch + 1) / eps) > Math.floor(epoch / eps);
+}
+
+/** A well-mixed 32-bit hash (lowbias32), used as a counter-based random number generator. */
+export function hash32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, c: LayoutConstants): void {
+  const { ptr, tail, epochsPerSample } = g;
+  const n = g.n;
+  const { a, b } = c;
+  const alpha = learningRate(c, epoch);
+  const nNeg = c.negativeSampleRate;
   const twoAB = 2 * a * b;
-  const twoGB = 2 * gamma * b;
-  const m = head.length;
-  for (let e = 0; e < m; e++) {
-    if (nextSample[e]! > n) continue;
-    const j = head[e]!;
-    const k = tail[e]!;
-    const jo = j * dim;
-    const ko = k * dim;
-    let d2 = 0;
-    for (let t = 0; t < dim; t++) {
-      const diff = emb[jo + t]! - emb[ko + t]!;
-      d2 += diff * diff;
-    }
-    if (d2 > 0) {
-      const pb = Math.pow(d2, b);
-      const coeff = (-twoAB * pb) / d2 / (a * pb + 1);
-      for (let t = 0; t < dim; t++) {
-        let g = coeff * (emb[jo + t]! - emb[ko + t]!);
-        if (g > 4) g = 4;
-        else if (g < -4) g = -4;
-        emb[jo + t]! += g * alpha;
-        emb[ko + t]! -= g * alpha;
+  const twoGB = 2 * c.gamma * b;
+  const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  for (let j = start; j < end; j++) {
+    let jx = prev[2 * j]!;
+    let jy = prev[2 * j + 1]!;
+    for (let e = ptr[j]!; e < ptr[j + 1]!; e++) {
+      const eps = epochsPerSample[e]!;
+      if (!sampled(eps, epoch)) continue;
+      const k = tail[e]!;
+      const dx = jx - prev[2 * k]!;
+      const dy = jy - prev[2 * k + 1]!;
+      const d2 = dx * dx + dy * dy;
+      if (d2 > 0) {
+        const pb = Math.exp(b * Math.log(d2));
+        const coeff = (-twoAB * pb) / (d2 * (a * pb + 1));
+        jx += 2 * clip4(coeff * dx) * alpha;
+        jy += 2 * clip4(coeff * dy) * alpha;
       }
-    }
-    nextSample[e]! += epochsPerSample[e]!;
-    const epn = epochsPerSample[e]! / negRate;
-    const nNeg = Math.floor((n - nextNegative[e]!) / epn);
-    for (let p = 0; p < nNeg; p++) {
-      // Tausworthe generator as in umap-learn's tau_rand_int: cheap and stateful in three words.
-      s0 = (((s0 & 4294967294) << 12) ^ (((s0 << 13) ^ s0) >>> 19)) >>> 0;
-      s1 = (((s1 & 4294967288) << 4) ^ (((s1 << 2) ^ s1) >>> 25)) >>> 0;
-      s2 = (((s2 & 4294967280) << 17) ^ (((s2 << 3) ^ s2) >>> 11)) >>> 0;
-      const r = (s0 ^ s1 ^ s2) >>> 0;
-      const kk = r % nVertices;
-      if (kk === j) continue;
-      const kko = kk * dim;
-      let dn = 0;
-      for (let t = 0; t < dim; t++) {
-        const diff = emb[jo + t]! - emb[kko + t]!;
-        dn += diff * diff;
-      }
-      if (dn > 0) {
-        const coeff = twoGB / ((0.001 + dn) * (a * Math.pow(dn, b) + 1));
-        for (let t = 0; t < dim; t++) {
-          let g = coeff * (emb[jo + t]! - emb[kko + t]!);
-          if (g > 4) g = 4;
-          else if (g < -4) g = -4;
-          emb[jo + t]! += g * alpha;
+      let r = hash32((epochKey ^ Math.imul(e, 0x85ebca77)) >>> 0);
+      for (let p = 0; p < nNeg; p++) {
+        r = hash32((r + 0x6d2b79f5) >>> 0);
+        const kk = r % n;
+        if (kk === j) continue;
+        const ox = jx - prev[2 * kk]!;
+        const oy = jy - prev[2 * kk + 1]!;
+        const dn = ox * ox + oy * oy;
+        if (dn > 0) {
+          const coeff = twoGB / ((0.001 + dn) * (a * Math.exp(b * Math.log(dn)) + 1));
+          jx += clip4(coeff * ox) * alpha;
+          jy += clip4(coeff * oy) * alpha;
+        } else {
+          // Coincident points: umap-learn pushes with the clip value so they separate.
+          jx += 4 * alpha;
+          jy += 4 * alpha;
         }
-      } else {
-        // Coincident points: umap-learn pushes with the clip value so they separate.
-        for (let t = 0; t < dim; t++) emb[jo + t]! += 4 * alpha;
       }
     }
-    nextNegative[e]! += nNeg * epn;
+    next[2 * j] = jx;
+    next[2 * j + 1] = jy;
   }
-  s[0] = s0;
-  s[1] = s1;
-  s[2] = s2;
-  state.epoch = n + 1;
+}
+
+function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, c: LayoutConstants): void {
+  const { ptr, tail, epochsPerSample } = g;
+  const n = g.n;
+  const dim = c.nComponents;
+  const { a, b } = c;
+  const alpha = learningRate(c, epoch);
+  const nNeg = c.negativeSampleRate;
+  const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const cur = new Float64Array(dim);
+  for (let j = start; j < end; j++) {
+    for (let t = 0; t < dim; t++) cur[t] = prev[j * dim + t]!;
+    for (let e = ptr[j]!; e < ptr[j + 1]!; e++) {
+      if (!sampled(epochsPerSample[e]!, epoch)) continue;
+      const ko = tail[e]! * dim;
+      let d2 = 0;
+      for (let t = 0; t < dim; t++) d2 += (cur[t]! - prev[ko + t]!) ** 2;
+      if (d2 > 0) {
+        const pb = Math.exp(b * Math.log(d2));
+        const coeff = (-2 * a * b * pb) / (d2 * (a * pb + 1));
+        for (let t = 0; t < dim; t++) cur[t]! += 2 * clip4(coeff * (cur[t]! - prev[ko + t]!)) * alpha;
+      }
+      let r = hash32((epochKey ^ Math.imul(e, 0x85ebca77)) >>> 0);
+      for (let p = 0; p < nNeg; p++) {
+        r = hash32((r + 0x6d2b79f5) >>> 0);
+        const kk = r % n;
+        if (kk === j) continue;
+        const ko2 = kk * dim;
+        let dn = 0;
+        for (let t = 0; t < dim; t++) dn += (cur[t]! - prev[ko2 + t]!) ** 2;
+        if (dn > 0) {
+          const coeff = (2 * c.gamma * b) / ((0.001 + dn) * (a * Math.exp(b * Math.log(dn)) + 1));
+          for (let t = 0; t < dim; t++) cur[t]! += clip4(coeff * (cur[t]! - prev[ko2 + t]!)) * alpha;
+        } else {
+          for (let t = 0; t < dim; t++) cur[t]! += 4 * alpha;
+        }
+      }
+    }
+    for (let t = 0; t < dim; t++) next[j * dim + t] = cur[t]!;
+  }
+}
+
+function clip4(g: number): number {
+  return g > 4 ? 4 : g < -4 ? -4 : g;
 }

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { UmapEngine, resolveParams, EngineInputError, type EngineCheckpoint } from '../src/engine';
+import { gaussianMixture } from '../src/engine/synthetic';
+import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../src/engine/quality';
+import { ComputeCore } from '../src/engine/compute-core';
+import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
+import { LocalPool } from '../src/engine/compute-core';
+
+function loadDigits() {
+  const buf = readFileSync(new URL('../public/demo/digits/digits.npy', import.meta.url));
+  const off = 10 + buf.readUInt16LE(8);
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length));
+  const lb = readFileSync(new URL('../public/demo/digits/digits.labels.npy', import.meta.url));
+  const loff = 10 + lb.readUInt16LE(8);
+  const labels = Int32Array.from(lb.subarray(loff));
+  return { data, labels, n: 1797, d: 64 };
+}
+
+async function runToEnd(data: Float32Array, n: number, d: number, params: Parameters<typeof resolveParams>[0]) {
+  const e = new UmapEngine({ data, n, d }, resolveParams(params, n));
+  await e.run();
+  return e.result();
+}
+
+describe('engine on digits', () => {
+  const digits = loadDigits();
+
+  it('reaches umap-learn quality (exact kNN)', async () => {
+    const r = await runToEnd(digits.data, digits.n, digits.d, {});
+    const high = { data: digits.data, n: digits.n, d: digits.d };
+    const low = { data: r.embedding, n: digits.n, d: 2 };
+    const t = trustworthiness(high, low, 15);
+    const rec = knnRecall(high, low, 15);
+    const acc = knnAccuracy(low, digits.labels, 10);
+    expect(t).toBeGreaterThanOrEqual(0.982);
+    expect(rec).toBeGreaterThanOrEqual(0.5);
+    expect(acc).toBeGreaterThanOrEqual(0.965);
+    expect(r.log.join('\n')).toMatch(/spectral/);
+  });
+
+  it('reaches the same quality through RP trees + NN-descent', async () => {
+    const r = await runToEnd(digits.data, digits.n, digits.d, { exactKnnMaxN: 100 });
+    const high = { data: digits.data, n: digits.n, d: digits.d };
+    const low = { data: r.embedding, n: digits.n, d: 2 };
+    expect(trustworthiness(high, low, 15)).toBeGreaterThanOrEqual(0.982);
+    expect(knnRecall(high, low, 15)).toBeGreaterThanOrEqual(0.5);
+    expect(r.log.join('\n')).toMatch(/NN-descent/);
+  });
+
+  it('is deterministic for a seed, and the seed matters', async () => {
+    const a = await runToEnd(digits.data, digits.n, digits.d, { nEpochs: 50, seed: 7 });
+    const b = await runToEnd(digits.data, digits.n, digits.d, { nEpochs: 50, seed: 7 });
+    const c = await runToEnd(digits.data, digits.n, digits.d, { nEpochs: 50, seed: 8 });
+    expect(Buffer.from(a.embedding.buffer).equals(Buffer.from(b.embedding.buffer))).toBe(true);
+    expect(Buffer.from(a.embedding.buffer).equals(Buffer.from(c.embedding.buffer))).toBe(false);
+  });
+
+  it('supports 3 components and the cosine metric', async () => {
+    const r = await runToEnd(digits.data, digits.n, digits.d, { nComponents: 3, metric: 'cosine', nEpochs: 100 });
+    expect(r.embedding.length).toBe(digits.n * 3);
+    expect(r.embedding.every(Number.isFinite)).toBe(true);
+    const low = { data: r.embedding, n: digits.n, d: 3 };
+    expect(knnAccuracy(low, digits.labels, 10)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('resuming', () => {
+  const { data, labels } = gaussianMixture({ n: 3000, d: 32, seed: 3 });
+  const n = 3000;
+  const d = 32;
+  void labels;
+
+  // Stop after `stops[i]` steps, restore from a structured clone of the checkpoint (as IndexedDB
+  // would), and go on: the result must equal an uninterrupted run bit for bit.
+  for (const [name, params] of [
+    ['exact kNN', { nEpochs: 60, knnChunkSize: 250 }],
+    ['NN-descent', { nEpochs: 60, exactKnnMaxN: 500, knnChunkSize: 500 }],
+  ] as const) {
+    it(`gives identical output after stops in every phase (${name})`, async () => {
+      const p = resolveParams(params, n);
+      const straight = new UmapEngine({ data, n, d }, p);
+      await straight.run();
+      const want = straight.result().embedding;
+
+      let cp: EngineCheckpoint | undefined;
+      const seenPhases = new Set<string>();
+      for (let leg = 0; leg < 40; leg++) {
+        const e = new UmapEngine({ data, n, d }, p, {}, { checkpoint: cp });
+        let steps = 0;
+        const status = await e.run({ shouldStop: () => ++steps > 3 });
+        seenPhases.add(e.phase);
+        if (status === 'done') {
+          expect(Buffer.from(e.result().embedding.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+          expect(seenPhases.has('knn') && seenPhases.has('layout')).toBe(true);
+          return;
+        }
+        cp = structuredClone(e.checkpoint());
+      }
+      throw new Error('did not finish');
+    });
+  }
+});
+
+describe('kNN', () => {
+  it('NN-descent reaches recall ≥ 0.95 against exact neighbours', async () => {
+    const n = 6000;
+    const d = 48;
+    const { data } = gaussianMixture({ n, d, seed: 5, clusters: 12 });
+    const core = new ComputeCore(data, n, d, 'euclidean');
+    const pool = new LocalPool(core);
+    const s = planKnn({ n, nNeighbors: 15, chunkSize: 1000, exactMaxN: 0, seed: 1 });
+    while (!(await stepKnn(s, pool, core, n, 'euclidean')));
+    const knn = finishKnn(s, n, 15);
+    const sample = sampleIndices(n, 500, 9);
+    const exact = exactKnnOf(data, n, d, sample, 14);
+    let hit = 0;
+    for (let q = 0; q < sample.length; q++) {
+      const i = sample[q]!;
+      const got = new Set(Array.from(knn.indices.subarray(i * 15 + 1, i * 15 + 15)));
+      for (let t = 0; t < 14; t++) if (got.has(exact.indices[q * 14 + t]!)) hit++;
+    }
+    expect(hit / (sample.length * 14)).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('bad input', () => {
+  it('names the numbers when there are too few points for n_neighbors', () => {
+    expect(() => resolveParams({ nNeighbors: 15 }, 10)).toThrow(EngineInputError);
+    expect(() => resolveParams({ nNeighbors: 15 }, 10)).toThrow(/10 points.*n_neighbors = 15.*16/);
+  });
+  it('rejects impossible parameters', () => {
+    expect(() => resolveParams({ minDist: 2, spread: 1 }, 100)).toThrow(/min_dist/);
+    expect(() => resolveParams({ nComponents: 4 as 2 }, 100)).toThrow(/n_components/);
+  });
+  it('falls back to PCA and says so when the graph is disconnected', async () => {
+    // Two far-apart blobs with n_neighbors small enough that no edge crosses between them.
+    const n = 400;
+    const d = 8;
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) data[i * d + t] = (i < 200 ? 0 : 1000) + Math.sin(i * 7.1 + t * 3.3);
+    const r = await runToEnd(data, n, d, { nNeighbors: 5, nEpochs: 20 });
+    expect(r.log.join('\n')).toMatch(/disconnected.*fell back to PCA/);
+    expect(r.embedding.every(Number.isFinite)).toBe(true);
+  });
+});

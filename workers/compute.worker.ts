@@ -5,8 +5,12 @@ import * as Comlink from 'comlink';
 import { ComputeCore } from '../src/engine/compute-core';
 import type { Metric } from '../src/engine/types';
 import type { Candidates } from '../src/engine/nn-descent';
+import type { LayoutConstants, LayoutGraph } from '../src/engine/sgd-layout';
 
 let core: ComputeCore | null = null;
+// Shared-memory mode: the epoch's input and output embeddings, shared with every pool Worker.
+let sharedPrev: Float32Array | null = null;
+let sharedNext: Float32Array | null = null;
 
 const api = {
   init(data: Float32Array, n: number, d: number, metric: Metric): void {
@@ -27,6 +31,20 @@ const api = {
     const u = need().localJoin(start, end);
     const trimmed = { a: u.a.slice(0, u.count), b: u.b.slice(0, u.count), dist: u.dist.slice(0, u.count), count: u.count, evals: u.evals };
     return Comlink.transfer(trimmed, [trimmed.a.buffer, trimmed.b.buffer, trimmed.dist.buffer]);
+  },
+  setLayout(g: LayoutGraph, c: LayoutConstants, prev: Float32Array | null, next: Float32Array | null): void {
+    need().setLayout(g, c);
+    sharedPrev = prev;
+    sharedNext = next;
+  },
+  layoutShared(start: number, end: number, epoch: number): void {
+    need().layoutRange(sharedPrev!, sharedNext!, start, end, epoch);
+  },
+  /** Transfer mode: gets a copy of the embedding, returns the new positions of its own range. */
+  layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number) {
+    need().layoutRange(prev, prev, start, end, epoch);
+    const out = prev.slice(start * dim, end * dim);
+    return Comlink.transfer(out, [out.buffer]);
   },
 };
 

@@ -4,6 +4,7 @@ import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
 import type { RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
+import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
 import type { ComputeWorkerApi } from '../../workers/compute.worker';
 
 /**
@@ -15,12 +16,15 @@ export class WorkerPool implements ComputePool {
   private remotes: Comlink.Remote<ComputeWorkerApi>[] = [];
   private busy: number[] = [];
   private waiting: (() => void)[] = [];
+  private shared = false;
+  private layout: { ranges: Int32Array; dim: number; prev: Float32Array | null; next: Float32Array | null } | null = null;
 
   private constructor(readonly size: number) {}
 
   static async create(size: number, data: Float32Array, n: number, d: number, metric: Metric): Promise<WorkerPool> {
     const pool = new WorkerPool(size);
     const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+    pool.shared = shared;
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: `mapstream-compute-${i}` });
       const r = Comlink.wrap<ComputeWorkerApi>(w);
@@ -69,6 +73,36 @@ export class WorkerPool implements ComputePool {
   }
   localJoin(start: number, end: number): Promise<JoinUpdates> {
     return this.onFree((r) => r.localJoin(start, end));
+  }
+
+  async setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void> {
+    const len = g.n * c.nComponents;
+    const prev = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
+    const next = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
+    this.layout = { ranges: balancedRanges(g.ptr, this.size), dim: c.nComponents, prev, next };
+    await Promise.all(this.remotes.map((r) => r.setLayout(g, c, prev, next)));
+  }
+
+  /**
+   * Each Worker moves its own range of points. Shared mode reads and writes two shared buffers;
+   * transfer mode posts the embedding to each Worker and copies back its range.
+   */
+  async layoutEpoch(epoch: number, embedding: Float32Array): Promise<void> {
+    const L = this.layout!;
+    const { ranges, dim } = L;
+    if (L.prev && L.next) {
+      L.prev.set(embedding);
+      await Promise.all(this.remotes.map((r, w) => r.layoutShared(ranges[w]!, ranges[w + 1]!, epoch)));
+      embedding.set(L.next);
+      return;
+    }
+    const parts = await Promise.all(
+      this.remotes.map((r, w) => {
+        const copy = embedding.slice();
+        return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim);
+      }),
+    );
+    parts.forEach((part, w) => embedding.set(part, ranges[w]! * dim));
   }
 
   terminate(): void {

@@ -1,0 +1,113 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+// A file path next to this spec, without node:url (the tsconfig has no Node types).
+const localPath = (rel: string) => decodeURIComponent(new URL(rel, import.meta.url).pathname);
+
+const demo = (name: string) => localPath(`../public/demo/digits/${name}`);
+const DIGITS_NPY = demo('digits.npy');
+const DIGITS_LABELS = demo('digits.labels.npy');
+const DIGITS_CSV = demo('digits.csv');
+
+interface LongTask {
+  start: number;
+  duration: number;
+  name: string;
+}
+
+declare global {
+  interface Window {
+    __longTasks?: LongTask[];
+  }
+}
+
+test.beforeEach(async ({ page }) => {
+  // Installed before any page script so no long task escapes observation.
+  await page.addInitScript(() => {
+    const tasks: LongTask[] = [];
+    window.__longTasks = tasks;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration, name: e.name });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+});
+
+async function waitForStatus(page: Page, status: 'done' | 'error', timeout = 150_000): Promise<void> {
+  await page.waitForFunction((s) => window.__mapstream?.status === s || window.__mapstream?.status === 'error', status, { timeout });
+  const actual = await page.evaluate(() => ({ status: window.__mapstream?.status, error: window.__mapstream?.lastError }));
+  expect(actual, `app ended in status ${actual.status}: ${actual.error}`).toEqual({ status, error: status === 'done' ? null : actual.error });
+}
+
+async function runAndCoords(page: Page): Promise<number[]> {
+  await page.getByTestId('run').click();
+  await waitForStatus(page, 'done');
+  return page.evaluate(() => Array.from(window.__mapstream!.coords()!));
+}
+
+test('digits .npy + labels via the file input: runs to done with 1,797 points and no long tasks', async ({ page, consoleErrors }) => {
+  await page.goto('./');
+  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
+  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
+  await expect(page.getByTestId('dataset')).toContainText('1,797 × 64, 10 label values');
+
+  const start = await page.evaluate(() => performance.now());
+  await page.getByTestId('run').click();
+  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toMatch(/running|done/);
+  await waitForStatus(page, 'done');
+  const end = await page.evaluate(() => performance.now());
+
+  const hook = await page.evaluate(() => ({ points: window.__mapstream!.points, coords: window.__mapstream!.coords()?.length ?? 0 }));
+  expect(hook).toEqual({ points: 1797, coords: 1797 * 2 });
+  const finite = await page.evaluate(() => Array.from(window.__mapstream!.coords()!).every(Number.isFinite));
+  expect(finite).toBe(true);
+  await expect(page.locator('canvas[data-testid=map]')).toBeVisible();
+  await expect(page.getByTestId('legend').locator('li')).toHaveCount(10);
+  for (const phase of ['knn', 'graph', 'init', 'layout'])
+    await expect(page.locator(`[data-testid=progress] [data-phase=${phase}]`)).toHaveClass(/complete/);
+  await expect(page.getByTestId('progress')).toContainText('500 / 500 epochs');
+
+  const longTasks = await page.evaluate(({ start, end }) => window.__longTasks!.filter((t) => t.start + t.duration >= start && t.start <= end), {
+    start,
+    end,
+  });
+  expect(longTasks, 'main-thread tasks over 50 ms during the run').toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('same seed twice gives identical coordinates', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles([DIGITS_LABELS, DIGITS_NPY]);
+  await expect(page.getByTestId('dataset')).toContainText('1,797 × 64');
+  await page.getByTestId('param-n_epochs').fill('60');
+  const first = await runAndCoords(page);
+  const second = await runAndCoords(page);
+  expect(first.length).toBe(1797 * 2);
+  expect(second).toEqual(first);
+
+  // A different seed is a different layout, so the comparison above is not vacuous.
+  await page.getByTestId('param-seed').fill('7');
+  const other = await runAndCoords(page);
+  expect(other).not.toEqual(first);
+});
+
+test('the digits demo button loads bundled data relative to the page and runs', async ({ page, appServer }) => {
+  await page.goto('./');
+  await page.getByTestId('param-n_epochs').fill('30');
+  await page.getByTestId('demo-digits').click();
+  await waitForStatus(page, 'done');
+  expect(await page.evaluate(() => window.__mapstream!.points)).toBe(1797);
+  const demoRequests = appServer.requests.filter((r) => (r.url ?? '').includes('/demo/digits/'));
+  expect(demoRequests.length).toBeGreaterThan(0);
+  for (const r of demoRequests) expect((r.url ?? '').startsWith('/mapstream/demo/digits/')).toBe(true);
+});
+
+test('digits.csv gives a map with its label column in the legend', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(DIGITS_CSV);
+  await expect(page.getByTestId('dataset')).toContainText('digits.csv: 1,797 × 64, 10 label values');
+  await page.getByTestId('param-n_epochs').fill('30');
+  await page.getByTestId('run').click();
+  await waitForStatus(page, 'done');
+  expect(await page.evaluate(() => window.__mapstream!.points)).toBe(1797);
+  await expect(page.getByTestId('legend')).toContainText('label');
+});

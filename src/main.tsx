@@ -1,0 +1,7 @@
+import { render } from 'solid-js/web';
+import { App } from './ui/App';
+import './ui/app.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html is missing #root');
+render(() => <App />, root);

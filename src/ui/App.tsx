@@ -1,0 +1,250 @@
+import { batch, createSignal, onCleanup } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { autoEpochs, resolveParams } from '../engine/params';
+import { PHASES } from '../engine/types';
+import { ingestFiles, ingestUrls, type Ingested } from '../jobs/ingest-client';
+import { runJob, type JobHandle } from '../jobs/run-job';
+import { ErrorBanner } from './ErrorBanner';
+import { FileDrop } from './FileDrop';
+import { formatCount, formatSeconds } from './format';
+import { JobLog } from './JobLog';
+import { normalizeToUnitSquare } from './normalize';
+import { ParamsForm } from './ParamsForm';
+import { DEFAULT_FORM, readParams, type ParamsFormState } from './params-form-model';
+import { ProgressPanel, type PhaseProgress } from './ProgressPanel';
+import { ScatterMap, type MapFrame } from './ScatterMap';
+import { installTestHook, type AppStatus } from './test-hook';
+
+const DIGITS_DEMO = [
+  { url: './demo/digits/digits.npy', name: 'digits.npy' },
+  { url: './demo/digits/digits.labels.npy', name: 'digits.labels.npy' },
+];
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function App() {
+  const [status, setStatus] = createSignal<AppStatus>('idle');
+  const [error, setError] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal<string | null>(null);
+  const [input, setInput] = createSignal<Ingested | null>(null);
+  const [dataFile, setDataFile] = createSignal<File | null>(null);
+  const [form, setForm] = createStore<ParamsFormState>({ ...DEFAULT_FORM });
+  const [phases, setPhases] = createStore<PhaseProgress>({});
+  const [elapsed, setElapsed] = createSignal<number | null>(null);
+  const [log, setLog] = createSignal<string[]>([]);
+  const [frame, setFrame] = createSignal<MapFrame | null>(null);
+  const [summary, setSummary] = createSignal<string | null>(null);
+  let finalCoords: Float32Array | null = null;
+  let job: JobHandle | null = null;
+  // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
+  let runId = 0;
+
+  installTestHook({
+    get status() {
+      return status();
+    },
+    get points() {
+      return frame()?.x.length ?? 0;
+    },
+    coords: () => finalCoords,
+    get lastError() {
+      return error();
+    },
+  });
+
+  const fail = (err: unknown) => {
+    batch(() => {
+      setError(messageOf(err));
+      setStatus('error');
+    });
+  };
+
+  const showCoords = (coords: Float32Array, nComponents: number, ing: Ingested) => {
+    const plane = normalizeToUnitSquare(coords, nComponents);
+    const f: MapFrame = { ...plane, categories: ing.categories };
+    if (ing.dataset.labelName !== undefined) f.labelName = ing.dataset.labelName;
+    setFrame(f);
+  };
+
+  const cancel = () => {
+    runId++;
+    job?.cancel();
+    job = null;
+    if (status() === 'running') setStatus('idle');
+  };
+
+  const load = async (what: string, fn: () => Promise<Ingested>, files: File[] | null): Promise<boolean> => {
+    cancel();
+    batch(() => {
+      setLoading(`Reading ${what}…`);
+      setError(null);
+    });
+    try {
+      const ing = await fn();
+      batch(() => {
+        setInput(ing);
+        if (files) setDataFile(files.find((f) => f.name === ing.dataset.fileName) ?? files[0] ?? null);
+        else setDataFile(null);
+        setStatus('idle');
+      });
+      return true;
+    } catch (err) {
+      // The previous dataset and map stay as they were.
+      fail(err);
+      return false;
+    } finally {
+      setLoading(null);
+    }
+  };
+
+  const onFiles = (files: File[]) => void load(files.map((f) => f.name).join(' + '), () => ingestFiles(files), files);
+
+  const onLabelsFile = (labels: File) => {
+    const data = dataFile();
+    if (!data) return;
+    void load(`${data.name} + ${labels.name}`, () => ingestFiles([data, labels]), [data, labels]);
+  };
+
+  const loadDemo = async () => {
+    if (await load('the digits demo', () => ingestUrls(DIGITS_DEMO), null)) run();
+  };
+
+  const run = () => {
+    const ing = input();
+    if (!ing) {
+      fail(new Error('Choose a file (or the digits demo) first.'));
+      return;
+    }
+    cancel();
+    const { data, n, d } = ing.dataset;
+    let params;
+    try {
+      params = readParams(form);
+      // Same validation the engine applies, done here so bad parameters fail before any worker starts.
+      resolveParams(params, n);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    const id = ++runId;
+    // Progress and previews travel on their own message port, so a few can land after the result:
+    // once the result is in, they are stale and must not overwrite the final map or the bars.
+    let finished = false;
+    const live = () => id === runId && !finished;
+    batch(() => {
+      setError(null);
+      setStatus('running');
+      setPhases(reconcile({}));
+      setElapsed(0);
+      setLog([]);
+      setSummary(null);
+    });
+    let handle: JobHandle;
+    try {
+      handle = runJob({ data, n, d }, params, {
+        onProgress: (p) => {
+          if (!live()) return;
+          batch(() => {
+            setPhases(p.phase, { ...p });
+            setElapsed(p.elapsedS);
+          });
+        },
+        onLog: (line) => {
+          if (live()) setLog((lines) => [...lines, line]);
+        },
+        onPreview: (coords, nComponents) => {
+          if (live()) showCoords(coords, nComponents, ing);
+        },
+      });
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    job = handle;
+    handle.result.then(
+      (res) => {
+        if (!live()) return;
+        finished = true;
+        job = null;
+        finalCoords = res.embedding;
+        const t = res.timings;
+        const total = t.knn + t.graph + t.init + t.layout;
+        batch(() => {
+          showCoords(res.embedding, res.nComponents, ing);
+          if (res.log.length > 0) setLog(res.log);
+          for (const phase of PHASES) {
+            const p = phases[phase];
+            if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
+          }
+          const epochs = res.params.nEpochs ?? autoEpochs(res.n);
+          setPhases('layout', { phase: 'layout', done: epochs, total: epochs, unit: 'epochs', elapsedS: total, etaS: 0, phaseElapsedS: t.layout });
+          setElapsed(total);
+          setSummary(
+            `${formatCount(res.n)} points in ${formatSeconds(total)} — kNN ${formatSeconds(t.knn)}, graph ${formatSeconds(t.graph)}, init ${formatSeconds(t.init)}, layout ${formatSeconds(t.layout)}`,
+          );
+          setStatus('done');
+        });
+      },
+      (err) => {
+        if (!live()) return;
+        finished = true;
+        job = null;
+        fail(err);
+      },
+    );
+  };
+
+  onCleanup(() => cancel());
+
+  const running = () => status() === 'running';
+  const datasetLine = () => {
+    const ing = input();
+    if (!ing) return null;
+    const ds = ing.dataset;
+    const labels = ds.labels ? (ing.categories ? `, ${ing.categories.names.length} label values` : ', labels (too many distinct values to colour)') : '';
+    return `${ds.fileName}: ${formatCount(ds.n)} × ${formatCount(ds.d)}${labels}`;
+  };
+
+  return (
+    <div class="app">
+      <header class="app-header">
+        <h1>mapstream</h1>
+        <p class="tagline">UMAP maps of your embeddings, computed in your browser. Nothing is uploaded.</p>
+      </header>
+      <ErrorBanner message={error()} onDismiss={() => setError(null)} />
+      <div class="layout">
+        <aside class="sidebar">
+          <section class="data">
+            <h2>Data</h2>
+            <FileDrop onFiles={onFiles} onLabelsFile={onLabelsFile} canAddLabels={!!dataFile() && dataFile()!.name.toLowerCase().endsWith('.npy')} />
+            <button type="button" class="demo" data-testid="demo-digits" onClick={() => void loadDemo()}>
+              Load digits demo (1,797 × 64)
+            </button>
+            <p class="dataset" data-testid="dataset">
+              {loading() ?? datasetLine() ?? 'No data loaded.'}
+            </p>
+          </section>
+          <ParamsForm form={form} setForm={setForm} disabled={running()} />
+          <div class="actions">
+            <button type="button" class="primary" data-testid="run" disabled={!input() || !!loading()} onClick={run}>
+              {running() ? 'Restart' : 'Run'}
+            </button>
+            <button type="button" data-testid="cancel" disabled={!running()} onClick={cancel}>
+              Cancel
+            </button>
+          </div>
+          <ProgressPanel phases={phases} running={running()} elapsedS={elapsed()} />
+          <p class="summary" data-testid="summary">
+            {summary()}
+          </p>
+          <JobLog lines={log()} />
+        </aside>
+        <main class="main">
+          <ScatterMap frame={frame()} />
+        </main>
+      </div>
+    </div>
+  );
+}

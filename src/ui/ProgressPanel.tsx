@@ -1,0 +1,69 @@
+import { For, Show } from 'solid-js';
+import type { JobProgress } from '../jobs/run-job';
+import { PHASES, type PhaseName } from '../engine/types';
+import { formatCount, formatSeconds } from './format';
+
+const PHASE_LABELS: Record<PhaseName, string> = { knn: 'kNN', graph: 'graph', init: 'init', layout: 'layout' };
+
+export type PhaseProgress = Partial<Record<PhaseName, JobProgress>>;
+
+export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; elapsedS: number | null }) {
+  const current = () => {
+    for (let i = PHASES.length - 1; i >= 0; i--) {
+      const p = props.phases[PHASES[i]!];
+      if (p) return p;
+    }
+    return undefined;
+  };
+  return (
+    <section class="progress" data-testid="progress" aria-live="polite">
+      <h2>Progress</h2>
+      <Show when={props.elapsedS !== null}>
+        <p class="elapsed">
+          elapsed {formatSeconds(props.elapsedS)}
+          <Show when={props.running && current()?.etaS != null}> · ETA {formatSeconds(current()?.etaS)}</Show>
+        </p>
+      </Show>
+      <For each={PHASES}>
+        {(phase) => {
+          const p = () => props.phases[phase];
+          const frac = () => {
+            const v = p();
+            return v && v.total > 0 ? Math.min(1, v.done / v.total) : 0;
+          };
+          const complete = () => {
+            const v = p();
+            return !!v && v.done >= v.total;
+          };
+          return (
+            <div class="phase" classList={{ active: !!p() && !complete() && props.running, complete: complete() }} data-phase={phase}>
+              <div class="phase-head">
+                <span class="phase-name">{PHASE_LABELS[phase]}</span>
+                <span class="phase-count">
+                  <Show when={p()} fallback="waiting">
+                    {(v) => (
+                      <>
+                        {formatCount(v().done)} / {formatCount(v().total)} {v().unit}
+                      </>
+                    )}
+                  </Show>
+                </span>
+              </div>
+              <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
+                <div class="bar-fill" style={{ width: `${(frac() * 100).toFixed(1)}%` }} />
+              </div>
+              <Show when={p()}>
+                {(v) => (
+                  <div class="phase-time">
+                    {formatSeconds(v().phaseElapsedS)}
+                    <Show when={!complete() && props.running && v().etaS != null}> · ETA {formatSeconds(v().etaS)}</Show>
+                  </div>
+                )}
+              </Show>
+            </div>
+          );
+        }}
+      </For>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Metric, UmapParams } from '../engine/types';
+
+/** The form's raw text, kept as typed so a half-typed value is never silently replaced. */
+export interface ParamsFormState {
+  nNeighbors: string;
+  minDist: string;
+  spread: string;
+  nEpochs: string;
+  metric: Metric;
+  seed: string;
+  nComponents: '2' | '3';
+}
+
+export const DEFAULT_FORM: ParamsFormState = {
+  nNeighbors: '15',
+  minDist: '0.1',
+  spread: '1.0',
+  nEpochs: 'auto',
+  metric: 'euclidean',
+  seed: '42',
+  nComponents: '2',
+};
+
+export class ParamsFormError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParamsFormError';
+  }
+}
+
+function num(label: string, raw: string, integer: boolean): number {
+  const s = raw.trim();
+  const v = s === '' ? NaN : Number(s);
+  if (!Number.isFinite(v)) throw new ParamsFormError(`${label} must be a number (got '${raw}').`);
+  if (integer && !Number.isInteger(v)) throw new ParamsFormError(`${label} must be a whole number (got '${raw}').`);
+  return v;
+}
+
+/** Syntax only; ranges (and their dependence on the data's size) are the engine's resolveParams' job. */
+export function readParams(f: ParamsFormState): Partial<UmapParams> {
+  const epochs = f.nEpochs.trim().toLowerCase();
+  return {
+    nNeighbors: num('n_neighbors', f.nNeighbors, true),
+    minDist: num('min_dist', f.minDist, false),
+    spread: num('spread', f.spread, false),
+    nEpochs: epochs === '' || epochs === 'auto' ? null : num('n_epochs', f.nEpochs, true),
+    metric: f.metric,
+    seed: num('seed', f.seed, true),
+    nComponents: f.nComponents === '3' ? 3 : 2,
+  };
+}

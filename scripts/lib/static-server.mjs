@@ -64,7 +64,12 @@ export async function startStaticServer({ root, basePath = '/', isolate = true, 
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method Not Allowed');
 
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return send(400, 'Bad Request');
+    }
     if (`${pathname}/` === base) {
       res.writeHead(301, { ...headers, Location: base });
       return res.end();

@@ -2,7 +2,6 @@
 // builds: the target machines only reach the npm registry and Debian apt.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -17,21 +16,16 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
-async function isExecutable(path) {
+function isExecutable(path) {
   try {
-    await access(path, constants.X_OK);
+    accessSync(path, constants.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 
-async function onPath(cmd) {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir && (await isExecutable(`${dir}/${cmd}`))) return true;
-  }
-  return false;
-}
+const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((dir) => dir && isExecutable(`${dir}/${cmd}`));
 
 function runPrefixed(command, prefix) {
   return new Promise((resolve, reject) => {
@@ -59,33 +53,30 @@ function runPrefixed(command, prefix) {
 const NOT_FOUND =
   'No Chromium found. Install Debian\'s chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH=/path/to/chrome';
 
-/** Env or well-known paths only, never installs: for config files that must resolve synchronously. */
-export function findChromiumSync() {
+/** The env override (which must exist) or the first well-known path; null when there is none. */
+function locate() {
   const fromEnv = process.env.CHROMIUM_PATH || process.env.CHROME_PATH;
-  if (fromEnv) return fromEnv;
-  for (const path of CANDIDATES) {
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // try the next one
-    }
+  if (fromEnv) {
+    if (isExecutable(fromEnv)) return fromEnv;
+    throw new Error(`CHROMIUM_PATH/CHROME_PATH is set to ${fromEnv}, which is not an executable file.`);
   }
-  throw new Error(NOT_FOUND);
+  return CANDIDATES.find(isExecutable) ?? null;
+}
+
+/** Never installs: for config files that must resolve synchronously. */
+export function findChromiumSync() {
+  const path = locate();
+  if (!path) throw new Error(NOT_FOUND);
+  return path;
 }
 
 export async function findChromium() {
-  const fromEnv = process.env.CHROMIUM_PATH || process.env.CHROME_PATH;
-  if (fromEnv) {
-    if (await isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`CHROMIUM_PATH/CHROME_PATH is set to ${fromEnv}, which is not an executable file.`);
-  }
-  for (const path of CANDIDATES) if (await isExecutable(path)) return path;
-
-  if (process.getuid?.() === 0 && (await onPath('apt-get'))) {
+  const path = locate();
+  if (path) return path;
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
     console.log('[chromium] not found; installing Debian chromium with apt-get');
     await runPrefixed('apt-get update && apt-get install -y chromium', '[apt] ');
-    if (await isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
+    if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
     throw new Error(`apt-get finished but /usr/bin/chromium is missing. ${NOT_FOUND}`);
   }
   throw new Error(NOT_FOUND);

@@ -1,8 +1,9 @@
 import type { Metric } from './types';
 import { exactKnnChunk, exactRowScale, type KnnChunk } from './knn-exact';
-import { buildRpTree, type RpLeaves } from './rp-tree';
+import { buildRpTree, type RpLeaves, type SplitSide } from './rp-tree';
 import { localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
+import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
 import { layoutEpochRange, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 
 /**
@@ -13,13 +14,34 @@ export class ComputeCore {
   private rowScale: Float64Array | null = null;
   private candidates: Candidates | null = null;
   readonly orderDist: PairDistance;
+  private splitSide!: SplitSide;
 
+  readonly data: Float32Array;
+  private store: RowStore | null;
+
+  /**
+   * With a RowStore the rows are read where they are (shared memory needs no copy); given a plain
+   * array, the rows are copied once into private wasm memory when SIMD is available.
+   */
   constructor(
-    readonly data: Float32Array,
+    source: Float32Array | RowStore,
     readonly n: number,
     readonly d: number,
     readonly metric: Metric,
   ) {
+    if (source instanceof Float32Array) {
+      if (wasmSimdSupported()) {
+        this.store = allocateRowStore(n, d, false);
+        this.store.data.set(source);
+        this.data = this.store.data;
+      } else {
+        this.store = null;
+        this.data = source;
+      }
+    } else {
+      this.store = source;
+      this.data = source.data;
+    }
     this.orderDist = this.makeOrderDistance();
   }
 
@@ -29,7 +51,7 @@ export class ComputeCore {
   }
 
   rpTree(leafSize: number, seed: number): RpLeaves {
-    return buildRpTree(this.data, this.n, this.d, this.metric, leafSize, seed);
+    return buildRpTree(this.n, leafSize, seed, this.splitSide);
   }
 
   setCandidates(c: Candidates): void {
@@ -56,14 +78,21 @@ export class ComputeCore {
   /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */
   private makeOrderDistance(): PairDistance {
     const { data, d } = this;
-    if (this.metric === 'euclidean') return (i, j) => sqDist(data, d, i, j);
+    const k = this.store ? rowKernels(this.store) : null;
+    if (this.metric === 'euclidean') {
+      const sq = k ? k.sqDist : (i: number, j: number) => sqDist(data, d, i, j);
+      this.splitSide = (p, a, b) => sq(p, b) - sq(p, a);
+      return sq;
+    }
+    const dot = k ? k.dot : (i: number, j: number) => dotRows(data, d, i, j);
     const inv = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
       const s = dotRows(data, d, i, i);
       inv[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
     }
+    this.splitSide = (p, a, b) => dot(p, a) * inv[a]! - dot(p, b) * inv[b]!;
     return (i, j) => {
-      const c = 1 - dotRows(data, d, i, j) * inv[i]! * inv[j]!;
+      const c = 1 - dot(i, j) * inv[i]! * inv[j]!;
       return c < 0 ? 0 : c;
     };
   }

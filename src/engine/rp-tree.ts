@@ -1,4 +1,3 @@
-import type { Metric } from './types';
 import { Rng } from './prng';
 
 /** One random-projection tree, flattened: leaf ℓ holds order[leafStarts[ℓ] .. leafStarts[ℓ+1]). */
@@ -8,23 +7,22 @@ export interface RpLeaves {
 }
 
 /**
+ * Which side of the hyperplane between pivots a and b point p falls on: positive means a's side.
+ * Euclidean: the perpendicular bisector, i.e. which pivot is nearer. Cosine: the angular bisector.
+ * Expressed through row distances so the SIMD kernels do the arithmetic.
+ */
+export type SplitSide = (p: number, a: number, b: number) => number;
+
+/**
  * Split recursively by the hyperplane between two random points until leaves are ≤ leafSize.
  * Its leaves seed NN-descent with neighbours that are already close, which is what makes the
  * descent converge in a few iterations.
  */
-export function buildRpTree(
-  data: Float32Array,
-  n: number,
-  d: number,
-  metric: Metric,
-  leafSize: number,
-  seed: number,
-): RpLeaves {
+export function buildRpTree(n: number, leafSize: number, seed: number, sideOf: SplitSide): RpLeaves {
   const rng = new Rng(seed);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const side = new Uint8Array(n);
-  const normal = new Float64Array(d);
   const starts: number[] = [];
   const stack: number[] = [0, n];
   while (stack.length) {
@@ -35,16 +33,13 @@ export function buildRpTree(
       starts.push(lo);
       continue;
     }
-    const a = order[lo + rng.int(size)]!;
-    let b = order[lo + rng.int(size)]!;
-    if (a === b) b = order[lo + ((rng.int(size - 1) + 1 + (a - lo)) % size)]!;
-    const offset = hyperplane(data, d, metric, a, b, normal);
+    const ia = rng.int(size);
+    const ib = (ia + 1 + rng.int(size - 1)) % size;
+    const a = order[lo + ia]!;
+    const b = order[lo + ib]!;
     let left = 0;
     for (let t = lo; t < hi; t++) {
-      const p = order[t]!;
-      const o = p * d;
-      let s = offset;
-      for (let c = 0; c < d; c++) s += normal[c]! * data[o + c]!;
+      const s = sideOf(order[t]!, a, b);
       const goLeft = s > 0 || (s === 0 && (rng.next() & 1) === 0);
       side[t - lo] = goLeft ? 1 : 0;
       if (goLeft) left++;
@@ -62,31 +57,6 @@ export function buildRpTree(
   starts.sort((x, y) => x - y);
   starts.push(n);
   return { order, leafStarts: Int32Array.from(starts) };
-}
-
-function hyperplane(data: Float32Array, d: number, metric: Metric, a: number, b: number, normal: Float64Array): number {
-  const oa = a * d;
-  const ob = b * d;
-  if (metric === 'cosine') {
-    let na = 0,
-      nb = 0;
-    for (let c = 0; c < d; c++) {
-      na += data[oa + c]! * data[oa + c]!;
-      nb += data[ob + c]! * data[ob + c]!;
-    }
-    na = na > 0 ? 1 / Math.sqrt(na) : 0;
-    nb = nb > 0 ? 1 / Math.sqrt(nb) : 0;
-    for (let c = 0; c < d; c++) normal[c] = data[oa + c]! * na - data[ob + c]! * nb;
-    return 0;
-  }
-  let offset = 0;
-  for (let c = 0; c < d; c++) {
-    const x = data[oa + c]!;
-    const y = data[ob + c]!;
-    normal[c] = x - y;
-    offset -= (x - y) * (x + y) * 0.5;
-  }
-  return offset;
 }
 
 /** Stable partition of order[lo..hi) so that side==1 entries come first. */

@@ -3,6 +3,7 @@
 // the page is cross-origin isolated, a private copy otherwise — and then answers chunk requests.
 import * as Comlink from 'comlink';
 import { ComputeCore } from '../src/engine/compute-core';
+import { rowStoreOf } from '../src/engine/wasm/row-kernels';
 import type { Metric } from '../src/engine/types';
 import type { Candidates } from '../src/engine/nn-descent';
 import type { LayoutConstants, LayoutGraph } from '../src/engine/sgd-layout';
@@ -13,8 +14,9 @@ let sharedPrev: Float32Array | null = null;
 let sharedNext: Float32Array | null = null;
 
 const api = {
-  init(data: Float32Array, n: number, d: number, metric: Metric): void {
-    core = new ComputeCore(data, n, d, metric);
+  /** Shared mode posts the job's shared wasm Memory; transfer mode posts a copy of the rows. */
+  init(source: WebAssembly.Memory | Float32Array, n: number, d: number, metric: Metric): void {
+    core = new ComputeCore(source instanceof Float32Array ? source : rowStoreOf(source, n, d), n, d, metric);
   },
   exactKnn(start: number, end: number, k: number) {
     const r = need().exactKnn(start, end, k);

@@ -7,6 +7,8 @@ import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../src/engin
 import { EngineInputError } from '../src/engine/types';
 import { resolveParams } from '../src/engine/params';
 import { WorkerPool } from '../src/jobs/compute-pool';
+import { ComputeCore } from '../src/engine/compute-core';
+import { allocateRowStore, plainRowStore, rowStoreOf, wasmSimdSupported, type RowStore } from '../src/engine/wasm/row-kernels';
 
 export interface JobWorkerCallbacks {
   onProgress(e: ProgressEvent & { label?: string }): void;
@@ -27,15 +29,18 @@ export type JobOutcome = { status: 'done'; result: UmapResult } | { status: 'sto
 let stopRequested = false;
 
 const api = {
-  async start(input: Matrix, partial: Partial<UmapParams>, options: JobStartOptions, cb: JobWorkerCallbacks): Promise<JobOutcome> {
+  async start(source: JobSource, partial: Partial<UmapParams>, options: JobStartOptions, cb: JobWorkerCallbacks): Promise<JobOutcome> {
     stopRequested = false;
+    const store = toRowStore(source);
+    const input: Matrix = { data: store.data, n: store.n, d: store.d };
     validate(input);
     const params = options.checkpoint?.params ?? resolveParams(partial, input.n);
     let lastProgress = 0;
     let lastPhase = '';
     let lastPreview = 0;
     const previewEvery = options.previewEveryMs ?? 200;
-    const pool = options.threads > 0 ? await WorkerPool.create(options.threads, input.data, input.n, input.d, params.metric) : undefined;
+    const pool = options.threads > 0 ? await WorkerPool.create(options.threads, store, params.metric) : undefined;
+    const core = new ComputeCore(store, store.n, store.d, params.metric);
     try {
       const engine = new UmapEngine(
         input,
@@ -59,7 +64,7 @@ const api = {
             cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
           },
         },
-        { pool, checkpoint: options.checkpoint },
+        { pool, core, checkpoint: options.checkpoint },
       );
       const status = await engine.run({ shouldStop: () => stopRequested });
       if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
@@ -74,6 +79,22 @@ const api = {
     stopRequested = true;
   },
 };
+
+/**
+ * The rows arrive either as the job's shared wasm Memory (cross-origin isolated pages) or as a
+ * transferred array, which is copied once into private wasm memory for the SIMD kernels.
+ */
+export type JobSource = { memory: WebAssembly.Memory; n: number; d: number } | { data: Float32Array; n: number; d: number };
+
+function toRowStore(src: JobSource): RowStore {
+  if ('memory' in src) return rowStoreOf(src.memory, src.n, src.d);
+  if (src.data.length !== src.n * src.d) throw new EngineInputError(`Expected ${src.n} × ${src.d} values, got ${src.data.length}.`);
+  if (!(src.n > 0) || !(src.d > 0)) throw new EngineInputError('The dataset is empty.');
+  if (!wasmSimdSupported()) return plainRowStore(src.data, src.n, src.d);
+  const store = allocateRowStore(src.n, src.d, false);
+  store.data.set(src.data);
+  return store;
+}
 
 /** Checks that need the values themselves; the ingest step catches most, this guards every caller. */
 function validate(m: Matrix): void {

@@ -78,7 +78,7 @@ export class ComputeCore {
   /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */
   private makeOrderDistance(): PairDistance {
     const { data, d } = this;
-    const k = this.store ? rowKernels(this.store) : null;
+    const k = this.store ? rowKernels(this.store) : null; // null: JS kernels
     if (this.metric === 'euclidean') {
       const sq = k ? k.sqDist : (i: number, j: number) => sqDist(data, d, i, j);
       this.splitSide = (p, a, b) => sq(p, b) - sq(p, a);

@@ -4,6 +4,7 @@ import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
 import type { RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
+import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
 import type { ComputeWorkerApi } from '../../workers/compute.worker';
 
@@ -21,9 +22,11 @@ export class WorkerPool implements ComputePool {
 
   private constructor(readonly size: number) {}
 
-  static async create(size: number, data: Float32Array, n: number, d: number, metric: Metric): Promise<WorkerPool> {
+  /** `store` in shared memory is handed to every Worker as it is; otherwise each gets a copy. */
+  static async create(size: number, store: RowStore, metric: Metric): Promise<WorkerPool> {
     const pool = new WorkerPool(size);
-    const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+    const { n, d } = store;
+    const shared = store.shared;
     pool.shared = shared;
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: `mapstream-compute-${i}` });
@@ -32,8 +35,7 @@ export class WorkerPool implements ComputePool {
       pool.remotes.push(r);
       pool.busy.push(0);
     }
-    // Shared memory is posted as a view (no copy); otherwise each Worker gets its own copy.
-    await Promise.all(pool.remotes.map((r) => r.init(shared ? data : data.slice(), n, d, metric)));
+    await Promise.all(pool.remotes.map((r) => r.init(shared && store.memory ? store.memory : store.data.slice(), n, d, metric)));
     return pool;
   }
 

@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import { PHASES } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
-import type { JobOutcome, JobWorkerApi } from '../../workers/umap.worker';
+import type { JobOutcome, JobSource, JobWorkerApi } from '../../workers/umap.worker';
+import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { EtaEstimator } from './eta';
 
 export interface JobInput {
@@ -67,8 +68,7 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
   let settle: { reject(e: unknown): void } | null = null;
   let outcome: Promise<JobOutcome> | null = null;
 
-  const data = toTransferable(input.data, options.transferInput ?? false);
-  const matrix = { data, n: input.n, d: input.d };
+  const source = jobSource(input, options.transferInput ?? false);
   const callbacks = Comlink.proxy({
     onProgress(e: ProgressEvent & { label?: string }) {
       const p = eta.update(e);
@@ -84,7 +84,7 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
 
   const result = new Promise<UmapResult>((resolve, reject) => {
     settle = { reject };
-    const payload = data.buffer instanceof ArrayBuffer ? Comlink.transfer(matrix, [data.buffer]) : matrix;
+    const payload = 'data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(source, [source.data.buffer]) : source;
     outcome = remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint }, callbacks);
     outcome.then(
       (o) => {
@@ -123,15 +123,17 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
 }
 
 /**
- * Shared mode puts the vectors in shared memory once (free if they already are); transfer mode copies
- * them unless the caller gives its buffer away.
+ * Shared mode puts the vectors once into shared wasm memory, which every Worker of the job reads
+ * in place. Transfer mode posts them, copied unless the caller gives its buffer away.
  */
-function toTransferable(data: Float32Array, giveAway: boolean): Float32Array {
-  if (typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer) return data;
-  if (workerMode() !== 'shared') return giveAway ? data : data.slice();
-  const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
-  shared.set(data);
-  return shared;
+function jobSource(input: JobInput, giveAway: boolean): JobSource {
+  const { n, d } = input;
+  if (workerMode() === 'shared' && wasmSimdSupported()) {
+    const store = allocateRowStore(n, d, true);
+    store.data.set(input.data);
+    return { memory: store.memory!, n, d };
+  }
+  return { data: giveAway ? input.data : input.data.slice(), n, d };
 }
 
 function userError(e: unknown): Error {

@@ -5,7 +5,8 @@ import { DISTANCE_WASM_PRIVATE, DISTANCE_WASM_SHARED } from './distance-wasm';
  * is shared (one copy for every Worker) when the page is cross-origin isolated, private otherwise.
  */
 export interface RowStore {
-  memory: WebAssembly.Memory;
+  /** null when this engine has no SIMD wasm: the rows are a plain array and JS kernels run. */
+  memory: WebAssembly.Memory | null;
   shared: boolean;
   /** A view of the n × d matrix at offset 0 of the memory. */
   data: Float32Array;
@@ -49,7 +50,13 @@ export function wasmSimdSupported(): boolean {
   return simdOk;
 }
 
-export function rowKernels(store: RowStore): RowKernels {
+/** A store over a plain array, for engines without SIMD wasm. */
+export function plainRowStore(data: Float32Array, n: number, d: number): RowStore {
+  return { memory: null, shared: false, data, n, d };
+}
+
+export function rowKernels(store: RowStore): RowKernels | null {
+  if (!store.memory) return null;
   const bytes = decode(store.shared ? DISTANCE_WASM_SHARED : DISTANCE_WASM_PRIVATE);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: store.memory } });
   const sq = instance.exports.sqdist as (a: number, b: number, d: number) => number;

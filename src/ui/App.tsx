@@ -3,10 +3,11 @@ import { createStore, reconcile } from 'solid-js/store';
 import { autoEpochs, resolveParams } from '../engine/params';
 import { PHASES } from '../engine/types';
 import { ingestFiles, ingestUrls, type Ingested } from '../jobs/ingest-client';
-import { runJob, type JobHandle } from '../jobs/run-job';
+import { runJob, type JobHandle, type JobProgress } from '../jobs/run-job';
 import { ErrorBanner } from './ErrorBanner';
 import { FileDrop } from './FileDrop';
 import { formatCount, formatSeconds } from './format';
+import { frameScheduler, type FrameScheduler } from './frame-scheduler';
 import { JobLog } from './JobLog';
 import { normalizeToUnitSquare } from './normalize';
 import { ParamsForm } from './ParamsForm';
@@ -38,6 +39,7 @@ export function App() {
   const [summary, setSummary] = createSignal<string | null>(null);
   let finalCoords: Float32Array | null = null;
   let job: JobHandle | null = null;
+  let updates: FrameScheduler | null = null;
   // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
   let runId = 0;
 
@@ -61,15 +63,17 @@ export function App() {
     });
   };
 
-  const showCoords = (coords: Float32Array, nComponents: number, ing: Ingested) => {
+  const showCoords = (coords: Float32Array, nComponents: number, ing: Ingested, final: boolean) => {
     const plane = normalizeToUnitSquare(coords, nComponents);
-    const f: MapFrame = { ...plane, categories: ing.categories };
+    const f: MapFrame = { ...plane, categories: ing.categories, final };
     if (ing.dataset.labelName !== undefined) f.labelName = ing.dataset.labelName;
     setFrame(f);
   };
 
   const cancel = () => {
     runId++;
+    updates?.cancel();
+    updates = null;
     job?.cancel();
     job = null;
     if (status() === 'running') setStatus('idle');
@@ -141,21 +145,45 @@ export function App() {
       setLog([]);
       setSummary(null);
     });
+    // Callbacks only record the latest state; the screen catches up once per animation frame.
+    const latest: PhaseProgress = {};
+    const newLines: string[] = [];
+    let preview: { coords: Float32Array; nComponents: number } | null = null;
+    const frameUpdates = frameScheduler(() => {
+      if (!live()) return;
+      batch(() => {
+        let last: JobProgress | undefined;
+        for (const phase of PHASES) {
+          const p = latest[phase];
+          if (!p) continue;
+          setPhases(phase, p);
+          last = p;
+          delete latest[phase];
+        }
+        if (last) setElapsed(last.elapsedS);
+        if (newLines.length > 0) setLog((lines) => [...lines, ...newLines.splice(0)]);
+        if (preview) showCoords(preview.coords, preview.nComponents, ing, false);
+        preview = null;
+      });
+    });
+    updates = frameUpdates;
     let handle: JobHandle;
     try {
       handle = runJob({ data, n, d }, params, {
         onProgress: (p) => {
           if (!live()) return;
-          batch(() => {
-            setPhases(p.phase, { ...p });
-            setElapsed(p.elapsedS);
-          });
+          latest[p.phase] = p;
+          frameUpdates.request();
         },
         onLog: (line) => {
-          if (live()) setLog((lines) => [...lines, line]);
+          if (!live()) return;
+          newLines.push(line);
+          frameUpdates.request();
         },
         onPreview: (coords, nComponents) => {
-          if (live()) showCoords(coords, nComponents, ing);
+          if (!live()) return;
+          preview = { coords, nComponents };
+          frameUpdates.request();
         },
       });
     } catch (err) {
@@ -167,12 +195,13 @@ export function App() {
       (res) => {
         if (!live()) return;
         finished = true;
+        frameUpdates.cancel();
         job = null;
         finalCoords = res.embedding;
         const t = res.timings;
         const total = t.knn + t.graph + t.init + t.layout;
         batch(() => {
-          showCoords(res.embedding, res.nComponents, ing);
+          showCoords(res.embedding, res.nComponents, ing, true);
           if (res.log.length > 0) setLog(res.log);
           for (const phase of PHASES) {
             const p = phases[phase];
@@ -190,7 +219,10 @@ export function App() {
       (err) => {
         if (!live()) return;
         finished = true;
+        frameUpdates.cancel();
         job = null;
+        // The job's last log lines often explain the failure.
+        if (newLines.length > 0) setLog((lines) => [...lines, ...newLines.splice(0)]);
         fail(err);
       },
     );

@@ -20,9 +20,3 @@ export function createDirectRenderer(glCanvas: HTMLCanvasElement): Renderer {
     },
   });
 }
-
-/** Keep the renderer's canvas the same pixel size as the scatterplot's, so its projection maps 1:1. */
-export function matchSize(renderer: Renderer, like: HTMLCanvasElement): void {
-  const r = like.getBoundingClientRect();
-  renderer.resize(Math.max(1, r.width), Math.max(1, r.height));
-}

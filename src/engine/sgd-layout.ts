@@ -1,4 +1,5 @@
 import type { FuzzyGraph } from './types';
+import { exactAttract, exactRepel, lookup, makeGradientTable, type GradientTable } from './gradient-table';
 
 /**
  * The layout's edges, grouped by head point (CSR), with umap-learn's sampling schedule: an edge of
@@ -111,8 +112,8 @@ function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
   const { a, b } = c;
   const alpha = learningRate(c, epoch);
   const nNeg = c.negativeSampleRate;
-  const twoAB = 2 * a * b;
-  const twoGB = 2 * c.gamma * b;
+  const T = tableFor(c);
+  const { attract, repel, size, exactBelow } = T;
   const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
   for (let j = start; j < end; j++) {
     let jx = prev[2 * j]!;
@@ -125,8 +126,7 @@ function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
       const dy = jy - prev[2 * k + 1]!;
       const d2 = dx * dx + dy * dy;
       if (d2 > 0) {
-        const pb = Math.exp(b * Math.log(d2));
-        const coeff = (-twoAB * pb) / (d2 * (a * pb + 1));
+        const coeff = d2 < exactBelow ? exactAttract(d2, a, b) : lookup(attract, size, d2);
         jx += 2 * clip4(coeff * dx) * alpha;
         jy += 2 * clip4(coeff * dy) * alpha;
       }
@@ -139,7 +139,7 @@ function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
         const oy = jy - prev[2 * kk + 1]!;
         const dn = ox * ox + oy * oy;
         if (dn > 0) {
-          const coeff = twoGB / ((0.001 + dn) * (a * Math.exp(b * Math.log(dn)) + 1));
+          const coeff = dn < exactBelow ? exactRepel(dn, a, b, c.gamma) : lookup(repel, size, dn);
           jx += clip4(coeff * ox) * alpha;
           jy += clip4(coeff * oy) * alpha;
         } else {
@@ -162,6 +162,7 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
   const alpha = learningRate(c, epoch);
   const nNeg = c.negativeSampleRate;
   const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const T = tableFor(c);
   const cur = new Float64Array(dim);
   for (let j = start; j < end; j++) {
     for (let t = 0; t < dim; t++) cur[t] = prev[j * dim + t]!;
@@ -171,8 +172,7 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
       let d2 = 0;
       for (let t = 0; t < dim; t++) d2 += (cur[t]! - prev[ko + t]!) ** 2;
       if (d2 > 0) {
-        const pb = Math.exp(b * Math.log(d2));
-        const coeff = (-2 * a * b * pb) / (d2 * (a * pb + 1));
+        const coeff = d2 < T.exactBelow ? exactAttract(d2, a, b) : lookup(T.attract, T.size, d2);
         for (let t = 0; t < dim; t++) cur[t]! += 2 * clip4(coeff * (cur[t]! - prev[ko + t]!)) * alpha;
       }
       let r = hash32((epochKey ^ Math.imul(e, 0x85ebca77)) >>> 0);
@@ -184,7 +184,7 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
         let dn = 0;
         for (let t = 0; t < dim; t++) dn += (cur[t]! - prev[ko2 + t]!) ** 2;
         if (dn > 0) {
-          const coeff = (2 * c.gamma * b) / ((0.001 + dn) * (a * Math.exp(b * Math.log(dn)) + 1));
+          const coeff = dn < T.exactBelow ? exactRepel(dn, a, b, c.gamma) : lookup(T.repel, T.size, dn);
           for (let t = 0; t < dim; t++) cur[t]! += clip4(coeff * (cur[t]! - prev[ko2 + t]!)) * alpha;
         } else {
           for (let t = 0; t < dim; t++) cur[t]! += 4 * alpha;
@@ -193,6 +193,14 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
     }
     for (let t = 0; t < dim; t++) next[j * dim + t] = cur[t]!;
   }
+}
+
+let cached: GradientTable | null = null;
+
+/** The table for these constants, built once per Worker and run. */
+function tableFor(c: LayoutConstants): GradientTable {
+  if (!cached || cached.a !== c.a || cached.b !== c.b || cached.gamma !== c.gamma) cached = makeGradientTable(c.a, c.b, c.gamma);
+  return cached;
 }
 
 function clip4(g: number): number {

@@ -137,3 +137,23 @@ test('digits.csv gives a map with its label column in the legend', async ({ page
   expect(await page.evaluate(() => window.__mapstream!.points)).toBe(1797);
   await expect(page.getByTestId('legend')).toContainText('label');
 });
+
+test('a labels .npy added after the vectors colours the map', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(DIGITS_NPY);
+  await expect(page.getByTestId('dataset')).toHaveText('digits.npy: 1,797 × 64');
+  await page.getByTestId('labels-input').setInputFiles(DIGITS_LABELS);
+  await expect(page.getByTestId('dataset')).toContainText('1,797 × 64, 10 label values');
+});
+
+test('files dropped onto the page are loaded', async ({ page }) => {
+  await page.goto('./');
+  await page.evaluate(() => {
+    const rows = ['a,b,c,label'];
+    for (let i = 0; i < 40; i++) rows.push(`${Math.cos(i)},${Math.sin(i)},${i % 7},${i % 2 ? 'odd' : 'even'}`);
+    const dt = new DataTransfer();
+    dt.items.add(new File([rows.join('\n')], 'dropped.csv', { type: 'text/csv' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('dataset')).toContainText('dropped.csv: 40 × 3, 2 label values');
+});

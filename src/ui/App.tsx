@@ -80,13 +80,14 @@ export function App() {
   };
 
   const load = async (what: string, fn: () => Promise<Ingested>, files: File[] | null): Promise<boolean> => {
-    cancel();
     batch(() => {
       setLoading(`Reading ${what}…`);
       setError(null);
     });
     try {
       const ing = await fn();
+      // Only a file that parsed replaces the data a running job works on.
+      cancel();
       batch(() => {
         setInput(ing);
         if (files) setDataFile(files.find((f) => f.name === ing.dataset.fileName) ?? files[0] ?? null);
@@ -95,8 +96,9 @@ export function App() {
       });
       return true;
     } catch (err) {
-      // The previous dataset and map stay as they were.
-      fail(err);
+      // The previous dataset, map and any running job stay as they were.
+      if (job) setError(messageOf(err));
+      else fail(err);
       return false;
     } finally {
       setLoading(null);

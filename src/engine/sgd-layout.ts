@@ -133,7 +133,7 @@ function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
       let r = hash32((epochKey ^ Math.imul(e, 0x85ebca77)) >>> 0);
       for (let p = 0; p < nNeg; p++) {
         r = hash32((r + 0x6d2b79f5) >>> 0);
-        const kk = r % n;
+        const kk = Math.floor(r * n * 2.3283064365386963e-10); // r·n/2³²: exact, and no fmod
         if (kk === j) continue;
         const ox = jx - prev[2 * kk]!;
         const oy = jy - prev[2 * kk + 1]!;
@@ -178,7 +178,7 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
       let r = hash32((epochKey ^ Math.imul(e, 0x85ebca77)) >>> 0);
       for (let p = 0; p < nNeg; p++) {
         r = hash32((r + 0x6d2b79f5) >>> 0);
-        const kk = r % n;
+        const kk = Math.floor(r * n * 2.3283064365386963e-10); // r·n/2³²: exact, and no fmod
         if (kk === j) continue;
         const ko2 = kk * dim;
         let dn = 0;

@@ -71,6 +71,7 @@ export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: numb
     const r = lanczos(matvec, n, m, start, trivial, nComponents);
     if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
     best = r.vectors;
+    // An init only needs the shape of the eigenvectors; umap-learn adds noise to it anyway.
     if (r.maxResidual < 1e-4) break;
     // Restart from the sum of the wanted Ritz vectors: keeps what converged, sharpens the rest.
     start = new Float64Array(n);

@@ -27,7 +27,8 @@ test('built app loads under a sub-path, isolated, and can start a Worker', async
 });
 
 test('the non-isolated server serves the same app without cross-origin isolation', async ({ page, openURL, consoleErrors }) => {
-  const response = await page.goto(openURL);
+  // coi=0: opt out of the service worker that would otherwise isolate the page (see worker-modes).
+  const response = await page.goto(`${openURL}?coi=0`);
   expect(response?.status()).toBe(200);
   await page.waitForLoadState('networkidle');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);

@@ -1,7 +1,9 @@
 import { render } from 'solid-js/web';
 import { App } from './ui/App';
+import { registerServiceWorker } from './app/service-worker';
 import './ui/app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html is missing #root');
 render(() => <App />, root);
+if (import.meta.env.PROD) void registerServiceWorker();

@@ -134,14 +134,29 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
     }
   };
 
+  // Drawing waits for the next animation frame: the task that delivers a frame (a worker message,
+  // the job's result) stays short, and several frames within one refresh cost one draw.
+  let previewFrame: number | null = null;
+  onCleanup(() => {
+    if (previewFrame !== null) cancelAnimationFrame(previewFrame);
+  });
+
   createEffect(() => {
     const f = props.frame;
     if (!f) return;
     cancelHandover?.();
     cancelHandover = null;
-    drawPreview(f);
-    setShowPreview(true);
-    if (!f.final || !plot) return;
+    if (previewFrame !== null) cancelAnimationFrame(previewFrame);
+    previewFrame = requestAnimationFrame(() => {
+      previewFrame = null;
+      drawPreview(f);
+      setShowPreview(true);
+      if (f.final && plot) handOver(f);
+    });
+  });
+
+  /** Give a finished layout to the WebGL map once the page is idle, then uncover it. */
+  const handOver = (f: MapFrame) => {
     cancelHandover = whenIdle(() => {
       cancelHandover = null;
       void drawWebGl(f).then(async () => {
@@ -151,7 +166,7 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
         if (props.frame === f && !pending && !glError()) setShowPreview(false);
       });
     });
-  });
+  };
 
   const legendColors = createMemo(() => colorsFor(props.frame?.categories ?? null));
 

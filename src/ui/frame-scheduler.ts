@@ -1,26 +1,36 @@
 /**
- * Runs `flush` at most once per animation frame however often `request` is called. Worker callbacks
- * (progress every epoch, previews every few) arrive faster than the screen refreshes; handling each
- * one on arrival would spend main-thread time on states nobody sees.
+ * Runs `flush` in an animation frame, at most once per `minIntervalMs`, however often `request` is
+ * called. Worker callbacks (progress every epoch, previews every few) arrive far faster than anyone
+ * reads a progress bar; each screen update costs style, layout and a canvas commit on the main
+ * thread, so fewer, batched updates keep its tasks short.
  */
 export interface FrameScheduler {
   request(): void;
   cancel(): void;
 }
 
-export function frameScheduler(flush: () => void): FrameScheduler {
-  let id: number | null = null;
+export function frameScheduler(flush: () => void, minIntervalMs = 100): FrameScheduler {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let frame: number | null = null;
+  let last = -Infinity;
   return {
     request() {
-      if (id !== null) return;
-      id = requestAnimationFrame(() => {
-        id = null;
-        flush();
-      });
+      if (timer !== null || frame !== null) return;
+      const wait = Math.max(0, last + minIntervalMs - performance.now());
+      timer = setTimeout(() => {
+        timer = null;
+        frame = requestAnimationFrame(() => {
+          frame = null;
+          last = performance.now();
+          flush();
+        });
+      }, wait);
     },
     cancel() {
-      if (id !== null) cancelAnimationFrame(id);
-      id = null;
+      if (timer !== null) clearTimeout(timer);
+      if (frame !== null) cancelAnimationFrame(frame);
+      timer = null;
+      frame = null;
     },
   };
 }

@@ -28,12 +28,13 @@ export class PreviewCanvas {
   resize(cssWidth: number, cssHeight: number): void {
     this.cssWidth = cssWidth;
     this.cssHeight = cssHeight;
+    this.ensureBuffer();
   }
 
-  /** colors are '#rrggbb'; codes index them (or every point takes colors[0]). */
-  draw(coords: PlaneCoords, codes: Uint16Array | null, colors: string[]): void {
+  /** Size the canvas and its pixel buffer; done on resize so the first preview of a run is as cheap as the rest. */
+  private ensureBuffer(): boolean {
     const ctx = this.ctx;
-    if (!ctx) return;
+    if (!ctx) return false;
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.floor(this.cssWidth * dpr));
     const h = Math.max(1, Math.floor(this.cssHeight * dpr));
@@ -43,6 +44,16 @@ export class PreviewCanvas {
       this.image = ctx.createImageData(w, h);
       this.pixels = new Uint32Array(this.image.data.buffer);
     }
+    return true;
+  }
+
+  /** colors are '#rrggbb'; codes index them (or every point takes colors[0]). */
+  draw(coords: PlaneCoords, codes: Uint16Array | null, colors: string[]): void {
+    if (!this.ensureBuffer()) return;
+    const ctx = this.ctx!;
+    const w = this.canvas.width;
+    const h = this.canvas.height;
+    const dpr = window.devicePixelRatio || 1;
     const px = this.pixels!;
     px.fill(0xffffffff);
     const packed = colors.map(packRgba);

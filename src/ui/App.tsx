@@ -3,7 +3,7 @@ import { createStore, reconcile } from 'solid-js/store';
 import { autoEpochs, resolveParams } from '../engine/params';
 import { PHASES } from '../engine/types';
 import { ingestFiles, ingestUrls, type Ingested } from '../jobs/ingest-client';
-import { runJob, type JobHandle, type JobProgress } from '../jobs/run-job';
+import { runJob, workerMode, type JobHandle, type JobProgress } from '../jobs/run-job';
 import { ErrorBanner } from './ErrorBanner';
 import { FileDrop } from './FileDrop';
 import { formatCount, formatSeconds } from './format';
@@ -123,7 +123,6 @@ export function App() {
       fail(new Error('Choose a file (or the digits demo) first.'));
       return;
     }
-    cancel();
     const { data, n, d } = ing.dataset;
     let params;
     try {
@@ -131,9 +130,12 @@ export function App() {
       // Same validation the engine applies, done here so bad parameters fail before any worker starts.
       resolveParams(params, n);
     } catch (err) {
-      fail(err);
+      // A running job is left alone: only a valid new run replaces it.
+      if (job) setError(messageOf(err));
+      else fail(err);
       return;
     }
+    cancel();
     const id = ++runId;
     // Progress and previews travel on their own message port, so a few can land after the result:
     // once the result is in, they are stale and must not overwrite the final map or the bars.
@@ -204,7 +206,9 @@ export function App() {
         const total = t.knn + t.graph + t.init + t.layout;
         batch(() => {
           showCoords(res.embedding, res.nComponents, ing, true);
+          // The result's log is the job's full account; lines still waiting for a frame are in it too.
           if (res.log.length > 0) setLog(res.log);
+          else if (newLines.length > 0) setLog((lines) => [...lines, ...newLines.splice(0)]);
           for (const phase of PHASES) {
             const p = phases[phase];
             if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
@@ -274,6 +278,11 @@ export function App() {
             {summary()}
           </p>
           <JobLog lines={log()} />
+          <p class="mode" data-testid="worker-mode">
+            {workerMode() === 'shared'
+              ? 'Workers share one copy of the data (cross-origin isolated page).'
+              : 'Workers get their own copy of the data (page is not cross-origin isolated).'}
+          </p>
         </aside>
         <main class="main">
           <ScatterMap frame={frame()} />

@@ -56,6 +56,7 @@ export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; 
                 {(v) => (
                   <div class="phase-time">
                     {formatSeconds(v().phaseElapsedS)}
+                    <Show when={!complete() && v().label}> · {v().label}</Show>
                     <Show when={!complete() && props.running && v().etaS != null}> · ETA {formatSeconds(v().etaS)}</Show>
                   </div>
                 )}

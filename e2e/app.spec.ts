@@ -157,3 +157,26 @@ test('files dropped onto the page are loaded', async ({ page }) => {
   });
   await expect(page.getByTestId('dataset')).toContainText('dropped.csv: 40 × 3, 2 label values');
 });
+
+test('cancel stops a run, and the next run completes', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
+  await expect(page.getByTestId('dataset')).toContainText('1,797 × 64');
+  await page.getByTestId('run').click();
+  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('running');
+  await page.getByTestId('cancel').click();
+  expect(await page.evaluate(() => [window.__mapstream!.status, window.__mapstream!.lastError])).toEqual(['idle', null]);
+  await page.getByTestId('param-n_epochs').fill('20');
+  await runAndCoords(page);
+});
+
+test('n_components = 3 maps the first two components of a 3-D layout', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
+  await expect(page.getByTestId('dataset')).toContainText('1,797 × 64');
+  await page.getByTestId('param-n_components').selectOption('3');
+  await page.getByTestId('param-n_epochs').fill('20');
+  const coords = await runAndCoords(page);
+  expect(coords.length).toBe(1797 * 3);
+  expect(await page.evaluate(() => window.__mapstream!.points)).toBe(1797);
+});

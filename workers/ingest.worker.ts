@@ -32,16 +32,7 @@ async function ingest(files: File[]): Promise<IngestOutcome> {
   try {
     const dataset = await ingestSources(files.map(fileSource));
     const categories = dataset.labels ? encodeCategories(dataset.labels) : null;
-    const transfers: Transferable[] = [];
-    if (self.crossOriginIsolated) {
-      // The job's compute workers read the vectors from shared memory; putting them there now, off
-      // the main thread, spares the page a large copy on every Run.
-      const shared = new Float32Array(new SharedArrayBuffer(dataset.data.byteLength));
-      shared.set(dataset.data);
-      dataset.data = shared;
-    } else {
-      transfers.push(dataset.data.buffer as ArrayBuffer);
-    }
+    const transfers: Transferable[] = [dataset.data.buffer as ArrayBuffer];
     if (categories) transfers.push(categories.codes.buffer as ArrayBuffer);
     return Comlink.transfer({ ok: true, dataset, categories }, transfers);
   } catch (err) {

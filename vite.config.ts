@@ -17,7 +17,7 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     rollupOptions: {
-      input: { main: 'index.html', bench: 'bench.html' },
+      input: { main: 'index.html', bench: 'bench.html', gpuTest: 'gpu-test.html' },
     },
   },
   server: { headers: isolationHeaders },

@@ -7,7 +7,8 @@ import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../src/engin
 import { EngineInputError } from '../src/engine/types';
 import { resolveParams } from '../src/engine/params';
 import { WorkerPool } from '../src/jobs/compute-pool';
-import { ComputeCore } from '../src/engine/compute-core';
+import { ComputeCore, LocalPool } from '../src/engine/compute-core';
+import { chooseBackend, startGpuSession, withGpuLock, type GpuSession, type GpuTestHooks } from '../src/gpu/backend';
 import { allocateRowStore, plainRowStore, rowStoreOf, wasmSimdSupported, type RowStore } from '../src/engine/wasm/row-kernels';
 
 export interface JobWorkerCallbacks {
@@ -22,6 +23,8 @@ export interface JobStartOptions {
   checkpoint?: EngineCheckpoint;
   /** Minimum milliseconds between preview posts. */
   previewEveryMs?: number;
+  /** Test hooks of the WebGPU path (device loss, broken WGSL). */
+  gpuTest?: GpuTestHooks;
 }
 
 export type JobOutcome = { status: 'done'; result: UmapResult } | { status: 'stopped'; checkpoint: EngineCheckpoint };
@@ -35,44 +38,67 @@ const api = {
     const input: Matrix = { data: store.data, n: store.n, d: store.d };
     validate(input);
     const params = options.checkpoint?.params ?? resolveParams(partial, input.n);
-    let lastProgress = 0;
-    let lastPhase = '';
-    let lastPreview = 0;
-    const previewEvery = options.previewEveryMs ?? 200;
-    const pool = options.threads > 0 ? await WorkerPool.create(options.threads, store, params.metric) : undefined;
-    const core = new ComputeCore(store, store.n, store.d, params.metric);
-    try {
-      const engine = new UmapEngine(
-        input,
-        params,
-        {
-          onProgress(e) {
-            // Throttled, but a phase's first and last events always go through so the UI sees them.
-            const t = performance.now();
-            if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
-              lastPhase = e.phase;
-              lastProgress = t;
-              cb.onProgress(e);
-            }
+    const choice = await chooseBackend(params.backend ?? 'auto');
+    const run = async (): Promise<JobOutcome> => {
+      let lastProgress = 0;
+      let lastPhase = '';
+      let lastPreview = 0;
+      const previewEvery = options.previewEveryMs ?? 200;
+      const pool = options.threads > 0 ? await WorkerPool.create(options.threads, store, params.metric) : undefined;
+      const core = new ComputeCore(store, store.n, store.d, params.metric);
+      // Lines logged before the engine exists (GPU setup) go into its log once it does.
+      let engineRef: UmapEngine | null = null;
+      const early: string[] = [`Backend: ${choice.report.reason}.`];
+      const log = (line: string) => (engineRef ? engineRef.log(line) : early.push(line));
+      let gpu: GpuSession | null = null;
+      try {
+        if (choice.adapter) {
+          try {
+            gpu = await startGpuSession(choice, params, store.data, store.n, store.d, pool ?? new LocalPool(core), log, options.gpuTest);
+          } catch (e) {
+            choice.report.backend = 'cpu';
+            choice.report.reason += `; the GPU could not start (${(e as Error).message}), using CPU`;
+            early[0] = `Backend: ${choice.report.reason}.`;
+          }
+        }
+        const engine = new UmapEngine(
+          input,
+          gpu?.params ?? params,
+          {
+            onProgress(e) {
+              // Throttled, but a phase's first and last events always go through so the UI sees them.
+              const t = performance.now();
+              if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
+                lastPhase = e.phase;
+                lastProgress = t;
+                cb.onProgress(e);
+              }
+            },
+            onLog: (line) => cb.onLog(line),
+            onLayout(emb, epoch, nEpochs) {
+              const t = performance.now();
+              if (epoch < nEpochs && t - lastPreview < previewEvery) return;
+              lastPreview = t;
+              const copy = emb.slice();
+              cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
+            },
           },
-          onLog: (line) => cb.onLog(line),
-          onLayout(emb, epoch, nEpochs) {
-            const t = performance.now();
-            if (epoch < nEpochs && t - lastPreview < previewEvery) return;
-            lastPreview = t;
-            const copy = emb.slice();
-            cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
-          },
-        },
-        { pool, core, checkpoint: options.checkpoint },
-      );
-      const status = await engine.run({ shouldStop: () => stopRequested });
-      if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
-      const result = engine.result();
-      return Comlink.transfer({ status: 'done', result }, [result.embedding.buffer as ArrayBuffer]);
-    } finally {
-      pool?.terminate();
-    }
+          { pool: gpu?.pool ?? pool, core, checkpoint: options.checkpoint },
+        );
+        engineRef = engine;
+        for (const line of early) engine.log(line);
+        const status = await engine.run({ shouldStop: () => stopRequested });
+        if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
+        const result = engine.result();
+        result.backend = choice.report;
+        return Comlink.transfer({ status: 'done', result }, [result.embedding.buffer as ArrayBuffer]);
+      } finally {
+        await gpu?.end();
+        pool?.terminate();
+      }
+    };
+    // One GPU job at a time, across every Worker and tab of the origin.
+    return choice.adapter ? withGpuLock(run, () => cb.onLog('Waiting for another job to finish with the GPU.')) : run();
   },
   /** Stop at the next chunk or epoch boundary; start() then resolves with a checkpoint. */
   stop(): void {

@@ -15,6 +15,8 @@ export const DEFAULT_PARAMS: UmapParams = {
   repulsionStrength: 1.0,
   localConnectivity: 1.0,
   setOpMixRatio: 1.0,
+  backend: 'auto',
+  gpuMemoryFraction: 0.8,
 };
 
 /** umap-learn's rule: small data gets more epochs because each epoch is cheap and it helps quality. */
@@ -38,6 +40,8 @@ export function resolveParams(partial: Partial<UmapParams>, n: number): UmapPara
   if (p.metric !== 'euclidean' && p.metric !== 'cosine') fail(`metric must be euclidean or cosine (got ${String(p.metric)}).`);
   if (p.nComponents !== 2 && p.nComponents !== 3) fail(`n_components must be 2 or 3 (got ${p.nComponents}).`);
   if (!Number.isInteger(p.seed)) fail(`seed must be an integer (got ${p.seed}).`);
+  if (p.backend !== 'auto' && p.backend !== 'cpu' && p.backend !== 'webgpu') fail(`backend must be auto, cpu or webgpu (got ${String(p.backend)}).`);
+  if (!(p.gpuMemoryFraction > 0 && p.gpuMemoryFraction <= 1)) fail(`gpuMemoryFraction must be in (0, 1] (got ${p.gpuMemoryFraction}).`);
   if (!Number.isInteger(p.knnChunkSize) || p.knnChunkSize < 1) fail(`kNN chunk size must be a positive integer (got ${p.knnChunkSize}).`);
   return p;
 }

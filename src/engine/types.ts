@@ -24,6 +24,10 @@ export interface UmapParams {
   repulsionStrength: number;
   localConnectivity: number;
   setOpMixRatio: number;
+  /** Where kNN chunks and layout epochs run: 'auto' uses a hardware WebGPU adapter if there is one. */
+  backend: 'auto' | 'cpu' | 'webgpu';
+  /** Share of the GPU's allowance a job may use for its buffers (0–1]. */
+  gpuMemoryFraction: number;
 }
 
 /** A dense row-major matrix: row i is data[i*d .. i*d+d). */
@@ -72,6 +76,8 @@ export interface UmapResult {
   /** Seconds spent in each phase. */
   timings: PhaseTimings;
   log: string[];
+  /** Which backend ran the job and why (set by the job Worker; see src/gpu/backend.ts). */
+  backend?: { backend: 'cpu' | 'webgpu'; reason: string; adapter?: string; fellBackToCpu?: string; [key: string]: unknown };
 }
 
 /** Thrown for input the engine cannot work on; message is meant for the user. */

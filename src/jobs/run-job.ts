@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import { PHASES } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
-import type { JobOutcome, JobSource, JobWorkerApi } from '../../workers/umap.worker';
+import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi } from '../../workers/umap.worker';
 import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { EtaEstimator } from './eta';
 
@@ -38,6 +38,8 @@ export interface JobOptions {
    * caller's array. Shared-memory input is never copied either way.
    */
   transferInput?: boolean;
+  /** Test hooks of the WebGPU path (device loss, broken WGSL); see src/gpu/backend.ts. */
+  gpuTest?: JobStartOptions['gpuTest'];
 }
 
 export interface JobHandle {
@@ -85,7 +87,7 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
   const result = new Promise<UmapResult>((resolve, reject) => {
     settle = { reject };
     const payload = 'data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(source, [source.data.buffer]) : source;
-    outcome = remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint }, callbacks);
+    outcome = remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint, gpuTest: options.gpuTest }, callbacks);
     outcome.then(
       (o) => {
         if (o.status === 'done') resolve(o.result);

@@ -1,0 +1,151 @@
+/// <reference types="@webgpu/types" />
+import type { ComputePool } from '../engine/compute-core';
+import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
+import type { Candidates } from '../engine/nn-descent';
+import { GpuCompute, WgslCompileError } from './gpu-compute';
+
+export interface GpuPoolOptions {
+  /** Test hook: destroy the device after this many completed kNN chunks. */
+  loseDeviceAfterChunks?: number;
+  /** Test hook: destroy the device after this many completed layout epochs. */
+  loseDeviceAfterEpochs?: number;
+  log?(line: string): void;
+  /** Called once after the device is lost and the CPU pool has taken over. */
+  onFallback?(reason: string): void;
+  /** Called after every completed GPU kNN chunk (the caller checks tf.memory() there). */
+  onChunk?(): void;
+}
+
+/**
+ * A ComputePool whose exact kNN chunks and layout epochs run on the GPU. RP trees and NN-descent
+ * (used only when exact kNN is too big for the GPU) stay on the CPU pool. If the device is lost, the
+ * chunk or epoch that failed and everything after it run on the CPU pool: the engine only applies a
+ * chunk's or epoch's result once it has completed, so nothing is lost or done twice.
+ */
+export class GpuPool implements ComputePool {
+  readonly size = 2; // two chunks in flight: one is encoded while the other computes or reads back
+  private lost: string | null = null;
+  private chunks = 0;
+  private epochs = 0;
+  private layoutArgs: [LayoutGraph, LayoutConstants] | null = null;
+  private cpuLayoutSet = false;
+  private upload: Promise<void> | null = null;
+  private steadyBytes: number | null = null;
+
+  constructor(
+    readonly gpu: GpuCompute,
+    readonly cpu: ComputePool,
+    readonly data: Float32Array,
+    private opts: GpuPoolOptions = {},
+  ) {
+    void gpu.device.lost.then((info) => {
+      this.lost ??= `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}${info.message ? `: ${info.message}` : ''}`;
+    });
+  }
+
+  /** Whether the GPU is still doing the work. */
+  get onGpu(): boolean {
+    return this.lost === null;
+  }
+
+  private async guard<T>(what: string, gpuFn: () => Promise<T>, cpuFn: () => Promise<T>): Promise<T> {
+    if (this.lost === null) {
+      try {
+        const r = await gpuFn();
+        // A result that completed while the device went away is not trusted.
+        if (this.lost === null) return r;
+      } catch (e) {
+        if (e instanceof WgslCompileError) throw e;
+        // A lost device rejects pending maps; device.lost may settle a moment later.
+        await new Promise((r) => setTimeout(r, 50));
+        if (this.lost === null) throw e;
+      }
+    }
+    this.fallBack(what);
+    return cpuFn();
+  }
+
+  private announced = false;
+  private fallBack(what: string): void {
+    if (this.announced) return;
+    this.announced = true;
+    const line = `GPU device ${this.lost}; continuing on the CPU from ${what}.`;
+    this.opts.log?.(line);
+    this.opts.onFallback?.(line);
+    this.gpu.dispose();
+  }
+
+  async exactKnn(start: number, end: number, k: number) {
+    if (!this.gpu.plan.fits) return this.cpu.exactKnn(start, end, k);
+    return this.guard(
+      `kNN chunk at row ${start}`,
+      async () => {
+        await (this.upload ??= this.gpu.uploadData(this.data));
+        const r = await this.gpu.exactKnn(start, end, k);
+        this.chunks++;
+        this.opts.onChunk?.();
+        // Every chunk frees its own buffers: what stays held is the data, norms and scratch only.
+        this.steadyBytes ??= this.gpu.persistentBytes;
+        if (this.gpu.persistentBytes !== this.steadyBytes) this.opts.log?.(`GPU memory check failed after a kNN chunk: ${this.gpu.persistentBytes} bytes held, expected ${this.steadyBytes}.`);
+        if (this.opts.loseDeviceAfterChunks !== undefined && this.chunks === this.opts.loseDeviceAfterChunks) this.testLoseDevice();
+        return r;
+      },
+      () => this.cpu.exactKnn(start, end, k),
+    );
+  }
+
+  rpTree(leafSize: number, seed: number) {
+    return this.cpu.rpTree(leafSize, seed);
+  }
+  setCandidates(c: Candidates) {
+    return this.cpu.setCandidates(c);
+  }
+  localJoin(start: number, end: number) {
+    return this.cpu.localJoin(start, end);
+  }
+
+  async setLayout(g: LayoutGraph, c: LayoutConstants) {
+    this.layoutArgs = [g, c];
+    this.cpuLayoutSet = false;
+    if (this.upload) {
+      await this.upload.catch(() => undefined);
+      this.gpu.releaseKnn();
+      this.upload = null;
+    }
+    await this.guard('the layout setup', () => this.gpu.setLayout(g, c), () => this.ensureCpuLayout());
+  }
+
+  private async ensureCpuLayout(): Promise<void> {
+    if (this.cpuLayoutSet || !this.layoutArgs) return;
+    await this.cpu.setLayout(...this.layoutArgs);
+    this.cpuLayoutSet = true;
+  }
+
+  async layoutEpoch(epoch: number, embedding: Float32Array) {
+    return this.guard(
+      `layout epoch ${epoch}`,
+      async () => {
+        // Into a copy: the embedding only changes once the epoch is known to be complete.
+        const next = embedding.slice();
+        await this.gpu.layoutEpoch(epoch, next);
+        if (this.lost !== null) throw new Error('GPU device lost during the epoch');
+        embedding.set(next);
+        this.epochs++;
+        if (this.opts.loseDeviceAfterEpochs !== undefined && this.epochs === this.opts.loseDeviceAfterEpochs) this.testLoseDevice();
+      },
+      async () => {
+        await this.ensureCpuLayout();
+        await this.cpu.layoutEpoch(epoch, embedding);
+      },
+    );
+  }
+
+  private testLoseDevice(): void {
+    this.opts.log?.('Test hook: destroying the GPU device.');
+    this.gpu.device.destroy();
+  }
+
+  dispose(): void {
+    this.gpu.dispose();
+  }
+}

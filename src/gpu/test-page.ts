@@ -1,0 +1,56 @@
+/// <reference types="@webgpu/types" />
+// Entry of gpu-test.html: lets the e2e specs drive the WebGPU path directly (kNN against the CPU's
+// exact kNN) and through the app's own job path (runJob → job Worker → engine).
+import { runJob, type JobOptions } from '../jobs/run-job';
+import type { UmapParams } from '../engine/types';
+import { exactKnnChunk, exactRowScale } from '../engine/knn-exact';
+import { GpuCompute } from './gpu-compute';
+import { chooseBackend } from './backend';
+
+async function job(values: number[], n: number, d: number, params: Partial<UmapParams>, options: JobOptions = {}) {
+  const data = Float32Array.from(values);
+  const log: string[] = [];
+  try {
+    const r = await runJob({ data, n, d }, params, { onLog: (l) => log.push(l) }, { threads: 2, ...options }).result;
+    return { ok: true as const, coords: Array.from(r.embedding), backend: r.backend ?? null, log: r.log, liveLog: log };
+  } catch (e) {
+    return { ok: false as const, error: (e as Error).message, liveLog: log };
+  }
+}
+
+/** GPU exact kNN of every row against the CPU's exact kNN: mean recall, and the adapter's name. */
+async function knnRecall(values: number[], n: number, d: number, k: number, metric: 'euclidean' | 'cosine', chunkSize: number, maxBlockRows?: number) {
+  const data = Float32Array.from(values);
+  const choice = await chooseBackend('webgpu');
+  if (!choice.adapter) throw new Error(choice.report.reason);
+  const device = await choice.adapter.requestDevice();
+  const gpu = GpuCompute.create(device, n, d, metric, { chunkSize, maxBlockRows });
+  await gpu.uploadData(data);
+  const scale = exactRowScale(data, n, d, metric);
+  let hit = 0;
+  let maxDistErr = 0;
+  for (let s = 0; s < n; s += chunkSize) {
+    const e = Math.min(n, s + chunkSize);
+    const g = await gpu.exactKnn(s, e, k);
+    const c = exactKnnChunk(data, n, d, metric, scale, s, e, k);
+    for (let q = 0; q < e - s; q++) {
+      const want = new Set(Array.from(c.indices.subarray(q * k, q * k + k)));
+      for (let t = 0; t < k; t++) {
+        if (want.has(g.indices[q * k + t]!)) hit++;
+        maxDistErr = Math.max(maxDistErr, Math.abs(g.distances[q * k + t]! - c.distances[q * k + t]!));
+      }
+    }
+  }
+  const held = gpu.bytesHeld;
+  gpu.dispose();
+  device.destroy();
+  return { recall: hit / (n * k), maxDistErr, adapter: choice.report.adapter, bytesHeldBeforeDispose: held, blocks: gpu.plan.nBlocks };
+}
+
+declare global {
+  interface Window {
+    __gpuTest?: { job: typeof job; knnRecall: typeof knnRecall; ready: true };
+  }
+}
+
+window.__gpuTest = { job, knnRecall, ready: true };

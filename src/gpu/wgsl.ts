@@ -1,0 +1,273 @@
+// WGSL sources of the GPU path. Every program is ours: tfjs's WebGPU backend provides the device,
+// and these run on it directly (see README, "WebGPU backend").
+
+/** Row norms, and for cosine the rows scaled to unit length, in place: one invocation per row. */
+export const PREP_WGSL = /* wgsl */ `
+struct P { rows: u32, d: u32, cosine: u32, pad: u32 };
+@group(0) @binding(0) var<storage, read_write> X: array<f32>;
+@group(0) @binding(1) var<storage, read_write> norms: array<f32>;
+@group(0) @binding(2) var<uniform> p: P;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= p.rows) { return; }
+  let o = i * p.d;
+  var s = 0.0;
+  for (var t = 0u; t < p.d; t++) { let v = X[o + t]; s += v * v; }
+  if (p.cosine == 1u) {
+    let inv = select(0.0, inverseSqrt(s), s > 0.0);
+    for (var t = 0u; t < p.d; t++) { X[o + t] = X[o + t] * inv; }
+    norms[i] = select(0.0, 1.0, s > 0.0);
+  } else {
+    norms[i] = s;
+  }
+}
+`;
+
+/**
+ * Distances of a query chunk (nq × d) to a data block (nb × d): a 64 × 64 output tile per
+ * workgroup, 4 × 4 per invocation, through 16-wide slices of both operands in workgroup memory.
+ * Squared euclidean = |q|² + |x|² − 2 q·x, or cosine 1 − q·x on unit rows. A query's own row is +inf.
+ */
+export const DIST_WGSL = /* wgsl */ `
+struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<storage, read> Q: array<f32>;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> qn: array<f32>;
+@group(0) @binding(3) var<storage, read> xn: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> p: P;
+
+var<workgroup> As: array<f32, 1024>; // [k][row]
+var<workgroup> Bs: array<f32, 1024>; // [k][col]
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row0 = wg.y * 64u;
+  let col0 = wg.x * 64u;
+  let tid = lid.y * 16u + lid.x;
+  var acc: array<f32, 16>;
+  for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+  for (var k0 = 0u; k0 < p.d; k0 += 16u) {
+    for (var t = 0u; t < 4u; t++) {
+      let e = tid + t * 256u;
+      let r = e / 16u;
+      let c = e % 16u;
+      let gk = k0 + c;
+      var av = 0.0;
+      var bv = 0.0;
+      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
+      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
+      As[c * 64u + r] = av;
+      Bs[c * 64u + r] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 16u; kk++) {
+      var a: array<f32, 4>;
+      var b: array<f32, 4>;
+      for (var i = 0u; i < 4u; i++) {
+        a[i] = As[kk * 64u + lid.y + 16u * i];
+        b[i] = Bs[kk * 64u + lid.x + 16u * i];
+      }
+      for (var i = 0u; i < 4u; i++) {
+        for (var j = 0u; j < 4u; j++) { acc[i * 4u + j] = acc[i * 4u + j] + a[i] * b[j]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let r = row0 + lid.y + 16u * i;
+    if (r >= p.nq) { continue; }
+    for (var j = 0u; j < 4u; j++) {
+      let c = col0 + lid.x + 16u * j;
+      if (c >= p.nb) { continue; }
+      let dot = acc[i * 4u + j];
+      var v: f32;
+      if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
+      v = max(v, 0.0);
+      if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
+      out[r * p.nb + c] = v;
+    }
+  }
+}
+`;
+
+/**
+ * Partial top-k of each query's row of distances, merged with the query's best k so far (from earlier
+ * blocks): one workgroup per query. Each invocation keeps a sorted list of k over a strided
+ * slice of the row; invocation 0 then merges the 64 lists and the previous best.
+ */
+export function topkWgsl(k: number, wg = 64): string {
+  return /* wgsl */ `
+const K: u32 = ${k}u;
+const WG: u32 = ${wg}u;
+struct P { nq: u32, nb: u32, bStart: u32, first: u32 };
+@group(0) @binding(0) var<storage, read> dist: array<f32>;
+@group(0) @binding(1) var<storage, read_write> bestD: array<f32>;
+@group(0) @binding(2) var<storage, read_write> bestI: array<i32>;
+@group(0) @binding(3) var<uniform> p: P;
+
+var<workgroup> sd: array<f32, ${wg * k}>;
+var<workgroup> si: array<i32, ${wg * k}>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = wg.x + wg.y * 65535u;
+  if (q >= p.nq) { return; }
+  var ld: array<f32, K>;
+  var li: array<i32, K>;
+  for (var t = 0u; t < K; t++) { ld[t] = 3.2e38; li[t] = -1; }
+  let row = q * p.nb;
+  for (var j = lid.x; j < p.nb; j += WG) {
+    let v = dist[row + j];
+    if (v < ld[K - 1u]) {
+      var pos = K - 1u;
+      while (pos > 0u && ld[pos - 1u] > v) {
+        ld[pos] = ld[pos - 1u];
+        li[pos] = li[pos - 1u];
+        pos--;
+      }
+      ld[pos] = v;
+      li[pos] = i32(p.bStart + j);
+    }
+  }
+  for (var t = 0u; t < K; t++) { sd[lid.x * K + t] = ld[t]; si[lid.x * K + t] = li[t]; }
+  workgroupBarrier();
+  if (lid.x != 0u) { return; }
+  var head: array<u32, ${wg + 1}>;
+  for (var l = 0u; l < WG + 1u; l++) { head[l] = 0u; }
+  var outD: array<f32, K>;
+  var outI: array<i32, K>;
+  for (var t = 0u; t < K; t++) {
+    var bestV = 3.3e38;
+    var bestL = 0u;
+    for (var l = 0u; l < WG; l++) {
+      if (head[l] < K) {
+        let v = sd[l * K + head[l]];
+        if (v < bestV) { bestV = v; bestL = l; }
+      }
+    }
+    if (p.first == 0u && head[WG] < K) {
+      let v = bestD[q * K + head[WG]];
+      if (v <= bestV) { bestV = v; bestL = WG; }
+    }
+    if (bestL == WG) {
+      outD[t] = bestV;
+      outI[t] = bestI[q * K + head[WG]];
+    } else {
+      outD[t] = bestV;
+      outI[t] = si[bestL * K + head[bestL]];
+    }
+    head[bestL] = head[bestL] + 1u;
+  }
+  for (var t = 0u; t < K; t++) { bestD[q * K + t] = outD[t]; bestI[q * K + t] = outI[t]; }
+}
+`;
+}
+
+/**
+ * One SGD epoch, one invocation per point: the WGSL twin of sgd-layout.ts's epoch (same sampling
+ * schedule, same hash-based negative samples, same tabulated gradients), in f32.
+ */
+export function layoutWgsl(dim: number): string {
+  return /* wgsl */ `
+const DIM: u32 = ${dim}u;
+struct P {
+  n: u32, epoch: u32, nNeg: u32, epochKey: u32,
+  alpha: f32, a: f32, b: f32, gamma: f32,
+  exactBelow: f32, size: u32, rowStride: u32, pad: u32,
+};
+@group(0) @binding(0) var<storage, read> ptr: array<i32>;
+@group(0) @binding(1) var<storage, read> tail: array<i32>;
+@group(0) @binding(2) var<storage, read> eps: array<f32>;
+@group(0) @binding(3) var<storage, read> prev: array<f32>;
+@group(0) @binding(4) var<storage, read_write> next: array<f32>;
+@group(0) @binding(5) var<storage, read> attractT: array<f32>;
+@group(0) @binding(6) var<storage, read> repelT: array<f32>;
+@group(0) @binding(7) var<uniform> p: P;
+
+fn hash32(v: u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+
+// floor(a·b / 2³²), exact: the JS side computes the same product exactly in float64.
+fn mulhi(a: u32, b: u32) -> u32 {
+  let a0 = a & 0xffffu; let a1 = a >> 16u;
+  let b0 = b & 0xffffu; let b1 = b >> 16u;
+  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  return p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
+}
+
+fn lookup(isAttract: bool, d2: f32) -> f32 {
+  let x = (d2 / (1.0 + d2)) * f32(p.size);
+  let i = u32(x);
+  if (i >= p.size) { if (isAttract) { return attractT[p.size]; } return repelT[p.size]; }
+  var lo: f32; var hi: f32;
+  if (isAttract) { lo = attractT[i]; hi = attractT[i + 1u]; } else { lo = repelT[i]; hi = repelT[i + 1u]; }
+  return lo + (x - f32(i)) * (hi - lo);
+}
+
+fn attract(d2: f32) -> f32 {
+  if (d2 < p.exactBelow) {
+    let pb = pow(d2, p.b);
+    return (-2.0 * p.a * p.b * pb) / (d2 * (p.a * pb + 1.0));
+  }
+  return lookup(true, d2);
+}
+
+fn repel(d2: f32) -> f32 {
+  if (d2 < p.exactBelow) {
+    return (2.0 * p.gamma * p.b) / ((0.001 + d2) * (p.a * pow(d2, p.b) + 1.0));
+  }
+  return lookup(false, d2);
+}
+
+fn clip4(g: f32) -> f32 { return clamp(g, -4.0, 4.0); }
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let j = gid.x + gid.y * p.rowStride;
+  if (j >= p.n) { return; }
+  var cur: array<f32, DIM>;
+  for (var t = 0u; t < DIM; t++) { cur[t] = prev[j * DIM + t]; }
+  let fe = f32(p.epoch);
+  let e0 = u32(ptr[j]);
+  let e1 = u32(ptr[j + 1u]);
+  for (var e = e0; e < e1; e++) {
+    let ep = eps[e];
+    if (!(floor((fe + 1.0) / ep) > floor(fe / ep))) { continue; }
+    let ko = u32(tail[e]) * DIM;
+    var d2 = 0.0;
+    for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko + t]; d2 += dd * dd; }
+    if (d2 > 0.0) {
+      let coeff = attract(d2);
+      for (var t = 0u; t < DIM; t++) { cur[t] += 2.0 * clip4(coeff * (cur[t] - prev[ko + t])) * p.alpha; }
+    }
+    var r = hash32(p.epochKey ^ (e * 0x85ebca77u));
+    for (var s = 0u; s < p.nNeg; s++) {
+      r = hash32(r + 0x6d2b79f5u);
+      let kk = mulhi(r, p.n);
+      if (kk == j) { continue; }
+      let ko2 = kk * DIM;
+      var dn = 0.0;
+      for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko2 + t]; dn += dd * dd; }
+      if (dn > 0.0) {
+        let coeff = repel(dn);
+        for (var t = 0u; t < DIM; t++) { cur[t] += clip4(coeff * (cur[t] - prev[ko2 + t])) * p.alpha; }
+      } else {
+        for (var t = 0u; t < DIM; t++) { cur[t] += 4.0 * p.alpha; }
+      }
+    }
+  }
+  for (var t = 0u; t < DIM; t++) { next[j * DIM + t] = cur[t]; }
+}
+`;
+}

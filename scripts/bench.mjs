@@ -270,6 +270,13 @@ function startSampler(periodMs = 200) {
   };
 }
 
+// page.evaluate has no timeout of its own; on expiry the caller's finally closes the browser.
+function withTimeout(promise, ms, message) {
+  let timer;
+  const expired = new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(message)), ms)));
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 // ---- One implementation in a fresh browser, so no heap or process is inherited from the previous one. ----
 
 async function runOne(impl, ctx) {
@@ -294,9 +301,20 @@ async function runOne(impl, ctx) {
     const baseline = memorySnapshot();
     const load1m = loadavg()[0];
     const stop = startSampler();
-    const loaded = await page.evaluate((url) => window.mapstreamBench.load(url), ctx.dataUrl);
-    const res = await page.evaluate(([name, params, backend]) => window.mapstreamBench.run(name, params, backend), [impl, ctx.params, ctx.backend]);
-    const peak = stop();
+    let loaded;
+    let res;
+    let peak;
+    try {
+      loaded = await page.evaluate((url) => window.mapstreamBench.load(url), ctx.dataUrl);
+      res = await withTimeout(
+        page.evaluate(([name, params, backend]) => window.mapstreamBench.run(name, params, backend), [impl, ctx.params, ctx.backend]),
+        ctx.timeoutMs,
+        `${impl} did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
+      );
+    } finally {
+      // Always, or the sampling interval keeps Node alive after a failed run.
+      peak = stop();
+    }
     const embedding = new Float32Array(new Uint8Array(Buffer.from(res.embeddingBase64, 'base64')).buffer);
     return { loaded, res, embedding, baseline, peak, isolated, load1m };
   } finally {
@@ -329,11 +347,14 @@ async function main() {
 
   const ref = await qualityReference(opts, helpers, data, labels);
 
+  // A private build per run: the shared dist/ can be rebuilt (and emptied) by someone else mid-bench,
+  // which once deleted the data link between two implementations.
+  const runDir = join(WORK, `run-${process.pid}`);
+  const distDir = opts.build ? join(runDir, 'dist') : opts.dist;
   if (opts.build) {
-    log('building dist/ (npx vite build)');
-    await run('npx', ['vite', 'build']);
+    log(`building ${distDir} (npx vite build)`);
+    await run('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir']);
   }
-  const distDir = opts.build ? join(ROOT, 'dist') : opts.dist;
   if (!existsSync(join(distDir, 'bench.html'))) throw new Error(`${join(distDir, 'bench.html')} is missing: run without --no-build.`);
 
   const { startStaticServer } = await import('./lib/static-server.mjs');
@@ -397,6 +418,7 @@ async function main() {
   } finally {
     await exposed.cleanup();
     await server.close();
+    if (opts.build) await rm(runDir, { recursive: true, force: true });
   }
   if (failures) process.exitCode = 1;
 }

@@ -68,36 +68,42 @@ async function runAndCoords(page: Page): Promise<number[]> {
   return page.evaluate(() => Array.from(window.__mapstream!.coords()!));
 }
 
-test('digits .npy + labels via the file input: runs to done with 1,797 points and no long tasks', async ({ page, consoleErrors }) => {
-  await page.goto('./');
-  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
-  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
-  await expect(page.getByTestId('dataset')).toContainText('1,797 × 64, 10 label values');
+// Wall-clock task lengths depend on the OS scheduler as much as on the page: on a small shared
+// machine a 3 ms task can be preempted past 50 ms. A real regression (work done on the main thread)
+// fails every attempt; a retry absorbs a burst of load from other processes.
+test.describe('main thread during a run', () => {
+  test.describe.configure({ retries: 2 });
+  test('digits .npy + labels via the file input: runs to done with 1,797 points and no long tasks', async ({ page, consoleErrors }) => {
+    await page.goto('./');
+    await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
+    await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
+    await expect(page.getByTestId('dataset')).toContainText('1,797 × 64, 10 label values');
 
-  await watchForEnd(page);
-  const start = await page.evaluate(() => performance.now());
-  await page.getByTestId('run').click();
-  expect(await page.evaluate(() => window.__ended)).toBe('done');
-  await waitForStatus(page, 'done');
-  const end = await page.evaluate(() => window.__doneAt);
-  expect(end).not.toBeNull();
+    await watchForEnd(page);
+    const start = await page.evaluate(() => performance.now());
+    await page.getByTestId('run').click();
+    expect(await page.evaluate(() => window.__ended)).toBe('done');
+    await waitForStatus(page, 'done');
+    const end = await page.evaluate(() => window.__doneAt);
+    expect(end).not.toBeNull();
 
-  const hook = await page.evaluate(() => ({ points: window.__mapstream!.points, coords: window.__mapstream!.coords()?.length ?? 0 }));
-  expect(hook).toEqual({ points: 1797, coords: 1797 * 2 });
-  const finite = await page.evaluate(() => Array.from(window.__mapstream!.coords()!).every(Number.isFinite));
-  expect(finite).toBe(true);
-  await expect(page.locator('canvas[data-testid=map]')).toBeVisible();
-  await expect(page.getByTestId('legend').locator('li')).toHaveCount(10);
-  for (const phase of ['knn', 'graph', 'init', 'layout'])
-    await expect(page.locator(`[data-testid=progress] [data-phase=${phase}]`)).toHaveClass(/complete/);
-  await expect(page.getByTestId('progress')).toContainText('500 / 500 epochs');
+    const hook = await page.evaluate(() => ({ points: window.__mapstream!.points, coords: window.__mapstream!.coords()?.length ?? 0 }));
+    expect(hook).toEqual({ points: 1797, coords: 1797 * 2 });
+    const finite = await page.evaluate(() => Array.from(window.__mapstream!.coords()!).every(Number.isFinite));
+    expect(finite).toBe(true);
+    await expect(page.locator('canvas[data-testid=map]')).toBeVisible();
+    await expect(page.getByTestId('legend').locator('li')).toHaveCount(10);
+    for (const phase of ['knn', 'graph', 'init', 'layout'])
+      await expect(page.locator(`[data-testid=progress] [data-phase=${phase}]`)).toHaveClass(/complete/);
+    await expect(page.getByTestId('progress')).toContainText('500 / 500 epochs');
 
-  const longTasks = await page.evaluate(({ start, end }) => window.__longTasks!.filter((t) => t.start + t.duration >= start && t.start <= end), {
-    start,
-    end: end!,
+    const longTasks = await page.evaluate(({ start, end }) => window.__longTasks!.filter((t) => t.start + t.duration >= start && t.start <= end), {
+      start,
+      end: end!,
+    });
+    expect(longTasks, 'main-thread tasks over 50 ms during the run').toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
-  expect(longTasks, 'main-thread tasks over 50 ms during the run').toEqual([]);
-  expect(consoleErrors).toEqual([]);
 });
 
 test('same seed twice gives identical coordinates', async ({ page }) => {
@@ -178,5 +184,16 @@ test('n_components = 3 maps the first two components of a 3-D layout', async ({ 
   await page.getByTestId('param-n_epochs').fill('20');
   const coords = await runAndCoords(page);
   expect(coords.length).toBe(1797 * 3);
+  expect(await page.evaluate(() => window.__mapstream!.points)).toBe(1797);
+});
+
+test('without cross-origin isolation the app still maps (workers get copies)', async ({ page, openURL }) => {
+  // ?coi=0: the service worker would otherwise reload the page into isolation.
+  await page.goto(`${openURL}?coi=0`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await expect(page.getByTestId('worker-mode')).toContainText('own copy');
+  await page.getByTestId('param-n_epochs').fill('20');
+  await page.getByTestId('demo-digits').click();
+  await waitForStatus(page, 'done');
   expect(await page.evaluate(() => window.__mapstream!.points)).toBe(1797);
 });

@@ -3,7 +3,8 @@ import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine
 import { PHASES } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
 import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi } from '../../workers/umap.worker';
-import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
+import { allocateRowStore, sharedStoreOf, wasmSimdSupported } from '../engine/wasm/row-kernels';
+import { yieldToEventLoop } from '../engine/engine';
 import { EtaEstimator } from './eta';
 
 export interface JobInput {
@@ -70,7 +71,6 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
   let settle: { reject(e: unknown): void } | null = null;
   let outcome: Promise<JobOutcome> | null = null;
 
-  const source = jobSource(input, options.transferInput ?? false);
   const callbacks = Comlink.proxy({
     onProgress(e: ProgressEvent & { label?: string }) {
       const p = eta.update(e);
@@ -86,8 +86,11 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
 
   const result = new Promise<UmapResult>((resolve, reject) => {
     settle = { reject };
-    const payload = 'data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(source, [source.data.buffer]) : source;
-    outcome = remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint, gpuTest: options.gpuTest }, callbacks);
+    outcome = jobSource(input, options.transferInput ?? false).then((source): Promise<JobOutcome> => {
+      if (cancelled) throw new JobCancelledError();
+      const payload = 'data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(source, [source.data.buffer]) : source;
+      return remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint, gpuTest: options.gpuTest }, callbacks);
+    });
     outcome.then(
       (o) => {
         if (o.status === 'done') resolve(o.result);
@@ -128,14 +131,28 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
  * Shared mode puts the vectors once into shared wasm memory, which every Worker of the job reads
  * in place. Transfer mode posts them, copied unless the caller gives its buffer away.
  */
-function jobSource(input: JobInput, giveAway: boolean): JobSource {
+async function jobSource(input: JobInput, giveAway: boolean): Promise<JobSource> {
   const { n, d } = input;
+  const inShared = sharedStoreOf(input.data);
+  if (inShared) return { memory: inShared.memory!, n, d };
   if (workerMode() === 'shared' && wasmSimdSupported()) {
     const store = allocateRowStore(n, d, true);
-    store.data.set(input.data);
+    await copyInSlices(input.data, store.data);
     return { memory: store.memory!, n, d };
   }
-  return { data: giveAway ? input.data : input.data.slice(), n, d };
+  if (giveAway) return { data: input.data, n, d };
+  const copy = new Float32Array(input.data.length);
+  await copyInSlices(input.data, copy);
+  return { data: copy, n, d };
+}
+
+/** A large copy in slices of a few milliseconds each, so the main thread never blocks for long. */
+async function copyInSlices(src: Float32Array, dst: Float32Array): Promise<void> {
+  const SLICE = 1 << 21; // 8 MB of floats
+  for (let at = 0; at < src.length; at += SLICE) {
+    dst.set(src.subarray(at, Math.min(src.length, at + SLICE)), at);
+    if (at + SLICE < src.length) await yieldToEventLoop();
+  }
 }
 
 function userError(e: unknown): Error {

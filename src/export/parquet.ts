@@ -1,0 +1,36 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { columnNames, rowCount, rowIndex, validateTable, type ExportTable } from './table';
+
+/** A Parquet file: FLOAT coordinates, INT32 cluster, DOUBLE or STRING metadata; names as in the CSV. */
+export function toParquet(t: ExportTable): ArrayBuffer {
+  validateTable(t);
+  const names = columnNames(t);
+  const n = rowCount(t);
+  const k = t.nComponents;
+  const columnData: { name: string; data: ArrayLike<unknown> & Iterable<unknown>; type: 'FLOAT' | 'INT32' | 'DOUBLE' | 'STRING' }[] = [];
+  for (let c = 0; c < k; c++) {
+    const col = new Float32Array(n);
+    for (let r = 0; r < n; r++) col[r] = t.coords[rowIndex(t, r) * k + c]!;
+    columnData.push({ name: names[c]!, data: col, type: 'FLOAT' });
+  }
+  let next = k;
+  if (t.clusters) {
+    const col = new Int32Array(n);
+    for (let r = 0; r < n; r++) col[r] = t.clusters[rowIndex(t, r)]!;
+    columnData.push({ name: names[next++]!, data: col, type: 'INT32' });
+  }
+  for (const m of t.meta) {
+    const name = names[next++]!;
+    const v = m.values;
+    if (v instanceof Float64Array) {
+      const col = new Float64Array(n);
+      for (let r = 0; r < n; r++) col[r] = v[rowIndex(t, r)]!;
+      columnData.push({ name, data: col, type: 'DOUBLE' });
+    } else {
+      const col: string[] = new Array(n);
+      for (let r = 0; r < n; r++) col[r] = v[rowIndex(t, r)] ?? '';
+      columnData.push({ name, data: col, type: 'STRING' });
+    }
+  }
+  return parquetWriteBuffer({ columnData: columnData as Parameters<typeof parquetWriteBuffer>[0]['columnData'] });
+}

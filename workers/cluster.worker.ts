@@ -1,0 +1,29 @@
+/// <reference lib="webworker" />
+// Clusters the 2-D map off the main thread. It remembers the previous labels of its stream, so ids
+// (and the colours the page gives them) stay put while the layout settles.
+import * as Comlink from 'comlink';
+import { hdbscan } from '../src/cluster/hdbscan';
+import { matchToPrevious } from '../src/cluster/stable-labels';
+import type { ClusterWorkerApi } from '../src/cluster/cluster-client';
+
+let previous: Int32Array | null = null;
+
+const api: ClusterWorkerApi = {
+  cluster(x, y, minClusterSize, continueStream) {
+    try {
+      const t0 = performance.now();
+      const raw = hdbscan(x, y, { minClusterSize });
+      const { labels } = matchToPrevious(continueStream ? previous : null, raw.labels, raw.clusterCount);
+      previous = labels;
+      // Ids may have gaps after matching; the page sizes its palette by the largest id.
+      let maxId = -1;
+      for (let i = 0; i < labels.length; i++) if (labels[i]! > maxId) maxId = labels[i]!;
+      const copy = labels.slice();
+      return Comlink.transfer({ ok: true as const, labels: copy, clusterCount: raw.clusterCount, maxId, seconds: (performance.now() - t0) / 1000 }, [copy.buffer]);
+    } catch (err) {
+      return { ok: false as const, message: err instanceof Error ? err.message : String(err) };
+    }
+  },
+};
+
+Comlink.expose(api);

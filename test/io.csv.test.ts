@@ -43,7 +43,7 @@ describe('parseCsv', () => {
   });
 
   it('has no labels when every column is numeric', () => {
-    const ds = parseCsv('a,b\n1,2\n');
+    const ds = parseCsv('a,b\n1,2\n3,4\n');
     expect(ds.labels).toBeUndefined();
     expect(ds.labelName).toBeUndefined();
   });
@@ -57,7 +57,7 @@ describe('parseCsv', () => {
   });
 
   it('handles lone CR line endings and scientific notation', () => {
-    expect(Array.from(parseCsv('a,b\r1e-3,-2E2\r').data)).toEqual([Math.fround(1e-3), -200]);
+    expect(Array.from(parseCsv('a,b\r1e-3,-2E2\r0,0\r').data)).toEqual([Math.fround(1e-3), -200, 0, 0]);
   });
 
   it('gives the same result for every chunking', () => {
@@ -109,12 +109,15 @@ describe('parseCsv', () => {
     expect(errorOf(() => parseCsv('a,b\n1,\n')).message).toMatch(/empty value at row 1 \(line 2\), column 'b'/);
   });
 
-  it('rejects several text columns without a label column', () => {
-    expect(errorOf(() => parseCsv('id,name,x\na,b,1\n')).message).toMatch(/'id', 'name' are not numeric/);
+  it('keeps several text columns as metadata without a label column', () => {
+    const ds = parseCsv('id,name,x\na,b,1\nc,d,2\n');
+    expect(ds.columns).toEqual(['x']);
+    expect(ds.metadata?.map((m) => m.name)).toEqual(['id', 'name']);
+    expect(ds.labels).toBeUndefined();
   });
 
   it('ignores extra text columns when a label column exists', () => {
-    const ds = parseCsv('id,x,label\nq,1,a\n');
+    const ds = parseCsv('id,x,label\nq,1,a\nr,2,b\n');
     expect(ds.columns).toEqual(['x']);
   });
 
@@ -123,7 +126,7 @@ describe('parseCsv', () => {
   });
 
   it('reads tab-separated text', () => {
-    expect(Array.from(parseCsv('a\tb\n1\t2\n', 't.tsv', { delimiter: '\t' }).data)).toEqual([1, 2]);
+    expect(Array.from(parseCsv('a\tb\n1\t2\n3\t4\n', 't.tsv', { delimiter: '\t' }).data)).toEqual([1, 2, 3, 4]);
   });
 });
 

@@ -24,8 +24,8 @@ describe('parseNpy', () => {
   });
 
   it.each([1, 2, 3] as const)('reads header version %i', (version) => {
-    const ds = parseNpy(makeNpy('<f4', [1, 2], new Float32Array([7, 8]), { version }));
-    expect(Array.from(ds.data)).toEqual([7, 8]);
+    const ds = parseNpy(makeNpy('<f4', [2, 2], new Float32Array([7, 8, 9, 10]), { version }));
+    expect(Array.from(ds.data)).toEqual([7, 8, 9, 10]);
   });
 
   it('converts float64 to float32', () => {
@@ -34,11 +34,11 @@ describe('parseNpy', () => {
   });
 
   it('works on a Uint8Array view with an unaligned offset', () => {
-    const file = makeNpy('<f8', [1, 2], new Float64Array([1.5, -2]));
+    const file = makeNpy('<f8', [2, 2], new Float64Array([1.5, -2, 0, 1]));
     const shifted = new Uint8Array(file.length + 3);
     shifted.set(file, 3);
     const ds = parseNpy(shifted.subarray(3));
-    expect(Array.from(ds.data)).toEqual([1.5, -2]);
+    expect(Array.from(ds.data)).toEqual([1.5, -2, 0, 1]);
   });
 
   it('rejects bad magic', () => {
@@ -65,15 +65,45 @@ describe('parseNpy', () => {
 
   it('names an unsupported dtype', () => {
     const e = errorOf(() => parseNpy(makeNpy('<i8', [2, 2], new BigInt64Array(4))));
-    expect(e.message).toContain("unsupported dtype '<i8'; mapstream reads float32 and float64");
+    expect(e.message).toContain("unsupported dtype '<i8'; mapstream reads float16/32/64, int8/16/32 and uint8/16/32");
   });
 
   it('rejects big-endian floats', () => {
     expect(errorOf(() => parseNpy(makeNpy('>f4', [1, 1], new Float32Array(1)))).message).toContain("'>f4'");
   });
 
-  it('rejects Fortran order', () => {
-    expect(errorOf(() => parseNpy(makeNpy('<f4', [2, 2], new Float32Array(4), { fortran: true }))).message).toMatch(/Fortran/);
+  it('reads Fortran order as the same matrix', () => {
+    // Column-major storage of [[1, 2, 3], [4, 5, 6]].
+    const ds = parseNpy(makeNpy('<f4', [2, 3], new Float32Array([1, 4, 2, 5, 3, 6]), { fortran: true }));
+    expect(Array.from(ds.data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it.each([
+    ['<f2', new Uint16Array([0x3c00, 0xc000, 0x3800, 0x0000])],
+    ['|i1', new Int8Array([1, -2, 0, 0])],
+    ['|u1', new Uint8Array([1, 254, 0, 0])],
+    ['<i2', new Int16Array([1, -2, 0, 0])],
+    ['<u2', new Uint16Array([1, 65534, 0, 0])],
+    ['<i4', new Int32Array([1, -2, 0, 0])],
+    ['<u4', new Uint32Array([1, 4294967294, 0, 0])],
+  ] as const)('converts %s to float32', (descr, values) => {
+    const ds = parseNpy(makeNpy(descr, [2, 2], values));
+    const expected = descr === '<f2' ? [1, -2, 0.5, 0] : Array.from(values as ArrayLike<number>, Number).map(Math.fround);
+    expect(Array.from(ds.data)).toEqual(expected);
+  });
+
+  it('names object and structured dtypes', () => {
+    expect(errorOf(() => parseNpy(makeNpy('|O', [2, 2], new Float64Array(4)))).message).toMatch(/unsupported dtype '\|O' \(Python objects/);
+    const structured = new TextDecoder('latin1').decode(makeNpy('<f4', [2, 2], new Float32Array(4))).replace("'descr': '<f4'", "'descr': [('a', '<f4')]");
+    expect(errorOf(() => parseNpy(Uint8Array.from(structured, (c) => c.charCodeAt(0)))).message).toMatch(/structured \(record\) dtype/);
+  });
+
+  it('rejects a header whose shape does not match the data', () => {
+    expect(errorOf(() => parseNpy(makeNpy('<f4', [2, 2], new Float32Array(8)))).message).toMatch(/header's shape is wrong/);
+  });
+
+  it('rejects a single row', () => {
+    expect(errorOf(() => parseNpy(makeNpy('<f4', [1, 2], new Float32Array(2)))).message).toMatch(/only 1 row/);
   });
 
   it.each([[[6]], [[1, 2, 3]], [[]]])('rejects shape %j as not 2-D', (shape) => {

@@ -1,38 +1,25 @@
 /// <reference lib="webworker" />
-// Parses user files off the main thread: a 500 MB CSV must not freeze the page.
+// Parses user files off the main thread: a 1 GB CSV must not freeze the page.
 import * as Comlink from 'comlink';
-import { encodeCategories, ingestSources, toErrorInfo, type FileSource } from '../src/io';
-import type { IngestApi, IngestOutcome } from '../src/jobs/ingest-client';
+import { blobSource, encodeCategories, ingestSources, toErrorInfo, type IngestOptions } from '../src/io';
+import type { IngestApi, IngestEvent, IngestOutcome, WireOptions } from '../src/jobs/ingest-client';
 
-function fileSource(file: File): FileSource {
-  return {
-    name: file.name,
-    size: file.size,
-    head: async (n) => new Uint8Array(await file.slice(0, n).arrayBuffer()),
-    arrayBuffer: () => file.arrayBuffer(),
-    textChunks: () => decodeStream(file),
-  };
-}
-
-/** Decoded text chunk by chunk, so the whole text is never held at once. */
-async function* decodeStream(file: File): AsyncGenerator<string> {
-  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+async function ingest(files: File[], wire: WireOptions = {}, onEvent?: (e: IngestEvent) => void): Promise<IngestOutcome> {
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
+    const opts: IngestOptions = {
+      ...wire,
+      // Parsed straight into shared wasm memory, the vectors are never copied again: the page and the
+      // job's Workers all read this one Memory.
+      sharedMemory: wire.sharedMemory ?? (self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined'),
+    };
+    if (onEvent) {
+      opts.onProgress = (p) => onEvent({ type: 'progress', ...p });
+      opts.onPreview = (p) => onEvent({ type: 'preview', ...p });
     }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-async function ingest(files: File[]): Promise<IngestOutcome> {
-  try {
-    const dataset = await ingestSources(files.map(fileSource));
+    const dataset = await ingestSources(files.map(blobSource), opts);
     const categories = dataset.labels ? encodeCategories(dataset.labels) : null;
-    const transfers: Transferable[] = [dataset.data.buffer as ArrayBuffer];
+    const transfers: Transferable[] = [];
+    if (!dataset.memory && dataset.data.buffer instanceof ArrayBuffer) transfers.push(dataset.data.buffer);
     if (categories) transfers.push(categories.codes.buffer as ArrayBuffer);
     return Comlink.transfer({ ok: true, dataset, categories }, transfers);
   } catch (err) {
@@ -42,7 +29,7 @@ async function ingest(files: File[]): Promise<IngestOutcome> {
 
 const api: IngestApi = {
   ingestFiles: ingest,
-  async ingestUrls(urls) {
+  async ingestUrls(urls, wire, onEvent) {
     try {
       const files = await Promise.all(
         urls.map(async ({ url, name }) => {
@@ -51,7 +38,7 @@ const api: IngestApi = {
           return new File([await res.blob()], name);
         }),
       );
-      return ingest(files);
+      return ingest(files, wire, onEvent);
     } catch (err) {
       return { ok: false, error: toErrorInfo(err) };
     }

@@ -1,123 +1,210 @@
 import { RecordScanner } from './csv-records';
-import { GrowableFloat32 } from './growable';
-import { IngestError, type Dataset } from './dataset';
+import { IngestError, type Dataset, type IngestOptions, type PreviewInfo } from './dataset';
+import { textChunks, type FileSource } from './source';
+import { sinkOptions, VectorSink, type MetaValue } from './vector-sink';
 
-export interface CsvOptions {
-  /** Field separator; ',' for CSV, '\t' for TSV. */
-  delimiter?: string;
+export interface CsvOptions extends IngestOptions {
+  /** Format id for messages and the preview (csv, tsv, projector). */
+  format?: string;
+  /** Total size in bytes, for progress and the row estimate. */
+  totalBytes?: number;
 }
 
 const NAN_RE = /^[+-]?nan$/i;
 const INF_RE = /^[+-]?inf(inity)?$/i;
+/** Numeric columns with these names are ids or labels, not vector components. */
+const NOT_VECTOR = new Set(['label', 'labels', 'class', 'category', 'target', 'id', 'index']);
+const CANDIDATES = [',', '\t', ';', '|'];
+/** Enough text to see a few whole records of even very wide rows before deciding the dialect. */
+const SNIFF_CHARS = 1 << 18;
+const PREVIEW_ROWS = 5;
 
 /**
- * Streaming CSV → Dataset. Feed text with push() in any chunking, then finish().
- * Numeric columns form the vector; a column named "label" (any case), or else the single
- * non-numeric column, gives the labels. Column kinds are decided by the first data row; a later
- * row that disagrees is reported with its row and column rather than silently coerced.
+ * The delimiter that splits the first lines into the same number (> 1) of fields most consistently.
+ * Quoted text is skipped so commas inside quotes do not vote.
+ */
+export function sniffDelimiter(sample: string): string {
+  const lines = sample.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).slice(0, 21);
+  // The last line may be cut off mid-record.
+  if (lines.length > 2) lines.pop();
+  const nonEmpty = lines.filter((l) => l.trim() !== '');
+  let best = ',';
+  let bestScore = 0;
+  for (const c of CANDIDATES) {
+    const counts = nonEmpty.map((l) => countOutsideQuotes(l, c));
+    if (counts.length === 0 || counts[0] === 0) continue;
+    const same = counts.filter((k) => k === counts[0]).length;
+    const score = (same / counts.length) * 1000 + counts[0]!;
+    if (score > bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function countOutsideQuotes(line: string, c: string): number {
+  let n = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === '"') quoted = !quoted;
+    else if (ch === c && !quoted) n++;
+  }
+  return n;
+}
+
+/**
+ * Streaming CSV/TSV → Dataset. Feed text with push() in any chunking, then finish(). The delimiter
+ * and whether the first line is a header are detected from the first 256 KB unless given. Numeric
+ * columns form the vector; every other column (and numeric ones named label, id…) is metadata.
+ * Column kinds are decided by the first data row; a later row that disagrees is a bad row, reported
+ * with its row and column rather than silently coerced.
  */
 export class CsvParser {
-  private readonly scanner: RecordScanner;
+  private scanner: RecordScanner | null = null;
+  private pending = '';
   private header: string[] | null = null;
-  private numericCols: number[] = [];
-  private labelCol = -1;
-  private rows = 0;
-  private readonly values = new GrowableFloat32(1 << 16);
-  private readonly labels: string[] = [];
+  private hasHeader = true;
+  private delimiter = ',';
+  private vectorCols: number[] = [];
+  private metaCols: number[] = [];
+  private dataRows = 0;
   private sawAnyText = false;
+  private firstRecords: string[][] = [];
+  private avgRecordChars = 0;
+  private previewed = false;
+  readonly sink: VectorSink;
+  private readonly format: string;
 
   constructor(
     private readonly fileName = 'file.csv',
-    opts: CsvOptions = {},
+    private readonly opts: CsvOptions = {},
   ) {
-    this.scanner = new RecordScanner(opts.delimiter ?? ',', (fields, line) => this.onRecord(fields, line));
+    this.format = opts.format ?? (opts.delimiter === '\t' ? 'tsv' : 'csv');
+    this.sink = new VectorSink(sinkOptions(fileName, this.format, opts.totalBytes ?? 0, opts));
   }
 
   push(chunk: string): void {
     if (!this.sawAnyText && chunk.replace(/^\uFEFF/, '').trim().length > 0) this.sawAnyText = true;
-    this.scanner.push(chunk);
+    if (this.scanner) {
+      this.scanner.push(chunk);
+      return;
+    }
+    this.pending += chunk;
+    if (this.pending.length >= SNIFF_CHARS) this.start();
+  }
+
+  private start(): void {
+    const sample = this.pending.slice(0, SNIFF_CHARS);
+    this.delimiter = this.opts.delimiter ?? sniffDelimiter(sample);
+    const lines = sample.split('\n').length - 1;
+    this.avgRecordChars = lines > 0 ? sample.length / lines : sample.length;
+    this.scanner = new RecordScanner(this.delimiter, (fields, line) => this.onRecord(fields, line));
+    const text = this.pending;
+    this.pending = '';
+    this.scanner.push(text);
   }
 
   finish(): Dataset {
-    this.scanner.end();
+    if (!this.scanner) this.start();
+    this.scanner!.end();
     const f = this.fileName;
-    if (!this.sawAnyText || this.header === null) throw new IngestError(`${f} is empty.`);
-    if (this.rows === 0) throw new IngestError(`${f} has a header row but no data rows.`);
-    const header = this.header;
-    const out: Dataset = {
-      data: this.values.finish(),
-      n: this.rows,
-      d: this.numericCols.length,
-      columns: this.numericCols.map((j) => header[j]!),
-      fileName: f,
-    };
-    if (this.labelCol >= 0) {
-      out.labels = this.labels;
-      out.labelName = header[this.labelCol]!;
-    }
-    return out;
+    if (!this.sawAnyText || (this.header === null && this.dataRows === 0)) throw new IngestError(`${f} is empty.`);
+    if (this.dataRows === 0) throw new IngestError(`${f} has a header row but no data rows.`);
+    this.preview();
+    const ds = this.sink.finish();
+    const header = this.header!;
+    ds.columns = this.vectorCols.map((j) => header[j]!);
+    return ds;
   }
 
   private onRecord(fields: string[], line: number): void {
     // Blank lines (including the usual trailing newline) carry no data.
     if (fields.length === 1 && fields[0]!.trim() === '') return;
     if (this.header === null) {
-      this.header = fields.map((h, j) => h.trim() || `column ${j + 1}`);
+      this.hasHeader = this.opts.header ?? !fields.every(looksNumeric);
+      this.header = this.hasHeader ? fields.map((h, j) => h.trim() || `column ${j + 1}`) : fields.map((_, j) => `c${j}`);
+      if (this.hasHeader) return;
+    }
+    const row = ++this.dataRows;
+    if (this.firstRecords.length < PREVIEW_ROWS) this.firstRecords.push(fields);
+    const k = this.header.length;
+    if (fields.length !== k) {
+      const what = this.hasHeader ? 'the header has' : 'the first row has';
+      this.sink.bad(
+        new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${what} ${k}.`, { row }),
+      );
       return;
     }
-    const row = this.rows + 1;
-    const k = this.header.length;
-    if (fields.length !== k)
-      throw new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but the header has ${k}.`, {
-        row,
-      });
     if (row === 1) this.classifyColumns(fields);
-    for (const j of this.numericCols) this.values.push(this.parseNumber(fields[j]!, row, line, j));
-    if (this.labelCol >= 0) this.labels.push(fields[this.labelCol]!.trim());
-    this.rows++;
+    const slot = this.sink.slot();
+    const cols = this.vectorCols;
+    for (let j = 0; j < cols.length; j++) {
+      const raw = fields[cols[j]!]!;
+      const v = Number(raw);
+      // Number('') is 0 and Number(' ') too: an empty cell must not pass as zero.
+      if (Number.isFinite(v) && raw.trim() !== '') slot[j] = v;
+      else {
+        this.sink.bad(this.numberError(raw, row, line, cols[j]!));
+        return;
+      }
+    }
+    const meta: MetaValue[] = this.metaCols.map((j) => fields[j]!.trim());
+    this.sink.commit(row, meta, (j) => this.header![cols[j]!]!);
+    if (row === PREVIEW_ROWS) this.preview();
+  }
+
+  private preview(): void {
+    if (this.previewed || !this.opts.onPreview || !this.header) return;
+    this.previewed = true;
+    const header = this.header;
+    const info: PreviewInfo = {
+      fileName: this.fileName,
+      format: this.format,
+      columns: header,
+      rows: this.firstRecords,
+      d: this.vectorCols.length,
+      vectorColumns: this.vectorCols.map((j) => header[j]!),
+      metaColumns: this.metaCols.map((j) => header[j]!),
+      delimiter: this.delimiter,
+      header: this.hasHeader,
+    };
+    if (this.opts.totalBytes && this.avgRecordChars > 0) info.rowsEstimate = Math.round(this.opts.totalBytes / this.avgRecordChars) - (this.hasHeader ? 1 : 0);
+    this.opts.onPreview(info);
   }
 
   private classifyColumns(first: string[]): void {
     const header = this.header!;
-    const labelByName = header.findIndex((h) => h.toLowerCase() === 'label');
-    const text: number[] = [];
-    const numeric: number[] = [];
-    header.forEach((_, j) => {
-      if (j === labelByName) return;
-      (looksNumeric(first[j]!) ? numeric : text).push(j);
+    const vector: number[] = [];
+    const meta: number[] = [];
+    header.forEach((name, j) => {
+      (looksNumeric(first[j]!) && !NOT_VECTOR.has(name.toLowerCase()) ? vector : meta).push(j);
     });
-    if (labelByName >= 0) {
-      // With an explicit label column, other text columns (ids, notes) are not part of the vector.
-      this.labelCol = labelByName;
-    } else if (text.length === 1) {
-      this.labelCol = text[0]!;
-    } else if (text.length > 1) {
-      const names = text.map((j) => `'${header[j]}'`).join(', ');
-      throw new IngestError(
-        `${this.fileName}: columns ${names} are not numeric in row 1. mapstream uses the numeric columns as the vector and one text column (or a column named "label") as labels.`,
-        { row: 1, column: header[text[0]!]! },
-      );
-    }
-    if (numeric.length === 0) throw new IngestError(`${this.fileName} has no numeric columns to use as the vector.`);
-    this.numericCols = numeric;
+    if (vector.length === 0)
+      throw new IngestError(`${this.fileName} has no numeric columns to use as the vector (row 1 has only text in columns ${header.map((h) => `'${h}'`).join(', ')}).`, {
+        row: 1,
+      });
+    this.vectorCols = vector;
+    this.metaCols = meta;
+    this.sink.begin(vector.length, ` (${vector.length} numeric columns)`);
+    this.sink.setMetaColumns(meta.map((j) => header[j]!));
   }
 
-  private parseNumber(raw: string, row: number, line: number, j: number): number {
+  private numberError(raw: string, row: number, line: number, j: number): IngestError {
     const s = raw.trim();
-    const v = s === '' ? NaN : Number(s);
-    if (Number.isFinite(v)) return v;
     const column = this.header![j]!;
     const where = `row ${row} (line ${line}), column '${column}'`;
     const opts = { row, column };
-    if (s === '') throw new IngestError(`${this.fileName}: empty value at ${where}; every vector value must be a number.`, opts);
-    if (NAN_RE.test(s)) throw new IngestError(`${this.fileName}: NaN at ${where}; mapstream needs finite numbers.`, opts);
-    if (INF_RE.test(s) || (!Number.isNaN(v) && !Number.isFinite(v)))
-      throw new IngestError(`${this.fileName}: infinite value '${s}' at ${where}; mapstream needs finite numbers.`, opts);
-    throw new IngestError(`${this.fileName}: non-numeric value '${truncate(s)}' at ${where}.`, opts);
+    if (s === '') return new IngestError(`${this.fileName}: empty value at ${where}; every vector value must be a number.`, opts);
+    if (NAN_RE.test(s)) return new IngestError(`${this.fileName}: NaN at ${where}; mapstream needs finite numbers.`, opts);
+    if (INF_RE.test(s) || (!Number.isNaN(Number(s)) && !Number.isFinite(Number(s))))
+      return new IngestError(`${this.fileName}: infinite value '${s}' at ${where}; mapstream needs finite numbers.`, opts);
+    return new IngestError(`${this.fileName}: non-numeric value '${truncate(s)}' at ${where}.`, opts);
   }
 }
 
-/** NaN/Inf spellings count as numeric here so that they are reported as such, not as labels. */
+/** NaN/Inf spellings count as numeric here so that they are reported as such, not as metadata. */
 function looksNumeric(raw: string): boolean {
   const s = raw.trim();
   if (s === '') return true;
@@ -134,9 +221,18 @@ export function parseCsv(text: string, fileName = 'file.csv', opts: CsvOptions =
   return p.finish();
 }
 
-/** Parse from decoded text chunks (e.g. file.stream() piped through TextDecoderStream) without holding the whole text. */
+/** Parse from decoded text chunks without holding the whole text. */
 export async function parseCsvChunks(chunks: AsyncIterable<string>, fileName = 'file.csv', opts: CsvOptions = {}): Promise<Dataset> {
   const p = new CsvParser(fileName, opts);
   for await (const chunk of chunks) p.push(chunk);
   return p.finish();
+}
+
+/** Parse a file, streamed, with progress in bytes. */
+export async function parseCsvSource(src: FileSource, opts: CsvOptions = {}): Promise<Dataset> {
+  const p = new CsvParser(src.name, { ...opts, totalBytes: src.size });
+  for await (const chunk of textChunks(src, (b) => p.sink.progress(b))) p.push(chunk);
+  const ds = p.finish();
+  p.sink.progress(src.size, true);
+  return ds;
 }

@@ -1,4 +1,10 @@
-/** A parsed embedding table: row-major n × d float32 matrix plus optional per-row labels. */
+/** A metadata column kept next to the vectors: numbers when every value is numeric, else strings. */
+export interface MetaColumn {
+  name: string;
+  values: string[] | Float64Array;
+}
+
+/** A parsed embedding table: row-major n × d float32 matrix plus per-row labels and metadata. */
 export interface Dataset {
   data: Float32Array;
   n: number;
@@ -8,6 +14,21 @@ export interface Dataset {
   /** Names of the d vector columns (synthesised as c0…c{d-1} for formats without a header). */
   columns: string[];
   fileName: string;
+  /** Every non-vector column (labels included), for tooltips and colouring. */
+  metadata?: MetaColumn[];
+  /** Non-fatal findings (identical rows, zero-variance columns, dropped rows). */
+  warnings?: string[];
+  /** Rows equal to an earlier row (by a 64-bit hash of their values). */
+  duplicates?: number;
+  /** Bad rows skipped because the user asked to drop them. */
+  droppedRows?: number;
+  /** For JSON/Parquet: the field used as the vector, and the other fields that could be. */
+  vectorField?: string;
+  vectorCandidates?: string[];
+  /** Format id (npy, csv, tsv, json, jsonl, parquet, projector). */
+  format?: string;
+  /** The shared wasm Memory that data is a view of (cross-origin isolated ingest), so a job reads it in place. */
+  memory?: WebAssembly.Memory;
 }
 
 /** 1-D per-row labels read from their own file (e.g. a labels .npy next to a vectors .npy). */
@@ -16,18 +37,67 @@ export interface LabelColumn {
   fileName: string;
 }
 
+/** Progress of a parse, in bytes of the file read and rows accepted so far. */
+export interface ParseProgress {
+  fileName: string;
+  bytes: number;
+  totalBytes: number;
+  rows: number;
+}
+
+/** What the preview step shows before the whole file is read. */
+export interface PreviewInfo {
+  fileName: string;
+  format: string;
+  /** The first rows as the file's own cells (vector values abbreviated). */
+  columns: string[];
+  rows: string[][];
+  d: number;
+  vectorColumns: string[];
+  vectorField?: string;
+  vectorCandidates?: string[];
+  metaColumns: string[];
+  /** Known up front for .npy and Parquet; otherwise estimated from the bytes per row so far. */
+  rowsKnown?: number;
+  rowsEstimate?: number;
+  delimiter?: string;
+  header?: boolean;
+}
+
+export const DEFAULT_MAX_DIM = 16_384;
+
+/** Choices the user (or the bench's flags) can make about how a file is read. */
+export interface IngestOptions {
+  /** Skip ragged / non-numeric / NaN / Inf rows instead of stopping at them. Default: stop. */
+  dropBadRows?: boolean;
+  /** Largest vector dimension accepted (default 16,384): a guard against reading the wrong axis. */
+  maxDim?: number;
+  /** CSV/TSV overrides of what is detected. */
+  delimiter?: string;
+  header?: boolean;
+  /** JSON/Parquet: the field that holds the vector. */
+  vectorField?: string;
+  /** Put the vectors in a growable shared WebAssembly.Memory (cross-origin isolated pages). */
+  sharedMemory?: boolean;
+  onProgress?(p: ParseProgress): void;
+  onPreview?(p: PreviewInfo): void;
+}
+
 /**
  * A problem with the user's file. The message is shown to the user as is, so it names the file's
  * own terms (row, column, dtype); row is 1-based over data rows, column is the column's name or 1-based index.
+ * badRows is set when the problem is confined to rows that could be dropped instead.
  */
 export class IngestError extends Error {
   readonly row?: number;
   readonly column?: string;
-  constructor(message: string, opts: { row?: number; column?: string } = {}) {
+  readonly badRows?: number;
+  constructor(message: string, opts: { row?: number; column?: string; badRows?: number } = {}) {
     super(message);
     this.name = 'IngestError';
     if (opts.row !== undefined) this.row = opts.row;
     if (opts.column !== undefined) this.column = opts.column;
+    if (opts.badRows !== undefined) this.badRows = opts.badRows;
   }
 }
 
@@ -36,6 +106,7 @@ export interface IngestErrorInfo {
   message: string;
   row?: number;
   column?: string;
+  badRows?: number;
 }
 
 export function toErrorInfo(err: unknown): IngestErrorInfo {
@@ -43,6 +114,7 @@ export function toErrorInfo(err: unknown): IngestErrorInfo {
     const info: IngestErrorInfo = { message: err.message };
     if (err.row !== undefined) info.row = err.row;
     if (err.column !== undefined) info.column = err.column;
+    if (err.badRows !== undefined) info.badRows = err.badRows;
     return info;
   }
   if (err instanceof Error) return { message: err.message };

@@ -14,7 +14,7 @@ export function detectFormat(name: string, head: Uint8Array, formats: FormatSpec
   const byExt = formats.find((f) => f.extensions.includes(ext));
   if (byExt) return byExt;
   // Unknown extension but readable text: CSV is the most common way embeddings get exported.
-  if (ext === '' || ext === '.txt') return csvFormat;
+  if (ext === '') return csvFormat;
   const known = formats.flatMap((f) => f.extensions).join(', ');
   throw new IngestError(`${name}: unrecognised file type '${ext}'. mapstream reads ${known}.`);
 }

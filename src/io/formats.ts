@@ -1,11 +1,15 @@
-import { parseCsvChunks } from './csv';
-import { IngestError, type Dataset, type LabelColumn } from './dataset';
-import { hasNpyMagic, parseNpy, readNpyHeader, readNpyLabels } from './npy';
+import { parseCsvSource } from './csv';
+import { type Dataset, type IngestOptions, type LabelColumn } from './dataset';
+import { parseJsonlSource, parseJsonSource } from './json';
+import { hasNpyMagic, parseNpySource, readNpyHeader, readNpyLabels } from './npy';
+import { hasParquetMagic, parseParquetSource } from './parquet';
 import type { FileSource } from './source';
 
+export type FileRole = 'data' | 'labels' | 'metadata';
+
 /**
- * One input format. New formats (JSON, Parquet, TSV pairs…) register here; nothing else in the
- * ingest path knows about specific formats.
+ * One input format. New formats register here; nothing else in the ingest path knows about
+ * specific formats.
  */
 export interface FormatSpec {
   id: string;
@@ -14,8 +18,8 @@ export interface FormatSpec {
   /** True when the first bytes identify this format regardless of the file's name. */
   sniff?(head: Uint8Array): boolean;
   /** What this file is for when several files are given together. */
-  role?(src: FileSource): Promise<'data' | 'labels'>;
-  parse(src: FileSource): Promise<Dataset>;
+  role?(src: FileSource): Promise<FileRole>;
+  parse(src: FileSource, opts?: IngestOptions): Promise<Dataset>;
   parseLabels?(src: FileSource): Promise<LabelColumn>;
 }
 
@@ -27,28 +31,56 @@ export const npyFormat: FormatSpec = {
     const head = await src.head(Math.min(src.size, 4096));
     try {
       const h = readNpyHeader(head, src.name);
-      return h.shape.length === 1 ? 'labels' : 'data';
+      return h.shape.length === 1 || (h.shape.length === 2 && h.shape[1] === 1) ? 'labels' : 'data';
     } catch {
       // Let parse() report the real problem.
       return 'data';
     }
   },
-  parse: async (src) => parseNpy(await src.arrayBuffer(), src.name),
-  parseLabels: async (src) => readNpyLabels(await src.arrayBuffer(), src.name),
+  parse: (src, opts) => parseNpySource(src, opts),
+  // Labels are one value per row: small next to the vectors, so read whole.
+  parseLabels: async (src) => readNpyLabels(await src.slice(0, src.size), src.name),
 };
+
+/** Text tables: a file named like "metadata", or whose first line is not all numbers next to one that is, describes rows. */
+async function textRole(src: FileSource): Promise<FileRole> {
+  if (/meta/i.test(src.name)) return 'metadata';
+  return 'data';
+}
 
 export const csvFormat: FormatSpec = {
   id: 'csv',
-  extensions: ['.csv'],
-  parse: (src) => parseCsvChunks(src.textChunks(), src.name, { delimiter: ',' }),
+  extensions: ['.csv', '.txt'],
+  role: textRole,
+  parse: (src, opts = {}) => parseCsvSource(src, { ...opts, format: 'csv' }),
 };
 
 export const tsvFormat: FormatSpec = {
   id: 'tsv',
   extensions: ['.tsv', '.tab'],
-  parse: (src) => parseCsvChunks(src.textChunks(), src.name, { delimiter: '\t' }),
+  role: textRole,
+  parse: (src, opts = {}) => parseCsvSource(src, { delimiter: '\t', ...opts, format: 'tsv' }),
 };
 
-export const FORMATS: FormatSpec[] = [npyFormat, csvFormat, tsvFormat];
+export const jsonFormat: FormatSpec = {
+  id: 'json',
+  extensions: ['.json'],
+  parse: (src, opts) => parseJsonSource(src, opts),
+};
+
+export const jsonlFormat: FormatSpec = {
+  id: 'jsonl',
+  extensions: ['.jsonl', '.ndjson'],
+  parse: (src, opts) => parseJsonlSource(src, opts),
+};
+
+export const parquetFormat: FormatSpec = {
+  id: 'parquet',
+  extensions: ['.parquet', '.pq'],
+  sniff: hasParquetMagic,
+  parse: (src, opts) => parseParquetSource(src, opts),
+};
+
+export const FORMATS: FormatSpec[] = [npyFormat, parquetFormat, csvFormat, tsvFormat, jsonFormat, jsonlFormat];
 
 export const ACCEPTED_EXTENSIONS = FORMATS.flatMap((f) => f.extensions);

@@ -7,23 +7,59 @@ export interface FileSource {
   size: number;
   /** The first bytes of the file, for magic-number sniffing. */
   head(bytes: number): Promise<Uint8Array>;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  /** Decoded UTF-8 text in chunks, so large text files are never held whole. */
-  textChunks(): AsyncIterable<string>;
+  /** Bytes [start, end), for formats read by offset (npy blocks, Parquet row groups). */
+  slice(start: number, end: number): Promise<Uint8Array>;
+  /** The file's bytes in order, in chunks, so large files are never held whole. */
+  byteChunks(): AsyncIterable<Uint8Array>;
 }
 
 /** A FileSource over bytes already in memory (tests, fetched demo data). */
-export function memorySource(name: string, bytes: Uint8Array | ArrayBuffer, chunkChars = 1 << 16): FileSource {
+export function memorySource(name: string, bytes: Uint8Array | ArrayBuffer, chunkBytes = 1 << 16): FileSource {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   return {
     name,
     size: u8.byteLength,
     head: async (n) => u8.subarray(0, n),
-    // Copy via the ArrayBuffer: Node's Buffer.slice() is a view onto a shared pool, not a copy.
-    arrayBuffer: async () => u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength) as ArrayBuffer,
-    textChunks: async function* () {
-      const text = new TextDecoder().decode(u8);
-      for (let i = 0; i < text.length; i += chunkChars) yield text.slice(i, i + chunkChars);
+    // slice() copies: Node's Buffer.slice() would be a view onto a shared pool.
+    slice: async (a, b) => u8.slice(a, b),
+    byteChunks: async function* () {
+      for (let i = 0; i < u8.length; i += chunkBytes) yield u8.subarray(i, Math.min(u8.length, i + chunkBytes));
     },
   };
+}
+
+/** A FileSource over a browser File (or Blob with a name). */
+export function blobSource(file: Blob & { name: string }): FileSource {
+  return {
+    name: file.name,
+    size: file.size,
+    head: async (n) => new Uint8Array(await file.slice(0, n).arrayBuffer()),
+    slice: async (a, b) => new Uint8Array(await file.slice(a, b).arrayBuffer()),
+    byteChunks: async function* () {
+      const reader = file.stream().getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    },
+  };
+}
+
+/** Decoded UTF-8 text chunk by chunk; onBytes gets the byte position after each chunk. */
+export async function* textChunks(src: FileSource, onBytes?: (bytes: number) => void): AsyncGenerator<string> {
+  const dec = new TextDecoder('utf-8');
+  let at = 0;
+  for await (const chunk of src.byteChunks()) {
+    at += chunk.byteLength;
+    const text = dec.decode(chunk, { stream: true });
+    onBytes?.(at);
+    if (text.length > 0) yield text;
+  }
+  const tail = dec.decode();
+  if (tail.length > 0) yield tail;
 }

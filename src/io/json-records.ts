@@ -1,0 +1,167 @@
+import { IngestError, type Dataset, type IngestOptions, type PreviewInfo } from './dataset';
+import { sinkOptions, VectorSink, type MetaValue } from './vector-sink';
+
+/** Field names taken as the vector when the user has not chosen one, best first. */
+const VECTOR_NAMES = ['embedding', 'embeddings', 'vector', 'vectors', 'values', 'emb', 'features', 'x'];
+const PREVIEW_ROWS = 5;
+
+/** Fields of an object row whose values are arrays of numbers, the likeliest vector first. */
+export function vectorCandidates(obj: Record<string, unknown>): string[] {
+  const keys = Object.keys(obj).filter((k) => {
+    const v = obj[k];
+    return isList(v) && v.length > 0 && typeof v[0] === 'number';
+  });
+  const rank = (k: string) => {
+    const l = k.toLowerCase();
+    const i = VECTOR_NAMES.indexOf(l);
+    if (i >= 0) return i;
+    if (l.startsWith('emb') || l.startsWith('vec')) return VECTOR_NAMES.length;
+    return VECTOR_NAMES.length + 1;
+  };
+  return keys.sort((a, b) => rank(a) - rank(b));
+}
+
+export function abbreviate(v: unknown): string {
+  if (isList(v)) return `[${Array.from(v).slice(0, 3).map((x) => (typeof x === 'number' ? +x.toPrecision(4) : JSON.stringify(x))).join(', ')}${v.length > 3 ? `, … ${v.length} values` : ''}]`;
+  if (v !== null && typeof v === 'object') return JSON.stringify(v).slice(0, 60);
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/**
+ * Rows that arrive as parsed JSON values (an array of numbers, or an object with a vector field)
+ * go into the sink; shared by the JSON-array and JSONL readers and by Parquet.
+ */
+export class RecordRows {
+  readonly sink: VectorSink;
+  private kind: 'array' | 'object' | null = null;
+  private field = '';
+  private candidates: string[] = [];
+  private metaKeys: string[] = [];
+  private firstRows: unknown[] = [];
+  private previewed = false;
+  rows = 0;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly format: string,
+    totalBytes: number,
+    private readonly opts: IngestOptions,
+    expectedRows?: number,
+  ) {
+    this.sink = new VectorSink(sinkOptions(fileName, format, totalBytes, opts), expectedRows);
+  }
+
+  /** where: how to name the row in messages, e.g. "row 3" or "line 7". */
+  add(value: unknown, where: string): void {
+    const row = ++this.rows;
+    const f = this.fileName;
+    if (this.firstRows.length < PREVIEW_ROWS) this.firstRows.push(value);
+    if (this.kind === null) this.start(value, where);
+    let vec: unknown;
+    let meta: MetaValue[] | undefined;
+    if (this.kind === 'array') {
+      if (!Array.isArray(value)) return this.sink.bad(new IngestError(`${f}: ${where} is not an array of numbers like the rows before it.`, { row }));
+      vec = value;
+    } else {
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return this.sink.bad(new IngestError(`${f}: ${where} is not an object like the rows before it.`, { row }));
+      const obj = value as Record<string, unknown>;
+      vec = obj[this.field];
+      if (!isList(vec)) {
+        const why = vec === undefined ? 'has no' : 'has a non-array';
+        return this.sink.bad(new IngestError(`${f}: ${where} ${why} '${this.field}' field.`, { row, column: this.field }));
+      }
+      meta = this.metaKeys.map((k) => metaValue(obj[k]));
+    }
+    const arr = vec as ArrayLike<unknown>;
+    const d = this.sink.d;
+    if (arr.length !== d)
+      return this.sink.bad(
+        new IngestError(`${f}: ${where} has a vector of ${arr.length} values, but the first row has ${d}; every vector must have the same length.`, { row }),
+      );
+    const slot = this.sink.slot();
+    for (let j = 0; j < d; j++) {
+      const x = arr[j];
+      if (typeof x !== 'number') {
+        return this.sink.bad(
+          new IngestError(`${f}: ${where}, vector element ${j + 1} is ${x === null ? 'null' : `${typeof x} ${abbreviate(x)}`}, not a number.`, { row, column: String(j + 1) }),
+        );
+      }
+      slot[j] = x;
+    }
+    this.sink.commit(row, meta);
+    if (row === PREVIEW_ROWS) this.preview();
+  }
+
+  private start(value: unknown, where: string): void {
+    const f = this.fileName;
+    if (Array.isArray(value)) {
+      if (value.length === 0) throw new IngestError(`${f}: ${where} is an empty array; there are no vector values.`, { row: 1 });
+      this.kind = 'array';
+      this.sink.begin(value.length);
+      return;
+    }
+    if (value === null || typeof value !== 'object')
+      throw new IngestError(`${f}: ${where} is ${JSON.stringify(value)?.slice(0, 40)}; rows must be arrays of numbers or objects with a vector field.`, { row: 1 });
+    const obj = value as Record<string, unknown>;
+    this.kind = 'object';
+    this.candidates = vectorCandidates(obj);
+    const chosen = this.opts.vectorField;
+    if (chosen !== undefined && !(chosen in obj))
+      throw new IngestError(`${f}: the first row has no field '${chosen}' (its fields: ${Object.keys(obj).join(', ')}).`, { row: 1, column: chosen });
+    const field = chosen ?? this.candidates[0];
+    if (field === undefined)
+      throw new IngestError(`${f}: no field of the first row holds an array of numbers (fields: ${Object.keys(obj).join(', ')}); mapstream needs a vector field such as 'embedding'.`, {
+        row: 1,
+      });
+    const v = obj[field];
+    if (!isList(v) || v.length === 0) throw new IngestError(`${f}: field '${field}' of the first row is not a non-empty array of numbers.`, { row: 1, column: field });
+    this.field = field;
+    this.metaKeys = Object.keys(obj).filter((k) => k !== field);
+    this.sink.begin(v.length, ` (field '${field}')`);
+    this.sink.setMetaColumns(this.metaKeys);
+  }
+
+  preview(): void {
+    if (this.previewed || !this.opts.onPreview || this.kind === null) return;
+    this.previewed = true;
+    const info: PreviewInfo = {
+      fileName: this.fileName,
+      format: this.format,
+      columns: this.kind === 'array' ? ['vector'] : [this.field, ...this.metaKeys],
+      rows: this.firstRows.map((r) =>
+        this.kind === 'array' ? [abbreviate(r)] : [this.field, ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])),
+      ),
+      d: this.sink.d,
+      vectorColumns: [this.kind === 'array' ? 'each row' : this.field],
+      metaColumns: this.metaKeys,
+    };
+    if (this.kind === 'object') {
+      info.vectorField = this.field;
+      info.vectorCandidates = this.candidates;
+    }
+    this.opts.onPreview(info);
+  }
+
+  finish(): Dataset {
+    if (this.rows === 0) throw new IngestError(`${this.fileName} has no rows.`);
+    this.preview();
+    const ds = this.sink.finish();
+    if (this.kind === 'object') {
+      ds.vectorField = this.field;
+      ds.vectorCandidates = this.candidates;
+    }
+    return ds;
+  }
+}
+
+/** Arrays, and the typed arrays Parquet readers give for numeric lists. */
+function isList(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+function metaValue(v: unknown): MetaValue {
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return JSON.stringify(v);
+}

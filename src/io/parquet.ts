@@ -1,0 +1,89 @@
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { IngestError, type Dataset, type IngestOptions } from './dataset';
+import { RecordRows, vectorCandidates } from './json-records';
+import type { FileSource } from './source';
+
+type SchemaNode = ReturnType<typeof parquetSchema>;
+
+const PAR1 = [0x50, 0x41, 0x52, 0x31];
+
+export function hasParquetMagic(head: Uint8Array): boolean {
+  return head.length >= 4 && PAR1.every((b, i) => head[i] === b);
+}
+
+function leafOf(node: SchemaNode): SchemaNode {
+  let n = node;
+  while (n.children.length > 0) n = n.children[0]!;
+  return n;
+}
+
+/** Top-level columns that hold a list of numbers per row: the possible vector columns. */
+function numericListColumns(schema: SchemaNode): string[] {
+  return schema.children
+    .filter((c) => {
+      const leaf = leafOf(c);
+      const isList = c.children.length > 0 || c.element.repetition_type === 'REPEATED';
+      return isList && ['FLOAT', 'DOUBLE', 'INT32', 'INT64'].includes(leaf.element.type ?? '');
+    })
+    .map((c) => c.element.name);
+}
+
+function describe(schema: SchemaNode): string {
+  return schema.children
+    .map((c) => {
+      const leaf = leafOf(c);
+      const list = c.children.length > 0 ? 'list of ' : '';
+      return `${c.element.name} (${list}${leaf.element.type ?? 'group'})`;
+    })
+    .join(', ');
+}
+
+/**
+ * Parquet, one row group at a time: a list<float> column is the vector, every other column is
+ * metadata. Only the row group being decoded is held besides the float32 result.
+ */
+export async function parseParquetSource(src: FileSource, opts: IngestOptions = {}): Promise<Dataset> {
+  const f = src.name;
+  const file: AsyncBuffer = { byteLength: src.size, slice: async (a, b) => (await src.slice(a, b ?? src.size)).slice().buffer };
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    throw new IngestError(`${f} is not a readable Parquet file (${(e as Error).message}).`);
+  }
+  const schema = parquetSchema(metadata);
+  const lists = numericListColumns(schema);
+  if (lists.length === 0)
+    throw new IngestError(`${f} has no column that is a list of numbers (its columns: ${describe(schema)}); mapstream needs the vectors in a list<float> column.`);
+  if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
+    throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ')}.`, { column: opts.vectorField });
+  // The same ranking as JSON fields, applied to names only.
+  const ranked = vectorCandidates(Object.fromEntries(lists.map((name) => [name, [0]])));
+  const n = Number(metadata.num_rows);
+  const rows = new RecordRows(f, 'parquet', src.size, { ...opts, vectorField: opts.vectorField ?? ranked[0]! }, n);
+  let rowStart = 0;
+  let bytes = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    let got: Record<string, unknown>[] = [];
+    try {
+      await parquetRead({ file, metadata, rowStart, rowEnd, compressors, rowFormat: 'object', onComplete: (r) => (got = r) });
+    } catch (e) {
+      throw new IngestError(`${f}: rows ${rowStart + 1}–${rowEnd} cannot be decoded (${(e as Error).message}).`, { row: rowStart + 1 });
+    }
+    for (let i = 0; i < got.length; i++) {
+      rows.add(got[i], `row ${rowStart + i + 1}`);
+      got[i] = EMPTY_ROW;
+    }
+    rowStart = rowEnd;
+    bytes += Number(group.total_compressed_size ?? group.total_byte_size);
+    rows.sink.progress(Math.min(bytes, src.size));
+  }
+  rows.sink.progress(src.size, true);
+  const ds = rows.finish();
+  ds.vectorCandidates = ranked;
+  return ds;
+}
+
+const EMPTY_ROW: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { batch, createSignal, onCleanup } from 'solid-js';
+import { batch, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { autoEpochs, resolveParams } from '../engine/params';
 import { PHASES } from '../engine/types';
@@ -13,7 +13,14 @@ import { normalizeToUnitSquare } from './normalize';
 import { ParamsForm } from './ParamsForm';
 import { DEFAULT_FORM, readParams, type ParamsFormState } from './params-form-model';
 import { ProgressPanel, type PhaseProgress } from './ProgressPanel';
-import { ScatterMap, type MapFrame } from './ScatterMap';
+import type { MapFrame } from './ScatterMap';
+import type { MapFile } from '../export/map-file';
+import type { LinkSource } from '../share/link';
+import { loadLinkSource } from '../share/load-source';
+import { linkFromLocation, mapFileIngested, mapFileResult, readMapFile } from './map/app-bridge';
+import { Explorer, type ExplorerInitial, type MapResult, type ShareState } from './map/Explorer';
+import { SourcePicker } from './map/SourcePicker';
+import { StoredMapButton } from './map/StoredMapButton';
 import { installTestHook, type AppStatus } from './test-hook';
 
 const DIGITS_DEMO = [
@@ -38,6 +45,16 @@ export function App() {
   const [frame, setFrame] = createSignal<MapFrame | null>(null);
   const [summary, setSummary] = createSignal<string | null>(null);
   let finalCoords: Float32Array | null = null;
+  // Map explorer state: which data came from a linkable source (demo, generator, public URL; never
+  // a local file), and maps opened from map files.
+  const linkSources = new WeakMap<Ingested, LinkSource>();
+  const [share, setShare] = createSignal<ShareState>({ source: null, params: null });
+  const [opened, setOpened] = createSignal<{ frame: MapFrame; ing: Ingested; result: MapResult } | null>(null);
+  const boot = linkFromLocation();
+  const explorerInitial: ExplorerInitial = {};
+  if (boot.link?.view) explorerInitial.view = boot.link.view;
+  if (boot.link?.color) explorerInitial.color = boot.link.color;
+  if (boot.link?.minClusterSize) explorerInitial.minClusterSize = boot.link.minClusterSize;
   let job: JobHandle | null = null;
   let updates: FrameScheduler | null = null;
   // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
@@ -105,7 +122,37 @@ export function App() {
     }
   };
 
-  const onFiles = (files: File[]) => void load(files.map((f) => f.name).join(' + '), () => ingestFiles(files), files);
+  const loadFiles = (files: File[]) => void load(files.map((f) => f.name).join(' + '), () => ingestFiles(files), files);
+  // A map file opens as it was saved; anything else is data to ingest.
+  const onFiles = (files: File[]) => void readMapFile(files).then((m) => (m ? showMap(m) : loadFiles(files)), fail);
+
+  /** Show a saved map (file or browser storage) as it was, without recomputing. */
+  const showMap = (m: MapFile) => {
+    cancel();
+    finalCoords = m.coords;
+    const ing = mapFileIngested(m);
+    const f: MapFrame = { ...normalizeToUnitSquare(m.coords, m.nComponents), categories: ing.categories, final: true };
+    if (ing.dataset.labelName !== undefined) f.labelName = ing.dataset.labelName;
+    batch(() => {
+      setOpened({ frame: f, ing, result: mapFileResult(m) });
+      setShare({ source: null, params: null });
+      setFrame(f);
+      setError(null);
+      setStatus('done');
+    });
+  };
+  const shownOpened = () => {
+    const o = opened();
+    return o && o.frame === frame() ? o : null;
+  };
+  const mapResult = createMemo<MapResult | null>(() => {
+    const f = frame();
+    const o = shownOpened();
+    if (o) return o.result;
+    if (!f?.final || !finalCoords) return null;
+    const s = share();
+    return { coords: finalCoords, nComponents: finalCoords.length / f.x.length, params: { ...(s.params ?? {}) }, name: input()?.dataset.fileName ?? 'map' };
+  });
 
   const onLabelsFile = (labels: File) => {
     const data = dataFile();
@@ -114,7 +161,11 @@ export function App() {
   };
 
   const loadDemo = async () => {
-    if (await load('the digits demo', () => ingestUrls(DIGITS_DEMO), null)) run();
+    if (await load('the digits demo', () => ingestUrls(DIGITS_DEMO), null)) {
+      const ing = input();
+      if (ing) linkSources.set(ing, { kind: 'digits' });
+      run();
+    }
   };
 
   const run = () => {
@@ -136,6 +187,7 @@ export function App() {
       return;
     }
     cancel();
+    setShare({ source: linkSources.get(ing) ?? null, params: { ...form } });
     const id = ++runId;
     // Progress and previews travel on their own message port, so a few can land after the result:
     // once the result is in, they are stale and must not overwrite the final map or the bars.
@@ -260,6 +312,8 @@ export function App() {
             <button type="button" class="demo" data-testid="demo-digits" onClick={() => void loadDemo()}>
               Load digits demo (1,797 × 64)
             </button>
+            <SourcePicker form={form} />
+            <StoredMapButton onOpen={showMap} onError={(msg) => setError(msg)} />
             <p class="dataset" data-testid="dataset">
               {loading() ?? datasetLine() ?? 'No data loaded.'}
             </p>
@@ -285,7 +339,7 @@ export function App() {
           </p>
         </aside>
         <main class="main">
-          <ScatterMap frame={frame()} />
+          <Explorer frame={frame()} input={shownOpened()?.ing ?? input()} result={mapResult()} share={share()} initial={explorerInitial} />
         </main>
       </div>
     </div>

@@ -1,10 +1,10 @@
 import createScatterplot from 'regl-scatterplot';
-import { createEffect, createMemo, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Categories } from '../io/categories';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
-import { Legend } from './Legend';
+import type { Coloring } from './map/coloring';
+import { labelColoring, plainColoring } from './map/coloring';
 import type { PlaneCoords } from './normalize';
-import { categoricalPalette, UNLABELLED_COLOR } from './palette';
 import { PreviewCanvas } from './preview-canvas';
 
 type Scatterplot = ReturnType<typeof createScatterplot>;
@@ -17,7 +17,32 @@ export interface MapFrame extends PlaneCoords {
   final: boolean;
 }
 
-function pointSizeFor(n: number): number {
+/** The camera, in regl-scatterplot's terms: what a share link carries as "view". */
+export interface MapView {
+  target: [number, number];
+  distance: number;
+}
+
+/** What the rest of the UI may ask of the map. */
+export interface MapControl {
+  resetView(): void;
+  view(): MapView | null;
+  setView(v: MapView): void;
+  /** CSS pixels relative to the map's top-left corner, or null before the interactive map is drawn. */
+  screenPosition(i: number): [number, number] | null;
+  select(indices: number[]): void;
+  deselect(): void;
+  setLassoMode(on: boolean): void;
+}
+
+export interface MapStyle {
+  /** null: chosen from the number of points. */
+  pointSize: number | null;
+  opacity: number;
+  opacityByDensity: boolean;
+}
+
+export function autoPointSize(n: number): number {
   if (n <= 5_000) return 4;
   if (n <= 50_000) return 2.5;
   return 1.5;
@@ -34,16 +59,25 @@ function whenIdle(fn: () => void): () => void {
   return () => clearTimeout(id);
 }
 
-function colorsFor(categories: Categories | null): string[] {
-  return categories ? categoricalPalette(categories.names.length) : [UNLABELLED_COLOR];
+export interface ScatterMapProps {
+  frame: MapFrame | null;
+  /** Defaults to the frame's label categories. */
+  coloring?: Coloring;
+  style?: MapStyle;
+  onHover?(index: number | null): void;
+  onSelect?(indices: number[]): void;
+  onView?(view: MapView): void;
+  /** The interactive map has drawn this frame. */
+  onDrawn?(frame: MapFrame): void;
+  control?(c: MapControl): void;
 }
 
 /**
  * The map. Live previews go to a 2-D canvas (see preview-canvas.ts for why); a finished layout is
- * handed to one long-lived regl-scatterplot instance for pan, zoom and hover, once the page is idle.
- * Frames that arrive while a WebGL draw is in flight are coalesced to the newest.
+ * handed to one long-lived regl-scatterplot instance for pan, zoom, hover and lasso, once the page
+ * is idle. Frames that arrive while a WebGL draw is in flight are coalesced to the newest.
  */
-export function ScatterMap(props: { frame: MapFrame | null }) {
+export function ScatterMap(props: ScatterMapProps) {
   let container!: HTMLDivElement;
   let canvas!: HTMLCanvasElement;
   let glCanvas!: HTMLCanvasElement;
@@ -55,11 +89,16 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
   let cancelHandover: (() => void) | null = null;
   const [showPreview, setShowPreview] = createSignal(false);
   const [glError, setGlError] = createSignal<string | null>(null);
-  let pending: MapFrame | null = null;
+  let pending: { frame: MapFrame; coloring: Coloring } | null = null;
   let drawing = false;
-  let styled: { categories: Categories | null; size: number } | null = null;
+  let drawnFrame: MapFrame | null = null;
+  let styled: { coloring: Coloring; size: number; opacity: number; density: boolean } | null = null;
 
-  const drawPreview = (f: MapFrame) => preview?.draw(f, f.categories?.codes ?? null, colorsFor(f.categories));
+  const coloringOf = (f: MapFrame | null): Coloring => props.coloring ?? (f?.categories ? labelColoring(f.categories, f.labelName) : plainColoring());
+  const drawPreview = (f: MapFrame) => {
+    const c = coloringOf(f);
+    preview?.draw(f, c.codes, c.colors);
+  };
 
   onMount(() => {
     const rect = container.getBoundingClientRect();
@@ -73,10 +112,20 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
         width: 'auto',
         height: 'auto',
         backgroundColor: '#ffffff',
-        pointColor: UNLABELLED_COLOR,
+        pointColor: plainColoring().colors,
         pointSize: 4,
         opacity: 0.85,
         lassoInitiator: false,
+        // Lasso with shift+drag (or lasso mode); a plain click selects one point.
+        keyMap: { shift: 'lasso', alt: 'rotate', cmd: 'merge', ctrl: 'merge', meta: 'merge' },
+      });
+      plot.subscribe('pointOver', (i: number) => props.onHover?.(i));
+      plot.subscribe('pointOut', () => props.onHover?.(null));
+      plot.subscribe('select', ({ points }: { points: number[] }) => props.onSelect?.(points));
+      plot.subscribe('deselect', () => props.onSelect?.([]));
+      plot.subscribe('view', () => {
+        const v = control.view();
+        if (v) props.onView?.(v);
       });
     } catch (err) {
       setGlError(`The interactive map needs WebGL, which is not available here (${err instanceof Error ? err.message : String(err)}).`);
@@ -92,7 +141,26 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
       }
     });
     resizeObserver.observe(container);
+    props.control?.(control);
   });
+
+  const control: MapControl = {
+    resetView: () => void plot?.reset(),
+    view: () => {
+      if (!plot) return null;
+      const target = plot.get('cameraTarget') as [number, number];
+      return { target: [target[0], target[1]], distance: plot.get('cameraDistance') as number };
+    },
+    setView: (v) => void plot?.set({ cameraTarget: v.target, cameraDistance: v.distance }),
+    screenPosition: (i) => {
+      if (!plot || !drawnFrame) return null;
+      const p = plot.getScreenPosition(i);
+      return p ? [p[0], p[1]] : null;
+    },
+    select: (indices) => void plot?.select(indices),
+    deselect: () => void plot?.deselect(),
+    setLassoMode: (on) => void plot?.set({ mouseMode: on ? 'lasso' : 'panZoom' }),
+  };
 
   onCleanup(() => {
     cancelHandover?.();
@@ -103,29 +171,45 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
     renderer = null;
   });
 
-  const drawFrame = async (p: Scatterplot, f: MapFrame) => {
-    const size = pointSizeFor(f.x.length);
-    if (!styled || styled.categories !== f.categories || styled.size !== size) {
+  const drawFrame = async (p: Scatterplot, f: MapFrame, coloring: Coloring) => {
+    const st = props.style;
+    const size = st?.pointSize ?? autoPointSize(f.x.length);
+    const opacity = st?.opacity ?? 0.85;
+    const density = st?.opacityByDensity ?? false;
+    if (!styled || styled.coloring !== coloring || styled.size !== size || styled.opacity !== opacity || styled.density !== density) {
       await p.set({
-        colorBy: f.categories ? 'category' : null,
-        pointColor: colorsFor(f.categories),
+        colorBy: coloring.codes ? 'category' : null,
+        pointColor: coloring.colors,
         pointSize: size,
+        opacity: density ? 1 : opacity,
+        // Supported at runtime but missing from regl-scatterplot's types.
+        opacityBy: (density ? 'density' : null) as null,
       });
-      styled = { categories: f.categories, size };
+      styled = { coloring, size, opacity, density };
     }
-    const points = f.categories ? { x: f.x, y: f.y, category: f.categories.codes } : { x: f.x, y: f.y };
-    await p.draw(points, { transition: false, zDataType: 'categorical' });
+    if (drawnFrame === f && styled.coloring === coloring && !coloringChanged) {
+      p.redraw();
+      return;
+    }
+    coloringChanged = false;
+    const points = coloring.codes ? { x: f.x, y: f.y, category: coloring.codes } : { x: f.x, y: f.y };
+    // Redrawing the same points (new colours) keeps the selection.
+    const keep = drawnFrame === f ? (p.get('selectedPoints') as number[]) : [];
+    await p.draw(points, { transition: false, zDataType: 'categorical', preventFilterReset: true, select: keep });
+    drawnFrame = f;
   };
+  let coloringChanged = false;
 
   const drawWebGl = async (f: MapFrame) => {
-    pending = f;
+    pending = { frame: f, coloring: coloringOf(f) };
     if (drawing) return;
     drawing = true;
     try {
       while (pending && plot) {
         const next = pending;
         pending = null;
-        await drawFrame(plot, next);
+        await drawFrame(plot, next.frame, next.coloring);
+        props.onDrawn?.(next.frame);
       }
     } catch (err) {
       setGlError(`Drawing the interactive map failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -143,7 +227,19 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
 
   createEffect(() => {
     const f = props.frame;
+    const c = props.coloring;
+    // Read so that style changes redraw too.
+    void props.style?.pointSize;
+    void props.style?.opacity;
+    void props.style?.opacityByDensity;
     if (!f) return;
+    if (f === drawnFrame && !showPreview()) {
+      // Only the colours or style changed on the interactive map: redraw it in place.
+      coloringChanged = true;
+      void drawWebGl(f);
+      return;
+    }
+    void c;
     cancelHandover?.();
     cancelHandover = null;
     if (previewFrame !== null) cancelAnimationFrame(previewFrame);
@@ -168,8 +264,6 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
     });
   };
 
-  const legendColors = createMemo(() => colorsFor(props.frame?.categories ?? null));
-
   return (
     <div class="map" ref={container} classList={{ previewing: showPreview() }}>
       <canvas ref={canvas} class="map-canvas" data-testid="map" />
@@ -179,7 +273,6 @@ export function ScatterMap(props: { frame: MapFrame | null }) {
         <div class="map-empty">Load a file or the digits demo, then press Run.</div>
       </Show>
       <Show when={glError()}>{(msg) => <div class="map-note">{msg()}</div>}</Show>
-      <Show when={props.frame?.categories}>{(cats) => <Legend title={props.frame?.labelName} categories={cats()} colors={legendColors()} />}</Show>
     </div>
   );
 }

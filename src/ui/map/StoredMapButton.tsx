@@ -1,0 +1,25 @@
+import { createSignal, onMount, Show } from 'solid-js';
+import type { MapFile } from '../../export/map-file';
+import { hasLastMap, loadLastMap } from './stored-map';
+
+/** Reopen the last finished map from this browser's storage: no network, no recomputing. */
+export function StoredMapButton(props: { onOpen(m: MapFile): void; onError(message: string): void }) {
+  const [available, setAvailable] = createSignal(false);
+  onMount(() => void hasLastMap().then(setAvailable, () => setAvailable(false)));
+  const open = async () => {
+    try {
+      const m = await loadLastMap();
+      if (m) props.onOpen(m);
+      else props.onError('No stored map in this browser.');
+    } catch (err) {
+      props.onError(`The stored map could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  return (
+    <Show when={available()}>
+      <button type="button" class="demo" data-testid="open-stored-map" onClick={() => void open()}>
+        Reopen last map
+      </button>
+    </Show>
+  );
+}

@@ -19,7 +19,7 @@ export async function parseMetadataSource(src: FileSource, n: number, vectorsNam
     if (fields.length === 1 && fields[0]!.trim() === '' && width !== 1) return;
     if (width < 0) width = fields.length;
     else if (fields.length !== width)
-      throw new IngestError(`${f}: line ${line} has ${fields.length} fields, but the first line has ${width}.`, { row: line });
+      throw new IngestError(`${f}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, but the first line has ${width}.`, { row: line });
     records.push(fields);
   };
   for await (const chunk of textChunks(src)) {

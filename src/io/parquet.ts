@@ -45,7 +45,13 @@ function describe(schema: SchemaNode): string {
  */
 export async function parseParquetSource(src: FileSource, opts: IngestOptions = {}): Promise<Dataset> {
   const f = src.name;
-  const file: AsyncBuffer = { byteLength: src.size, slice: async (a, b) => (await src.slice(a, b ?? src.size)).slice().buffer };
+  const file: AsyncBuffer = {
+    byteLength: src.size,
+    slice: async (a, b) => {
+      const u = await src.slice(a, b ?? src.size);
+      return u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? (u.buffer as ArrayBuffer) : (u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer);
+    },
+  };
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(file);

@@ -21,7 +21,7 @@ export function memorySource(name: string, bytes: Uint8Array | ArrayBuffer, chun
     size: u8.byteLength,
     head: async (n) => u8.subarray(0, n),
     // slice() copies: Node's Buffer.slice() would be a view onto a shared pool.
-    slice: async (a, b) => u8.slice(a, b),
+    slice: async (a, b) => Uint8Array.prototype.slice.call(u8, a, b),
     byteChunks: async function* () {
       for (let i = 0; i < u8.length; i += chunkBytes) yield u8.subarray(i, Math.min(u8.length, i + chunkBytes));
     },

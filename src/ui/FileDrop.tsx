@@ -86,7 +86,7 @@ export function FileDrop(props: FileDropProps) {
         </label>
       </Show>
       <p class="hint">
-        .npy (float32/float64, 2-D) with an optional 1-D labels .npy, or CSV/TSV with a header. Or drop files anywhere on the page.
+        .npy (optionally with a 1-D labels .npy), CSV/TSV, JSON, JSONL, Parquet, or the Projector's vectors.tsv + metadata.tsv together. Or drop files anywhere on the page.
       </p>
       <Show when={dragging()}>
         <div class="drop-overlay">Drop to load — nothing leaves your machine</div>

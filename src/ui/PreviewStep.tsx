@@ -1,0 +1,221 @@
+import { createSignal, For, Show } from 'solid-js';
+import { DEFAULT_MAX_DIM, type PreviewInfo } from '../io';
+import type { Ingested } from '../jobs/ingest-client';
+import { formatCount } from './format';
+import type { IngestSession, ReadChoices } from './ingest-session';
+import { estimateJobBytes, formatBytes } from './memory-estimate';
+import './preview.css';
+
+export interface PreviewStepProps {
+  session: IngestSession;
+  /** The data a Run would use (null before any file parsed). */
+  ingested: Ingested | null;
+  loading: boolean;
+  nNeighbors: number;
+  shared: boolean;
+  onReread(choices: ReadChoices): void;
+  onLabelColumn(name: string | null): void;
+}
+
+const MAX_PREVIEW_COLUMNS = 8;
+const DELIMITERS: [string, string][] = [
+  [',', 'comma'],
+  ['\t', 'tab'],
+  [';', 'semicolon'],
+  ['|', 'pipe'],
+  [' ', 'space'],
+];
+
+function cell(s: string | undefined): string {
+  const t = s ?? '';
+  return t.length > 24 ? `${t.slice(0, 21)}…` : t;
+}
+
+/**
+ * What was found in the file before a job starts: the first rows, the vector columns and their
+ * dimension, label and metadata columns (changeable), the row count as it becomes known and the
+ * memory the job will need; plus parse progress, warnings and the offer to drop bad rows.
+ */
+export function PreviewStep(props: PreviewStepProps) {
+  const s = props.session;
+  const [maxDim, setMaxDim] = createSignal(String(DEFAULT_MAX_DIM));
+  const reread = (patch: ReadChoices) => props.onReread({ ...s.choices(), ...patch });
+  const current = () => {
+    const ing = props.ingested;
+    const p = s.preview();
+    return ing && (!p || p.fileName === ing.dataset.fileName) ? ing : null;
+  };
+  const rowCount = () => {
+    const ing = current();
+    if (ing && !props.loading) return { n: ing.dataset.n, exact: true };
+    const p = s.preview();
+    if (p?.rowsKnown !== undefined) return { n: p.rowsKnown, exact: true };
+    const done = s.progress()?.rows ?? 0;
+    if (p?.rowsEstimate !== undefined) return { n: Math.max(done, p.rowsEstimate), exact: false };
+    return done > 0 ? { n: done, exact: false } : null;
+  };
+  const dim = () => (props.loading ? s.preview()?.d : current()?.dataset.d) ?? s.preview()?.d;
+  const memory = () => {
+    const r = rowCount();
+    const d = dim();
+    if (!r || !d) return null;
+    return estimateJobBytes(r.n, d, props.nNeighbors, { shared: props.shared, workers: navigator.hardwareConcurrency || 4 });
+  };
+  const shownColumns = (p: PreviewInfo) => p.columns.slice(0, MAX_PREVIEW_COLUMNS);
+  const vectorLine = (p: PreviewInfo) => {
+    const v = p.vectorColumns;
+    const list = v.length > 4 ? `${v.slice(0, 2).join(', ')} … ${v[v.length - 1]}` : v.join(', ');
+    return `${list} — dimension ${formatCount(p.d)}`;
+  };
+  const metaNames = () => current()?.dataset.metadata?.map((m) => m.name) ?? [];
+
+  return (
+    <Show when={props.loading || s.preview() || s.badRows() > 0 || current()}>
+      <section class="preview-step" data-testid="preview-step">
+        <Show when={props.loading && s.progress()}>
+          {(p) => (
+            <div class="parse-progress" data-testid="parse-progress">
+              <progress value={p().bytes} max={p().totalBytes || 1} />
+              <span>
+                {formatBytes(p().bytes)} of {formatBytes(p().totalBytes)} · {formatCount(p().rows)} rows
+              </span>
+            </div>
+          )}
+        </Show>
+        <Show when={s.preview()}>
+          {(p) => (
+            <>
+              <p class="preview-line" data-testid="preview-vector">
+                <b>{p().format}</b> · vector: {vectorLine(p())}
+              </p>
+              <Show when={p().rows.length > 0}>
+                <div class="preview-table-wrap">
+                  <table class="preview-table" data-testid="preview-table">
+                    <thead>
+                      <tr>
+                        <For each={shownColumns(p())}>{(c) => <th classList={{ vec: p().vectorColumns.includes(c) }}>{cell(c)}</th>}</For>
+                        <Show when={p().columns.length > MAX_PREVIEW_COLUMNS}>
+                          <th>+{p().columns.length - MAX_PREVIEW_COLUMNS}</th>
+                        </Show>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={p().rows}>
+                        {(r) => (
+                          <tr>
+                            <For each={shownColumns(p())}>{(_, j) => <td>{cell(r[j()])}</td>}</For>
+                            <Show when={p().columns.length > MAX_PREVIEW_COLUMNS}>
+                              <td>…</td>
+                            </Show>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+              <Show when={p().metaColumns.length > 0}>
+                <p class="preview-line" data-testid="preview-meta">
+                  metadata: {p().metaColumns.join(', ')}
+                </p>
+              </Show>
+            </>
+          )}
+        </Show>
+        <p class="preview-line" data-testid="preview-rows">
+          <Show when={rowCount()} fallback="rows: counting…">
+            {(r) => (r().exact ? `rows: ${formatCount(r().n)}` : `rows: about ${formatCount(r().n)} (estimated while reading)`)}
+          </Show>
+        </p>
+        <Show when={memory()}>
+          {(m) => (
+            <p class="preview-line" data-testid="preview-memory">
+              memory for the job: about {formatBytes(m())} (with n_neighbors = {props.nNeighbors})
+            </p>
+          )}
+        </Show>
+        <Show when={rowCount()?.exact && rowCount()!.n < props.nNeighbors + 1}>
+          <p class="preview-warning" data-testid="preview-too-few">
+            {formatCount(rowCount()!.n)} rows is fewer than n_neighbors + 1 = {props.nNeighbors + 1}: lower n_neighbors before running.
+          </p>
+        </Show>
+        <div class="preview-controls">
+          <Show when={metaNames().length > 0}>
+            <label>
+              colour by{' '}
+              <select data-testid="label-column" onChange={(e) => props.onLabelColumn(e.currentTarget.value === '' ? null : e.currentTarget.value)}>
+                <option value="" selected={!current()?.dataset.labelName}>
+                  (none)
+                </option>
+                <For each={metaNames()}>{(name) => <option value={name} selected={current()?.dataset.labelName === name}>{name}</option>}</For>
+              </select>
+            </label>
+          </Show>
+          <Show when={(current()?.dataset.vectorCandidates?.length ?? 0) > 1}>
+            <label>
+              vector field{' '}
+              <select data-testid="vector-field" disabled={props.loading} onChange={(e) => reread({ vectorField: e.currentTarget.value })}>
+                <For each={current()!.dataset.vectorCandidates}>{(name) => <option selected={current()?.dataset.vectorField === name}>{name}</option>}</For>
+              </select>
+            </label>
+          </Show>
+          <Show when={s.files() && ['csv', 'tsv', 'projector'].includes(s.preview()?.format ?? '')}>
+            <label>
+              delimiter{' '}
+              <select data-testid="csv-delimiter" disabled={props.loading} onChange={(e) => reread({ delimiter: e.currentTarget.value })}>
+                <For each={DELIMITERS}>{([d, name]) => <option value={d} selected={s.preview()?.delimiter === d}>{name}</option>}</For>
+              </select>
+            </label>
+            <label>
+              <input type="checkbox" data-testid="csv-header" disabled={props.loading} checked={s.preview()?.header ?? true} onChange={(e) => reread({ header: e.currentTarget.checked })} /> first
+              row is a header
+            </label>
+          </Show>
+          <Show when={s.files()}>
+            <label>
+              dimension limit{' '}
+              <input
+                class="max-dim"
+                data-testid="max-dim"
+                inputmode="numeric"
+                value={maxDim()}
+                disabled={props.loading}
+                onChange={(e) => {
+                  const v = Number(e.currentTarget.value);
+                  setMaxDim(e.currentTarget.value);
+                  if (Number.isInteger(v) && v > 0) reread({ maxDim: v });
+                }}
+              />
+            </label>
+          </Show>
+        </div>
+        <Show when={s.badRows() > 0 && s.files()}>
+          <div class="bad-rows" data-testid="bad-rows">
+            <button type="button" data-testid="drop-bad-rows" onClick={() => reread({ dropBadRows: true })}>
+              Drop {formatCount(s.badRows())} bad row{s.badRows() === 1 ? '' : 's'}
+            </button>{' '}
+            or fix the file and load it again.
+          </div>
+        </Show>
+        <Show when={!props.loading && current()}>
+          {(ing) => (
+            <>
+              <Show when={(ing().dataset.duplicates ?? 0) > 0}>
+                <p class="preview-line" data-testid="preview-duplicates">
+                  duplicate rows: {formatCount(ing().dataset.duplicates!)}
+                </p>
+              </Show>
+              <For each={ing().dataset.warnings ?? []}>
+                {(w) => (
+                  <p class="preview-warning" data-testid="preview-warning">
+                    {w}
+                  </p>
+                )}
+              </For>
+            </>
+          )}
+        </Show>
+      </section>
+    </Show>
+  );
+}

@@ -1,0 +1,62 @@
+import { createSignal } from 'solid-js';
+import { applyLabelColumn, encodeCategories, IngestError, type ParseProgress, type PreviewInfo } from '../io';
+import { ingestFiles, ingestUrls, type Ingested, type WireOptions } from '../jobs/ingest-client';
+
+export type ReadChoices = Pick<WireOptions, 'dropBadRows' | 'maxDim' | 'delimiter' | 'header' | 'vectorField'>;
+
+/**
+ * The state of reading the user's files: live progress and preview while the ingest Worker parses,
+ * the files and choices of the last read (so a changed choice re-reads the same files), and the
+ * count of bad rows when a read stopped at them.
+ */
+export function createIngestSession() {
+  const [progress, setProgress] = createSignal<ParseProgress | null>(null);
+  const [preview, setPreview] = createSignal<PreviewInfo | null>(null);
+  const [badRows, setBadRows] = createSignal(0);
+  const [choices, setChoices] = createSignal<ReadChoices>({});
+  const [files, setFiles] = createSignal<File[] | null>(null);
+
+  const onEvent = (e: { type: 'progress' } & ParseProgress | { type: 'preview' } & PreviewInfo) => {
+    if (e.type === 'progress') setProgress(e);
+    else setPreview(e);
+  };
+
+  const track = async (run: () => Promise<Ingested>): Promise<Ingested> => {
+    setProgress(null);
+    setPreview(null);
+    setBadRows(0);
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof IngestError && err.badRows) setBadRows(err.badRows);
+      throw err;
+    }
+  };
+
+  return {
+    progress,
+    preview,
+    badRows,
+    choices,
+    files,
+    /** Read files with the given choices (new files start from the detected defaults). */
+    read(list: File[], next: ReadChoices = {}): Promise<Ingested> {
+      setFiles(list);
+      setChoices(next);
+      return track(() => ingestFiles(list, next, onEvent));
+    },
+    readUrls(urls: { url: string; name: string }[]): Promise<Ingested> {
+      setFiles(null);
+      setChoices({});
+      return track(() => ingestUrls(urls, {}, onEvent));
+    },
+  };
+}
+
+export type IngestSession = ReturnType<typeof createIngestSession>;
+
+/** Colour by another metadata column (or none): done on the page, no re-read needed. */
+export function relabel(ing: Ingested, column: string | null): Ingested {
+  const dataset = applyLabelColumn(ing.dataset, column);
+  return { dataset, categories: dataset.labels ? encodeCategories(dataset.labels) : null };
+}

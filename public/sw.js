@@ -6,6 +6,32 @@
 const CACHE = 'mapstream-shell-v1';
 
 self.addEventListener('install', () => self.skipWaiting());
+
+// 3. The page lists what it loaded before this worker controlled it (the entry script, styles,
+//    icons: their names are content hashes the worker cannot know); they are cached here, so the
+//    first visit is enough for a reload with the network off to open the app.
+self.addEventListener('message', (event) => {
+  const msg = event.data;
+  if (!msg || msg.type !== 'cache-shell' || !Array.isArray(msg.urls)) return;
+  event.waitUntil(cacheShell(msg.urls));
+});
+
+async function cacheShell(urls) {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    urls
+      .filter((u) => typeof u === 'string' && new URL(u).origin === self.location.origin)
+      .map(async (u) => {
+        if (await cache.match(u)) return;
+        try {
+          const res = await fetch(u, { credentials: 'same-origin' });
+          if (res.ok && res.type === 'basic') await cache.put(u, res);
+        } catch {
+          // Offline already, or gone: the network-first handler will try again on the next load.
+        }
+      }),
+  );
+}
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 self.addEventListener('fetch', (event) => {

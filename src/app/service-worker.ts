@@ -10,6 +10,9 @@ export async function registerServiceWorker(): Promise<void> {
   try {
     const reg = await navigator.serviceWorker.register('./sw.js', { scope: './' });
     await navigator.serviceWorker.ready;
+    // Offline shell: hand the worker the page and the same-origin files it loaded before it took control.
+    const shell = [location.href.split('#')[0]!, ...performance.getEntriesByType('resource').map((e) => e.name)].filter((u) => new URL(u).origin === location.origin);
+    reg.active?.postMessage({ type: 'cache-shell', urls: shell });
     const key = 'mapstream.coi-reload';
     if (!crossOriginIsolated && reg.active && !sessionStorage.getItem(key)) {
       sessionStorage.setItem(key, '1');

@@ -10,10 +10,15 @@ test('WebGPU exact kNN equals the CPU exact kNN (euclidean and cosine, several c
   const d = 32;
   const { data } = gaussianMixture({ n, d, seed: 3 });
   const values = Array.from(data);
-  // One block, and four 256-row blocks whose partial top-k lists are merged on the GPU.
-  for (const [metric, blockRows] of [['euclidean', undefined], ['cosine', undefined], ['euclidean', 256]] as const) {
-    const r = await page.evaluate(([v, n, d, metric, b]) => window.__gpuTest!.knnRecall(v, n, d, 14, metric, 300, b), [values, n, d, metric, blockRows] as const);
-    console.log(`webgpu kNN ${metric}, ${r.blocks} block(s): recall ${r.recall}, max |Δdist| ${r.maxDistErr.toExponential(2)}, adapter ${r.adapter}`);
+  // One block, and four 256-row blocks whose partial top-k lists are merged on the GPU; both tiles.
+  const cases = [
+    ['euclidean', undefined, 64],
+    ['cosine', undefined, 'u64'],
+    ['euclidean', 256, 'u128'],
+  ] as const;
+  for (const [metric, blockRows, tile] of cases) {
+    const r = await page.evaluate(([v, n, d, metric, b, tile]) => window.__gpuTest!.knnRecall(v, n, d, 14, metric, 300, b, tile), [values, n, d, metric, blockRows, tile] as const);
+    console.log(`webgpu kNN ${metric}, tile ${tile}, ${r.blocks} block(s): recall ${r.recall}, max |Δdist| ${r.maxDistErr.toExponential(2)}, adapter ${r.adapter}`);
     expect(r.blocks).toBe(blockRows ? 4 : 1);
     expect(r.recall).toBeGreaterThanOrEqual(0.999);
     expect(r.maxDistErr).toBeLessThan(1e-3);

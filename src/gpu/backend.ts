@@ -3,7 +3,7 @@
 // dynamically here and only when a GPU job starts, so the CPU path never loads it.
 import type { ComputePool } from '../engine/compute-core';
 import type { UmapParams } from '../engine/types';
-import { GpuCompute, planGpuKnn } from './gpu-compute';
+import { GpuCompute, gpuKnnDecision } from './gpu-compute';
 import { GpuPool, type GpuPoolOptions } from './gpu-pool';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
@@ -85,9 +85,6 @@ export async function withGpuLock<T>(fn: () => Promise<T>, onWait?: () => void):
   return locks.request(GPU_LOCK_NAME, () => fn());
 }
 
-/** Only the GPU's exact kNN when its n²·d work stays under this (about 10 s on a mid-range GPU). */
-export const GPU_EXACT_WORK = 2e13;
-
 export interface GpuSession {
   pool: GpuPool;
   /** The parameters to run with: exact kNN when it fits the GPU. */
@@ -133,18 +130,13 @@ export async function startGpuSession(
   const memBefore = { numTensors: before.numTensors, numBytes: before.numBytes };
 
   const frac = params.gpuMemoryFraction;
-  const p = { ...params };
-  const plan = planGpuKnn(device.limits, n, d, p.knnChunkSize, frac);
-  const work = n * n * d;
-  if (plan.fits && work <= GPU_EXACT_WORK) {
-    if (n > p.exactKnnMaxN) p.exactKnnMaxN = n;
-    log(`GPU kNN: exact, ${plan.reason}.`);
-  } else if (plan.fits) {
-    log(`GPU kNN: n²·d = ${work.toExponential(1)} is above the exact budget (${GPU_EXACT_WORK.toExponential(0)}); kNN is approximate (CPU), the layout runs on the GPU.`);
-  } else {
-    log(`GPU kNN: ${plan.reason}; kNN runs on the CPU, the layout on the GPU.`);
-  }
-  const gpu = GpuCompute.create(device, n, d, p.metric, { chunkSize: p.knnChunkSize, memoryFraction: frac, breakWgsl: hooks.breakWgsl });
+  const decision = gpuKnnDecision(device.limits, params, n, d);
+  const p = decision.params;
+  log(decision.line);
+  // The unrolled 128 tile is the fastest on a real GPU; a software adapter (only when forced) gets the
+  // small tile, which SwiftShader compiles and runs far faster.
+  const distTile = isSoftwareAdapter(adapter) ? 64 : 'u128';
+  const gpu = GpuCompute.create(device, n, d, p.metric, { chunkSize: p.knnChunkSize, memoryFraction: frac, breakWgsl: hooks.breakWgsl, distTile });
   const check = (where: string) => {
     const m = tf.memory();
     if (m.numTensors !== memBefore.numTensors || m.numBytes !== memBefore.numBytes) {

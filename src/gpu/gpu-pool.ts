@@ -23,7 +23,14 @@ export interface GpuPoolOptions {
  * chunk's or epoch's result once it has completed, so nothing is lost or done twice.
  */
 export class GpuPool implements ComputePool {
-  readonly size = 2; // two chunks in flight: one is encoded while the other computes or reads back
+  /**
+   * Requests in flight: at least two GPU chunks (one is encoded while another computes or reads
+   * back; they share the distance scratch, which the queue's ordering makes safe), and as many as the
+   * CPU pool takes for RP trees, NN-descent and any fallback.
+   */
+  get size(): number {
+    return Math.max(2, this.cpu.size);
+  }
   private lost: string | null = null;
   private chunks = 0;
   private epochs = 0;
@@ -56,8 +63,9 @@ export class GpuPool implements ComputePool {
         if (this.lost === null) return r;
       } catch (e) {
         if (e instanceof WgslCompileError) throw e;
-        // A lost device rejects pending maps; device.lost may settle a moment later.
-        await new Promise((r) => setTimeout(r, 50));
+        // A lost device rejects pending work; device.lost may settle a moment later (longer under load).
+        await Promise.race([this.gpu.device.lost, new Promise((r) => setTimeout(r, 2000))]);
+        await Promise.resolve();
         if (this.lost === null) throw e;
       }
     }

@@ -4,7 +4,7 @@
 import { runJob, type JobOptions } from '../jobs/run-job';
 import type { UmapParams } from '../engine/types';
 import { exactKnnChunk, exactRowScale } from '../engine/knn-exact';
-import { GpuCompute } from './gpu-compute';
+import { GpuCompute, type DistTile } from './gpu-compute';
 import { chooseBackend } from './backend';
 
 async function job(values: number[], n: number, d: number, params: Partial<UmapParams>, options: JobOptions = {}) {
@@ -19,12 +19,12 @@ async function job(values: number[], n: number, d: number, params: Partial<UmapP
 }
 
 /** GPU exact kNN of every row against the CPU's exact kNN: mean recall, and the adapter's name. */
-async function knnRecall(values: number[], n: number, d: number, k: number, metric: 'euclidean' | 'cosine', chunkSize: number, maxBlockRows?: number) {
+async function knnRecall(values: number[], n: number, d: number, k: number, metric: 'euclidean' | 'cosine', chunkSize: number, maxBlockRows?: number, distTile: DistTile = 64) {
   const data = Float32Array.from(values);
   const choice = await chooseBackend('webgpu');
   if (!choice.adapter) throw new Error(choice.report.reason);
   const device = await choice.adapter.requestDevice();
-  const gpu = GpuCompute.create(device, n, d, metric, { chunkSize, maxBlockRows });
+  const gpu = GpuCompute.create(device, n, d, metric, { chunkSize, maxBlockRows, distTile });
   await gpu.uploadData(data);
   const scale = exactRowScale(data, n, d, metric);
   let hit = 0;

@@ -30,7 +30,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
  * workgroup, 4 × 4 per invocation, through 16-wide slices of both operands in workgroup memory.
  * Squared euclidean = |q|² + |x|² − 2 q·x, or cosine 1 − q·x on unit rows. A query's own row is +inf.
  */
-export const DIST_WGSL = /* wgsl */ `
+export const DIST_WGSL_64 = /* wgsl */ `
 struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
 @group(0) @binding(0) var<storage, read> Q: array<f32>;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
@@ -92,6 +92,148 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 `;
+
+/**
+ * Distances of a query chunk (nq × d) to a data block (nb × d): a 128 × 128 output tile per
+ * workgroup of 16 × 16, 8 × 8 per invocation, through 16-wide slices of both operands held in
+ * workgroup memory (16 KiB, WebGPU's guaranteed minimum).
+ * Squared euclidean = |q|² + |x|² − 2 q·x, or cosine 1 − q·x on unit rows. A query's own row is +inf.
+ */
+export const DIST_WGSL_128 = /* wgsl */ `
+struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<storage, read> Q: array<f32>;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> qn: array<f32>;
+@group(0) @binding(3) var<storage, read> xn: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> p: P;
+
+const T: u32 = 128u;
+const KT: u32 = 16u;
+const R: u32 = 8u;
+var<workgroup> As: array<f32, 2048>; // [k][row]
+var<workgroup> Bs: array<f32, 2048>; // [k][col]
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row0 = wg.y * T;
+  let col0 = wg.x * T;
+  let tid = lid.y * 16u + lid.x;
+  var acc: array<f32, 64>;
+  for (var i = 0u; i < 64u; i++) { acc[i] = 0.0; }
+  for (var k0 = 0u; k0 < p.d; k0 += KT) {
+    for (var t = 0u; t < 8u; t++) {
+      let e = tid + t * 256u;
+      let r = e / KT;
+      let c = e % KT;
+      let gk = k0 + c;
+      var av = 0.0;
+      var bv = 0.0;
+      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
+      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
+      As[c * T + r] = av;
+      Bs[c * T + r] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < KT; kk++) {
+      var a: array<f32, 8>;
+      var b: array<f32, 8>;
+      for (var i = 0u; i < R; i++) {
+        a[i] = As[kk * T + lid.y + 16u * i];
+        b[i] = Bs[kk * T + lid.x + 16u * i];
+      }
+      for (var i = 0u; i < R; i++) {
+        for (var j = 0u; j < R; j++) { acc[i * R + j] = fma(a[i], b[j], acc[i * R + j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < R; i++) {
+    let r = row0 + lid.y + 16u * i;
+    if (r >= p.nq) { continue; }
+    for (var j = 0u; j < R; j++) {
+      let c = col0 + lid.x + 16u * j;
+      if (c >= p.nb) { continue; }
+      let dot = acc[i * R + j];
+      var v: f32;
+      if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
+      v = max(v, 0.0);
+      if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
+      out[r * p.nb + c] = v;
+    }
+  }
+}
+`;
+
+/**
+ * The same distances with the register tile fully unrolled (R × R scalars per invocation, tile
+ * 16·R): no dynamically indexed private arrays, which GPU compilers may otherwise put in local memory.
+ */
+export function distWgslUnrolled(R: 4 | 8): string {
+  const T = 16 * R;
+  const ids = (f: (i: number, j: number) => string) => {
+    const out: string[] = [];
+    for (let i = 0; i < R; i++) for (let j = 0; j < R; j++) out.push(f(i, j));
+    return out.join('\n    ');
+  };
+  const loads: string[] = [];
+  for (let i = 0; i < R; i++) {
+    loads.push(`let a${i} = As[kk * T + lid.y + ${16 * i}u];`);
+    loads.push(`let b${i} = Bs[kk * T + lid.x + ${16 * i}u];`);
+  }
+  return /* wgsl */ `
+struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<storage, read> Q: array<f32>;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> qn: array<f32>;
+@group(0) @binding(3) var<storage, read> xn: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> p: P;
+
+const T: u32 = ${T}u;
+const KT: u32 = 16u;
+var<workgroup> As: array<f32, ${T * 16}>; // [k][row]
+var<workgroup> Bs: array<f32, ${T * 16}>; // [k][col]
+
+fn put(r: u32, c: u32, dot: f32) {
+  if (r >= p.nq || c >= p.nb) { return; }
+  var v: f32;
+  if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
+  v = max(v, 0.0);
+  if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
+  out[r * p.nb + c] = v;
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row0 = wg.y * T;
+  let col0 = wg.x * T;
+  let tid = lid.y * 16u + lid.x;
+    ${ids((i, j) => `var c${i}_${j} = 0.0;`)}
+  for (var k0 = 0u; k0 < p.d; k0 += KT) {
+    for (var t = 0u; t < ${R}u; t++) {
+      let e = tid + t * 256u;
+      let r = e / KT;
+      let c = e % KT;
+      let gk = k0 + c;
+      var av = 0.0;
+      var bv = 0.0;
+      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
+      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
+      As[c * T + r] = av;
+      Bs[c * T + r] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < KT; kk++) {
+      ${loads.join('\n      ')}
+    ${ids((i, j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`)}
+    }
+    workgroupBarrier();
+  }
+    ${ids((i, j) => `put(row0 + lid.y + ${16 * i}u, col0 + lid.x + ${16 * j}u, c${i}_${j});`)}
+}
+`;
+}
 
 /**
  * Partial top-k of each query's row of distances, merged with the query's best k so far (from earlier

@@ -10,11 +10,30 @@ import { WorkerPool } from '../src/jobs/compute-pool';
 import { ComputeCore, LocalPool } from '../src/engine/compute-core';
 import { chooseBackend, startGpuSession, withGpuLock, type GpuSession, type GpuTestHooks } from '../src/gpu/backend';
 import { allocateRowStore, plainRowStore, rowStoreOf, wasmSimdSupported, type RowStore } from '../src/engine/wasm/row-kernels';
+import { CheckpointWriter } from '../src/jobs/checkpoint-writer';
+import { datasetKeyOf } from '../src/jobs/checksum';
+import { describeStorageError, loadCheckpoint, openJobStore, putDataset, readDataset, type CheckpointMeta, type ProgressCounters } from '../src/jobs/job-store';
 
 export interface JobWorkerCallbacks {
   onProgress(e: ProgressEvent & { label?: string }): void;
   onLog(line: string): void;
   onPreview(coords: Float32Array, nComponents: number): void;
+  /** Persistence only: the dataset is stored under this content key. */
+  onDatasetStored?(key: string): void;
+  onCheckpoint?(meta: CheckpointMeta): void;
+  /** Persistence only: the run continues from this stored checkpoint (null: none, from the start). */
+  onResumed?(from: CheckpointMeta | null, fellBack: boolean): void;
+  /** A storage write failed; the job goes on in memory. */
+  onStorageWarning?(message: string): void;
+}
+
+/** Checkpoints in IndexedDB for jobs that must survive a reload. */
+export interface PersistOptions {
+  jobId: string;
+  /** Write the rows (transferred or shared source) to the store, once per content key. */
+  storeDataset: boolean;
+  /** Continue from the job's newest stored checkpoint that verifies. */
+  resumeFromStore: boolean;
 }
 
 export interface JobStartOptions {
@@ -25,6 +44,7 @@ export interface JobStartOptions {
   previewEveryMs?: number;
   /** Test hooks of the WebGPU path (device loss, broken WGSL). */
   gpuTest?: GpuTestHooks;
+  persist?: PersistOptions;
 }
 
 export type JobOutcome = { status: 'done'; result: UmapResult } | { status: 'stopped'; checkpoint: EngineCheckpoint };
@@ -34,15 +54,23 @@ let stopRequested = false;
 const api = {
   async start(source: JobSource, partial: Partial<UmapParams>, options: JobStartOptions, cb: JobWorkerCallbacks): Promise<JobOutcome> {
     stopRequested = false;
-    const store = toRowStore(source);
+    const store = 'stored' in source ? await storedRowStore(source) : toRowStore(source);
     const input: Matrix = { data: store.data, n: store.n, d: store.d };
     validate(input);
-    const params = options.checkpoint?.params ?? resolveParams(partial, input.n);
+    const writer = options.persist ? await preparePersistence(options.persist, store, cb) : null;
+    let checkpoint = options.checkpoint;
+    if (writer && options.persist?.resumeFromStore && !checkpoint) {
+      const loaded = await loadCheckpoint(options.persist.jobId).catch(() => null);
+      checkpoint = loaded?.checkpoint;
+      cb.onResumed?.(loaded?.meta ?? null, loaded?.fellBack ?? false);
+    }
+    const params = checkpoint?.params ?? resolveParams(partial, input.n);
     const choice = await chooseBackend(params.backend ?? 'auto');
     const run = async (): Promise<JobOutcome> => {
       let lastProgress = 0;
       let lastPhase = '';
       let lastPreview = 0;
+      let lastEvent: ProgressCounters | null = null;
       const previewEvery = options.previewEveryMs ?? 200;
       const pool = options.threads > 0 ? await WorkerPool.create(options.threads, store, params.metric) : undefined;
       const core = new ComputeCore(store, store.n, store.d, params.metric);
@@ -66,6 +94,7 @@ const api = {
           gpu?.params ?? params,
           {
             onProgress(e) {
+              lastEvent = { phase: e.phase, done: e.done, total: e.total, unit: e.unit };
               // Throttled, but a phase's first and last events always go through so the UI sees them.
               const t = performance.now();
               if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
@@ -82,12 +111,15 @@ const api = {
               const copy = emb.slice();
               cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
             },
+            onBoundary: writer?.enabled ? (eng) => writer.writer!.boundary(eng, lastEvent) : undefined,
           },
-          { pool: gpu?.pool ?? pool, core, checkpoint: options.checkpoint },
+          { pool: gpu?.pool ?? pool, core, checkpoint },
         );
         engineRef = engine;
         for (const line of early) engine.log(line);
         const status = await engine.run({ shouldStop: () => stopRequested });
+        await writer?.writer?.flush();
+        if (writer?.writer && writer.writer.written > 0) engine.log(`Checkpoints: ${writer.writer.written} saved, ${writer.writer.costMs.toFixed(0)} ms of engine time.`);
         if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
         const result = engine.result();
         result.backend = choice.report;
@@ -104,15 +136,59 @@ const api = {
   stop(): void {
     stopRequested = true;
   },
+  /** Test hook: an uncaught error, as a real crash in the Worker would raise. */
+  crash(): void {
+    setTimeout(() => {
+      throw new Error('simulated crash (test hook)');
+    }, 0);
+  },
 };
+
+/**
+ * Store the dataset (once per content key) and open the checkpoint store. A storage failure turns
+ * persistence off for this run with a warning; the job itself goes on in memory.
+ */
+async function preparePersistence(p: PersistOptions, store: RowStore, cb: JobWorkerCallbacks): Promise<{ enabled: boolean; writer: CheckpointWriter | null }> {
+  try {
+    await openJobStore();
+    if (p.storeDataset) {
+      const key = datasetKeyOf(store.data, store.n, store.d);
+      await putDataset(key, store.data, store.n, store.d);
+      cb.onDatasetStored?.(key);
+    }
+  } catch (e) {
+    cb.onStorageWarning?.(`${describeStorageError(e)}; the job continues in memory and will not survive a reload.`);
+    return { enabled: false, writer: null };
+  }
+  const writer = new CheckpointWriter(
+    p.jobId,
+    Date.now(),
+    'knn',
+    (meta) => cb.onCheckpoint?.(meta),
+    (message) => cb.onStorageWarning?.(`${message}; the job continues in memory and will not survive a reload.`),
+  );
+  return { enabled: true, writer };
+}
+
+/** Rows of a job resumed after a reload, read back from IndexedDB into (shared) wasm memory. */
+async function storedRowStore(src: { stored: string; n: number; d: number }): Promise<RowStore> {
+  const shared = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && wasmSimdSupported();
+  const store = wasmSimdSupported() ? allocateRowStore(src.n, src.d, shared) : plainRowStore(new Float32Array(src.n * src.d), src.n, src.d);
+  const got = await readDataset(src.stored, store.data);
+  if (got.n !== src.n || got.d !== src.d) throw new EngineInputError(`The stored data is ${got.n} × ${got.d}, but the job expects ${src.n} × ${src.d}.`);
+  return store;
+}
 
 /**
  * The rows arrive either as the job's shared wasm Memory (cross-origin isolated pages) or as a
  * transferred array, which is copied once into private wasm memory for the SIMD kernels.
  */
-export type JobSource = { memory: WebAssembly.Memory; n: number; d: number } | { data: Float32Array; n: number; d: number };
+export type JobSource =
+  | { memory: WebAssembly.Memory; n: number; d: number }
+  | { data: Float32Array; n: number; d: number }
+  | { stored: string; n: number; d: number };
 
-function toRowStore(src: JobSource): RowStore {
+function toRowStore(src: Exclude<JobSource, { stored: string }>): RowStore {
   if ('memory' in src) return rowStoreOf(src.memory, src.n, src.d);
   if (src.data.length !== src.n * src.d) throw new EngineInputError(`Expected ${src.n} × ${src.d} values, got ${src.data.length}.`);
   if (!(src.n > 0) || !(src.d > 0)) throw new EngineInputError('The dataset is empty.');

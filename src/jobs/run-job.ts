@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import { PHASES } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
-import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi } from '../../workers/umap.worker';
+import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi, PersistOptions } from '../../workers/umap.worker';
+import type { CheckpointMeta } from './job-store';
 import { allocateRowStore, sharedStoreOf, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { yieldToEventLoop } from '../engine/engine';
 import { EtaEstimator } from './eta';
@@ -28,6 +29,10 @@ export interface JobCallbacks {
   onProgress?(p: JobProgress): void;
   onLog?(line: string): void;
   onPreview?(coords: Float32Array, nComponents: number): void;
+  onDatasetStored?(key: string): void;
+  onCheckpoint?(meta: CheckpointMeta): void;
+  onResumed?(from: CheckpointMeta | null, fellBack: boolean): void;
+  onStorageWarning?(message: string): void;
 }
 
 export interface JobOptions {
@@ -41,6 +46,10 @@ export interface JobOptions {
   transferInput?: boolean;
   /** Test hooks of the WebGPU path (device loss, broken WGSL); see src/gpu/backend.ts. */
   gpuTest?: JobStartOptions['gpuTest'];
+  /** Checkpoints in IndexedDB (see workers/umap.worker.ts). */
+  persist?: PersistOptions;
+  /** Read the rows from the job store under this key instead of `input.data` (resume after a reload). */
+  storedDataset?: string;
 }
 
 export interface JobHandle {
@@ -48,6 +57,8 @@ export interface JobHandle {
   /** Stop at the next boundary; resolves with the checkpoint to resume from. */
   pause(): Promise<EngineCheckpoint | null>;
   cancel(): void;
+  /** Test hook: make the Worker throw an uncaught error, as a crash would. */
+  crash(): void;
 }
 
 /** 'shared': the data sits once in SharedArrayBuffer for all Workers. 'transfer': each gets a copy. */
@@ -82,14 +93,34 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
     onPreview(coords: Float32Array, nComponents: number) {
       cb.onPreview?.(coords, nComponents);
     },
+    onDatasetStored: (key: string) => cb.onDatasetStored?.(key),
+    onCheckpoint: (meta: CheckpointMeta) => cb.onCheckpoint?.(meta),
+    onResumed: (from: CheckpointMeta | null, fellBack: boolean) => cb.onResumed?.(from, fellBack),
+    onStorageWarning: (message: string) => cb.onStorageWarning?.(message),
   });
 
   const result = new Promise<UmapResult>((resolve, reject) => {
     settle = { reject };
-    outcome = jobSource(input, options.transferInput ?? false).then((source): Promise<JobOutcome> => {
+    // An uncaught error in the Worker (a crash) fails this job alone; Comlink would wait forever.
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      if (cancelled) return;
+      cancelled = true;
+      worker.terminate();
+      reject(new Error(`The job's Worker crashed: ${ev.message || 'unknown error'}.`));
+    });
+    const sourceP: Promise<JobSource> = options.storedDataset
+      ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d })
+      : jobSource(input, options.transferInput ?? false);
+    outcome = sourceP.then((source): Promise<JobOutcome> => {
       if (cancelled) throw new JobCancelledError();
       const payload = 'data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(source, [source.data.buffer]) : source;
-      return remote.start(payload, params, { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint, gpuTest: options.gpuTest }, callbacks);
+      return remote.start(
+        payload,
+        params,
+        { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint, gpuTest: options.gpuTest, persist: options.persist },
+        callbacks,
+      );
     });
     outcome.then(
       (o) => {
@@ -116,6 +147,9 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
         if (e instanceof JobStoppedError) return e.checkpoint;
         throw e;
       }
+    },
+    crash() {
+      void remote.crash();
     },
     cancel() {
       if (cancelled) return;

@@ -2,10 +2,18 @@ import { batch, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { autoEpochs, resolveParams } from '../engine/params';
 import { PHASES } from '../engine/types';
-import { ingestFiles, ingestUrls, type Ingested } from '../jobs/ingest-client';
-import { runJob, workerMode, type JobHandle, type JobProgress } from '../jobs/run-job';
+import type { Ingested } from '../jobs/ingest-client';
+import { workerMode, type JobProgress } from '../jobs/run-job';
+import { Scheduler } from '../jobs/scheduler';
+import { installJobsTestHook } from '../jobs/jobs-test-hook';
+import { JobsPanel } from './JobsPanel';
+import { SettingsPanel } from './SettingsPanel';
+import { StoragePanel } from './StoragePanel';
 import { ErrorBanner } from './ErrorBanner';
 import { FileDrop } from './FileDrop';
+import { createIngestSession, relabel, type ReadChoices } from './ingest-session';
+import { PasteBox } from './PasteBox';
+import { PreviewStep } from './PreviewStep';
 import { formatCount, formatSeconds } from './format';
 import { frameScheduler, type FrameScheduler } from './frame-scheduler';
 import { JobLog } from './JobLog';
@@ -37,6 +45,7 @@ export function App() {
   const [error, setError] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal<string | null>(null);
   const [input, setInput] = createSignal<Ingested | null>(null);
+  const ingest = createIngestSession();
   const [dataFile, setDataFile] = createSignal<File | null>(null);
   const [form, setForm] = createStore<ParamsFormState>({ ...DEFAULT_FORM });
   const [phases, setPhases] = createStore<PhaseProgress>({});
@@ -55,7 +64,11 @@ export function App() {
   if (boot.link?.view) explorerInitial.view = boot.link.view;
   if (boot.link?.color) explorerInitial.color = boot.link.color;
   if (boot.link?.minClusterSize) explorerInitial.minClusterSize = boot.link.minClusterSize;
-  let job: JobHandle | null = null;
+  let job: { id: string; cancel(): void } | null = null;
+  // Every run goes through the scheduler; the map shows the job last run or chosen in the jobs panel.
+  const scheduler = new Scheduler();
+  const [shownJob, setShownJob] = createSignal<string | null>(null);
+  installJobsTestHook(scheduler);
   let updates: FrameScheduler | null = null;
   // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
   let runId = 0;
@@ -87,13 +100,19 @@ export function App() {
     setFrame(f);
   };
 
-  const cancel = () => {
+  // Stop following the shown job; it goes on in the jobs panel.
+  const detach = () => {
     runId++;
     updates?.cancel();
     updates = null;
-    job?.cancel();
     job = null;
     if (status() === 'running') setStatus('idle');
+  };
+
+  const cancel = () => {
+    const j = job;
+    detach();
+    j?.cancel();
   };
 
   const load = async (what: string, fn: () => Promise<Ingested>, files: File[] | null): Promise<boolean> => {
@@ -103,8 +122,8 @@ export function App() {
     });
     try {
       const ing = await fn();
-      // Only a file that parsed replaces the data a running job works on.
-      cancel();
+      // Only a file that parsed replaces the data shown; a running job goes on in the jobs panel.
+      detach();
       batch(() => {
         setInput(ing);
         if (files) setDataFile(files.find((f) => f.name === ing.dataset.fileName) ?? files[0] ?? null);
@@ -122,13 +141,13 @@ export function App() {
     }
   };
 
-  const loadFiles = (files: File[]) => void load(files.map((f) => f.name).join(' + '), () => ingestFiles(files), files);
+  const loadFiles = (files: File[]) => void load(files.map((f) => f.name).join(' + '), () => ingest.read(files), files);
   // A map file opens as it was saved; anything else is data to ingest.
   const onFiles = (files: File[]) => void readMapFile(files).then((m) => (m ? showMap(m) : loadFiles(files)), fail);
 
   /** Show a saved map (file or browser storage) as it was, without recomputing. */
   const showMap = (m: MapFile) => {
-    cancel();
+    detach();
     finalCoords = m.coords;
     const ing = mapFileIngested(m);
     const f: MapFrame = { ...normalizeToUnitSquare(m.coords, m.nComponents), categories: ing.categories, final: true };
@@ -154,14 +173,34 @@ export function App() {
     return { coords: finalCoords, nComponents: finalCoords.length / f.x.length, params: { ...(s.params ?? {}) }, name: input()?.dataset.fileName ?? 'map' };
   });
 
+  // A share link in the URL: fill the form from it, fetch or generate its data, and run.
+  onMount(() => {
+    if (boot.error) return fail(new Error(boot.error));
+    const link = boot.link;
+    if (!link) return;
+    for (const [k, v] of Object.entries(link.params)) setForm(k as keyof ParamsFormState, v as never);
+    void load('the linked data', () => loadLinkSource(link.source), null).then((ok) => {
+      const ing = input();
+      if (!ok || !ing) return;
+      linkSources.set(ing, link.source);
+      run();
+    });
+  });
+
   const onLabelsFile = (labels: File) => {
     const data = dataFile();
     if (!data) return;
-    void load(`${data.name} + ${labels.name}`, () => ingestFiles([data, labels]), [data, labels]);
+    void load(`${data.name} + ${labels.name}`, () => ingest.read([data, labels]), [data, labels]);
+  };
+
+  /** The same files again with a changed choice (delimiter, vector field, drop bad rows…). */
+  const reread = (choices: ReadChoices) => {
+    const files = ingest.files();
+    if (files) void load(files.map((f) => f.name).join(' + '), () => ingest.read(files, choices), files);
   };
 
   const loadDemo = async () => {
-    if (await load('the digits demo', () => ingestUrls(DIGITS_DEMO), null)) {
+    if (await load('the digits demo', () => ingest.readUrls(DIGITS_DEMO), null)) {
       const ing = input();
       if (ing) linkSources.set(ing, { kind: 'digits' });
       run();
@@ -186,7 +225,8 @@ export function App() {
       else fail(err);
       return;
     }
-    cancel();
+    // Earlier jobs keep running in the scheduler; the view follows the new one.
+    detach();
     setShare({ source: linkSources.get(ing) ?? null, params: { ...form } });
     const id = ++runId;
     // Progress and previews travel on their own message port, so a few can land after the result:
@@ -223,9 +263,9 @@ export function App() {
       });
     });
     updates = frameUpdates;
-    let handle: JobHandle;
+    let handle: { id: string; cancel(): void; result: Promise<import('../engine/types').UmapResult> };
     try {
-      handle = runJob({ data, n, d }, params, {
+      const jobId = scheduler.submit({ data, n, d }, params, { name: ing.dataset.fileName, categories: ing.categories, ...(ing.dataset.labelName !== undefined ? { labelName: ing.dataset.labelName } : {}) }, {
         onProgress: (p) => {
           if (!live()) return;
           latest[p.phase] = p;
@@ -242,6 +282,8 @@ export function App() {
           frameUpdates.request();
         },
       });
+      handle = { id: jobId, cancel: () => scheduler.cancel(jobId), result: scheduler.whenDone(jobId) };
+      setShownJob(jobId);
     } catch (err) {
       fail(err);
       return;
@@ -287,6 +329,36 @@ export function App() {
   };
 
   onCleanup(() => cancel());
+  onCleanup(() => scheduler.dispose());
+
+  /** Put a completed job's result on the map (from memory, or from the store after a reload). */
+  const showJob = async (id: string) => {
+    const r = await scheduler.result(id);
+    if (!r) return;
+    detach();
+    finalCoords = r.embedding;
+    const plane = normalizeToUnitSquare(r.embedding, r.nComponents);
+    const f: MapFrame = { ...plane, categories: r.rec.categories, final: true };
+    if (r.rec.labelName !== undefined) f.labelName = r.rec.labelName;
+    batch(() => {
+      setShownJob(id);
+      setFrame(f);
+      setLog(r.log);
+      setError(null);
+      setStatus('done');
+    });
+  };
+  // Jobs that finish while the map is free (resumed after a reload, or queued earlier) are shown.
+  const seenDone = new Set<string>();
+  onCleanup(
+    scheduler.subscribe(() => {
+      for (const j of scheduler.list()) {
+        if (j.state !== 'completed' || seenDone.has(j.id)) continue;
+        seenDone.add(j.id);
+        if (!job && status() !== 'running' && j.interrupted) void showJob(j.id);
+      }
+    }),
+  );
 
   const running = () => status() === 'running';
   const datasetLine = () => {
@@ -317,11 +389,24 @@ export function App() {
             <p class="dataset" data-testid="dataset">
               {loading() ?? datasetLine() ?? 'No data loaded.'}
             </p>
+            <PreviewStep
+              session={ingest}
+              ingested={input()}
+              loading={!!loading()}
+              nNeighbors={Number(form.nNeighbors) || 15}
+              shared={workerMode() === 'shared'}
+              onReread={reread}
+              onLabelColumn={(name) => {
+                const ing = input();
+                if (ing) setInput(relabel(ing, name));
+              }}
+            />
+            <PasteBox disabled={!!loading()} onFile={(f) => onFiles([f])} />
           </section>
           <ParamsForm form={form} setForm={setForm} disabled={running()} />
           <div class="actions">
             <button type="button" class="primary" data-testid="run" disabled={!input() || !!loading()} onClick={run}>
-              {running() ? 'Restart' : 'Run'}
+              {running() ? 'Run another' : 'Run'}
             </button>
             <button type="button" data-testid="cancel" disabled={!running()} onClick={cancel}>
               Cancel
@@ -332,6 +417,9 @@ export function App() {
             {summary()}
           </p>
           <JobLog lines={log()} />
+          <JobsPanel scheduler={scheduler} shownId={shownJob()} onShow={(id) => void showJob(id)} />
+          <SettingsPanel settings={scheduler.settings} onChange={(s) => scheduler.updateSettings(s)} />
+          <StoragePanel scheduler={scheduler} />
           <p class="mode" data-testid="worker-mode">
             {workerMode() === 'shared'
               ? 'Workers share one copy of the data (cross-origin isolated page).'

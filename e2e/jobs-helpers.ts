@@ -1,0 +1,64 @@
+// Shared by the jobs-*.spec.ts files: synthetic data, .npy uploads and the jobs test hook.
+import type { Page } from '@playwright/test';
+import { gaussianMixture } from '../src/engine/synthetic';
+import type { JobView } from '../src/jobs/scheduler';
+import type { JobSettings } from '../src/jobs/settings';
+
+export function mixture(n: number, d: number, seed = 7) {
+  return gaussianMixture({ n, d, seed });
+}
+
+/** A float32 .npy file (format 1.0) for the file input. */
+export function npyFile(name: string, data: Float32Array, n: number, d: number): { name: string; mimeType: string; buffer: Buffer } {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1;
+  head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return { name, mimeType: 'application/octet-stream', buffer: Buffer.concat([head, Buffer.from(header, 'latin1'), body]) };
+}
+
+/** Settings go to localStorage before the app starts, as if the user had saved them. */
+export async function presetSettings(page: Page, s: Partial<JobSettings>): Promise<void> {
+  await page.addInitScript((settings) => {
+    if (!localStorage.getItem('mapstream.settings.v1')) localStorage.setItem('mapstream.settings.v1', JSON.stringify(settings));
+  }, s);
+}
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('./');
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.evaluate(() => window.__mapstreamJobs!.ready());
+}
+
+export function jobs(page: Page): Promise<JobView[]> {
+  return page.evaluate(() => window.__mapstreamJobs!.list());
+}
+
+export function job(page: Page, id: string): Promise<JobView | null> {
+  return page.evaluate((i) => window.__mapstreamJobs!.get(i), id);
+}
+
+export async function waitForJob(page: Page, id: string, pred: string, timeout = 120_000): Promise<JobView> {
+  await page.waitForFunction(
+    ([i, p]) => {
+      const j = window.__mapstreamJobs?.get(i);
+      return !!j && (new Function('j', `return ${p}`) as (j: unknown) => boolean)(j);
+    },
+    [id, pred] as const,
+    { timeout, polling: 50 },
+  );
+  return (await job(page, id))!;
+}
+
+export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: { name?: string; priority?: 'high' | 'normal' | 'low' } = {}): Promise<string> {
+  return page.evaluate(([v, n, d, p, o]) => window.__mapstreamJobs!.submit(v, n, d, p, o), [Array.from(data), n, d, params, opts] as const);
+}
+
+export function coordsOf(page: Page, id: string): Promise<number[] | null> {
+  return page.evaluate((i) => window.__mapstreamJobs!.coords(i), id);
+}

@@ -1,0 +1,262 @@
+// IndexedDB persistence of jobs, usable from the page and from job Workers (idb-keyval's store
+// works in both). One object store holds every record under a prefixed key:
+//   job:<id>          the job record (parameters, state, timings)
+//   ds:<key>          a dataset's manifest; ds:<key>:<i> its rows in 1000-row chunks, shared by every
+//                     job on the same data (the key is a content hash)
+//   cp:<id>:<seq>     one checkpoint; cpptr:<id> points at the current one and the one before
+//   res:<id>          a completed job's result
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import type { EngineCheckpoint } from '../engine/engine';
+import type { PhaseName, UmapParams, UmapResult } from '../engine/types';
+import type { Categories } from '../io';
+import { checksumOf } from './checksum';
+
+export const DATASET_CHUNK_ROWS = 1000;
+
+export type JobState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type Priority = 'high' | 'normal' | 'low';
+
+export interface ProgressCounters {
+  phase: PhaseName;
+  done: number;
+  total: number;
+  unit: 'points' | 'epochs' | 'steps';
+  label?: string;
+}
+
+export interface JobRecord {
+  id: string;
+  name: string;
+  n: number;
+  d: number;
+  params: Partial<UmapParams>;
+  priority: Priority;
+  /** Position within its priority; smaller runs first. */
+  order: number;
+  state: JobState;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Seconds of work done so far, across runs. */
+  elapsedS: number;
+  progress: ProgressCounters | null;
+  /** Content key of the stored dataset, once the job Worker has written it. */
+  datasetKey: string | null;
+  categories: Categories | null;
+  labelName?: string;
+  error: string | null;
+  /** The tab that owns the job (see tab-lock.ts). */
+  owner?: string;
+}
+
+export interface DatasetManifest {
+  key: string;
+  n: number;
+  d: number;
+  chunkRows: number;
+  chunks: number;
+}
+
+export interface CheckpointMeta {
+  key: string;
+  seq: number;
+  checksum: string;
+  bytes: number;
+  savedAt: number;
+  /** Progress at the checkpoint, for the UI and for measuring work lost on a reload. */
+  progress: ProgressCounters | null;
+}
+
+interface CheckpointPointer {
+  current: CheckpointMeta;
+  previous: CheckpointMeta | null;
+}
+
+export interface StoredResult {
+  embedding: Float32Array;
+  nComponents: number;
+  n: number;
+  params: UmapParams;
+  timings: UmapResult['timings'];
+  log: string[];
+}
+
+let kv: UseStore | null = null;
+function db(): UseStore {
+  kv ??= createStore('mapstream-jobs', 'kv');
+  return kv;
+}
+
+const jobKey = (id: string) => `job:${id}`;
+const pointerKey = (id: string) => `cpptr:${id}`;
+
+// --- job records ---------------------------------------------------------------------------------
+
+export function putJob(rec: JobRecord): Promise<void> {
+  return db()('readwrite', (s) => {
+    s.put(rec, jobKey(rec.id));
+    return promisifyRequest(s.transaction);
+  });
+}
+
+export function getJob(id: string): Promise<JobRecord | undefined> {
+  return db()('readonly', (s) => promisifyRequest(s.get(jobKey(id)) as IDBRequest<JobRecord | undefined>));
+}
+
+export function listJobs(): Promise<JobRecord[]> {
+  const range = IDBKeyRange.bound('job:', 'job:\uffff');
+  return db()('readonly', (s) => promisifyRequest(s.getAll(range) as IDBRequest<JobRecord[]>));
+}
+
+/** Remove a job with its checkpoints and result; its dataset too when no other job uses it. */
+export async function deleteJob(id: string): Promise<void> {
+  const rec = await getJob(id);
+  await deleteCheckpoints(id);
+  await db()('readwrite', (s) => {
+    s.delete(jobKey(id));
+    s.delete(`res:${id}`);
+    return promisifyRequest(s.transaction);
+  });
+  if (rec?.datasetKey) await deleteDatasetIfUnused(rec.datasetKey);
+}
+
+// --- datasets ------------------------------------------------------------------------------------
+
+export function getDatasetManifest(key: string): Promise<DatasetManifest | undefined> {
+  return db()('readonly', (s) => promisifyRequest(s.get(`ds:${key}`) as IDBRequest<DatasetManifest | undefined>));
+}
+
+/**
+ * Store the rows once under their content key. Chunks go first, the manifest last, so a manifest
+ * is only ever present over a complete set of chunks.
+ */
+export async function putDataset(key: string, data: Float32Array, n: number, d: number): Promise<void> {
+  if (await getDatasetManifest(key)) return;
+  const chunks = Math.ceil(n / DATASET_CHUNK_ROWS);
+  const PER_TX = 16;
+  for (let c0 = 0; c0 < chunks; c0 += PER_TX) {
+    await db()('readwrite', (s) => {
+      for (let c = c0; c < Math.min(chunks, c0 + PER_TX); c++) {
+        const r0 = c * DATASET_CHUNK_ROWS;
+        const r1 = Math.min(n, r0 + DATASET_CHUNK_ROWS);
+        s.put(data.slice(r0 * d, r1 * d), `ds:${key}:${c}`);
+      }
+      return promisifyRequest(s.transaction);
+    });
+  }
+  const manifest: DatasetManifest = { key, n, d, chunkRows: DATASET_CHUNK_ROWS, chunks };
+  await db()('readwrite', (s) => {
+    s.put(manifest, `ds:${key}`);
+    return promisifyRequest(s.transaction);
+  });
+}
+
+/** Read a stored dataset into `into` (n × d), checking every chunk's size. */
+export async function readDataset(key: string, into?: Float32Array): Promise<{ data: Float32Array; n: number; d: number }> {
+  const m = await getDatasetManifest(key);
+  if (!m) throw new Error(`The stored data of this job (${key}) is missing; load the file again and start a new job.`);
+  const out = into ?? new Float32Array(m.n * m.d);
+  for (let c = 0; c < m.chunks; c++) {
+    const part = await db()('readonly', (s) => promisifyRequest(s.get(`ds:${key}:${c}`) as IDBRequest<Float32Array | undefined>));
+    const rows = Math.min(m.chunkRows, m.n - c * m.chunkRows);
+    if (!(part instanceof Float32Array) || part.length !== rows * m.d) throw new Error(`The stored data of this job is damaged (chunk ${c + 1} of ${m.chunks}); load the file again.`);
+    out.set(part, c * m.chunkRows * m.d);
+  }
+  return { data: out, n: m.n, d: m.d };
+}
+
+async function deleteDatasetIfUnused(key: string): Promise<void> {
+  const jobs = await listJobs();
+  if (jobs.some((j) => j.datasetKey === key)) return;
+  await db()('readwrite', (s) => {
+    // Manifest first: a half-deleted dataset must never look complete.
+    s.delete(`ds:${key}`);
+    s.delete(IDBKeyRange.bound(`ds:${key}:`, `ds:${key}:\uffff`));
+    return promisifyRequest(s.transaction);
+  });
+}
+
+// --- checkpoints ---------------------------------------------------------------------------------
+
+/**
+ * Write a checkpoint under a fresh key, then flip the pointer to it in a second transaction that
+ * also drops the one two generations back. A write that fails or is torn leaves the pointer on
+ * checkpoints that were complete.
+ */
+export async function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, progress: ProgressCounters | null): Promise<CheckpointMeta> {
+  const { checksum, bytes } = checksumOf(cp);
+  const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
+  await db()('readwrite', (s) => {
+    s.put(cp, meta.key);
+    return promisifyRequest(s.transaction);
+  });
+  await db()('readwrite', async (s) => {
+    const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+    s.put({ current: meta, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
+    if (old?.previous) s.delete(old.previous.key);
+    return promisifyRequest(s.transaction);
+  });
+  return meta;
+}
+
+export interface LoadedCheckpoint {
+  checkpoint: EngineCheckpoint;
+  meta: CheckpointMeta;
+  /** True when the newest checkpoint failed verification and the one before was used. */
+  fellBack: boolean;
+}
+
+/** The newest checkpoint that verifies, or null when there is none. */
+export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | null> {
+  const ptr = await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)) as IDBRequest<CheckpointPointer | undefined>));
+  if (!ptr) return null;
+  for (const [meta, fellBack] of [
+    [ptr.current, false],
+    [ptr.previous, true],
+  ] as const) {
+    if (!meta) continue;
+    const cp = await db()('readonly', (s) => promisifyRequest(s.get(meta.key) as IDBRequest<EngineCheckpoint | undefined>));
+    if (!cp) continue;
+    const sum = checksumOf(cp);
+    if (sum.checksum === meta.checksum && sum.bytes === meta.bytes) return { checkpoint: cp, meta, fellBack };
+  }
+  return null;
+}
+
+export async function checkpointMeta(id: string): Promise<CheckpointMeta | null> {
+  const ptr = await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)) as IDBRequest<CheckpointPointer | undefined>));
+  return ptr?.current ?? null;
+}
+
+export function deleteCheckpoints(id: string): Promise<void> {
+  return db()('readwrite', (s) => {
+    s.delete(pointerKey(id));
+    s.delete(IDBKeyRange.bound(`cp:${id}:`, `cp:${id}:\uffff`));
+    return promisifyRequest(s.transaction);
+  });
+}
+
+// --- results -------------------------------------------------------------------------------------
+
+export function putResult(id: string, r: StoredResult): Promise<void> {
+  return db()('readwrite', (s) => {
+    s.put(r, `res:${id}`);
+    return promisifyRequest(s.transaction);
+  });
+}
+
+export function getResult(id: string): Promise<StoredResult | undefined> {
+  return db()('readonly', (s) => promisifyRequest(s.get(`res:${id}`) as IDBRequest<StoredResult | undefined>));
+}
+
+/** A storage failure in words a user can act on. */
+export function describeStorageError(e: unknown): string {
+  const name = (e as { name?: string } | null)?.name ?? '';
+  if (name === 'QuotaExceededError') return 'Browser storage is full (QuotaExceededError)';
+  return `Browser storage refused a write (${name || 'error'}: ${(e as Error)?.message ?? String(e)})`;
+}
+
+/** Open the database ahead of the first checkpoint, so later writes clone their value at once. */
+export async function openJobStore(): Promise<void> {
+  await db()('readonly', (s) => promisifyRequest(s.count()));
+}

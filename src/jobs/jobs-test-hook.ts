@@ -1,0 +1,51 @@
+// Test hook for jobs: window.__mapstreamJobs, a view of the scheduler for end-to-end tests (and the
+// curious user in devtools). Documented in README.md ("Jobs"); keep the shape stable.
+import type { UmapParams } from '../engine/types';
+import type { Priority } from './job-store';
+import type { JobView, Scheduler } from './scheduler';
+
+export interface MapstreamJobsHook {
+  /** Id of this tab (owner of the jobs it runs). */
+  readonly tabId: string;
+  /** Resolves once stored jobs from earlier page loads and other tabs are loaded. */
+  ready(): Promise<void>;
+  /** Every job this tab knows, newest first. */
+  list(): JobView[];
+  get(id: string): JobView | null;
+  /** Submit a job as the Run button does, with a priority (the button always uses normal). */
+  submit(values: number[], n: number, d: number, params: Partial<UmapParams>, opts?: { name?: string; priority?: Priority }): string;
+  /** A completed job's coordinates (row-major n × nComponents) as a plain array, or null. */
+  coords(id: string): Promise<number[] | null>;
+  pause(id: string): Promise<void>;
+  resume(id: string): void;
+  cancel(id: string): void;
+  /** Make the job's Worker throw an uncaught error, as a crash would; false if it is not running here. */
+  crash(id: string): boolean;
+}
+
+declare global {
+  interface Window {
+    __mapstreamJobs?: MapstreamJobsHook;
+  }
+}
+
+export function installJobsTestHook(s: Scheduler): void {
+  window.__mapstreamJobs = {
+    get tabId() {
+      return s.tabId;
+    },
+    ready: () => s.ready,
+    list: () => s.list(),
+    get: (id) => s.get(id),
+    submit: (values, n, d, params, opts = {}) =>
+      s.submit({ data: Float32Array.from(values), n, d }, params, { name: opts.name ?? `test job (${n} × ${d})`, priority: opts.priority ?? 'normal' }),
+    coords: async (id) => {
+      const r = await s.result(id);
+      return r ? Array.from(r.embedding) : null;
+    },
+    pause: (id) => s.pause(id),
+    resume: (id) => s.resume(id),
+    cancel: (id) => s.cancel(id),
+    crash: (id) => s.crash(id),
+  };
+}

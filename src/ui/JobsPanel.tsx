@@ -1,0 +1,123 @@
+import { For, onCleanup, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import type { JobView, Scheduler } from '../jobs/scheduler';
+import type { Priority } from '../jobs/job-store';
+import { formatCount, formatSeconds } from './format';
+import './jobs.css';
+
+const PHASE_NAMES: Record<string, string> = { knn: 'kNN', graph: 'graph', init: 'init', layout: 'layout' };
+
+/** Points done in the job as a whole, for the "12,000 / 70,000 points" line. */
+function pointsLine(j: JobView): string {
+  const p = j.progress;
+  if (!p) return `0 / ${formatCount(j.n)} points`;
+  if (p.unit === 'points') return `${formatCount(p.done)} / ${formatCount(p.total)} points (${PHASE_NAMES[p.phase]})`;
+  return `${PHASE_NAMES[p.phase]} ${formatCount(p.done)} / ${formatCount(p.total)} ${p.unit} · ${formatCount(j.n)} points`;
+}
+
+function stateLabel(j: JobView): string {
+  if (j.elsewhere) return j.state === 'running' ? 'running in another tab' : `${j.state} in another tab`;
+  return j.state;
+}
+
+/** The job list: state badge, progress, ETA, and pause/resume/cancel/retry/delete per job. */
+export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null; onShow(id: string): void }) {
+  // Reconciled by id, so a progress tick updates a job's fields instead of re-creating its row.
+  const [state, setState] = createStore<{ jobs: JobView[] }>({ jobs: props.scheduler.list() });
+  onCleanup(props.scheduler.subscribe(() => setState('jobs', reconcile(props.scheduler.list(), { key: 'id' }))));
+  const jobs = () => state.jobs;
+  const s = props.scheduler;
+  return (
+    <section class="jobs" data-testid="jobs">
+      <h2>Jobs</h2>
+      <Show when={jobs().length > 0} fallback={<p class="muted">No jobs yet. Run creates one.</p>}>
+        <ul class="job-list">
+          <For each={jobs()}>
+            {(j) => {
+              const frac = () => (j.progress && j.progress.total > 0 ? Math.min(1, j.progress.done / j.progress.total) : j.state === 'completed' ? 1 : 0);
+              return (
+                <li class="job" classList={{ shown: props.shownId === j.id }} data-testid="job" data-job-id={j.id} data-state={j.state}>
+                  <div class="job-head">
+                    <span class={`badge badge-${j.elsewhere ? 'elsewhere' : j.state}`} data-testid="job-state">
+                      {stateLabel(j)}
+                    </span>
+                    <span class="job-name" title={j.id}>
+                      {j.name}
+                    </span>
+                    <Show when={!j.immediate && (j.state === 'queued' || j.state === 'paused' || j.state === 'interrupted')}>
+                      <select
+                        class="job-priority"
+                        aria-label="priority"
+                        value={j.priority}
+                        onChange={(ev) => s.setPriority(j.id, ev.currentTarget.value as Priority)}
+                      >
+                        <option value="high">high</option>
+                        <option value="normal">normal</option>
+                        <option value="low">low</option>
+                      </select>
+                    </Show>
+                  </div>
+                  <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
+                    <div class="bar-fill" style={{ width: `${(frac() * 100).toFixed(1)}%` }} />
+                  </div>
+                  <div class="job-line" data-testid="job-progress">
+                    {pointsLine(j)} · {formatSeconds(j.elapsedS)}
+                    <Show when={j.state === 'running' && j.local && j.etaS != null}> · ETA {formatSeconds(j.etaS)}</Show>
+                  </div>
+                  <Show when={j.error}>
+                    <div class="job-error" data-testid="job-error">
+                      {j.error}
+                    </div>
+                  </Show>
+                  <Show when={j.storageWarning}>
+                    <div class="job-warning">{j.storageWarning}</div>
+                  </Show>
+                  <div class="job-actions">
+                    <Show when={j.state === 'queued' && !j.elsewhere}>
+                      <button type="button" title="Earlier in the queue" onClick={() => s.move(j.id, -1)}>
+                        ↑
+                      </button>
+                      <button type="button" title="Later in the queue" onClick={() => s.move(j.id, 1)}>
+                        ↓
+                      </button>
+                    </Show>
+                    <Show when={!j.immediate && !j.elsewhere && (j.state === 'running' || j.state === 'queued')}>
+                      <button type="button" data-testid="job-pause" onClick={() => void s.pause(j.id)}>
+                        Pause
+                      </button>
+                    </Show>
+                    <Show when={!j.elsewhere && (j.state === 'paused' || j.state === 'interrupted')}>
+                      <button type="button" data-testid="job-resume" onClick={() => s.resume(j.id)}>
+                        Resume
+                      </button>
+                    </Show>
+                    <Show when={!j.elsewhere && (j.state === 'running' || j.state === 'queued' || j.state === 'paused' || j.state === 'interrupted')}>
+                      <button type="button" data-testid="job-cancel" onClick={() => s.cancel(j.id)}>
+                        Cancel
+                      </button>
+                    </Show>
+                    <Show when={!j.elsewhere && (j.state === 'failed' || j.state === 'cancelled')}>
+                      <button type="button" data-testid="job-retry" onClick={() => s.retry(j.id)}>
+                        Retry
+                      </button>
+                    </Show>
+                    <Show when={j.state === 'completed'}>
+                      <button type="button" data-testid="job-show" onClick={() => props.onShow(j.id)}>
+                        Show
+                      </button>
+                    </Show>
+                    <Show when={!j.elsewhere && j.state !== 'running'}>
+                      <button type="button" data-testid="job-delete" onClick={() => void s.remove(j.id)}>
+                        Delete
+                      </button>
+                    </Show>
+                  </div>
+                </li>
+              );
+            }}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}

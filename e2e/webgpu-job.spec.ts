@@ -92,3 +92,20 @@ test('device lost mid-layout: the job finishes on the CPU from the last complete
   expect(r.backend!.fellBackToCpu).toMatch(/continuing on the CPU from layout epoch 10\b/);
   expect(r.coords.every((x) => Number.isFinite(x))).toBe(true);
 });
+
+test('two GPU jobs at once: the second waits for the GPU lock, both finish', async ({ page }) => {
+  await open(page);
+  const [a, b] = smallArgs({ backend: 'webgpu', nEpochs: 30 });
+  const [r1, r2] = await page.evaluate(
+    ([v, n]) => Promise.all([window.__gpuTest!.job(v, n, 16, { backend: 'webgpu', nEpochs: 30, knnChunkSize: 200 }), window.__gpuTest!.job(v, n, 16, { backend: 'webgpu', nEpochs: 30, knnChunkSize: 200 })]),
+    [a, b] as const,
+  );
+  if (!r1.ok) throw new Error(r1.error);
+  if (!r2.ok) throw new Error(r2.error);
+  const waited = [r1, r2].filter((r) => r.liveLog.some((l) => /Waiting for another job to finish with the GPU/.test(l)));
+  expect(waited.length).toBe(1);
+  expect(r1.backend!.backend).toBe('webgpu');
+  expect(r2.backend!.backend).toBe('webgpu');
+  // Same data, parameters and backend: the same map.
+  expect(r2.coords).toEqual(r1.coords);
+});

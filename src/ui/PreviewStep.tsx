@@ -67,44 +67,46 @@ export function PreviewStep(props: PreviewStepProps) {
     const list = v.length > 4 ? `${v.slice(0, 2).join(', ')} … ${v[v.length - 1]}` : v.join(', ');
     return `${list} — dimension ${formatCount(p.d)}`;
   };
+  // Text tables get dialect controls even when the read failed before any preview (wrong delimiter).
+  const isText = () => !!s.files()?.some((f) => /\.(csv|tsv|tab|txt)$|^[^.]*$/i.test(f.name));
   const metaNames = () => current()?.dataset.metadata?.map((m) => m.name) ?? [];
 
   return (
-    <Show when={props.loading || s.preview() || s.badRows() > 0 || current()}>
+    <Show when={props.loading || s.preview() || s.files() || current()}>
       <section class="preview-step" data-testid="preview-step">
-        <Show when={props.loading && s.progress()}>
+        <Show when={props.loading && s.progress()} keyed>
           {(p) => (
             <div class="parse-progress" data-testid="parse-progress">
-              <progress value={p().bytes} max={p().totalBytes || 1} />
+              <progress value={p.bytes} max={p.totalBytes || 1} />
               <span>
-                {formatBytes(p().bytes)} of {formatBytes(p().totalBytes)} · {formatCount(p().rows)} rows
+                {formatBytes(p.bytes)} of {formatBytes(p.totalBytes)} · {formatCount(p.rows)} rows
               </span>
             </div>
           )}
         </Show>
-        <Show when={s.preview()}>
+        <Show when={s.preview()} keyed>
           {(p) => (
             <>
               <p class="preview-line" data-testid="preview-vector">
-                <b>{p().format}</b> · vector: {vectorLine(p())}
+                <b>{p.format}</b> · vector: {vectorLine(p)}
               </p>
-              <Show when={p().rows.length > 0}>
+              <Show when={p.rows.length > 0}>
                 <div class="preview-table-wrap">
                   <table class="preview-table" data-testid="preview-table">
                     <thead>
                       <tr>
-                        <For each={shownColumns(p())}>{(c) => <th classList={{ vec: p().vectorColumns.includes(c) }}>{cell(c)}</th>}</For>
-                        <Show when={p().columns.length > MAX_PREVIEW_COLUMNS}>
-                          <th>+{p().columns.length - MAX_PREVIEW_COLUMNS}</th>
+                        <For each={shownColumns(p)}>{(c) => <th classList={{ vec: p.vectorColumns.includes(c) }}>{cell(c)}</th>}</For>
+                        <Show when={p.columns.length > MAX_PREVIEW_COLUMNS}>
+                          <th>+{p.columns.length - MAX_PREVIEW_COLUMNS}</th>
                         </Show>
                       </tr>
                     </thead>
                     <tbody>
-                      <For each={p().rows}>
+                      <For each={p.rows}>
                         {(r) => (
                           <tr>
-                            <For each={shownColumns(p())}>{(_, j) => <td>{cell(r[j()])}</td>}</For>
-                            <Show when={p().columns.length > MAX_PREVIEW_COLUMNS}>
+                            <For each={shownColumns(p)}>{(_, j) => <td>{cell(r[j()])}</td>}</For>
+                            <Show when={p.columns.length > MAX_PREVIEW_COLUMNS}>
                               <td>…</td>
                             </Show>
                           </tr>
@@ -114,23 +116,23 @@ export function PreviewStep(props: PreviewStepProps) {
                   </table>
                 </div>
               </Show>
-              <Show when={p().metaColumns.length > 0}>
+              <Show when={p.metaColumns.length > 0}>
                 <p class="preview-line" data-testid="preview-meta">
-                  metadata: {p().metaColumns.join(', ')}
+                  metadata: {p.metaColumns.join(', ')}
                 </p>
               </Show>
             </>
           )}
         </Show>
         <p class="preview-line" data-testid="preview-rows">
-          <Show when={rowCount()} fallback="rows: counting…">
-            {(r) => (r().exact ? `rows: ${formatCount(r().n)}` : `rows: about ${formatCount(r().n)} (estimated while reading)`)}
+          <Show when={rowCount()} keyed fallback="rows: counting…">
+            {(r) => (r.exact ? `rows: ${formatCount(r.n)}` : `rows: about ${formatCount(r.n)} (estimated while reading)`)}
           </Show>
         </p>
-        <Show when={memory()}>
+        <Show when={memory()} keyed>
           {(m) => (
             <p class="preview-line" data-testid="preview-memory">
-              memory for the job: about {formatBytes(m())} (with n_neighbors = {props.nNeighbors})
+              memory for the job: about {formatBytes(m)} (with n_neighbors = {props.nNeighbors})
             </p>
           )}
         </Show>
@@ -159,15 +161,15 @@ export function PreviewStep(props: PreviewStepProps) {
               </select>
             </label>
           </Show>
-          <Show when={s.files() && ['csv', 'tsv', 'projector'].includes(s.preview()?.format ?? '')}>
+          <Show when={isText()}>
             <label>
               delimiter{' '}
               <select data-testid="csv-delimiter" disabled={props.loading} onChange={(e) => reread({ delimiter: e.currentTarget.value })}>
-                <For each={DELIMITERS}>{([d, name]) => <option value={d} selected={s.preview()?.delimiter === d}>{name}</option>}</For>
+                <For each={DELIMITERS}>{([d, name]) => <option value={d} selected={(s.choices().delimiter ?? s.preview()?.delimiter) === d}>{name}</option>}</For>
               </select>
             </label>
             <label>
-              <input type="checkbox" data-testid="csv-header" disabled={props.loading} checked={s.preview()?.header ?? true} onChange={(e) => reread({ header: e.currentTarget.checked })} /> first
+              <input type="checkbox" data-testid="csv-header" disabled={props.loading} checked={s.choices().header ?? s.preview()?.header ?? true} onChange={(e) => reread({ header: e.currentTarget.checked })} /> first
               row is a header
             </label>
           </Show>
@@ -197,15 +199,15 @@ export function PreviewStep(props: PreviewStepProps) {
             or fix the file and load it again.
           </div>
         </Show>
-        <Show when={!props.loading && current()}>
+        <Show when={!props.loading && current()} keyed>
           {(ing) => (
             <>
-              <Show when={(ing().dataset.duplicates ?? 0) > 0}>
+              <Show when={(ing.dataset.duplicates ?? 0) > 0}>
                 <p class="preview-line" data-testid="preview-duplicates">
-                  duplicate rows: {formatCount(ing().dataset.duplicates!)}
+                  duplicate rows: {formatCount(ing.dataset.duplicates!)}
                 </p>
               </Show>
-              <For each={ing().dataset.warnings ?? []}>
+              <For each={ing.dataset.warnings ?? []}>
                 {(w) => (
                   <p class="preview-warning" data-testid="preview-warning">
                     {w}

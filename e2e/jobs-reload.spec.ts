@@ -1,0 +1,75 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { coordsOf, job, mixture, openApp, submit, waitForJob } from './jobs-helpers';
+import { trustworthiness } from '../src/engine/quality';
+
+// A reload during kNN and another during the layout: the job resumes by itself (auto-resume is on by
+// default) from its IndexedDB checkpoint, loses at most one chunk, and maps as well as a run that
+// was never interrupted.
+
+const N = 6000;
+const D = 48;
+const CHUNK = 250;
+const { data } = mixture(N, D, 31);
+// Exact kNN (exactKnnMaxN above N) so that a chunk is CHUNK points and the counters say so directly.
+const params = { nEpochs: 300, knnChunkSize: CHUNK, exactKnnMaxN: 10_000, seed: 9, backend: 'cpu' };
+
+/** Reload, then wait until the job does work again; returns milliseconds from reload to the first progress. */
+async function reloadAndResume(page: Page, id: string): Promise<number> {
+  const t0 = Date.now();
+  await page.reload();
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.waitForFunction((i) => {
+    const j = window.__mapstreamJobs!.get(i);
+    return !!j && j.local && j.events > 0;
+  }, id, { polling: 10, timeout: 60_000 });
+  return Date.now() - t0;
+}
+
+test('reload during kNN and again during the layout: the job resumes, loses at most one chunk, same quality', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  const id = await submit(page, data, N, D, params, { name: 'survivor' });
+
+  // --- reload during kNN ---
+  const inKnn = await waitForJob(page, id, `j.progress && j.progress.phase === 'knn' && j.progress.done >= ${4 * CHUNK} && j.checkpoints > 0`);
+  expect(inKnn.progress!.done).toBeLessThan(N - 4 * CHUNK);
+  const beforeKnn = (await job(page, id))!;
+  const msKnn = await reloadAndResume(page, id);
+  const afterKnn = (await job(page, id))!;
+  expect(afterKnn.interrupted).toBe(true);
+  expect(afterKnn.resumedFrom, 'resumed from a stored checkpoint').not.toBeNull();
+  expect(afterKnn.resumedFrom!.phase).toBe('knn');
+  // At most the chunk that was being written is lost, and never anything already confirmed stored.
+  expect(afterKnn.resumedFrom!.done).toBeGreaterThanOrEqual(beforeKnn.progress!.done - CHUNK);
+  expect(afterKnn.resumedFrom!.done).toBeGreaterThanOrEqual(beforeKnn.lastCheckpoint!.done);
+
+  // --- reload during the layout ---
+  await waitForJob(page, id, `j.progress && j.progress.phase === 'layout' && j.progress.done >= 60 && j.progress.done < 200 && j.lastCheckpoint && j.lastCheckpoint.phase === 'layout'`);
+  const beforeLayout = (await job(page, id))!;
+  const msLayout = await reloadAndResume(page, id);
+  const afterLayout = (await job(page, id))!;
+  expect(afterLayout.resumedFrom!.phase).toBe('layout');
+  expect(afterLayout.resumedFrom!.done).toBeGreaterThanOrEqual(beforeLayout.lastCheckpoint!.done);
+  expect(afterLayout.resumedFrom!.done).toBeLessThanOrEqual(beforeLayout.progress!.done + 50);
+
+  await waitForJob(page, id, "j.state === 'completed'", 200_000);
+  const resumed = await coordsOf(page, id);
+  expect(resumed).not.toBeNull();
+  // The map shows the resumed job once it completes.
+  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('done');
+  expect(await page.evaluate(() => window.__mapstream!.coords()?.length)).toBe(N * 2);
+
+  // The same job, never interrupted.
+  const plain = await submit(page, data, N, D, params, { name: 'uninterrupted' });
+  await waitForJob(page, plain, "j.state === 'completed'", 200_000);
+  const ref = await coordsOf(page, plain);
+
+  const high = { data, n: N, d: D };
+  const tResumed = trustworthiness(high, { data: Float32Array.from(resumed!), n: N, d: 2 }, 15);
+  const tRef = trustworthiness(high, { data: Float32Array.from(ref!), n: N, d: 2 }, 15);
+  console.log(`reload→work: ${msKnn} ms (kNN), ${msLayout} ms (layout); trustworthiness resumed ${tResumed.toFixed(4)} vs uninterrupted ${tRef.toFixed(4)}; identical: ${JSON.stringify(resumed) === JSON.stringify(ref)}`);
+  test.info().annotations.push({ type: 'reload-to-work-ms', description: `${msKnn}, ${msLayout}` });
+  expect(tResumed).toBeGreaterThan(tRef - 0.01);
+  expect(tResumed).toBeGreaterThan(0.8);
+});

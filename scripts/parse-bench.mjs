@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// node scripts/parse-bench.mjs [--n 100000] [--d 768] [--formats csv,npy,parquet] [--dir .bench/parse]
+//
+// Parse benchmark (not a test): writes an n × d embedding as CSV (~1 GB at the defaults), .npy and
+// Parquet (cached in --dir, never committed), then opens each in headless Chromium through the app's
+// own file input and ingest Worker, and prints one JSON line per format: seconds from choosing the
+// file to the parsed dataset, and the peak memory of the whole Chromium process tree above its
+// baseline (sampled from /proc as scripts/bench.mjs does), next to the float32 size of the data.
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileWriter, ParquetWriter } from 'hyparquet-writer';
+import { parquetSchema } from './lib/embedding-formats.mjs';
+import { startStaticServer } from './lib/static-server.mjs';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100000' },
+    d: { type: 'string', default: '768' },
+    formats: { type: 'string', default: 'csv,npy,parquet' },
+    dir: { type: 'string', default: '.bench/parse' },
+    'timeout-min': { type: 'string', default: '20' },
+  },
+});
+const n = Number(values.n);
+const d = Number(values.d);
+const dir = resolve(values.dir);
+const formats = values.formats.split(',');
+const timeoutMs = Number(values['timeout-min']) * 60_000;
+const log = (s) => process.stderr.write(`${s}\n`);
+
+/** Deterministic values with 7 decimals, like a typical float export (~1.3 KB per 100 values as text). */
+function fillRow(row, i) {
+  let s = (i + 1) * 2654435761;
+  for (let j = 0; j < d; j++) {
+    s = (Math.imul(s ^ (s >>> 15), 2246822519) + j) >>> 0;
+    row[j] = Math.fround(((s / 4294967296) * 2 - 1) * 0.25);
+  }
+}
+
+async function writeCsv(path) {
+  const tmp = `${path}.part`;
+  const out = createWriteStream(tmp);
+  out.write(Array.from({ length: d }, (_, j) => `e${j}`).join(',') + ',label\n');
+  const row = new Float32Array(d);
+  for (let i = 0; i < n; i++) {
+    fillRow(row, i);
+    let line = '';
+    for (let j = 0; j < d; j++) line += `${row[j].toFixed(7)},`;
+    line += `c${i % 10}\n`;
+    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  await rename(tmp, path);
+}
+
+async function writeNpyFile(path) {
+  const tmp = `${path}.part`;
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
+  const total = Math.ceil((10 + header.length + 1) / 64) * 64;
+  header = header.padEnd(total - 11, ' ') + '\n';
+  const pre = Buffer.alloc(10);
+  pre.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  pre.writeUInt16LE(header.length, 8);
+  const out = createWriteStream(tmp);
+  out.write(pre);
+  out.write(header, 'latin1');
+  const block = 1000;
+  const buf = new Float32Array(block * d);
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = Math.min(block, n - i0);
+    for (let r = 0; r < rows; r++) fillRow(buf.subarray(r * d, (r + 1) * d), i0 + r);
+    if (!out.write(Buffer.from(buf.buffer, 0, rows * d * 4))) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  await rename(tmp, path);
+}
+
+async function writeParquet(path) {
+  const tmp = `${path}.part`;
+  const writer = new ParquetWriter({ writer: fileWriter(tmp), schema: parquetSchema('embedding', ['label']) });
+  const group = 5000;
+  const row = new Float32Array(d);
+  for (let i0 = 0; i0 < n; i0 += group) {
+    const rows = Math.min(group, n - i0);
+    const embedding = [];
+    const label = [];
+    for (let r = 0; r < rows; r++) {
+      fillRow(row, i0 + r);
+      embedding.push(Array.from(row));
+      label.push(`c${(i0 + r) % 10}`);
+    }
+    await writer.write({ columnData: [{ name: 'embedding', data: embedding }, { name: 'label', data: label }], rowGroupSize: group });
+    log(`  parquet: ${i0 + rows} / ${n} rows`);
+  }
+  writer.finish();
+  await rename(tmp, path);
+}
+
+// ---- Memory: the whole Chromium tree below this process, as in scripts/bench.mjs. ----
+function descendants(pid) {
+  const kids = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(name));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out = [];
+  const stack = [...(kids.get(pid) ?? [])];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    stack.push(...(kids.get(p) ?? []));
+  }
+  return out;
+}
+function readKb(file, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+function memorySnapshot() {
+  let rss = 0;
+  let pss = 0;
+  for (const pid of descendants(process.pid)) {
+    rss += readKb(`/proc/${pid}/status`, 'VmRSS');
+    pss += readKb(`/proc/${pid}/smaps_rollup`, 'Pss');
+  }
+  return { rssMb: rss / 1024, pssMb: pss / 1024 };
+}
+function startSampler(periodMs = 100) {
+  let peak = memorySnapshot();
+  const timer = setInterval(() => {
+    const s = memorySnapshot();
+    peak = { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
+  }, periodMs);
+  return () => {
+    clearInterval(timer);
+    const s = memorySnapshot();
+    return { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
+  };
+}
+
+async function parseInBrowser(url, file, isolate) {
+  const { launchChromium } = await import('./lib/chromium.mjs');
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    await page.goto(url);
+    await page.getByTestId('file-input').waitFor({ state: 'attached' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = memorySnapshot();
+    const stop = startSampler();
+    const t0 = performance.now();
+    let peak;
+    let text;
+    try {
+      await page.getByTestId('file-input').setInputFiles(file);
+      await page.waitForFunction(
+        () => {
+          const t = document.querySelector('[data-testid="dataset"]')?.textContent ?? '';
+          return /×/.test(t) || document.querySelector('[data-testid="error"]') !== null;
+        },
+        null,
+        { timeout: timeoutMs, polling: 50 },
+      );
+      text = (await page.getByTestId('dataset').textContent()) ?? '';
+      const err = await page.getByTestId('error').count();
+      if (err > 0) throw new Error(await page.getByTestId('error').textContent());
+    } finally {
+      peak = stop();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const mode = await page.getByTestId('worker-mode').textContent();
+    return { seconds, baseline, peak, text, isolated: isolate, mode };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  await mkdir(dir, { recursive: true });
+  const files = { csv: join(dir, `emb-${n}x${d}.csv`), npy: join(dir, `emb-${n}x${d}.npy`), parquet: join(dir, `emb-${n}x${d}.parquet`) };
+  const writers = { csv: writeCsv, npy: writeNpyFile, parquet: writeParquet };
+  for (const f of formats) {
+    if (!writers[f]) throw new Error(`unknown format ${f}; use csv, npy, parquet`);
+    if (!existsSync(files[f])) {
+      log(`writing ${files[f]} …`);
+      const t = performance.now();
+      await writers[f](files[f]);
+      log(`  ${(statSync(files[f]).size / 2 ** 20).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    }
+  }
+  const outDir = join(dir, 'dist');
+  log('building the app …');
+  execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const server = await startStaticServer({ root: outDir, basePath: '/mapstream/', isolate: true });
+  const float32Mb = (n * d * 4) / 2 ** 20;
+  try {
+    for (const f of formats) {
+      log(`parsing ${files[f]} in Chromium …`);
+      const r = await parseInBrowser(server.url, files[f], true);
+      console.log(
+        JSON.stringify({
+          format: f,
+          file_mb: Math.round(statSync(files[f]).size / 2 ** 20),
+          n,
+          d,
+          parse_s: Number(r.seconds.toFixed(2)),
+          float32_mb: Math.round(float32Mb),
+          peak_rss_mb: Math.round(r.peak.rssMb),
+          baseline_rss_mb: Math.round(r.baseline.rssMb),
+          peak_over_baseline_rss_mb: Math.round(r.peak.rssMb - r.baseline.rssMb),
+          peak_over_baseline_pss_mb: Math.round(r.peak.pssMb - r.baseline.pssMb),
+          bound_mb: Math.round(float32Mb + 200),
+          dataset: r.text,
+          mode: r.mode,
+        }),
+      );
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

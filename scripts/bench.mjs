@@ -25,7 +25,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run bench -- (--data X.npy | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
+const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
   [--metric euclidean|cosine] [--backend cpu] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
 
@@ -38,6 +38,9 @@ function parseCli(argv) {
       options: {
         data: { type: 'string' },
         labels: { type: 'string' },
+        metadata: { type: 'string' },
+        'drop-bad-rows': { type: 'boolean', default: false },
+        'max-dim': { type: 'string' },
         out: { type: 'string' },
         'save-all': { type: 'string' },
         seed: { type: 'string', default: '42' },
@@ -75,7 +78,8 @@ function parseCli(argv) {
     if (!m) throw new UsageError(`--synthetic must look like 70000x784 (got ${values.synthetic}).`);
     synthetic = { n: Number(m[1]), d: Number(m[2]) };
   }
-  for (const f of ['data', 'labels', 'out']) {
+  // --data may be any format the app reads; other formats are converted by the app's own parsers.
+  for (const f of ['labels', 'out']) {
     if (values[f] && !values[f].endsWith('.npy')) throw new UsageError(`--${f} must be a .npy file (got ${values[f]}).`);
   }
   const compare = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
@@ -90,6 +94,9 @@ function parseCli(argv) {
   return {
     data: values.data ? resolve(values.data) : null,
     labels: values.labels ? resolve(values.labels) : null,
+    metadata: values.metadata ? resolve(values.metadata) : null,
+    dropBadRows: values['drop-bad-rows'],
+    maxDim: values['max-dim'] === undefined ? undefined : int('max-dim', 1),
     out: values.out ? resolve(values.out) : null,
     saveAll: values['save-all'] ? resolve(values['save-all']) : null,
     synthetic,
@@ -153,6 +160,31 @@ async function validateInputs(opts) {
 }
 
 /** Synthetic data goes through the same file path as real data, so the page cannot tell them apart. */
+/**
+ * Any supported format (CSV/TSV, JSON/JSONL, Parquet, a Projector pair, npy with options) goes through
+ * the app's parsers into a .npy pair. A bad file stops the bench with the message the UI shows; where
+ * the UI offers to drop bad rows, the default is to stop and --drop-bad-rows opts in.
+ */
+async function ingestInput(opts, helpers) {
+  const dir = join(WORK, `ingested-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  const { rmSync } = await import('node:fs');
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const paths = [opts.data, ...(opts.metadata ? [opts.metadata] : [])];
+  let res;
+  try {
+    res = await helpers.ingestFilesToNpy(paths, join(dir, 'data'), { dropBadRows: opts.dropBadRows, ...(opts.maxDim !== undefined && { maxDim: opts.maxDim }) });
+  } catch (err) {
+    if (err?.name !== 'IngestError') throw err;
+    const hint = err.badRows ? ' (pass --drop-bad-rows to skip them)' : '';
+    throw new UsageError(`${err.message}${hint}`);
+  }
+  for (const w of res.warnings) log(`warning: ${w}`);
+  log(`parsed ${paths.join(' + ')}: ${res.n} × ${res.d}${res.labels ? ', with labels' : ''}`);
+  opts.data = res.data;
+  if (!opts.labels && res.labels) opts.labels = res.labels;
+}
+
 async function materialiseSynthetic(opts, helpers) {
   const { n, d } = opts.synthetic;
   const dir = join(WORK, 'synthetic');
@@ -326,8 +358,9 @@ const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(
 
 async function main() {
   const opts = parseCli(process.argv.slice(2));
-  await validateInputs(opts);
   const helpers = await loadNodeHelpers();
+  if (opts.data && (!opts.data.endsWith('.npy') || opts.metadata || opts.dropBadRows || opts.maxDim !== undefined)) await ingestInput(opts, helpers);
+  await validateInputs(opts);
   if (opts.synthetic) await materialiseSynthetic(opts, helpers);
 
   const { data: raw, shape } = await readNpy(opts.data);

@@ -3,3 +3,4 @@
 export { resolveParams, epochsFor } from '../../engine/params';
 export { QUALITY_VERSION, makeReference, reviveReference, serialiseReference, scoreEmbedding } from './reference';
 export { gaussianMixture } from '../../engine/synthetic';
+export { ingestFilesToNpy } from './ingest-file';

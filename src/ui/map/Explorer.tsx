@@ -82,10 +82,17 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
     return props.frame?.categories ? { kind: 'label' } : { kind: 'cluster' };
   });
 
+  // Previews arrive ~10 times a second with the same categories: reuse their colouring, so the
+  // legend and the WebGL styling are not rebuilt for every frame.
+  let labelCache: { categories: unknown; title: string | undefined; coloring: Coloring } | null = null;
   const coloring = createMemo<{ coloring: Coloring; note: string | null }>(() => {
     const f = props.frame;
     const by = colorBy();
-    if (by.kind === 'label') return f?.categories ? { coloring: labelColoring(f.categories, f.labelName), note: null } : { coloring: plainColoring(), note: 'These data have no labels to colour by.' };
+    if (by.kind === 'label') {
+      if (!f?.categories) return { coloring: plainColoring(), note: 'These data have no labels to colour by.' };
+      if (labelCache?.categories !== f.categories || labelCache.title !== f.labelName) labelCache = { categories: f.categories, title: f.labelName, coloring: labelColoring(f.categories, f.labelName) };
+      return { coloring: labelCache.coloring, note: null };
+    }
     if (by.kind === 'cluster') {
       const c = clusters();
       return c && c.labels.length === n() ? { coloring: clusterColoring(c.labels, c.maxId), note: null } : { coloring: plainColoring(), note: 'Clustering…' };

@@ -15,9 +15,11 @@ import { NpyError, readNpy, readNpyHeader, toFloat32, writeNpy } from './lib/npy
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.bench');
+// Per-run scratch (helper bundle, build), so concurrent benches and other people's builds cannot collide.
+const RUN_DIR = join(WORK, `run-${process.pid}`);
 const PEERS = ['umap-js', 'embedding-atlas'];
 // Keep in step with OUR_BACKENDS in src/bench/impl-ours.ts.
-const BACKENDS = ['cpu'];
+const BACKENDS = ['auto', 'cpu', 'webgpu'];
 const QUALITY_K = 15;
 const SYNTHETIC_SEED = 1;
 
@@ -27,7 +29,7 @@ class UsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
-  [--metric euclidean|cosine] [--backend cpu] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
+  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
 
 function parseCli(argv) {
   let values;
@@ -126,7 +128,7 @@ function run(cmd, args) {
 /** Bundle src/bench/node/entry.ts (and the app TS it imports) for Node with Vite's SSR build. */
 async function loadNodeHelpers() {
   const { build } = await import('vite');
-  const outDir = join(WORK, 'node');
+  const outDir = join(RUN_DIR, 'node');
   await build({
     configFile: false,
     root: ROOT,
@@ -372,7 +374,7 @@ async function main() {
   }
   // Resolve once with the app's own rules, then hand every implementation the same numbers.
   const resolved = helpers.resolveParams(
-    { nNeighbors: opts.nNeighbors, minDist: opts.minDist, nEpochs: opts.epochs, metric: opts.metric, seed: opts.seed },
+    { nNeighbors: opts.nNeighbors, minDist: opts.minDist, nEpochs: opts.epochs, metric: opts.metric, seed: opts.seed, backend: opts.backend },
     opts.n,
   );
   const params = { nNeighbors: resolved.nNeighbors, minDist: resolved.minDist, nEpochs: helpers.epochsFor(resolved, opts.n), metric: resolved.metric, seed: resolved.seed };
@@ -382,8 +384,7 @@ async function main() {
 
   // A private build per run: the shared dist/ can be rebuilt (and emptied) by someone else mid-bench,
   // which once deleted the data link between two implementations.
-  const runDir = join(WORK, `run-${process.pid}`);
-  const distDir = opts.build ? join(runDir, 'dist') : opts.dist;
+  const distDir = opts.build ? join(RUN_DIR, 'dist') : opts.dist;
   if (opts.build) {
     log(`building ${distDir} (npx vite build)`);
     await run('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir']);
@@ -410,6 +411,7 @@ async function main() {
       const q = helpers.scoreEmbedding(ref, r.embedding);
       const line = {
         impl,
+        // What ran, which for --backend auto/webgpu may be the CPU fallback; backend_reason says why.
         backend: r.res.backend,
         n: r.loaded.n,
         d: r.loaded.d,
@@ -428,6 +430,8 @@ async function main() {
         knn_recall_15: round(q.knnRecall, 4),
         knn10_acc: q.knnAccuracy === null ? null : round(q.knnAccuracy, 4),
         epochs: r.res.epochs,
+        backend_requested: impl === 'mapstream' ? opts.backend : 'cpu',
+        backend_reason: r.res.backendReason,
         page_wall_s: round(r.res.pageWallS),
         fetch_s: round(r.loaded.fetchS),
         cross_origin_isolated: r.isolated,
@@ -451,12 +455,11 @@ async function main() {
   } finally {
     await exposed.cleanup();
     await server.close();
-    if (opts.build) await rm(runDir, { recursive: true, force: true });
   }
   if (failures) process.exitCode = 1;
 }
 
-main().catch((err) => {
+function fail(err) {
   // EngineInputError: the app's own parameter checks (e.g. fewer rows than n_neighbors + 1).
   if (err instanceof UsageError || err instanceof NpyError || err?.name === 'EngineInputError') {
     console.error(`bench: ${err.message}`);
@@ -465,4 +468,8 @@ main().catch((err) => {
   }
   console.error(`bench: ${err.stack ?? err}`);
   process.exit(1);
-});
+}
+
+main()
+  .finally(() => rm(RUN_DIR, { recursive: true, force: true }))
+  .catch(fail);

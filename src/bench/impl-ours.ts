@@ -4,15 +4,25 @@ import { runJob } from '../jobs/run-job';
 import type { BenchParams, RunDone } from './protocol';
 import type { DenseMatrix } from './npy';
 
-export const OUR_BACKENDS = ['cpu'] as const;
+export const OUR_BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
+type OurBackend = (typeof OUR_BACKENDS)[number];
 
-export async function runOurs(m: DenseMatrix, params: BenchParams, backend: string): Promise<RunDone> {
-  if (!(OUR_BACKENDS as readonly string[]).includes(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
+const isBackend = (b: string): b is OurBackend => (OUR_BACKENDS as readonly string[]).includes(b);
+
+export interface OursDone extends RunDone {
+  /** What actually ran: the job falls back to CPU when WebGPU is missing or only software. */
+  backendUsed: string;
+  backendReason: string | null;
+}
+
+export async function runOurs(m: DenseMatrix, params: BenchParams, backend: string): Promise<OursDone> {
+  if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
   const job = runJob(
-    // A copy, so the page keeps its own vectors whichever way runJob hands them to the Worker.
-    { data: m.data.slice(), n: m.n, d: m.d },
-    { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed },
+    // runJob copies (into shared memory, or for transfer) unless told to give the buffer away, so the
+    // page's vectors stay intact without an extra copy of ours that would inflate peak memory.
+    { data: m.data, n: m.n, d: m.d },
+    { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend },
     { onLog: (line) => notes.push(line) },
   );
   const result = await job.result;
@@ -26,5 +36,7 @@ export async function runOurs(m: DenseMatrix, params: BenchParams, backend: stri
     phases: { knn: t.knn, graph: t.graph, init: t.init, optimise: t.layout },
     epochs: result.params.nEpochs ?? params.nEpochs,
     notes,
+    backendUsed: result.backend?.fellBackToCpu ? 'cpu' : (result.backend?.backend ?? backend),
+    backendReason: result.backend ? [result.backend.reason, result.backend.fellBackToCpu].filter(Boolean).join('; ') : null,
   };
 }

@@ -19,6 +19,7 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
   backend: string;
   /** Measured here around the whole call, Worker start-up and transfers included. */
   pageWallS: number;
+  backendReason: string | null;
   embeddingBase64: string;
 }
 
@@ -51,10 +52,15 @@ function peerWorker(impl: Exclude<ImplName, 'mapstream'>): Worker {
 async function run(impl: ImplName, params: BenchParams, backend: string): Promise<RunResult> {
   if (!matrix) throw new Error('load() the data first');
   const t0 = performance.now();
-  const done = impl === 'mapstream' ? await runOurs(matrix, params, backend) : await runPeer(peerWorker(impl), matrix, params);
+  if (impl === 'mapstream') {
+    const { type: _type, embedding, backendUsed, backendReason, ...rest } = await runOurs(matrix, params, backend);
+    const pageWallS = (performance.now() - t0) / 1000;
+    return { ...rest, impl, backend: backendUsed, backendReason, pageWallS, embeddingBase64: toBase64(embedding) };
+  }
+  const { type: _type, embedding, ...rest } = await runPeer(peerWorker(impl), matrix, params);
   const pageWallS = (performance.now() - t0) / 1000;
-  const { type: _type, embedding, ...rest } = done;
-  return { ...rest, impl, backend: impl === 'mapstream' ? backend : 'cpu', pageWallS, embeddingBase64: toBase64(embedding) };
+  // Both peers run on the CPU here (embedding-atlas with gpu: false).
+  return { ...rest, impl, backend: 'cpu', backendReason: null, pageWallS, embeddingBase64: toBase64(embedding) };
 }
 
 const api = { load, run, isolated: () => self.crossOriginIsolated };

@@ -113,6 +113,11 @@ export interface ComputePool {
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
   /** Advance the embedding (updated in place) by one epoch. */
   layoutEpoch(epoch: number, embedding: Float32Array): Promise<void>;
+  /**
+   * Optional: advance by `count` epochs from `epoch` in one call (the GPU pool reads back once per
+   * batch). Same result as `count` calls of layoutEpoch; the embedding changes only when all are done.
+   */
+  layoutEpochs?(epoch: number, count: number, embedding: Float32Array): Promise<void>;
 }
 
 /** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */

@@ -244,10 +244,17 @@ export class UmapEngine {
     const emb = this.cp.embedding!;
     // Several epochs per step when epochs are tiny, so small jobs don't pay a yield per epoch.
     const t0 = now();
-    do {
-      await this.pool.layoutEpoch(this.cp.epoch, emb);
-      this.cp.epoch++;
-    } while (this.cp.epoch < nEpochs && now() - t0 < 25 && this.cp.epoch % 5 !== 0);
+    if (this.pool.layoutEpochs) {
+      // Up to the next multiple of 5 in one call: the same boundaries as the loop below.
+      const count = Math.min(5 - (this.cp.epoch % 5), nEpochs - this.cp.epoch);
+      await this.pool.layoutEpochs(this.cp.epoch, count, emb);
+      this.cp.epoch += count;
+    } else {
+      do {
+        await this.pool.layoutEpoch(this.cp.epoch, emb);
+        this.cp.epoch++;
+      } while (this.cp.epoch < nEpochs && now() - t0 < 25 && this.cp.epoch % 5 !== 0);
+    }
     this.emit('layout', this.cp.epoch, nEpochs, 'epochs');
     if (this.cp.epoch % 5 === 0 || this.cp.epoch >= nEpochs) this.hooks.onLayout?.(emb, this.cp.epoch, nEpochs);
     if (this.cp.epoch >= nEpochs) {

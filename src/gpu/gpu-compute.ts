@@ -355,7 +355,15 @@ export class GpuCompute {
   }
 
   /** One epoch; reads `embedding` if it is not what the previous epoch left, and writes it back. */
-  async layoutEpoch(epoch: number, embedding: Float32Array): Promise<void> {
+  layoutEpoch(epoch: number, embedding: Float32Array): Promise<void> {
+    return this.layoutEpochs(epoch, 1, embedding);
+  }
+
+  /**
+   * `count` epochs from `epoch` in one submission and one read-back. Reads `embedding` first unless
+   * the device already holds what the previous call left.
+   */
+  async layoutEpochs(epoch: number, count: number, embedding: Float32Array): Promise<void> {
     const L = this.lay;
     if (!L || !this.layoutPipe) throw new Error('layoutEpoch before setLayout');
     const { device } = this;
@@ -363,44 +371,50 @@ export class GpuCompute {
     if (L.lastEpoch !== epoch - 1) device.queue.writeBuffer(L.pos[0], 0, embedding.buffer, embedding.byteOffset, embedding.byteLength);
     const groups = Math.ceil(g.n / 64);
     const gx = Math.min(groups, 65535);
-    const words = new ArrayBuffer(48);
-    const u32 = new Uint32Array(words);
-    const f32 = new Float32Array(words);
-    u32[0] = g.n;
-    u32[1] = epoch;
-    u32[2] = c.negativeSampleRate;
-    u32[3] = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
-    f32[4] = c.initialAlpha * (1 - epoch / c.nEpochs);
-    f32[5] = c.a;
-    f32[6] = c.b;
-    f32[7] = c.gamma;
-    f32[8] = L.exactBelow;
-    u32[9] = L.tableSize;
-    u32[10] = gx * 64;
-    const u = this.uniform(words);
+    const [ptr, tail, eps, attract, repel] = L.bufs as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
+    const uniforms: GPUBuffer[] = [];
     try {
       const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      pass.setPipeline(this.layoutPipe);
-      const [ptr, tail, eps, attract, repel] = L.bufs as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
-      pass.setBindGroup(
-        0,
-        device.createBindGroup({
-          layout: this.layoutPipe.getBindGroupLayout(0),
-          entries: [ptr, tail, eps, L.pos[0], L.pos[1], attract, repel, u].map((buffer, binding) => ({ binding, resource: { buffer } })),
-        }),
-      );
-      pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
-      pass.end();
-      enc.copyBufferToBuffer(L.pos[1], 0, L.read, 0, embedding.byteLength);
+      for (let e = epoch; e < epoch + count; e++) {
+        const words = new ArrayBuffer(48);
+        const u32 = new Uint32Array(words);
+        const f32 = new Float32Array(words);
+        u32[0] = g.n;
+        u32[1] = e;
+        u32[2] = c.negativeSampleRate;
+        u32[3] = hash32((c.seed ^ Math.imul(e + 1, 0x9e3779b1)) >>> 0);
+        f32[4] = c.initialAlpha * (1 - e / c.nEpochs);
+        f32[5] = c.a;
+        f32[6] = c.b;
+        f32[7] = c.gamma;
+        f32[8] = L.exactBelow;
+        u32[9] = L.tableSize;
+        u32[10] = gx * 64;
+        const u = this.uniform(words);
+        uniforms.push(u);
+        const pass = enc.beginComputePass();
+        pass.setPipeline(this.layoutPipe);
+        pass.setBindGroup(
+          0,
+          device.createBindGroup({
+            layout: this.layoutPipe.getBindGroupLayout(0),
+            entries: [ptr, tail, eps, L.pos[0], L.pos[1], attract, repel, u].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          }),
+        );
+        pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
+        pass.end();
+        L.pos.reverse();
+      }
+      // After the last swap, pos[0] holds the newest positions.
+      enc.copyBufferToBuffer(L.pos[0], 0, L.read, 0, embedding.byteLength);
       device.queue.submit([enc.finish()]);
+      L.lastEpoch = -2; // until the read-back completes
       await L.read.mapAsync(GPUMapMode.READ);
       embedding.set(new Float32Array(L.read.getMappedRange(0, embedding.byteLength)));
       L.read.unmap();
-      L.pos.reverse();
-      L.lastEpoch = epoch;
+      L.lastEpoch = epoch + count - 1;
     } finally {
-      this.free(u);
+      for (const u of uniforms) this.free(u);
     }
   }
 

@@ -129,21 +129,26 @@ export class GpuPool implements ComputePool {
     this.cpuLayoutSet = true;
   }
 
-  async layoutEpoch(epoch: number, embedding: Float32Array) {
+  layoutEpoch(epoch: number, embedding: Float32Array) {
+    return this.layoutEpochs(epoch, 1, embedding);
+  }
+
+  async layoutEpochs(epoch: number, count: number, embedding: Float32Array) {
     return this.guard(
       `layout epoch ${epoch}`,
       async () => {
-        // Into a copy: the embedding only changes once the epoch is known to be complete.
+        // Into a copy: the embedding only changes once the epochs are known to be complete.
         const next = embedding.slice();
-        await this.gpu.layoutEpoch(epoch, next);
-        if (this.lost !== null) throw new Error('GPU device lost during the epoch');
+        await this.gpu.layoutEpochs(epoch, count, next);
+        if (this.lost !== null) throw new Error('GPU device lost during the epochs');
         embedding.set(next);
-        this.epochs++;
-        if (this.opts.loseDeviceAfterEpochs !== undefined && this.epochs === this.opts.loseDeviceAfterEpochs) this.testLoseDevice();
+        this.epochs += count;
+        const at = this.opts.loseDeviceAfterEpochs;
+        if (at !== undefined && this.epochs >= at && this.epochs - count < at) this.testLoseDevice();
       },
       async () => {
         await this.ensureCpuLayout();
-        await this.cpu.layoutEpoch(epoch, embedding);
+        for (let e = epoch; e < epoch + count; e++) await this.cpu.layoutEpoch(e, embedding);
       },
     );
   }

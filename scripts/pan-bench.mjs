@@ -2,7 +2,8 @@
 // Frame time while panning the interactive map over N points (default 1,000,000) in headless
 // Chromium. The points come as a map file (opened like a user would, no UMAP run), so only drawing
 // is measured. Uses the built dist/ (run `npx vite build` first).
-// Usage: node scripts/pan-bench.mjs [--n 1000000] [--seconds 5] [--headed]
+// Usage: node scripts/pan-bench.mjs [--n 1000000] [--seconds 5] [--density on|off] [--headed]
+// (--density: opacity by density, which the app turns on above 100k points.)
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +12,15 @@ import { launchChromium } from './lib/chromium.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 import { ROOT } from './lib/runners.mjs';
 
-const args = { n: 1_000_000, seconds: 5, headed: false };
+const args = { n: 1_000_000, seconds: 5, headed: false, density: 'auto' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const key = argv[i]?.replace(/^--/, '');
   if (key === 'headed') args.headed = true;
+  else if (key === 'density' && (argv[i + 1] === 'on' || argv[i + 1] === 'off')) args.density = argv[++i];
   else if (key in args && argv[i + 1] !== undefined) args[key] = Number(argv[++i]);
   else {
-    console.error(`Unknown or incomplete argument ${argv[i]}\nUsage: node scripts/pan-bench.mjs [--n N] [--seconds S] [--headed]`);
+    console.error(`Unknown or incomplete argument ${argv[i]}\nUsage: node scripts/pan-bench.mjs [--n N] [--seconds S] [--density on|off] [--headed]`);
     process.exit(2);
   }
 }
@@ -64,6 +66,11 @@ try {
   await page.waitForFunction(() => window.__mapstream?.status === 'done', undefined, { timeout: 600_000 });
   await page.waitForFunction(() => window.__mapstream?.screenPosition?.(0) != null && !document.querySelector('.map.previewing'), undefined, { timeout: 600_000 });
   const openS = (Date.now() - t0) / 1000;
+  if (args.density !== 'auto') {
+    const box = page.getByTestId('opacity-density');
+    if ((await box.isChecked()) !== (args.density === 'on')) await box.click();
+    await page.waitForTimeout(3000);
+  }
   const box = await page.getByTestId('map').boundingBox();
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -99,6 +106,7 @@ try {
   console.log(
     JSON.stringify({
       n: args.n,
+      opacity_by_density: await page.getByTestId('opacity-density').isChecked(),
       renderer,
       open_map_s: Number(openS.toFixed(1)),
       pan_s: args.seconds,

@@ -42,6 +42,9 @@ export interface MapStyle {
   opacityByDensity: boolean;
 }
 
+/** From this many points the map is drawn in regl-scatterplot's performance mode. */
+export const PERFORMANCE_MODE_N = 500_000;
+
 export function autoPointSize(n: number): number {
   if (n <= 5_000) return 4;
   if (n <= 50_000) return 2.5;
@@ -106,27 +109,7 @@ export function ScatterMap(props: ScatterMapProps) {
     try {
       renderer = createDirectRenderer(glCanvas);
       renderer.resize(Math.max(1, rect.width), Math.max(1, rect.height));
-      plot = createScatterplot({
-        renderer,
-        canvas,
-        width: 'auto',
-        height: 'auto',
-        backgroundColor: '#ffffff',
-        pointColor: plainColoring().colors,
-        pointSize: 4,
-        opacity: 0.85,
-        lassoInitiator: false,
-        // Lasso with shift+drag (or lasso mode); a plain click selects one point.
-        keyMap: { shift: 'lasso', alt: 'rotate', cmd: 'merge', ctrl: 'merge', meta: 'merge' },
-      });
-      plot.subscribe('pointOver', (i: number) => props.onHover?.(i));
-      plot.subscribe('pointOut', () => props.onHover?.(null));
-      plot.subscribe('select', ({ points }: { points: number[] }) => props.onSelect?.(points));
-      plot.subscribe('deselect', () => props.onSelect?.([]));
-      plot.subscribe('view', () => {
-        const v = control.view();
-        if (v) props.onView?.(v);
-      });
+      plot = makePlot(false);
     } catch (err) {
       setGlError(`The interactive map needs WebGL, which is not available here (${err instanceof Error ? err.message : String(err)}).`);
     }
@@ -143,6 +126,39 @@ export function ScatterMap(props: ScatterMapProps) {
     resizeObserver.observe(container);
     props.control?.(control);
   });
+
+  let performanceMode = false;
+  /**
+   * One scatterplot over the long-lived renderer. regl-scatterplot's performance mode (square points,
+   * no alpha blending) can only be chosen at creation, so the plot is recreated when a map crosses
+   * PERFORMANCE_MODE_N points.
+   */
+  const makePlot = (perf: boolean): Scatterplot => {
+    performanceMode = perf;
+    const p = createScatterplot({
+      renderer: renderer!,
+      canvas,
+      width: 'auto',
+      height: 'auto',
+      backgroundColor: '#ffffff',
+      pointColor: plainColoring().colors,
+      pointSize: 4,
+      opacity: 0.85,
+      lassoInitiator: false,
+      performanceMode: perf,
+      // Lasso with shift+drag (or lasso mode); a plain click selects one point.
+      keyMap: { shift: 'lasso', alt: 'rotate', cmd: 'merge', ctrl: 'merge', meta: 'merge' },
+    });
+    p.subscribe('pointOver', (i: number) => props.onHover?.(i));
+    p.subscribe('pointOut', () => props.onHover?.(null));
+    p.subscribe('select', ({ points }: { points: number[] }) => props.onSelect?.(points));
+    p.subscribe('deselect', () => props.onSelect?.([]));
+    p.subscribe('view', () => {
+      const v = control.view();
+      if (v) props.onView?.(v);
+    });
+    return p;
+  };
 
   const control: MapControl = {
     resetView: () => void plot?.reset(),
@@ -171,7 +187,14 @@ export function ScatterMap(props: ScatterMapProps) {
     renderer = null;
   });
 
-  const drawFrame = async (p: Scatterplot, f: MapFrame, coloring: Coloring) => {
+  const drawFrame = async (p0: Scatterplot, f: MapFrame, coloring: Coloring) => {
+    let p = p0;
+    if (f.x.length >= PERFORMANCE_MODE_N !== performanceMode) {
+      p0.destroy();
+      p = plot = makePlot(!performanceMode);
+      styled = null;
+      drawnFrame = null;
+    }
     const st = props.style;
     const size = st?.pointSize ?? autoPointSize(f.x.length);
     const opacity = st?.opacity ?? 0.85;

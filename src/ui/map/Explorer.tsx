@@ -12,7 +12,7 @@ import type { MetaColumn } from '../../io/dataset';
 import type { Ingested } from '../../jobs/ingest-client';
 import { linkQuery, type LinkSource } from '../../share/link';
 import type { ParamsFormState } from '../params-form-model';
-import { autoPointSize, ScatterMap, type MapControl, type MapFrame, type MapView } from '../ScatterMap';
+import { autoPointSize, PERFORMANCE_MODE_N, ScatterMap, type MapControl, type MapFrame, type MapView } from '../ScatterMap';
 import { cellText, clusterColoring, colorByFromKey, colorByKey, labelColoring, metaColoring, metadataColumns, plainColoring, type ColorBy, type Coloring } from './coloring';
 import { MapLegend } from './MapLegend';
 import { saveLastMap } from './stored-map';
@@ -141,7 +141,7 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
     if (f.final || wanted) clusterer.submit(f.x, f.y, mcs, f.final);
   });
 
-  const style = createMemo(() => ({ pointSize: pointSize(), opacity: opacity(), opacityByDensity: density() ?? n() > 100_000 }));
+  const style = createMemo(() => ({ pointSize: pointSize(), opacity: opacity(), opacityByDensity: density() ?? (n() > 100_000 && n() < PERFORMANCE_MODE_N) }));
 
   const onDrawn = (f: MapFrame) => {
     if (f.final && initial.view && control) {

@@ -17,7 +17,7 @@ if [ -z "$ICD" ]; then
     export VK_ICD_FILENAMES=/tmp/nv_icd.json; echo "made ICD for $lib"
   else echo "no NVIDIA Vulkan ICD library found"; fi
 else echo "ICD: $ICD"; fi
-echo "== smoke 20k x 768 knn-only"
+echo "== smoke 20k x 768 knn-only (usage: gpu-device-check.sh [--quick])"
 if ! timeout 45 .gpu-run/run.sh --n 20000 --d 768 --knn-only 2>&1 | grep -v XDG_RUNTIME | tee /tmp/smoke.txt | grep -q '"knn-only"'; then
   cat /tmp/smoke.txt
   # Headless NVIDIA containers: the Vulkan ICD answers through libEGL_nvidia, not libGLX_nvidia.
@@ -26,15 +26,16 @@ if ! timeout 45 .gpu-run/run.sh --n 20000 --d 768 --knn-only 2>&1 | grep -v XDG_
   export VK_ICD_FILENAMES=/tmp/nv_egl_icd.json; echo "retry with EGL ICD ${egl:-libEGL_nvidia.so.0}"
   timeout 45 .gpu-run/run.sh --n 20000 --d 768 --knn-only 2>&1 | grep -v XDG_RUNTIME
 else cat /tmp/smoke.txt; fi
-echo "== knn-only 100k x 768, each distance kernel"
-best=64; bestT=0
-for tile in 64 u64 u128; do
+echo "== knn-only 100k x 768, each distance kernel (skipped with --quick)"
+best=u128; bestT=0
+tiles="64 u64 u128"; [ "$1" = "--quick" ] && tiles=""
+for tile in $tiles; do
   line=$(timeout 45 .gpu-run/run.sh --n 100000 --d 768 --knn-only --tile $tile 2>&1 | grep '"knn-only"\|"error"')
   echo "$line"
   t=$(echo "$line" | sed -n 's/.*"tflops":\([0-9.e+-]*\).*/\1/p')
   if [ -n "$t" ] && awk "BEGIN{exit !($t > $bestT)}"; then best=$tile; bestT=$t; fi
 done
-echo "best distance kernel: $best ($bestT TFLOP/s)"
+[ -n "$tiles" ] && echo "best distance kernel: $best ($bestT TFLOP/s)"
 echo "== full 100k x 768 euclidean, tile $best"; timeout 90 .gpu-run/run.sh --n 100000 --d 768 --sample 100 --tile $best 2>&1 | grep -v XDG_RUNTIME
 echo "== full 100k x 768 cosine, tile $best"; timeout 60 .gpu-run/run.sh --n 100000 --d 768 --metric cosine --no-quality --tile $best 2>&1 | grep -E "timings|error|plan|Init"
 echo "== done"

@@ -44,14 +44,19 @@ export function job(page: Page, id: string): Promise<JobView | null> {
 }
 
 export async function waitForJob(page: Page, id: string, pred: string, timeout = 120_000): Promise<JobView> {
-  await page.waitForFunction(
+  await page
+    .waitForFunction(
     ([i, p]) => {
       const j = window.__mapstreamJobs?.get(i);
       return !!j && (new Function('j', `return ${p}`) as (j: unknown) => boolean)(j);
     },
-    [id, pred] as const,
-    { timeout, polling: 50 },
-  );
+      [id, pred] as const,
+      { timeout, polling: 50 },
+    )
+    .catch(async (e: Error) => {
+      // The job's last state says more than a timeout does.
+      throw new Error(`${e.message}\nwaiting for ${pred}; job is ${JSON.stringify(await job(page, id).catch(() => null))}`);
+    });
   return (await job(page, id))!;
 }
 

@@ -1,0 +1,49 @@
+import { expect, test } from './fixtures';
+import { coordsOf, mixture, openApp, submit, waitForJob } from './jobs-helpers';
+
+// Storage that refuses writes: the origin's quota is set very low through the DevTools protocol.
+// The job still completes (in memory) and the warning is shown; once space is back, storage works
+// again and nothing written around the failures is unreadable.
+
+const N = 2000;
+const D = 16;
+const params = { nEpochs: 40, knnChunkSize: 250, seed: 4, backend: 'cpu' };
+
+test('over quota: the job completes in memory and the warning is shown; storage recovers afterwards', async ({ page, baseURL }) => {
+  await openApp(page);
+  await expect(page.getByTestId('storage-warning')).toHaveCount(0);
+  const cdp = await page.context().newCDPSession(page);
+  const origin = new URL(baseURL!).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 10_000 });
+  let overQuota: string;
+  // The override holds for the origin in the whole browser: undo it even if the test fails.
+  try {
+    overQuota = await submit(page, mixture(N, D, 2).data, N, D, params, { name: 'over quota' });
+    const done = await waitForJob(page, overQuota, "j.state === 'completed'");
+    expect(done.storageWarning).toMatch(/QuotaExceededError|refused a write/);
+    expect(done.storageWarning).toContain('continues in memory');
+    expect(done.checkpoints).toBe(0);
+    expect((await coordsOf(page, overQuota))!.length).toBe(N * 2);
+    await expect(page.getByTestId('storage-warning')).toBeVisible();
+    await expect(page.getByTestId('storage-warning')).toContainText(/storage/i);
+  } finally {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  }
+
+  // Space is back: after a reload the store opens cleanly and a new job checkpoints and stores its result.
+  await page.reload();
+  await openApp(page);
+  const stored = await submit(page, mixture(N, D, 1).data, N, D, params, { name: 'stored after' });
+  const ok = await waitForJob(page, stored, "j.state === 'completed'");
+  expect(ok.storageWarning).toBeNull();
+  expect(ok.checkpoints).toBeGreaterThan(0);
+  const coords = await coordsOf(page, stored);
+  await page.reload();
+  await openApp(page);
+  expect(await coordsOf(page, stored)).toEqual(coords);
+});
+
+test('storage panel shows usage and quota', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByTestId('storage-usage')).toContainText(/MB used of .* MB/);
+});

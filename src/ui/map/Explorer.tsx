@@ -5,7 +5,6 @@ import { toCsvParts } from '../../export/csv';
 import { saveFile } from '../../export/download';
 import { MAP_FILE_EXTENSION, toMapFileParts } from '../../export/map-file';
 import { toNpy } from '../../export/npy';
-import { toParquet } from '../../export/parquet';
 import { renderViewPng } from '../../export/png';
 import type { ExportTable } from '../../export/table';
 import type { MetaColumn } from '../../io/dataset';
@@ -209,7 +208,11 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
       if (kind === 'csv') saveFile(`${baseName()}.umap.csv`, toCsvParts(exportTable(null)!), 'text/csv');
       else if (kind === 'selection') saveFile(`${baseName()}.selection.csv`, toCsvParts(exportTable(selection())!), 'text/csv');
       else if (kind === 'npy') saveFile(`${baseName()}.umap.npy`, [toNpy(exportTable(null)!) as Uint8Array<ArrayBuffer>], 'application/octet-stream');
-      else if (kind === 'parquet') saveFile(`${baseName()}.umap.parquet`, [toParquet(exportTable(null)!)], 'application/vnd.apache.parquet');
+      else if (kind === 'parquet') {
+        // The Parquet writer is loaded on first use: most sessions never need it.
+        const { toParquet } = await import('../../export/parquet');
+        saveFile(`${baseName()}.umap.parquet`, [toParquet(exportTable(null)!)], 'application/vnd.apache.parquet');
+      }
       else if (kind === 'map') {
         const parts = toMapFileParts(mapFileOf(r));
         saveFile(`${baseName()}${MAP_FILE_EXTENSION}`, parts, 'application/json');

@@ -98,3 +98,13 @@ test('parquet, json and jsonl files load through the file input', async ({ page 
   await page.getByTestId('file-input').setInputFiles({ name: 'x.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(toJsonl(data, n, d, labels)) });
   await expect(page.getByTestId('dataset')).toContainText('x.jsonl: 50 × 6, 4 label values');
 });
+
+test('warnings: identical rows, duplicates, fewer rows than n_neighbors + 1', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(bad('identical.csv'));
+  await expect(page.getByTestId('dataset')).toContainText('identical.csv: 20 × 3');
+  await expect(page.getByTestId('preview-warning')).toContainText('All 20 rows are identical');
+  await expect(page.getByTestId('preview-duplicates')).toHaveText('duplicate rows: 19');
+  await page.getByTestId('file-input').setInputFiles(bad('ten-rows.csv'));
+  await expect(page.getByTestId('preview-too-few')).toContainText('10 rows is fewer than n_neighbors + 1 = 16');
+});

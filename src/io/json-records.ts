@@ -46,7 +46,7 @@ export class RecordRows {
     private readonly format: string,
     totalBytes: number,
     private readonly opts: IngestOptions,
-    expectedRows?: number,
+    private readonly expectedRows?: number,
   ) {
     this.sink = new VectorSink(sinkOptions(fileName, format, totalBytes, opts), expectedRows);
   }
@@ -140,6 +140,7 @@ export class RecordRows {
       info.vectorField = this.field;
       info.vectorCandidates = this.candidates;
     }
+    if (this.expectedRows !== undefined) info.rowsKnown = this.expectedRows;
     this.opts.onPreview(info);
   }
 

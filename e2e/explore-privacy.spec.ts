@@ -58,6 +58,12 @@ test('offline: a reload shows the app, and the stored map opens without recomput
   expect(await coords(page)).toEqual(c);
   expect(await page.evaluate(() => Array.from(window.__mapstream!.clusters!()!))).toEqual(clusters);
   await expect(page.getByTestId('legend')).toBeVisible();
+  // The stored map holds the data's labels; the user can delete it.
+  await page.getByTestId('forget-stored-map').click();
+  await expect(page.getByTestId('open-stored-map')).toHaveCount(0);
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
+  await expect(page.getByTestId('open-stored-map')).toHaveCount(0);
   await context.setOffline(false);
 });
 

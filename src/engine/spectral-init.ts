@@ -109,11 +109,17 @@ function lanczos(
     matvec(v, w);
     const a = dot(w, v);
     alpha[j] = a;
-    // Full re-orthogonalisation (twice is enough) against the basis and the trivial vector.
-    orthogonalise(w, V);
+    // Full re-orthogonalisation against the basis and the trivial vector; a second pass only when the
+    // first cancelled most of w (Kahan–Parlett "twice is enough"), which is rare and halves the cost.
+    const before = norm(w);
     orthogonalise(w, V);
     orthogonalise(w, [deflate]);
-    const b = norm(w);
+    let b = norm(w);
+    if (b < 0.7 * before) {
+      orthogonalise(w, V);
+      orthogonalise(w, [deflate]);
+      b = norm(w);
+    }
     beta[j] = b;
     if (b < 1e-10) {
       steps = j + 1;

@@ -60,7 +60,7 @@ export async function waitForJob(page: Page, id: string, pred: string, timeout =
   return (await job(page, id))!;
 }
 
-export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: { name?: string; priority?: 'high' | 'normal' | 'low' } = {}): Promise<string> {
+export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: { name?: string; priority?: 'high' | 'normal' | 'low'; checkpoints?: boolean } = {}): Promise<string> {
   return page.evaluate(([v, n, d, p, o]) => window.__mapstreamJobs!.submit(v, n, d, p, o), [Array.from(data), n, d, params, opts] as const);
 }
 

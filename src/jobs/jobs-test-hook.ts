@@ -13,14 +13,18 @@ export interface MapstreamJobsHook {
   list(): JobView[];
   get(id: string): JobView | null;
   /** Submit a job as the Run button does, with a priority (the button always uses normal). */
-  submit(values: number[], n: number, d: number, params: Partial<UmapParams>, opts?: { name?: string; priority?: Priority }): string;
+  submit(values: number[], n: number, d: number, params: Partial<UmapParams>, opts?: { name?: string; priority?: Priority; checkpoints?: boolean }): string;
   /** A completed job's coordinates (row-major n × nComponents) as a plain array, or null. */
   coords(id: string): Promise<number[] | null>;
+  /** A completed job's log (includes the checkpoint count and their engine time). */
+  log(id: string): Promise<string[] | null>;
   pause(id: string): Promise<void>;
   resume(id: string): void;
   cancel(id: string): void;
   /** Make the job's Worker throw an uncaught error, as a crash would; false if it is not running here. */
   crash(id: string): boolean;
+  /** Delete a job and its stored data. */
+  remove(id: string): Promise<void>;
 }
 
 declare global {
@@ -38,14 +42,16 @@ export function installJobsTestHook(s: Scheduler): void {
     list: () => s.list(),
     get: (id) => s.get(id),
     submit: (values, n, d, params, opts = {}) =>
-      s.submit({ data: Float32Array.from(values), n, d }, params, { name: opts.name ?? `test job (${n} × ${d})`, priority: opts.priority ?? 'normal' }),
+      s.submit({ data: Float32Array.from(values), n, d }, params, { name: opts.name ?? `test job (${n} × ${d})`, priority: opts.priority ?? 'normal', ...(opts.checkpoints === false ? { checkpoints: false } : {}) }),
     coords: async (id) => {
       const r = await s.result(id);
       return r ? Array.from(r.embedding) : null;
     },
+    log: async (id) => (await s.result(id))?.log ?? null,
     pause: (id) => s.pause(id),
     resume: (id) => s.resume(id),
     cancel: (id) => s.cancel(id),
     crash: (id) => s.crash(id),
+    remove: (id) => s.remove(id),
   };
 }

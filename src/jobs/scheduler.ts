@@ -40,6 +40,8 @@ export interface SubmitOptions {
   priority?: Priority;
   categories?: Categories | null;
   labelName?: string;
+  /** false: no dataset or checkpoints in IndexedDB (measuring their cost; the job cannot survive a reload). */
+  checkpoints?: boolean;
 }
 
 /** What the UI and the test hook see of a job. */
@@ -101,6 +103,7 @@ interface Entry {
   stopping: 'pause' | null;
   /** Found unfinished after a reload or taken over from a closed tab. */
   interrupted: boolean;
+  noCheckpoints: boolean;
 }
 
 const TAB_PREFIX = 'mapstream-tab:';
@@ -183,6 +186,7 @@ export class Scheduler {
     const e = this.newEntry(rec, immediate);
     e.input = input;
     if (cb) e.watchers.add(cb);
+    e.noCheckpoints = opts.checkpoints === false;
     this.entries.set(rec.id, e);
     if (immediate) void this.start(e);
     else {
@@ -531,7 +535,7 @@ export class Scheduler {
       e.handle = runJob(e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d }, e.rec.params, callbacks, {
         threads: e.immediate ? undefined : this.threads(),
         checkpoint: e.checkpoint ?? undefined,
-        persist: e.immediate
+        persist: e.immediate || e.noCheckpoints
           ? undefined
           : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
         ...(fromStore && e.rec.datasetKey ? { storedDataset: e.rec.datasetKey } : {}),
@@ -661,6 +665,7 @@ export class Scheduler {
       gpu: false,
       stopping: null,
       interrupted: false,
+      noCheckpoints: false,
     };
   }
 

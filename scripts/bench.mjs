@@ -29,7 +29,7 @@ class UsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
-  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
+  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
 
 function parseCli(argv) {
   let values;
@@ -53,6 +53,7 @@ function parseCli(argv) {
         metric: { type: 'string', default: 'euclidean' },
         synthetic: { type: 'string' },
         backend: { type: 'string', default: 'cpu' },
+        threads: { type: 'string' },
         sample: { type: 'string', default: '2000' },
         'no-build': { type: 'boolean', default: false },
         dist: { type: 'string', default: 'dist' },
@@ -108,6 +109,7 @@ function parseCli(argv) {
     epochs: values.epochs === undefined ? null : int('epochs', 1),
     metric: values.metric,
     backend: values.backend,
+    threads: values.threads === undefined ? null : int('threads', 1),
     sample: int('sample', 2 * QUALITY_K + 2),
     build: !values['no-build'],
     dist: resolve(ROOT, values.dist),
@@ -378,6 +380,7 @@ async function main() {
     opts.n,
   );
   const params = { nNeighbors: resolved.nNeighbors, minDist: resolved.minDist, nEpochs: helpers.epochsFor(resolved, opts.n), metric: resolved.metric, seed: resolved.seed };
+  if (opts.threads) params.threads = opts.threads;
   log(`data ${opts.n}x${opts.d}; ${JSON.stringify(params)}; implementations: ${opts.impls.join(', ')}`);
 
   const ref = await qualityReference(opts, helpers, data, labels);
@@ -431,6 +434,7 @@ async function main() {
         knn10_acc: q.knnAccuracy === null ? null : round(q.knnAccuracy, 4),
         epochs: r.res.epochs,
         backend_requested: impl === 'mapstream' ? opts.backend : 'cpu',
+        threads: impl === 'mapstream' ? (opts.threads ?? cpus().length) : 1,
         backend_reason: r.res.backendReason,
         page_wall_s: round(r.res.pageWallS),
         fetch_s: round(r.loaded.fetchS),

@@ -24,6 +24,7 @@ export async function runOurs(m: DenseMatrix, params: BenchParams, backend: stri
     { data: m.data, n: m.n, d: m.d },
     { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend },
     { onLog: (line) => notes.push(line) },
+    params.threads ? { threads: params.threads } : {},
   );
   const result = await job.result;
   const t = result.timings;

@@ -6,6 +6,8 @@ export interface BenchParams {
   nEpochs: number;
   metric: 'euclidean' | 'cosine';
   seed: number;
+  /** mapstream's compute Workers; absent = one per core, as in the app. */
+  threads?: number;
 }
 
 /** Seconds per phase; null where the implementation does not let us see the boundary. */

@@ -108,3 +108,14 @@ test('warnings: identical rows, duplicates, fewer rows than n_neighbors + 1', as
   await page.getByTestId('file-input').setInputFiles(bad('ten-rows.csv'));
   await expect(page.getByTestId('preview-too-few')).toContainText('10 rows is fewer than n_neighbors + 1 = 16');
 });
+
+test('without cross-origin isolation the parsed vectors are transferred, and a job runs on them', async ({ page, openURL }) => {
+  await page.goto(`${openURL}?coi=0`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await page.getByTestId('file-input').setInputFiles(shared('digits.csv'));
+  await expect(page.getByTestId('dataset')).toContainText('digits.csv: 1,797 × 64, 10 label values');
+  await page.getByTestId('param-n_epochs').fill('20');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => ['done', 'error'].includes(window.__mapstream?.status ?? ''), null, { timeout: 120_000 });
+  expect(await page.evaluate(() => [window.__mapstream!.status, window.__mapstream!.points])).toEqual(['done', 1797]);
+});

@@ -22,9 +22,9 @@ const api = {
     const r = need().exactKnn(start, end, k);
     return Comlink.transfer(r, [r.indices.buffer, r.distances.buffer] as ArrayBuffer[]);
   },
-  rpTree(leafSize: number, seed: number) {
-    const r = need().rpTree(leafSize, seed);
-    return Comlink.transfer(r, [r.order.buffer, r.leafStarts.buffer] as ArrayBuffer[]);
+  rpTreeJoin(leafSize: number, seed: number) {
+    const u = need().rpTreeJoin(leafSize, seed);
+    return Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]);
   },
   setCandidates(c: Candidates): void {
     need().setCandidates(c);

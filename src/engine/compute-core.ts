@@ -1,7 +1,7 @@
 import type { Metric } from './types';
 import { exactKnnChunk, exactRowScale, type KnnChunk } from './knn-exact';
-import { buildRpTree, type RpLeaves, type SplitSide } from './rp-tree';
-import { localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
+import { buildRpTree, type SplitSide } from './rp-tree';
+import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
 import { layoutEpochRange, type LayoutConstants, type LayoutGraph } from './sgd-layout';
@@ -50,8 +50,9 @@ export class ComputeCore {
     return exactKnnChunk(this.data, this.n, this.d, this.metric, this.rowScale, start, end, k);
   }
 
-  rpTree(leafSize: number, seed: number): RpLeaves {
-    return buildRpTree(this.n, leafSize, seed, this.splitSide);
+  /** Build one RP tree and measure every pair inside its leaves. */
+  rpTreeJoin(leafSize: number, seed: number): JoinUpdates {
+    return leafPairs(buildRpTree(this.n, leafSize, seed, this.splitSide), this.orderDist);
   }
 
   setCandidates(c: Candidates): void {
@@ -107,7 +108,7 @@ export class ComputeCore {
 export interface ComputePool {
   readonly size: number;
   exactKnn(start: number, end: number, k: number): Promise<KnnChunk>;
-  rpTree(leafSize: number, seed: number): Promise<RpLeaves>;
+  rpTreeJoin(leafSize: number, seed: number): Promise<JoinUpdates>;
   setCandidates(c: Candidates): Promise<void>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
@@ -127,8 +128,8 @@ export class LocalPool implements ComputePool {
   async exactKnn(start: number, end: number, k: number) {
     return this.core.exactKnn(start, end, k);
   }
-  async rpTree(leafSize: number, seed: number) {
-    return this.core.rpTree(leafSize, seed);
+  async rpTreeJoin(leafSize: number, seed: number) {
+    return this.core.rpTreeJoin(leafSize, seed);
   }
   async setCandidates(c: Candidates) {
     this.core.setCandidates(c);

@@ -2,7 +2,7 @@ import type { KnnGraph, Metric } from './types';
 import type { ComputePool } from './compute-core';
 import { ComputeCore } from './compute-core';
 import { makeHeaps, sortHeaps, type NeighborHeaps } from './neighbor-heap';
-import { applyUpdates, buildCandidates, fillRandom, joinLeaves, type Candidates, type JoinUpdates } from './nn-descent';
+import { applyUpdates, buildCandidates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
 import { Rng, deriveSeed } from './prng';
 
 /** Resumable kNN state: plain typed arrays and numbers only. */
@@ -114,9 +114,10 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const first = s.treesDone;
     const last = Math.min(s.nTrees, first + pool.size);
     const trees = await Promise.all(
-      Array.from({ length: last - first }, (_, t) => pool.rpTree(s.leafSize, deriveSeed(s.seed, 100 + first + t))),
+      Array.from({ length: last - first }, (_, t) => pool.rpTreeJoin(s.leafSize, deriveSeed(s.seed, 100 + first + t))),
     );
-    for (const leaves of trees) joinLeaves(heaps, leaves, core.orderDist);
+    // In tree order, so the heaps do not depend on which Worker finished first.
+    for (const pairs of trees) applyUpdates(heaps, pairs);
     s.treesDone = last;
     if (s.treesDone >= s.nTrees) {
       const rng = new Rng(s.rng);

@@ -32,9 +32,21 @@ export interface JoinUpdates {
   evals: number;
 }
 
-/** Feed every pair inside each leaf of an RP tree into the heaps. */
-export function joinLeaves(heaps: NeighborHeaps, leaves: RpLeaves, dist: PairDistance): void {
+/**
+ * Every pair inside each leaf of an RP tree, with its distance: the expensive half of a tree, done
+ * where the tree was built (a pool Worker); the owner feeds the pairs to its heaps with applyUpdates.
+ */
+export function leafPairs(leaves: RpLeaves, dist: PairDistance): JoinUpdates {
   const { order, leafStarts } = leaves;
+  let count = 0;
+  for (let l = 0; l + 1 < leafStarts.length; l++) {
+    const m = leafStarts[l + 1]! - leafStarts[l]!;
+    count += (m * (m - 1)) / 2;
+  }
+  const a = new Int32Array(count);
+  const b = new Int32Array(count);
+  const dd = new Float32Array(count);
+  let w = 0;
   for (let l = 0; l + 1 < leafStarts.length; l++) {
     const lo = leafStarts[l]!;
     const hi = leafStarts[l + 1]!;
@@ -42,12 +54,14 @@ export function joinLeaves(heaps: NeighborHeaps, leaves: RpLeaves, dist: PairDis
       const p = order[s]!;
       for (let t = s + 1; t < hi; t++) {
         const q = order[t]!;
-        const dpq = dist(p, q);
-        if (dpq < heaps.distances[p * heaps.k]!) heapPush(heaps, p, q, dpq, 1);
-        if (dpq < heaps.distances[q * heaps.k]!) heapPush(heaps, q, p, dpq, 1);
+        a[w] = p;
+        b[w] = q;
+        dd[w] = dist(p, q);
+        w++;
       }
     }
   }
+  return { a, b, dist: dd, count, evals: count };
 }
 
 /**

@@ -102,8 +102,8 @@ export class GpuPool implements ComputePool {
     );
   }
 
-  rpTree(leafSize: number, seed: number) {
-    return this.cpu.rpTree(leafSize, seed);
+  rpTreeJoin(leafSize: number, seed: number) {
+    return this.cpu.rpTreeJoin(leafSize, seed);
   }
   setCandidates(c: Candidates) {
     return this.cpu.setCandidates(c);

@@ -2,7 +2,6 @@ import * as Comlink from 'comlink';
 import type { ComputePool } from '../engine/compute-core';
 import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
-import type { RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
@@ -67,8 +66,8 @@ export class WorkerPool implements ComputePool {
   exactKnn(start: number, end: number, k: number): Promise<KnnChunk> {
     return this.onFree((r) => r.exactKnn(start, end, k));
   }
-  rpTree(leafSize: number, seed: number): Promise<RpLeaves> {
-    return this.onFree((r) => r.rpTree(leafSize, seed));
+  rpTreeJoin(leafSize: number, seed: number): Promise<JoinUpdates> {
+    return this.onFree((r) => r.rpTreeJoin(leafSize, seed));
   }
   async setCandidates(c: Candidates): Promise<void> {
     await Promise.all(this.remotes.map((r) => r.setCandidates(c)));

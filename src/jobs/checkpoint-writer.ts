@@ -47,8 +47,9 @@ export class CheckpointWriter {
     if (this.inFlight) await this.inFlight;
     if (this.failed) return;
     this.seq++;
-    // putCheckpoint hashes and clones synchronously (the store is open), before the engine moves on.
-    const write = putCheckpoint(this.jobId, this.seq, engine.checkpoint(), progress);
+    const { queued, saved: write } = putCheckpoint(this.jobId, this.seq, engine.checkpoint(), progress);
+    // The engine changes its state in place: it may go on once IndexedDB has its copy.
+    await queued;
     const cost = performance.now() - t0;
     this.costMs += cost;
     this.lastCostMs = cost;

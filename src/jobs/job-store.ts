@@ -182,21 +182,38 @@ async function deleteDatasetIfUnused(key: string): Promise<void> {
  * Write a checkpoint under a fresh key, then flip the pointer to it in a second transaction that
  * also drops the one two generations back. A write that fails or is torn leaves the pointer on
  * checkpoints that were complete.
+ *
+ * `queued` resolves once IndexedDB has taken its copy of the value; until then the caller must not
+ * change it. `saved` resolves when the pointer points at it.
  */
-export async function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, progress: ProgressCounters | null): Promise<CheckpointMeta> {
+export function putCheckpoint(
+  id: string,
+  seq: number,
+  cp: EngineCheckpoint,
+  progress: ProgressCounters | null,
+): { queued: Promise<void>; saved: Promise<CheckpointMeta> } {
   const { checksum, bytes } = checksumOf(cp);
   const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
-  await db()('readwrite', (s) => {
-    s.put(cp, meta.key);
+  let queuedResolve!: () => void;
+  const queued = new Promise<void>((r) => (queuedResolve = r));
+  const written = db()('readwrite', (s) => {
+    try {
+      s.put(cp, meta.key); // structured clone happens here, synchronously
+    } finally {
+      queuedResolve();
+    }
     return promisifyRequest(s.transaction);
   });
-  await db()('readwrite', async (s) => {
-    const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
-    s.put({ current: meta, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
-    if (old?.previous) s.delete(old.previous.key);
-    return promisifyRequest(s.transaction);
-  });
-  return meta;
+  written.catch(() => queuedResolve());
+  const saved = written.then(() =>
+    db()('readwrite', async (s) => {
+      const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+      s.put({ current: meta, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
+      if (old?.previous) s.delete(old.previous.key);
+      return promisifyRequest(s.transaction);
+    }).then(() => meta),
+  );
+  return { queued, saved };
 }
 
 export interface LoadedCheckpoint {

@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 
 const localPath = (rel: string) => decodeURIComponent(new URL(rel, import.meta.url).pathname);
 const bad = (name: string) => localPath(`./fixtures/bad/${name}`);
-const shared = (name: string) => `/work/shared/data/digits/${name}`;
+const shared = (name: string) => decodeURIComponent(new URL(`../public/demo/digits/${name}`, import.meta.url).pathname);
 
 test('bad rows: the offer to drop them loads the rest, with a warning', async ({ page, consoleErrors }) => {
   await page.goto('./');

@@ -28,9 +28,9 @@ test('shared-memory and transferred-chunk modes both complete, with identical ma
   await transfer.close();
 
   expect(a.isolated).toBe(true);
-  expect(a.mode).toMatch(/shared memory/i);
+  expect(a.mode).toMatch(/share one copy/i);
   expect(b.isolated).toBe(false);
-  expect(b.mode).toMatch(/transferred/i);
+  expect(b.mode).toMatch(/own copy/i);
   expect(a.coords.length).toBe(1797 * 2);
   expect(b.coords).toEqual(a.coords);
 });
@@ -41,6 +41,6 @@ test('on a host without isolation headers, the service worker isolates the page'
   await page.goto(openURL);
   // First visit registers the worker and reloads once under its control.
   await page.waitForFunction(() => crossOriginIsolated === true, null, { timeout: 30_000 });
-  await expect(page.getByTestId('worker-mode')).toContainText(/shared memory/i);
+  await expect(page.getByTestId('worker-mode')).toContainText(/share one copy/i);
   await ctx.close();
 });

@@ -5,7 +5,8 @@ interface NodeFs {
   existsSync(path: string): boolean;
 }
 
-export const DIGITS_DIR = '/work/shared/data/digits';
+// The digits demo shipped with the app: npy + labels, CSV and the Projector pair.
+export const DIGITS_DIR = new URL('../public/demo/digits', import.meta.url).pathname;
 
 export async function nodeFs(): Promise<NodeFs> {
   const name = 'node:fs';

@@ -100,12 +100,12 @@ test('CSV, .npy and Parquet exports read back equal the in-app coordinates', asy
 
 test('metadata that looks like HTML shows as text in the tooltip and runs nothing', async ({ page }) => {
   const payload = '<img src=x onerror=alert(1)>';
-  const lines = ['a,b,c,d,note'];
+  const lines = ['a,b,c,d,id,note'];
   for (let i = 0; i < 90; i++) {
     const c = i % 3;
     const v = [0, 1, 2, 3].map((k) => (c * 10 + Math.sin(i * 7.1 + k) * 0.8 + k * 0.1).toFixed(4));
     // Every row of the first group carries it, so whichever point of the group is hovered shows it.
-    lines.push(`${v.join(',')},${c === 0 ? payload : `item ${i}`}`);
+    lines.push(`${v.join(',')},${i},${c === 0 ? payload : `item ${i}`}`);
   }
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -131,6 +131,13 @@ test('metadata that looks like HTML shows as text in the tooltip and runs nothin
   await page.getByTestId('search').press('Enter');
   await expect(page.getByTestId('search-note')).toHaveText('30 matches');
   await expect(page.getByTestId('selection-list')).toContainText(payload);
+  // Colour by a text column (categorical legend, values as text) and by a numeric one (a scale).
+  await page.getByTestId('color-by').selectOption('meta:note');
+  await expect(page.getByTestId('legend')).toContainText(payload);
+  await expect(page.getByTestId('legend').locator('img')).toHaveCount(0);
+  await page.getByTestId('color-by').selectOption('meta:id');
+  await expect(page.getByTestId('color-scale')).toContainText('0');
+  await expect(page.getByTestId('color-scale')).toContainText('89');
   await page.waitForTimeout(500);
   expect(dialogs).toEqual([]);
 });

@@ -290,7 +290,12 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
   });
 
   const selectedRows = createMemo(() => selection().slice(0, SELECTION_LIST_MAX));
-  const firstMeta = () => meta()[0] ?? null;
+  // The selection list shows one column: the labels if there are any, else the first text column.
+  const firstMeta = () => {
+    const cols = meta();
+    const labelName = props.input?.dataset.labelName;
+    return cols.find((c) => c.name === labelName) ?? cols.find((c) => !(c.values instanceof Float64Array)) ?? cols[0] ?? null;
+  };
 
   return (
     <div class="explorer">

@@ -17,8 +17,10 @@ export class Hasher {
       const w = byteOffset % 4 === 0 ? new Int32Array(buffer, byteOffset, words) : new Int32Array(new Uint8Array(buffer, byteOffset, words * 4).slice().buffer);
       for (let i = 0; i < words; i++) {
         const x = w[i]!;
+        // FNV-style multiply lane plus a position-weighted sum lane: cheap enough to run on every
+        // checkpoint (a few MB in a few ms), and a swapped or zeroed block changes both.
         a = Math.imul(a ^ x, 0x01000193);
-        b = Math.imul(b ^ (x >>> 16) ^ (x << 16), 0x5bd1e995) + i;
+        b = (b + (x ^ i)) | 0;
       }
     }
     const tail = new Uint8Array(buffer, byteOffset + words * 4, byteLength - words * 4);

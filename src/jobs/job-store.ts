@@ -5,7 +5,7 @@
 //                     job on the same data (the key is a content hash)
 //   cp:<id>:<seq>     one checkpoint; cpptr:<id> points at the current one and the one before
 //   res:<id>          a completed job's result
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { EngineCheckpoint } from '../engine/engine';
 import type { PhaseName, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
@@ -83,8 +83,21 @@ export interface StoredResult {
 
 let kv: UseStore | null = null;
 function db(): UseStore {
-  kv ??= createStore('mapstream-jobs', 'kv');
+  kv ??= relaxedStore('mapstream-jobs', 'kv');
   return kv;
+}
+
+/**
+ * idb-keyval's createStore, with relaxed durability: a commit is done once the browser has the data,
+ * without waiting for the disk flush. That survives a reload or a crashed tab (the browser process
+ * still writes it), only an OS crash could lose the newest writes, and it makes a checkpoint's
+ * commit several times cheaper. The previous checkpoint stays as the fallback either way.
+ */
+function relaxedStore(dbName: string, storeName: string): UseStore {
+  const request = indexedDB.open(dbName);
+  request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+  const dbp = promisifyRequest(request);
+  return (txMode, callback) => dbp.then((database) => callback(database.transaction(storeName, txMode, { durability: 'relaxed' }).objectStore(storeName)));
 }
 
 const jobKey = (id: string) => `job:${id}`;
@@ -179,12 +192,13 @@ async function deleteDatasetIfUnused(key: string): Promise<void> {
 // --- checkpoints ---------------------------------------------------------------------------------
 
 /**
- * Write a checkpoint under a fresh key, then flip the pointer to it in a second transaction that
- * also drops the one two generations back. A write that fails or is torn leaves the pointer on
- * checkpoints that were complete.
+ * Write a checkpoint under a fresh key and flip the pointer to it, in one transaction that also drops
+ * the checkpoint two generations back. IndexedDB commits a transaction whole or not at all, so a
+ * failed or interrupted write leaves the pointer on checkpoints that were complete; load() still
+ * verifies the checksum and falls back to the previous one.
  *
  * `queued` resolves once IndexedDB has taken its copy of the value; until then the caller must not
- * change it. `saved` resolves when the pointer points at it.
+ * change it. `saved` resolves when the transaction has committed.
  */
 export function putCheckpoint(
   id: string,
@@ -196,23 +210,19 @@ export function putCheckpoint(
   const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
   let queuedResolve!: () => void;
   const queued = new Promise<void>((r) => (queuedResolve = r));
-  const written = db()('readwrite', (s) => {
+  const saved = db()('readwrite', async (s) => {
     try {
-      s.put(cp, meta.key); // structured clone happens here, synchronously
+      s.put(cp, meta.key); // the structured clone happens here, synchronously
     } finally {
       queuedResolve();
     }
-    return promisifyRequest(s.transaction);
+    const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+    s.put({ current: meta, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
+    if (old?.previous) s.delete(old.previous.key);
+    await promisifyRequest(s.transaction);
+    return meta;
   });
-  written.catch(() => queuedResolve());
-  const saved = written.then(() =>
-    db()('readwrite', async (s) => {
-      const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
-      s.put({ current: meta, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
-      if (old?.previous) s.delete(old.previous.key);
-      return promisifyRequest(s.transaction);
-    }).then(() => meta),
-  );
+  saved.catch(() => queuedResolve());
   return { queued, saved };
 }
 

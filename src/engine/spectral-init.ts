@@ -67,11 +67,12 @@ export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: numb
   let start = new Float64Array(n);
   for (let i = 0; i < n; i++) start[i] = rng.normal();
   let best: Float64Array | null = null;
-  for (let restart = 0; restart < 6; restart++) {
+  // Three passes at most: each costs m²·n for re-orthogonalisation, and a large graph whose top
+  // eigenvalues crowd near 1 would otherwise restart for a long time for little change in the map.
+  for (let restart = 0; restart < 3; restart++) {
     const r = lanczos(matvec, n, m, start, trivial, nComponents);
     if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
     best = r.vectors;
-    // An init only needs the shape of the eigenvectors; umap-learn adds noise to it anyway.
     if (r.maxResidual < 1e-4) break;
     // Restart from the sum of the wanted Ritz vectors: keeps what converged, sharpens the rest.
     start = new Float64Array(n);

@@ -1,6 +1,8 @@
 // Bench page: driven by scripts/bench.mjs through `window.mapstreamBench`. It holds one parsed copy of
 // the data and runs one implementation at a time, each in its own dedicated Worker.
 import { parseNpyMatrix, type DenseMatrix } from './npy';
+import { workerMode } from '../jobs/run-job';
+import { allocateRowStore, registerSharedStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
 import { runOurs } from './impl-ours';
 import type { BenchParams, RunDone } from './protocol';
@@ -31,9 +33,21 @@ async function load(url: string): Promise<LoadResult> {
   if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
   const buf = await res.arrayBuffer();
   const t1 = performance.now();
-  matrix = parseNpyMatrix(buf);
+  matrix = intoSharedStore(parseNpyMatrix(buf));
   const t2 = performance.now();
   return { n: matrix.n, d: matrix.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000 };
+}
+
+/**
+ * As the app's ingest does on an isolated page: the vectors live once, in a registered shared wasm
+ * store that runJob hands to its Workers without another copy. Peers read the same array.
+ */
+function intoSharedStore(m: DenseMatrix): DenseMatrix {
+  if (workerMode() !== 'shared' || !wasmSimdSupported()) return m;
+  const store = allocateRowStore(m.n, m.d, true);
+  store.data.set(m.data);
+  registerSharedStore(store);
+  return { data: store.data, n: m.n, d: m.d };
 }
 
 function toBase64(a: Float32Array): string {

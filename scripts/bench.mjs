@@ -5,13 +5,14 @@
 // (build output, progress) goes to stderr so stdout stays machine-readable.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NpyError, readNpy, readNpyHeader, toFloat32, writeNpy } from './lib/npy.mjs';
+import { memorySnapshot, startSampler } from './lib/proc-memory.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.bench');
@@ -240,70 +241,6 @@ async function exposeData(root, file) {
     await copyFile(file, target);
   }
   return { rel: `bench-data/${name}`, cleanup: () => rm(target, { force: true }) };
-}
-
-// ---- Memory: sum of RSS (and PSS) over every process below this one, i.e. the whole Chromium tree. ----
-
-function childrenMap() {
-  const kids = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // The command name may contain spaces and parentheses; the ppid follows the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (!kids.has(ppid)) kids.set(ppid, []);
-    kids.get(ppid).push(Number(name));
-  }
-  return kids;
-}
-
-function descendants(pid) {
-  const kids = childrenMap();
-  const out = [];
-  const stack = [...(kids.get(pid) ?? [])];
-  while (stack.length) {
-    const p = stack.pop();
-    out.push(p);
-    stack.push(...(kids.get(p) ?? []));
-  }
-  return out;
-}
-
-function readKb(file, field) {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0; // the process exited between listing and reading
-  }
-}
-
-function memorySnapshot() {
-  let rss = 0;
-  let pss = 0;
-  for (const pid of descendants(process.pid)) {
-    rss += readKb(`/proc/${pid}/status`, 'VmRSS');
-    pss += readKb(`/proc/${pid}/smaps_rollup`, 'Pss');
-  }
-  return { rssMb: rss / 1024, pssMb: pss / 1024 };
-}
-
-function startSampler(periodMs = 200) {
-  let peak = memorySnapshot();
-  const timer = setInterval(() => {
-    const s = memorySnapshot();
-    peak = { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
-  }, periodMs);
-  return () => {
-    clearInterval(timer);
-    const s = memorySnapshot();
-    return { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
-  };
 }
 
 // page.evaluate has no timeout of its own; on expiry the caller's finally closes the browser.

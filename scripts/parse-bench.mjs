@@ -7,13 +7,14 @@
 // file to the parsed dataset, and the peak memory of the whole Chromium process tree above its
 // baseline (sampled from /proc as scripts/bench.mjs does), next to the float32 size of the data.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { parquetSchema } from './lib/embedding-formats.mjs';
+import { memorySnapshot, startSampler } from './lib/proc-memory.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 
 const { values } = parseArgs({
@@ -100,59 +101,6 @@ async function writeParquet(path) {
   await rename(tmp, path);
 }
 
-// ---- Memory: the whole Chromium tree below this process, as in scripts/bench.mjs. ----
-function descendants(pid) {
-  const kids = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!kids.has(ppid)) kids.set(ppid, []);
-      kids.get(ppid).push(Number(name));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const out = [];
-  const stack = [...(kids.get(pid) ?? [])];
-  while (stack.length) {
-    const p = stack.pop();
-    out.push(p);
-    stack.push(...(kids.get(p) ?? []));
-  }
-  return out;
-}
-function readKb(file, field) {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-function memorySnapshot() {
-  let rss = 0;
-  let pss = 0;
-  for (const pid of descendants(process.pid)) {
-    rss += readKb(`/proc/${pid}/status`, 'VmRSS');
-    pss += readKb(`/proc/${pid}/smaps_rollup`, 'Pss');
-  }
-  return { rssMb: rss / 1024, pssMb: pss / 1024 };
-}
-function startSampler(periodMs = 100) {
-  let peak = memorySnapshot();
-  const timer = setInterval(() => {
-    const s = memorySnapshot();
-    peak = { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
-  }, periodMs);
-  return () => {
-    clearInterval(timer);
-    const s = memorySnapshot();
-    return { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
-  };
-}
-
 async function parseInBrowser(url, file, isolate) {
   const { launchChromium } = await import('./lib/chromium.mjs');
   const browser = await launchChromium();
@@ -165,7 +113,7 @@ async function parseInBrowser(url, file, isolate) {
     const baseline = memorySnapshot();
     // Two cores shared with other work: the load at the start says how much the time can be trusted.
     const load1m = loadavg()[0];
-    const stop = startSampler();
+    const stop = startSampler(100);
     const t0 = performance.now();
     let peak;
     let text;

@@ -6,6 +6,7 @@ import { toNpy } from '../src/export/npy';
 import { toParquet } from '../src/export/parquet';
 import type { ExportTable } from '../src/export/table';
 import { Rng } from '../src/engine/prng';
+import { parseCsv } from './helpers/read-csv';
 
 function table(n = 200): ExportTable {
   const rng = new Rng(5);
@@ -15,34 +16,6 @@ function table(n = 200): ExportTable {
   const score = Float64Array.from({ length: n }, (_, i) => (i === 3 ? NaN : i / 3));
   const text = Array.from({ length: n }, (_, i) => (i === 0 ? '<img src=x onerror=alert(1)>' : i === 1 ? 'a,"b"\nc' : i === 2 ? 'ünï 😀' : `row ${i}`));
   return { coords, nComponents: 2, rows: null, clusters, meta: [{ name: 'score', values: score }, { name: 'note', values: text }] };
-}
-
-/** A small RFC 4180 reader, independent of the writer. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  return rows;
 }
 
 describe('exports read back to the in-app values', () => {

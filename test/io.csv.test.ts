@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CsvParser, IngestError, detectFormat, ingestSources, memorySource, parseCsv, parseNpy, readNpyLabels } from '../src/io';
-import { DIGITS_DIR, nodeFs } from './io.fixtures';
-
-function errorOf(fn: () => unknown): IngestError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(IngestError);
-    return e as IngestError;
-  }
-  throw new Error('expected an IngestError');
-}
+import { CsvParser, detectFormat, ingestSources, memorySource, parseCsv, parseNpy, readNpyLabels } from '../src/io';
+import { DIGITS_DIR, errorOf, nodeFs } from './io.fixtures';
 
 /** Feed text in fixed-size chunks to exercise records and quotes split across chunk boundaries. */
 function parseChunked(text: string, size: number) {

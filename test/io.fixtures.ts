@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import { IngestError } from '../src/io';
+
 // Test helpers for the io parsers. Node built-ins are loaded by a computed specifier because the
 // project's tsconfig carries DOM types only, not @types/node.
 interface NodeFs {
@@ -30,4 +33,15 @@ export function makeNpy(descr: string, shape: number[], data: ArrayBufferView, o
   out.set(new TextEncoder().encode(header), prefix);
   out.set(body, total);
   return out;
+}
+
+/** Run fn, expecting it to throw an IngestError, and return that error for its message and position. */
+export function errorOf(fn: () => unknown): IngestError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(IngestError);
+    return e as IngestError;
+  }
+  throw new Error('expected an IngestError');
 }

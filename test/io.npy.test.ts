@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IngestError, ingestSources, memorySource, parseNpy, readNpyHeader, readNpyLabels } from '../src/io';
-import { DIGITS_DIR, makeNpy, nodeFs } from './io.fixtures';
-
-function errorOf(fn: () => unknown): IngestError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(IngestError);
-    return e as IngestError;
-  }
-  throw new Error('expected an IngestError');
-}
+import { ingestSources, memorySource, parseNpy, readNpyHeader, readNpyLabels } from '../src/io';
+import { DIGITS_DIR, errorOf, makeNpy, nodeFs } from './io.fixtures';
 
 describe('parseNpy', () => {
   it('reads float32 2-D C-order arrays', () => {

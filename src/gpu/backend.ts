@@ -72,6 +72,25 @@ export async function chooseBackend(pref: BackendPreference, gpu: GPU | undefine
 }
 
 /** Name of the Web Lock that lets one job at a time use the GPU (across all Workers of an origin). */
+/**
+ * A device with the adapter's own limits for everything the kernels size against (as tfjs does),
+ * rather than WebGPU's small defaults, so large storage buffers and workgroups are allowed. Shared by
+ * the app (startGpuSession) and the Node bench (src/gpu/node-bench.ts) so both run the same device.
+ */
+export function requestDeviceWithAdapterLimits(adapter: GPUAdapter): Promise<GPUDevice> {
+  const L = adapter.limits;
+  return adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
+      maxBufferSize: L.maxBufferSize,
+      maxComputeWorkgroupStorageSize: L.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
+      maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
+    },
+  });
+}
+
 export const GPU_LOCK_NAME = 'mapstream-gpu';
 
 /** Run fn holding the GPU lock; onWait is called if another job holds it. No Web Locks: runs at once. */
@@ -108,17 +127,7 @@ export async function startGpuSession(
   hooks: GpuTestHooks = {},
 ): Promise<GpuSession> {
   const adapter = choice.adapter!;
-  const L = adapter.limits;
-  const device = await adapter.requestDevice({
-    requiredLimits: {
-      maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
-      maxBufferSize: L.maxBufferSize,
-      maxComputeWorkgroupStorageSize: L.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
-      maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
-      maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
-    },
-  });
+  const device = await requestDeviceWithAdapterLimits(adapter);
   const tf = await import('@tensorflow/tfjs-core');
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   const name = 'mapstream-webgpu';

@@ -12,7 +12,7 @@ import { exactKnnOf, sampleIndices, trustworthiness } from '../engine/quality';
 import type { KnnGraph } from '../engine/types';
 import { DIST_TILES, GpuCompute, gpuKnnDecision, type DistTile } from './gpu-compute';
 import { GpuPool } from './gpu-pool';
-import { describeAdapter, isSoftwareAdapter } from './backend';
+import { describeAdapter, isSoftwareAdapter, requestDeviceWithAdapterLimits } from './backend';
 
 const { values: a } = parseArgs({
   options: {
@@ -51,16 +51,7 @@ async function main(): Promise<void> {
   }
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
   const L = adapter.limits;
-  const device = await adapter.requestDevice({
-    requiredLimits: {
-      maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
-      maxBufferSize: L.maxBufferSize,
-      maxComputeWorkgroupStorageSize: L.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
-      maxComputeInvocationsPerWorkgroup: L.maxComputeInvocationsPerWorkgroup,
-      maxComputeWorkgroupSizeX: L.maxComputeWorkgroupSizeX,
-    },
-  });
+  const device = await requestDeviceWithAdapterLimits(adapter);
   device.addEventListener('uncapturederror', (e) => out({ event: 'gpu-error', message: (e as GPUUncapturedErrorEvent).error.message }));
   out({
     event: 'adapter',

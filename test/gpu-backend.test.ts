@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, isSoftwareAdapter, withGpuLock } from '../src/gpu/backend';
-import { GPU_EXACT_WORK, gpuKnnDecision, planGpuKnn } from '../src/gpu/gpu-compute';
+import { GPU_EXACT_WORK, gpuKnnDecision, planGpuKnn } from '../src/gpu/knn-plan';
 import { resolveParams } from '../src/engine/params';
 
 // The GPU path's decisions, without a GPU: adapters are stand-ins with the fields the code reads.

@@ -3,7 +3,8 @@
 // dynamically here and only when a GPU job starts, so the CPU path never loads it.
 import type { ComputePool } from '../engine/compute-core';
 import type { UmapParams } from '../engine/types';
-import { GpuCompute, gpuKnnDecision } from './gpu-compute';
+import { GpuCompute } from './gpu-compute';
+import { gpuKnnDecision } from './knn-plan';
 import { GpuPool, type GpuPoolOptions } from './gpu-pool';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';

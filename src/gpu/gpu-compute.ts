@@ -2,11 +2,13 @@
 // The GPU half of the engine: exact kNN chunks and SGD layout epochs as our own WGSL programs on a
 // GPUDevice (tfjs's WebGPU backend's device in the browser, Dawn's in Node). No DOM, no tfjs import,
 // so the Node runner and the job Worker share it.
-import type { Metric, UmapParams } from '../engine/types';
+import type { Metric } from '../engine/types';
 import type { KnnChunk } from '../engine/knn-exact';
 import { hash32, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
 import { makeGradientTable } from '../engine/gradient-table';
-import { DIST_WGSL_64, DIST_WGSL_128, PREP_WGSL, distWgslUnrolled, layoutWgsl, topkWgsl } from './wgsl';
+import { DIST_WGSL_64, DIST_WGSL_128, PREP_WGSL, distWgslUnrolled, topkWgsl } from './wgsl-knn';
+import { layoutWgsl } from './wgsl-layout';
+import { ALIGN_ROWS, planGpuKnn, type GpuKnnLayout } from './knn-plan';
 
 /** A WGSL program failed to compile or validate: a job error carrying the compiler's message. */
 export class WgslCompileError extends Error {
@@ -35,69 +37,6 @@ export interface GpuComputeOptions {
   distTile?: DistTile;
   /** Test hook: append a syntax error to every program, to see it become a job error. */
   breakWgsl?: boolean;
-}
-
-/** How the data is laid out on the device, or why it cannot be. */
-export interface GpuKnnLayout {
-  fits: boolean;
-  reason: string;
-  blockRows: number;
-  nBlocks: number;
-  budgetBytes: number;
-  bytes: number;
-}
-
-const ALIGN_ROWS = 64; // block starts stay 256-byte aligned in the norms buffer
-
-/** Plan the kNN blocks for n × d rows and q-row chunks under the device's limits and budget. */
-export function planGpuKnn(limits: GPUSupportedLimits, n: number, d: number, chunk: number, memoryFraction = 0.8, maxBlockRows = Infinity): GpuKnnLayout {
-  const maxBinding = Number(limits.maxStorageBufferBindingSize);
-  const budgetBytes = Math.floor(memoryFraction * Number(limits.maxBufferSize) * 4);
-  // WebGPU does not say how much memory is free; the budget is a share of four of the largest
-  // buffers the device allows, which keeps us well inside what a browser will hand one page.
-  const fixed = n * d * 4 + n * 4 + chunk * d * 4 + chunk * 4 + (1 << 16);
-  let blockRows = Math.min(
-    Math.floor(maxBinding / (d * 4)),
-    Math.floor(maxBinding / (chunk * 4)),
-    Math.floor((budgetBytes - fixed) / (chunk * 4)),
-    maxBlockRows,
-  );
-  blockRows = Math.floor(blockRows / ALIGN_ROWS) * ALIGN_ROWS;
-  if (blockRows >= n) blockRows = Math.ceil(n / ALIGN_ROWS) * ALIGN_ROWS;
-  const nBlocks = blockRows > 0 ? Math.ceil(n / blockRows) : 0;
-  const bytes = fixed + chunk * Math.max(blockRows, 0) * 4;
-  if (blockRows < ALIGN_ROWS) {
-    return { fits: false, reason: `the data (${mb(n * d * 4)}) does not fit the GPU budget of ${mb(budgetBytes)}`, blockRows: 0, nBlocks: 0, budgetBytes, bytes };
-  }
-  return { fits: true, reason: `${nBlocks} block(s) of ≤ ${blockRows} rows, ${mb(bytes)} of a ${mb(budgetBytes)} budget`, blockRows, nBlocks, budgetBytes, bytes };
-}
-
-/** The GPU does exact kNN when its n²·d work stays under this (seconds on a current discrete GPU). */
-export const GPU_EXACT_WORK = 2e13;
-
-/**
- * Exact kNN is the default on a GPU: raise exactKnnMaxN to n when the data fits the device and
- * n²·d is under GPU_EXACT_WORK; above, kNN stays approximate (RP trees + NN-descent on the CPU).
- */
-export function gpuKnnDecision(limits: GPUSupportedLimits, params: UmapParams, n: number, d: number): { params: UmapParams; line: string } {
-  const p = { ...params };
-  const plan = planGpuKnn(limits, n, d, p.knnChunkSize, p.gpuMemoryFraction);
-  const work = n * n * d;
-  if (plan.fits && work <= GPU_EXACT_WORK) {
-    if (n > p.exactKnnMaxN) p.exactKnnMaxN = n;
-    return { params: p, line: `GPU kNN: exact, ${plan.reason}.` };
-  }
-  if (plan.fits) {
-    return {
-      params: p,
-      line: `GPU kNN: n²·d = ${work.toExponential(1)} is above the exact budget (${GPU_EXACT_WORK.toExponential(0)}); kNN is approximate (CPU), the layout runs on the GPU.`,
-    };
-  }
-  return { params: p, line: `GPU kNN: ${plan.reason}; kNN runs on the CPU, the layout on the GPU.` };
-}
-
-function mb(b: number): string {
-  return `${(b / 2 ** 20).toFixed(0)} MiB`;
 }
 
 export class GpuCompute {

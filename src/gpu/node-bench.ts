@@ -10,7 +10,8 @@ import { resolveParams } from '../engine/params';
 import { gaussianMixture } from '../engine/synthetic';
 import { exactKnnOf, sampleIndices, trustworthiness } from '../engine/quality';
 import type { KnnGraph } from '../engine/types';
-import { DIST_TILES, GpuCompute, gpuKnnDecision, type DistTile } from './gpu-compute';
+import { DIST_TILES, GpuCompute, type DistTile } from './gpu-compute';
+import { gpuKnnDecision } from './knn-plan';
 import { GpuPool } from './gpu-pool';
 import { describeAdapter, isSoftwareAdapter, requestDeviceWithAdapterLimits } from './backend';
 

@@ -1,5 +1,6 @@
-// WGSL sources of the GPU path. Every program is ours: tfjs's WebGPU backend provides the device,
-// and these run on it directly (see README, "WebGPU backend").
+// WGSL sources of the GPU kNN: row norms, distance tiles, and the running top-k merge. Every program
+// is ours: tfjs's WebGPU backend provides the device, and these run on it directly (see README,
+// "WebGPU backend"). The layout's kernel is in wgsl-layout.ts.
 
 /** Row norms, and for cosine the rows scaled to unit length, in place: one invocation per row. */
 export const PREP_WGSL = /* wgsl */ `
@@ -25,19 +26,61 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 
+// The three distance kernels below differ in tile size and in how each invocation accumulates its tile;
+// their bindings, the staging of operand slices into workgroup memory and the final store are shared
+// text, so a fix to any of them (e.g. the self-distance rule) lands in every variant.
+
+/** Bindings and uniforms of every distance kernel (gpu-compute.ts binds them in this order). */
+const DIST_BINDINGS = /* wgsl */ `struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<storage, read> Q: array<f32>;
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read> qn: array<f32>;
+@group(0) @binding(3) var<storage, read> xn: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> p: P;`;
+
+/**
+ * Stage one k-slice of the query rows (Q → As) and data rows (X → Bs) into workgroup memory,
+ * transposed to [k][row]; zero past the ends. Each of the 256 invocations loads `perInvocation`
+ * elements of each operand; `kt` is the slice width and `tile` the tile's rows, as WGSL expressions.
+ * Indented to sit in the body of the kernels' k0 loop.
+ */
+function stageSlice(perInvocation: string, kt: string, tile: string): string {
+  return /* wgsl */ `for (var t = 0u; t < ${perInvocation}; t++) {
+      let e = tid + t * 256u;
+      let r = e / ${kt};
+      let c = e % ${kt};
+      let gk = k0 + c;
+      var av = 0.0;
+      var bv = 0.0;
+      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
+      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
+      As[c * ${tile} + r] = av;
+      Bs[c * ${tile} + r] = bv;
+    }
+    workgroupBarrier();`;
+}
+
+/**
+ * Turn the dot product `dot` of query row r and data row c into the stored distance: cosine 1 − q·x
+ * (unit rows) or squared euclidean |q|² + |x|² − 2 q·x, clamped at 0; a query's own row is +inf.
+ * Lines after the first are indented by `indent` to sit in the caller's block.
+ */
+function storeDistance(indent: string): string {
+  return /* wgsl */ `var v: f32;
+${indent}if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
+${indent}v = max(v, 0.0);
+${indent}if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
+${indent}out[r * p.nb + c] = v;`;
+}
+
 /**
  * Distances of a query chunk (nq × d) to a data block (nb × d): a 64 × 64 output tile per
  * workgroup, 4 × 4 per invocation, through 16-wide slices of both operands in workgroup memory.
  * Squared euclidean = |q|² + |x|² − 2 q·x, or cosine 1 − q·x on unit rows. A query's own row is +inf.
  */
 export const DIST_WGSL_64 = /* wgsl */ `
-struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
-@group(0) @binding(0) var<storage, read> Q: array<f32>;
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> qn: array<f32>;
-@group(0) @binding(3) var<storage, read> xn: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> p: P;
+${DIST_BINDINGS}
 
 var<workgroup> As: array<f32, 1024>; // [k][row]
 var<workgroup> Bs: array<f32, 1024>; // [k][col]
@@ -50,19 +93,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var acc: array<f32, 16>;
   for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
   for (var k0 = 0u; k0 < p.d; k0 += 16u) {
-    for (var t = 0u; t < 4u; t++) {
-      let e = tid + t * 256u;
-      let r = e / 16u;
-      let c = e % 16u;
-      let gk = k0 + c;
-      var av = 0.0;
-      var bv = 0.0;
-      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
-      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
-      As[c * 64u + r] = av;
-      Bs[c * 64u + r] = bv;
-    }
-    workgroupBarrier();
+    ${stageSlice('4u', '16u', '64u')}
     for (var kk = 0u; kk < 16u; kk++) {
       var a: array<f32, 4>;
       var b: array<f32, 4>;
@@ -83,11 +114,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       let c = col0 + lid.x + 16u * j;
       if (c >= p.nb) { continue; }
       let dot = acc[i * 4u + j];
-      var v: f32;
-      if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
-      v = max(v, 0.0);
-      if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
-      out[r * p.nb + c] = v;
+      ${storeDistance('      ')}
     }
   }
 }
@@ -100,13 +127,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
  * Squared euclidean = |q|² + |x|² − 2 q·x, or cosine 1 − q·x on unit rows. A query's own row is +inf.
  */
 export const DIST_WGSL_128 = /* wgsl */ `
-struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
-@group(0) @binding(0) var<storage, read> Q: array<f32>;
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> qn: array<f32>;
-@group(0) @binding(3) var<storage, read> xn: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> p: P;
+${DIST_BINDINGS}
 
 const T: u32 = 128u;
 const KT: u32 = 16u;
@@ -122,19 +143,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var acc: array<f32, 64>;
   for (var i = 0u; i < 64u; i++) { acc[i] = 0.0; }
   for (var k0 = 0u; k0 < p.d; k0 += KT) {
-    for (var t = 0u; t < 8u; t++) {
-      let e = tid + t * 256u;
-      let r = e / KT;
-      let c = e % KT;
-      let gk = k0 + c;
-      var av = 0.0;
-      var bv = 0.0;
-      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
-      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
-      As[c * T + r] = av;
-      Bs[c * T + r] = bv;
-    }
-    workgroupBarrier();
+    ${stageSlice('8u', 'KT', 'T')}
     for (var kk = 0u; kk < KT; kk++) {
       var a: array<f32, 8>;
       var b: array<f32, 8>;
@@ -155,11 +164,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       let c = col0 + lid.x + 16u * j;
       if (c >= p.nb) { continue; }
       let dot = acc[i * R + j];
-      var v: f32;
-      if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
-      v = max(v, 0.0);
-      if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
-      out[r * p.nb + c] = v;
+      ${storeDistance('      ')}
     }
   }
 }
@@ -182,13 +187,7 @@ export function distWgslUnrolled(R: 4 | 8): string {
     loads.push(`let b${i} = Bs[kk * T + lid.x + ${16 * i}u];`);
   }
   return /* wgsl */ `
-struct P { nq: u32, nb: u32, d: u32, qStart: u32, bStart: u32, cosine: u32, pad0: u32, pad1: u32 };
-@group(0) @binding(0) var<storage, read> Q: array<f32>;
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> qn: array<f32>;
-@group(0) @binding(3) var<storage, read> xn: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> p: P;
+${DIST_BINDINGS}
 
 const T: u32 = ${T}u;
 const KT: u32 = 16u;
@@ -197,11 +196,7 @@ var<workgroup> Bs: array<f32, ${T * 16}>; // [k][col]
 
 fn put(r: u32, c: u32, dot: f32) {
   if (r >= p.nq || c >= p.nb) { return; }
-  var v: f32;
-  if (p.cosine == 1u) { v = 1.0 - dot; } else { v = qn[r] + xn[c] - 2.0 * dot; }
-  v = max(v, 0.0);
-  if (p.qStart + r == p.bStart + c) { v = 3.0e38; }
-  out[r * p.nb + c] = v;
+  ${storeDistance('  ')}
 }
 
 @compute @workgroup_size(16, 16)
@@ -211,19 +206,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let tid = lid.y * 16u + lid.x;
     ${ids((i, j) => `var c${i}_${j} = 0.0;`)}
   for (var k0 = 0u; k0 < p.d; k0 += KT) {
-    for (var t = 0u; t < ${R}u; t++) {
-      let e = tid + t * 256u;
-      let r = e / KT;
-      let c = e % KT;
-      let gk = k0 + c;
-      var av = 0.0;
-      var bv = 0.0;
-      if (row0 + r < p.nq && gk < p.d) { av = Q[(row0 + r) * p.d + gk]; }
-      if (col0 + r < p.nb && gk < p.d) { bv = X[(col0 + r) * p.d + gk]; }
-      As[c * T + r] = av;
-      Bs[c * T + r] = bv;
-    }
-    workgroupBarrier();
+    ${stageSlice(`${R}u`, 'KT', 'T')}
     for (var kk = 0u; kk < KT; kk++) {
       ${loads.join('\n      ')}
     ${ids((i, j) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`)}
@@ -304,112 +287,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     head[bestL] = head[bestL] + 1u;
   }
   for (var t = 0u; t < K; t++) { bestD[q * K + t] = outD[t]; bestI[q * K + t] = outI[t]; }
-}
-`;
-}
-
-/**
- * One SGD epoch, one invocation per point: the WGSL twin of sgd-layout.ts's epoch (same sampling
- * schedule, same hash-based negative samples, same tabulated gradients), in f32.
- */
-export function layoutWgsl(dim: number): string {
-  return /* wgsl */ `
-const DIM: u32 = ${dim}u;
-struct P {
-  n: u32, epoch: u32, nNeg: u32, epochKey: u32,
-  alpha: f32, a: f32, b: f32, gamma: f32,
-  exactBelow: f32, size: u32, rowStride: u32, pad: u32,
-};
-@group(0) @binding(0) var<storage, read> ptr: array<i32>;
-@group(0) @binding(1) var<storage, read> tail: array<i32>;
-@group(0) @binding(2) var<storage, read> eps: array<f32>;
-@group(0) @binding(3) var<storage, read> prev: array<f32>;
-@group(0) @binding(4) var<storage, read_write> next: array<f32>;
-@group(0) @binding(5) var<storage, read> attractT: array<f32>;
-@group(0) @binding(6) var<storage, read> repelT: array<f32>;
-@group(0) @binding(7) var<uniform> p: P;
-
-fn hash32(v: u32) -> u32 {
-  var x = v;
-  x ^= x >> 16u;
-  x *= 0x7feb352du;
-  x ^= x >> 15u;
-  x *= 0x846ca68bu;
-  x ^= x >> 16u;
-  return x;
-}
-
-// floor(a·b / 2³²), exact: the JS side computes the same product exactly in float64.
-fn mulhi(a: u32, b: u32) -> u32 {
-  let a0 = a & 0xffffu; let a1 = a >> 16u;
-  let b0 = b & 0xffffu; let b1 = b >> 16u;
-  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
-  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
-  return p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
-}
-
-fn lookup(isAttract: bool, d2: f32) -> f32 {
-  let x = (d2 / (1.0 + d2)) * f32(p.size);
-  let i = u32(x);
-  if (i >= p.size) { if (isAttract) { return attractT[p.size]; } return repelT[p.size]; }
-  var lo: f32; var hi: f32;
-  if (isAttract) { lo = attractT[i]; hi = attractT[i + 1u]; } else { lo = repelT[i]; hi = repelT[i + 1u]; }
-  return lo + (x - f32(i)) * (hi - lo);
-}
-
-fn attract(d2: f32) -> f32 {
-  if (d2 < p.exactBelow) {
-    let pb = pow(d2, p.b);
-    return (-2.0 * p.a * p.b * pb) / (d2 * (p.a * pb + 1.0));
-  }
-  return lookup(true, d2);
-}
-
-fn repel(d2: f32) -> f32 {
-  if (d2 < p.exactBelow) {
-    return (2.0 * p.gamma * p.b) / ((0.001 + d2) * (p.a * pow(d2, p.b) + 1.0));
-  }
-  return lookup(false, d2);
-}
-
-fn clip4(g: f32) -> f32 { return clamp(g, -4.0, 4.0); }
-
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let j = gid.x + gid.y * p.rowStride;
-  if (j >= p.n) { return; }
-  var cur: array<f32, DIM>;
-  for (var t = 0u; t < DIM; t++) { cur[t] = prev[j * DIM + t]; }
-  let fe = f32(p.epoch);
-  let e0 = u32(ptr[j]);
-  let e1 = u32(ptr[j + 1u]);
-  for (var e = e0; e < e1; e++) {
-    let ep = eps[e];
-    if (!(floor((fe + 1.0) / ep) > floor(fe / ep))) { continue; }
-    let ko = u32(tail[e]) * DIM;
-    var d2 = 0.0;
-    for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko + t]; d2 += dd * dd; }
-    if (d2 > 0.0) {
-      let coeff = attract(d2);
-      for (var t = 0u; t < DIM; t++) { cur[t] += 2.0 * clip4(coeff * (cur[t] - prev[ko + t])) * p.alpha; }
-    }
-    var r = hash32(p.epochKey ^ (e * 0x85ebca77u));
-    for (var s = 0u; s < p.nNeg; s++) {
-      r = hash32(r + 0x6d2b79f5u);
-      let kk = mulhi(r, p.n);
-      if (kk == j) { continue; }
-      let ko2 = kk * DIM;
-      var dn = 0.0;
-      for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko2 + t]; dn += dd * dd; }
-      if (dn > 0.0) {
-        let coeff = repel(dn);
-        for (var t = 0u; t < DIM; t++) { cur[t] += clip4(coeff * (cur[t] - prev[ko2 + t])) * p.alpha; }
-      } else {
-        for (var t = 0u; t < DIM; t++) { cur[t] += 4.0 * p.alpha; }
-      }
-    }
-  }
-  for (var t = 0u; t < DIM; t++) { next[j * DIM + t] = cur[t]; }
 }
 `;
 }

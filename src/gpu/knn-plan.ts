@@ -1,0 +1,69 @@
+/// <reference types="@webgpu/types" />
+// Sizing of the GPU kNN before any device work: how the rows split into blocks under the device's
+// limits and memory budget, and whether kNN runs exact on the GPU at all. Pure arithmetic over
+// GPUSupportedLimits, kept apart from GpuCompute so the backend choice and tests can plan without a device.
+import type { UmapParams } from '../engine/types';
+
+/** How the data is laid out on the device, or why it cannot be. */
+export interface GpuKnnLayout {
+  fits: boolean;
+  reason: string;
+  blockRows: number;
+  nBlocks: number;
+  budgetBytes: number;
+  bytes: number;
+}
+
+/** Block starts stay 256-byte aligned in the norms buffer (GpuCompute binds it at block offsets). */
+export const ALIGN_ROWS = 64;
+
+/** Plan the kNN blocks for n × d rows and q-row chunks under the device's limits and budget. */
+export function planGpuKnn(limits: GPUSupportedLimits, n: number, d: number, chunk: number, memoryFraction = 0.8, maxBlockRows = Infinity): GpuKnnLayout {
+  const maxBinding = Number(limits.maxStorageBufferBindingSize);
+  const budgetBytes = Math.floor(memoryFraction * Number(limits.maxBufferSize) * 4);
+  // WebGPU does not say how much memory is free; the budget is a share of four of the largest
+  // buffers the device allows, which keeps us well inside what a browser will hand one page.
+  const fixed = n * d * 4 + n * 4 + chunk * d * 4 + chunk * 4 + (1 << 16);
+  let blockRows = Math.min(
+    Math.floor(maxBinding / (d * 4)),
+    Math.floor(maxBinding / (chunk * 4)),
+    Math.floor((budgetBytes - fixed) / (chunk * 4)),
+    maxBlockRows,
+  );
+  blockRows = Math.floor(blockRows / ALIGN_ROWS) * ALIGN_ROWS;
+  if (blockRows >= n) blockRows = Math.ceil(n / ALIGN_ROWS) * ALIGN_ROWS;
+  const nBlocks = blockRows > 0 ? Math.ceil(n / blockRows) : 0;
+  const bytes = fixed + chunk * Math.max(blockRows, 0) * 4;
+  if (blockRows < ALIGN_ROWS) {
+    return { fits: false, reason: `the data (${mb(n * d * 4)}) does not fit the GPU budget of ${mb(budgetBytes)}`, blockRows: 0, nBlocks: 0, budgetBytes, bytes };
+  }
+  return { fits: true, reason: `${nBlocks} block(s) of ≤ ${blockRows} rows, ${mb(bytes)} of a ${mb(budgetBytes)} budget`, blockRows, nBlocks, budgetBytes, bytes };
+}
+
+/** The GPU does exact kNN when its n²·d work stays under this (seconds on a current discrete GPU). */
+export const GPU_EXACT_WORK = 2e13;
+
+/**
+ * Exact kNN is the default on a GPU: raise exactKnnMaxN to n when the data fits the device and
+ * n²·d is under GPU_EXACT_WORK; above, kNN stays approximate (RP trees + NN-descent on the CPU).
+ */
+export function gpuKnnDecision(limits: GPUSupportedLimits, params: UmapParams, n: number, d: number): { params: UmapParams; line: string } {
+  const p = { ...params };
+  const plan = planGpuKnn(limits, n, d, p.knnChunkSize, p.gpuMemoryFraction);
+  const work = n * n * d;
+  if (plan.fits && work <= GPU_EXACT_WORK) {
+    if (n > p.exactKnnMaxN) p.exactKnnMaxN = n;
+    return { params: p, line: `GPU kNN: exact, ${plan.reason}.` };
+  }
+  if (plan.fits) {
+    return {
+      params: p,
+      line: `GPU kNN: n²·d = ${work.toExponential(1)} is above the exact budget (${GPU_EXACT_WORK.toExponential(0)}); kNN is approximate (CPU), the layout runs on the GPU.`,
+    };
+  }
+  return { params: p, line: `GPU kNN: ${plan.reason}; kNN runs on the CPU, the layout on the GPU.` };
+}
+
+function mb(b: number): string {
+  return `${(b / 2 ** 20).toFixed(0)} MiB`;
+}

@@ -1,0 +1,108 @@
+// WGSL of the GPU layout: one SGD epoch per dispatch. Like the kNN kernels (wgsl-knn.ts) it runs
+// directly on the device that tfjs's WebGPU backend provides (see README, "WebGPU backend").
+
+/**
+ * One SGD epoch, one invocation per point: the WGSL twin of sgd-layout.ts's epoch (same sampling
+ * schedule, same hash-based negative samples, same tabulated gradients), in f32.
+ */
+export function layoutWgsl(dim: number): string {
+  return /* wgsl */ `
+const DIM: u32 = ${dim}u;
+struct P {
+  n: u32, epoch: u32, nNeg: u32, epochKey: u32,
+  alpha: f32, a: f32, b: f32, gamma: f32,
+  exactBelow: f32, size: u32, rowStride: u32, pad: u32,
+};
+@group(0) @binding(0) var<storage, read> ptr: array<i32>;
+@group(0) @binding(1) var<storage, read> tail: array<i32>;
+@group(0) @binding(2) var<storage, read> eps: array<f32>;
+@group(0) @binding(3) var<storage, read> prev: array<f32>;
+@group(0) @binding(4) var<storage, read_write> next: array<f32>;
+@group(0) @binding(5) var<storage, read> attractT: array<f32>;
+@group(0) @binding(6) var<storage, read> repelT: array<f32>;
+@group(0) @binding(7) var<uniform> p: P;
+
+fn hash32(v: u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+
+// floor(a·b / 2³²), exact: the JS side computes the same product exactly in float64.
+fn mulhi(a: u32, b: u32) -> u32 {
+  let a0 = a & 0xffffu; let a1 = a >> 16u;
+  let b0 = b & 0xffffu; let b1 = b >> 16u;
+  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  return p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
+}
+
+fn lookup(isAttract: bool, d2: f32) -> f32 {
+  let x = (d2 / (1.0 + d2)) * f32(p.size);
+  let i = u32(x);
+  if (i >= p.size) { if (isAttract) { return attractT[p.size]; } return repelT[p.size]; }
+  var lo: f32; var hi: f32;
+  if (isAttract) { lo = attractT[i]; hi = attractT[i + 1u]; } else { lo = repelT[i]; hi = repelT[i + 1u]; }
+  return lo + (x - f32(i)) * (hi - lo);
+}
+
+fn attract(d2: f32) -> f32 {
+  if (d2 < p.exactBelow) {
+    let pb = pow(d2, p.b);
+    return (-2.0 * p.a * p.b * pb) / (d2 * (p.a * pb + 1.0));
+  }
+  return lookup(true, d2);
+}
+
+fn repel(d2: f32) -> f32 {
+  if (d2 < p.exactBelow) {
+    return (2.0 * p.gamma * p.b) / ((0.001 + d2) * (p.a * pow(d2, p.b) + 1.0));
+  }
+  return lookup(false, d2);
+}
+
+fn clip4(g: f32) -> f32 { return clamp(g, -4.0, 4.0); }
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let j = gid.x + gid.y * p.rowStride;
+  if (j >= p.n) { return; }
+  var cur: array<f32, DIM>;
+  for (var t = 0u; t < DIM; t++) { cur[t] = prev[j * DIM + t]; }
+  let fe = f32(p.epoch);
+  let e0 = u32(ptr[j]);
+  let e1 = u32(ptr[j + 1u]);
+  for (var e = e0; e < e1; e++) {
+    let ep = eps[e];
+    if (!(floor((fe + 1.0) / ep) > floor(fe / ep))) { continue; }
+    let ko = u32(tail[e]) * DIM;
+    var d2 = 0.0;
+    for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko + t]; d2 += dd * dd; }
+    if (d2 > 0.0) {
+      let coeff = attract(d2);
+      for (var t = 0u; t < DIM; t++) { cur[t] += 2.0 * clip4(coeff * (cur[t] - prev[ko + t])) * p.alpha; }
+    }
+    var r = hash32(p.epochKey ^ (e * 0x85ebca77u));
+    for (var s = 0u; s < p.nNeg; s++) {
+      r = hash32(r + 0x6d2b79f5u);
+      let kk = mulhi(r, p.n);
+      if (kk == j) { continue; }
+      let ko2 = kk * DIM;
+      var dn = 0.0;
+      for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko2 + t]; dn += dd * dd; }
+      if (dn > 0.0) {
+        let coeff = repel(dn);
+        for (var t = 0u; t < DIM; t++) { cur[t] += clip4(coeff * (cur[t] - prev[ko2 + t])) * p.alpha; }
+      } else {
+        for (var t = 0u; t < DIM; t++) { cur[t] += 4.0 * p.alpha; }
+      }
+    }
+  }
+  for (var t = 0u; t < DIM; t++) { next[j * DIM + t] = cur[t]; }
+}
+`;
+}

@@ -73,3 +73,23 @@ test('reload during kNN and again during the layout: the job resumes, loses at m
   expect(tResumed).toBeGreaterThan(tRef - 0.01);
   expect(tResumed).toBeGreaterThan(0.8);
 });
+
+test('with auto-resume off, a reloaded job waits as interrupted and resumes with one click', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  // The setting is changed in the Settings panel, as a user would, and persists over the reload.
+  await page.getByTestId('settings').locator('summary').click();
+  await page.getByTestId('setting-auto-resume').uncheck();
+  const id = await submit(page, data, N, D, { ...params, nEpochs: 100 }, { name: 'manual' });
+  await waitForJob(page, id, `j.progress && j.progress.phase === 'knn' && j.progress.done >= ${2 * CHUNK} && j.checkpoints > 0`);
+  await page.reload();
+  await openApp(page);
+  const row = page.locator(`[data-job-id="${id}"]`);
+  await expect(row.getByTestId('job-state')).toHaveText('interrupted');
+  await page.waitForTimeout(1000);
+  expect((await job(page, id))!.local).toBe(false);
+  await row.getByTestId('job-resume').click();
+  const done = await waitForJob(page, id, "j.state === 'completed'", 200_000);
+  expect(done.resumedFrom?.phase).toBe('knn');
+  await expect(page.getByTestId('setting-auto-resume')).not.toBeChecked();
+});

@@ -44,8 +44,10 @@ const api = {
   },
   /** Transfer mode: gets a copy of the embedding, returns the new positions of its own range. */
   layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number) {
-    need().layoutRange(prev, prev, start, end, epoch);
-    const out = prev.slice(start * dim, end * dim);
+    // Writing into a separate array keeps every read at the epoch's start, as in shared mode.
+    const next = new Float32Array(prev.length);
+    need().layoutRange(prev, next, start, end, epoch);
+    const out = next.slice(start * dim, end * dim);
     return Comlink.transfer(out, [out.buffer]);
   },
 };

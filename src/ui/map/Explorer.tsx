@@ -13,7 +13,9 @@ import { linkQuery, type LinkSource } from '../../share/link';
 import type { ParamsFormState } from '../params-form-model';
 import { autoPointSize, PERFORMANCE_MODE_N, ScatterMap, type MapControl, type MapFrame, type MapView } from '../ScatterMap';
 import { cellText, clusterColoring, colorByFromKey, colorByKey, labelColoring, metaColoring, metadataColumns, plainColoring, type ColorBy, type Coloring } from './coloring';
+import { ExportPanel, SelectionPanel, SharePanel, type ExportKind } from './ExplorerPanels';
 import { MapLegend } from './MapLegend';
+import { screenTransform } from './screen-transform';
 import { saveLastMap } from './stored-map';
 import { Tooltip, type TooltipContent } from './Tooltip';
 import './explorer.css';
@@ -41,8 +43,6 @@ export interface ExplorerInitial {
   color?: string;
   minClusterSize?: number;
 }
-
-const SELECTION_LIST_MAX = 200;
 
 export function Explorer(props: { frame: MapFrame | null; input: Ingested | null; result: MapResult | null; share: ShareState; initial?: ExplorerInitial }) {
   let control: MapControl | null = null;
@@ -200,7 +200,7 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
   };
 
   const baseName = () => (props.result?.name ?? 'map').replace(/\.[^.]+$/, '');
-  const doExport = async (kind: 'csv' | 'npy' | 'parquet' | 'png' | 'map' | 'selection') => {
+  const doExport = async (kind: ExportKind) => {
     setExportError(null);
     try {
       const r = props.result;
@@ -289,9 +289,8 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
     });
   });
 
-  const selectedRows = createMemo(() => selection().slice(0, SELECTION_LIST_MAX));
   // The selection list shows one column: the labels if there are any, else the first text column.
-  const firstMeta = () => {
+  const listColumn = () => {
     const cols = meta();
     const labelName = props.input?.dataset.labelName;
     return cols.find((c) => c.name === labelName) ?? cols.find((c) => !(c.values instanceof Float64Array)) ?? cols[0] ?? null;
@@ -369,94 +368,25 @@ export function Explorer(props: { frame: MapFrame | null; input: Ingested | null
         <Tooltip content={tooltip()} x={pointer()[0]} y={pointer()[1]} />
       </div>
       <div class="map-panels">
-        <section class="panel" data-testid="selection-panel">
-          <h3>
-            Selection: <span data-testid="selection-count">{selection().length.toLocaleString('en-US')}</span> points
-          </h3>
-          <Show when={selection().length > 0} fallback={<p class="hint">Shift+drag (or Lasso) to select a region; click a point to select it.</p>}>
-            <div class="row-buttons">
-              <button type="button" data-testid="export-selection" onClick={() => void doExport('selection')}>
-                Export selection (CSV)
-              </button>
-              <button type="button" onClick={() => control?.deselect()}>
-                Clear
-              </button>
-            </div>
-            <ol class="selection-list" data-testid="selection-list">
-              <For each={selectedRows()}>
-                {(i) => (
-                  <li>
-                    row {i + 1}
-                    <Show when={firstMeta()}>{(col) => <> — {cellText(col(), i)}</>}</Show>
-                    <Show when={clusters()?.labels.length === n()}> · cluster {clusters()!.labels[i]! < 0 ? 'noise' : clusters()!.labels[i]}</Show>
-                  </li>
-                )}
-              </For>
-            </ol>
-            <Show when={selection().length > SELECTION_LIST_MAX}>
-              <p class="hint">First {SELECTION_LIST_MAX} of {selection().length.toLocaleString('en-US')} shown; the export has all.</p>
-            </Show>
-          </Show>
-        </section>
-        <section class="panel" data-testid="export-panel">
-          <h3>Export</h3>
-          <Show when={meta().length > 0}>
-            <fieldset class="meta-columns">
-              <legend>Columns</legend>
-              <For each={meta()}>
-                {(m) => (
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={!chosenMeta() || chosenMeta()!.has(m.name)}
-                      onChange={(e) => {
-                        const s = new Set(chosenMeta() ?? meta().map((c) => c.name));
-                        if (e.currentTarget.checked) s.add(m.name);
-                        else s.delete(m.name);
-                        setChosenMeta(s);
-                      }}
-                    />{' '}
-                    {m.name}
-                  </label>
-                )}
-              </For>
-            </fieldset>
-          </Show>
-          <div class="row-buttons">
-            <button type="button" data-testid="export-csv" disabled={!props.result} onClick={() => void doExport('csv')}>
-              CSV
-            </button>
-            <button type="button" data-testid="export-npy" disabled={!props.result} onClick={() => void doExport('npy')}>
-              .npy
-            </button>
-            <button type="button" data-testid="export-parquet" disabled={!props.result} onClick={() => void doExport('parquet')}>
-              Parquet
-            </button>
-            <button type="button" data-testid="export-png" disabled={!props.result} onClick={() => void doExport('png')}>
-              PNG
-            </button>
-            <button type="button" data-testid="export-map" disabled={!props.result} onClick={() => void doExport('map')}>
-              Map file
-            </button>
-          </div>
-          <Show when={exportError()}>{(e) => <p class="error-text">{e()}</p>}</Show>
-          <Show when={clusterNote()}>{(s) => <p class="hint" data-testid="cluster-note">{s()}</p>}</Show>
-          <Show when={mcsError()}>{(s) => <p class="error-text">{s()}</p>}</Show>
-        </section>
-        <section class="panel" data-testid="share-panel">
-          <h3>Share</h3>
-          <Show when={shareLink()} fallback={<p class="hint" data-testid="no-link-reason">{noLinkReason() ?? 'Run a demo or a public dataset URL to get a link.'}</p>}>
-            {(link) => (
-              <>
-                <input class="share-link" data-testid="share-link" readonly value={link()} onFocus={(e) => e.currentTarget.select()} />
-                <button type="button" data-testid="copy-link" onClick={() => void copyLink()}>
-                  Copy link
-                </button>
-                <Show when={copied()}>{(c) => <span class="hint">{c()}</span>}</Show>
-              </>
-            )}
-          </Show>
-        </section>
+        <SelectionPanel
+          selection={selection()}
+          n={n()}
+          clusters={clusters()?.labels ?? null}
+          listColumn={listColumn()}
+          onExport={() => void doExport('selection')}
+          onClear={() => control?.deselect()}
+        />
+        <ExportPanel
+          meta={meta()}
+          chosen={chosenMeta()}
+          onChoose={setChosenMeta}
+          hasResult={!!props.result}
+          onExport={(kind) => void doExport(kind)}
+          error={exportError()}
+          clusterNote={clusterNote()}
+          mcsError={mcsError()}
+        />
+        <SharePanel link={shareLink()} noLinkReason={noLinkReason()} copied={copied()} onCopy={() => void copyLink()} />
       </div>
     </div>
   );
@@ -466,41 +396,4 @@ function countNoise(labels: Int32Array): number {
   let c = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]! < 0) c++;
   return c;
-}
-
-/**
- * Data → screen mapping of the WebGL view, recovered from the screen positions of three points
- * (the 2-D camera is an affine map), so the PNG matches what is on screen at any zoom.
- */
-function screenTransform(f: MapFrame, control: MapControl | null): ((x: number, y: number) => [number, number]) | null {
-  if (!control || f.x.length < 3) return null;
-  let a = 0;
-  let b = 0;
-  for (let i = 1; i < f.x.length; i++) {
-    if (f.x[i]! < f.x[a]!) a = i;
-    if (f.x[i]! > f.x[b]!) b = i;
-  }
-  let c = -1;
-  let best = 0;
-  for (let i = 0; i < f.x.length; i++) {
-    const area = Math.abs((f.x[b]! - f.x[a]!) * (f.y[i]! - f.y[a]!) - (f.y[b]! - f.y[a]!) * (f.x[i]! - f.x[a]!));
-    if (area > best) {
-      best = area;
-      c = i;
-    }
-  }
-  if (c < 0) return null;
-  const pa = control.screenPosition(a);
-  const pb = control.screenPosition(b);
-  const pc = control.screenPosition(c);
-  if (!pa || !pb || !pc) return null;
-  const det = (f.x[b]! - f.x[a]!) * (f.y[c]! - f.y[a]!) - (f.x[c]! - f.x[a]!) * (f.y[b]! - f.y[a]!);
-  const solve = (sa: number, sb: number, sc: number) => {
-    const m1 = ((sb - sa) * (f.y[c]! - f.y[a]!) - (sc - sa) * (f.y[b]! - f.y[a]!)) / det;
-    const m2 = ((f.x[b]! - f.x[a]!) * (sc - sa) - (f.x[c]! - f.x[a]!) * (sb - sa)) / det;
-    return [m1, m2, sa - m1 * f.x[a]! - m2 * f.y[a]!] as const;
-  };
-  const [xx, xy, x0] = solve(pa[0], pb[0], pc[0]);
-  const [yx, yy, y0] = solve(pa[1], pb[1], pc[1]);
-  return (x, y) => [xx * x + xy * y + x0, yx * x + yy * y + y0];
 }

@@ -43,7 +43,7 @@ function runPrefixed(command, prefix) {
       });
       stream.on('end', () => rest && out.write(`${prefix}${rest}\n`));
     };
-    relay(child.stdout, process.stdout);
+    relay(child.stdout, process.stderr); // stderr: stdout may carry a tool's results (the bench's JSON lines)
     relay(child.stderr, process.stderr);
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
@@ -74,7 +74,7 @@ export async function findChromium() {
   const path = locate();
   if (path) return path;
   if (process.getuid?.() === 0 && onPath('apt-get')) {
-    console.log('[chromium] not found; installing Debian chromium with apt-get');
+    console.error('[chromium] not found; installing Debian chromium with apt-get');
     await runPrefixed('apt-get update && apt-get install -y chromium', '[apt] ');
     if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
     throw new Error(`apt-get finished but /usr/bin/chromium is missing. ${NOT_FOUND}`);

@@ -1,0 +1,31 @@
+// Which queued job runs next, and how much of the machine each running job gets.
+import type { UmapParams } from '../engine/types';
+import type { Priority } from './job-store';
+import type { Entry } from './job-entry';
+
+const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
+
+/** Jobs this tab may start, in the order they should start: priority first, then their place in line. */
+export function queuedInOrder(entries: Iterable<Entry>): Entry[] {
+  return [...entries]
+    .filter((e) => e.rec.state === 'queued' && !e.elsewhere && !e.immediate)
+    .sort((a, b) => PRIORITY_RANK[a.rec.priority] - PRIORITY_RANK[b.rec.priority] || a.rec.order - b.rec.order);
+}
+
+/**
+ * Whether a job will hold the GPU. 'auto' is learned from the backend earlier auto jobs got: asking
+ * for an adapter here would cost the main thread a long task, and the job Worker's GPU lock keeps
+ * GPU work one job at a time in any case.
+ */
+export function needsGpu(p: Partial<UmapParams>, autoUsesGpu: boolean): Promise<boolean> {
+  const pref = p.backend ?? 'auto';
+  if (pref === 'cpu') return Promise.resolve(false);
+  if (pref === 'webgpu') return Promise.resolve(true);
+  return Promise.resolve(autoUsesGpu);
+}
+
+/** Threads per job, so that all running jobs together use about one thread per core. */
+export function threadsPerJob(maxConcurrentJobs: number): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, Math.floor(cores / maxConcurrentJobs));
+}

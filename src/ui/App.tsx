@@ -1,11 +1,7 @@
-import { batch, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
-import { createStore, reconcile } from 'solid-js/store';
-import { autoEpochs, resolveParams } from '../engine/params';
-import { PHASES } from '../engine/types';
+import { batch, createMemo, createSignal, onMount } from 'solid-js';
+import { createStore } from 'solid-js/store';
 import type { Ingested } from '../jobs/ingest-client';
-import { workerMode, type JobProgress } from '../jobs/run-job';
-import { Scheduler } from '../jobs/scheduler';
-import { installJobsTestHook } from '../jobs/jobs-test-hook';
+import { workerMode } from '../jobs/run-job';
 import { JobsPanel } from './JobsPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { StoragePanel } from './StoragePanel';
@@ -14,13 +10,12 @@ import { FileDrop } from './FileDrop';
 import { createIngestSession, relabel, type ReadChoices } from './ingest-session';
 import { PasteBox } from './PasteBox';
 import { PreviewStep } from './PreviewStep';
-import { formatCount, formatSeconds } from './format';
-import { frameScheduler, type FrameScheduler } from './frame-scheduler';
+import { formatCount } from './format';
 import { JobLog } from './JobLog';
 import { normalizeToUnitSquare } from './normalize';
 import { ParamsForm } from './ParamsForm';
-import { DEFAULT_FORM, readParams, type ParamsFormState } from './params-form-model';
-import { ProgressPanel, type PhaseProgress } from './ProgressPanel';
+import { DEFAULT_FORM, type ParamsFormState } from './params-form-model';
+import { ProgressPanel } from './ProgressPanel';
 import type { MapFrame } from './ScatterMap';
 import type { MapFile } from '../export/map-file';
 import type { LinkSource } from '../share/link';
@@ -30,6 +25,7 @@ import { Explorer, type ExplorerInitial, type MapResult, type ShareState } from 
 import { SourcePicker } from './map/SourcePicker';
 import { StoredMapButton } from './map/StoredMapButton';
 import { installTestHook, type AppStatus } from './test-hook';
+import { useJobs } from './use-jobs';
 
 const DIGITS_DEMO = [
   { url: './demo/digits/digits.npy', name: 'digits.npy' },
@@ -48,11 +44,7 @@ export function App() {
   const ingest = createIngestSession();
   const [dataFile, setDataFile] = createSignal<File | null>(null);
   const [form, setForm] = createStore<ParamsFormState>({ ...DEFAULT_FORM });
-  const [phases, setPhases] = createStore<PhaseProgress>({});
-  const [elapsed, setElapsed] = createSignal<number | null>(null);
-  const [log, setLog] = createSignal<string[]>([]);
   const [frame, setFrame] = createSignal<MapFrame | null>(null);
-  const [summary, setSummary] = createSignal<string | null>(null);
   let finalCoords: Float32Array | null = null;
   // Map explorer state: which data came from a linkable source (demo, generator, public URL; never
   // a local file), and maps opened from map files.
@@ -64,27 +56,6 @@ export function App() {
   if (boot.link?.view) explorerInitial.view = boot.link.view;
   if (boot.link?.color) explorerInitial.color = boot.link.color;
   if (boot.link?.minClusterSize) explorerInitial.minClusterSize = boot.link.minClusterSize;
-  let job: { id: string; cancel(): void } | null = null;
-  // Every run goes through the scheduler; the map shows the job last run or chosen in the jobs panel.
-  const scheduler = new Scheduler();
-  const [shownJob, setShownJob] = createSignal<string | null>(null);
-  installJobsTestHook(scheduler);
-  let updates: FrameScheduler | null = null;
-  // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
-  let runId = 0;
-
-  installTestHook({
-    get status() {
-      return status();
-    },
-    get points() {
-      return frame()?.x.length ?? 0;
-    },
-    coords: () => finalCoords,
-    get lastError() {
-      return error();
-    },
-  });
 
   const fail = (err: unknown) => {
     batch(() => {
@@ -100,20 +71,34 @@ export function App() {
     setFrame(f);
   };
 
-  // Stop following the shown job; it goes on in the jobs panel.
-  const detach = () => {
-    runId++;
-    updates?.cancel();
-    updates = null;
-    job = null;
-    if (status() === 'running') setStatus('idle');
-  };
+  const jobs = useJobs({
+    status,
+    setStatus,
+    setError,
+    fail,
+    input,
+    form,
+    onRunStart: (ing) => setShare({ source: linkSources.get(ing) ?? null, params: { ...form } }),
+    showCoords,
+    setFinalCoords: (coords) => {
+      finalCoords = coords;
+    },
+    setFrame,
+  });
+  const { scheduler, phases, elapsed, log, summary, shownJob, run, cancel, detach, showJob } = jobs;
 
-  const cancel = () => {
-    const j = job;
-    detach();
-    j?.cancel();
-  };
+  installTestHook({
+    get status() {
+      return status();
+    },
+    get points() {
+      return frame()?.x.length ?? 0;
+    },
+    coords: () => finalCoords,
+    get lastError() {
+      return error();
+    },
+  });
 
   const load = async (what: string, fn: () => Promise<Ingested>, files: File[] | null): Promise<boolean> => {
     batch(() => {
@@ -133,7 +118,7 @@ export function App() {
       return true;
     } catch (err) {
       // The previous dataset, map and any running job stay as they were.
-      if (job) setError(messageOf(err));
+      if (jobs.following()) setError(messageOf(err));
       else fail(err);
       return false;
     } finally {
@@ -206,159 +191,6 @@ export function App() {
       run();
     }
   };
-
-  const run = () => {
-    const ing = input();
-    if (!ing) {
-      fail(new Error('Choose a file (or the digits demo) first.'));
-      return;
-    }
-    const { data, n, d } = ing.dataset;
-    let params;
-    try {
-      params = readParams(form);
-      // Same validation the engine applies, done here so bad parameters fail before any worker starts.
-      resolveParams(params, n);
-    } catch (err) {
-      // A running job is left alone: only a valid new run replaces it.
-      if (job) setError(messageOf(err));
-      else fail(err);
-      return;
-    }
-    // Earlier jobs keep running in the scheduler; the view follows the new one.
-    detach();
-    setShare({ source: linkSources.get(ing) ?? null, params: { ...form } });
-    const id = ++runId;
-    // Progress and previews travel on their own message port, so a few can land after the result:
-    // once the result is in, they are stale and must not overwrite the final map or the bars.
-    let finished = false;
-    const live = () => id === runId && !finished;
-    batch(() => {
-      setError(null);
-      setStatus('running');
-      setPhases(reconcile({}));
-      setElapsed(0);
-      setLog([]);
-      setSummary(null);
-    });
-    // Callbacks only record the latest state; the screen catches up once per animation frame.
-    const latest: PhaseProgress = {};
-    const newLines: string[] = [];
-    let preview: { coords: Float32Array; nComponents: number } | null = null;
-    const frameUpdates = frameScheduler(() => {
-      if (!live()) return;
-      batch(() => {
-        let last: JobProgress | undefined;
-        for (const phase of PHASES) {
-          const p = latest[phase];
-          if (!p) continue;
-          setPhases(phase, p);
-          last = p;
-          delete latest[phase];
-        }
-        if (last) setElapsed(last.elapsedS);
-        if (newLines.length > 0) setLog((lines) => [...lines, ...newLines.splice(0)]);
-        if (preview) showCoords(preview.coords, preview.nComponents, ing, false);
-        preview = null;
-      });
-    });
-    updates = frameUpdates;
-    let handle: { id: string; cancel(): void; result: Promise<import('../engine/types').UmapResult> };
-    try {
-      const jobId = scheduler.submit({ data, n, d }, params, { name: ing.dataset.fileName, categories: ing.categories, ...(ing.dataset.labelName !== undefined ? { labelName: ing.dataset.labelName } : {}) }, {
-        onProgress: (p) => {
-          if (!live()) return;
-          latest[p.phase] = p;
-          frameUpdates.request();
-        },
-        onLog: (line) => {
-          if (!live()) return;
-          newLines.push(line);
-          frameUpdates.request();
-        },
-        onPreview: (coords, nComponents) => {
-          if (!live()) return;
-          preview = { coords, nComponents };
-          frameUpdates.request();
-        },
-      });
-      handle = { id: jobId, cancel: () => scheduler.cancel(jobId), result: scheduler.whenDone(jobId) };
-      setShownJob(jobId);
-    } catch (err) {
-      fail(err);
-      return;
-    }
-    job = handle;
-    handle.result.then(
-      (res) => {
-        if (!live()) return;
-        finished = true;
-        frameUpdates.cancel();
-        job = null;
-        finalCoords = res.embedding;
-        const t = res.timings;
-        const total = t.knn + t.graph + t.init + t.layout;
-        batch(() => {
-          showCoords(res.embedding, res.nComponents, ing, true);
-          // The result's log is the job's full account; lines still waiting for a frame are in it too.
-          if (res.log.length > 0) setLog(res.log);
-          else if (newLines.length > 0) setLog((lines) => [...lines, ...newLines.splice(0)]);
-          for (const phase of PHASES) {
-            const p = phases[phase];
-            if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
-          }
-          const epochs = res.params.nEpochs ?? autoEpochs(res.n);
-          setPhases('layout', { phase: 'layout', done: epochs, total: epochs, unit: 'epochs', elapsedS: total, etaS: 0, phaseElapsedS: t.layout });
-          setElapsed(total);
-          setSummary(
-            `${formatCount(res.n)} points in ${formatSeconds(total)} — kNN ${formatSeconds(t.knn)}, graph ${formatSeconds(t.graph)}, init ${formatSeconds(t.init)}, layout ${formatSeconds(t.layout)}`,
-          );
-          setStatus('done');
-        });
-      },
-      (err) => {
-        if (!live()) return;
-        finished = true;
-        frameUpdates.cancel();
-        job = null;
-        // The job's last log lines often explain the failure.
-        if (newLines.length > 0) setLog((lines) => [...lines, ...newLines.splice(0)]);
-        fail(err);
-      },
-    );
-  };
-
-  onCleanup(() => cancel());
-  onCleanup(() => scheduler.dispose());
-
-  /** Put a completed job's result on the map (from memory, or from the store after a reload). */
-  const showJob = async (id: string) => {
-    const r = await scheduler.result(id);
-    if (!r) return;
-    detach();
-    finalCoords = r.embedding;
-    const plane = normalizeToUnitSquare(r.embedding, r.nComponents);
-    const f: MapFrame = { ...plane, categories: r.rec.categories, final: true };
-    if (r.rec.labelName !== undefined) f.labelName = r.rec.labelName;
-    batch(() => {
-      setShownJob(id);
-      setFrame(f);
-      setLog(r.log);
-      setError(null);
-      setStatus('done');
-    });
-  };
-  // Jobs that finish while the map is free (resumed after a reload, or queued earlier) are shown.
-  const seenDone = new Set<string>();
-  onCleanup(
-    scheduler.subscribe(() => {
-      for (const j of scheduler.list()) {
-        if (j.state !== 'completed' || seenDone.has(j.id)) continue;
-        seenDone.add(j.id);
-        if (!job && status() !== 'running' && j.interrupted) void showJob(j.id);
-      }
-    }),
-  );
 
   const running = () => status() === 'running';
   const datasetLine = () => {

@@ -86,11 +86,8 @@ export class ComputeCore {
       return sq;
     }
     const dot = k ? k.dot : (i: number, j: number) => dotRows(data, d, i, j);
-    const inv = new Float64Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const s = dotRows(data, d, i, i);
-      inv[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
-    }
+    // The exact kernel's per-row scale for cosine is the inverse norm: computed once, shared by both.
+    const inv = (this.rowScale = exactRowScale(data, this.n, d, 'cosine'));
     this.splitSide = (p, a, b) => dot(p, a) * inv[a]! - dot(p, b) * inv[b]!;
     return (i, j) => {
       const c = 1 - dot(i, j) * inv[i]! * inv[j]!;

@@ -1,5 +1,3 @@
-import type { Metric } from './types';
-
 // All distances accumulate in JS doubles while reading float32 rows: accurate and no slower.
 
 /** Squared euclidean distance between rows i and j of one matrix. */
@@ -51,32 +49,4 @@ export function dotRows(data: Float32Array, d: number, i: number, j: number): nu
   }
   while (a < end) s0 += data[a++]! * data[b++]!;
   return s0 + s1 + s2 + s3;
-}
-
-/** Euclidean norm of every row; cosine needs them, and zero rows are flagged by a norm of 0. */
-export function rowNorms(data: Float32Array, n: number, d: number): Float64Array {
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(dotRows(data, d, i, i));
-  return norms;
-}
-
-/**
- * A distance between two rows, in the metric's own units (euclidean: not squared), as umap-learn's
- * smoothing expects. Cosine of a zero row is taken as distance 1 (orthogonal), as scipy would be NaN.
- */
-export type RowDistance = (i: number, j: number) => number;
-
-export function rowDistance(metric: Metric, data: Float32Array, d: number, norms: Float64Array | null): RowDistance {
-  if (metric === 'euclidean') return (i, j) => Math.sqrt(sqDist(data, d, i, j));
-  const inv = invNorms(norms!);
-  return (i, j) => {
-    const c = 1 - dotRows(data, d, i, j) * inv[i]! * inv[j]!;
-    return c < 0 ? 0 : c;
-  };
-}
-
-export function invNorms(norms: Float64Array): Float64Array {
-  const inv = new Float64Array(norms.length);
-  for (let i = 0; i < norms.length; i++) inv[i] = norms[i]! > 0 ? 1 / norms[i]! : 0;
-  return inv;
 }

@@ -17,8 +17,6 @@ export class EtaEstimator {
   private phaseStart = new Map<PhaseName, number>();
   private phaseEnd = new Map<PhaseName, number>();
 
-  constructor(readonly n: number) {}
-
   update(e: ProgressEvent & { label?: string }): JobProgress {
     const t = performance.now();
     if (!this.phaseStart.has(e.phase)) {

@@ -1,6 +1,5 @@
 import * as Comlink from 'comlink';
 import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
-import { PHASES } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
 import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi, PersistOptions } from '../../workers/umap.worker';
 import type { CheckpointMeta } from './job-store';
@@ -77,7 +76,7 @@ export function defaultThreads(): number {
 export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
   const worker = new Worker(new URL('../../workers/umap.worker.ts', import.meta.url), { type: 'module', name: 'mapstream-job' });
   const remote = Comlink.wrap<JobWorkerApi>(worker);
-  const eta = new EtaEstimator(input.n);
+  const eta = new EtaEstimator();
   let cancelled = false;
   let settle: { reject(e: unknown): void } | null = null;
   let outcome: Promise<JobOutcome> | null = null;
@@ -208,4 +207,3 @@ export class JobCancelledError extends Error {
   }
 }
 
-export { PHASES };

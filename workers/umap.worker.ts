@@ -189,19 +189,20 @@ export type JobSource =
   | { stored: string; n: number; d: number };
 
 function toRowStore(src: Exclude<JobSource, { stored: string }>): RowStore {
+  if (!(src.n > 0) || !(src.d > 0)) throw new EngineInputError('The dataset is empty.');
   if ('memory' in src) return rowStoreOf(src.memory, src.n, src.d);
   if (src.data.length !== src.n * src.d) throw new EngineInputError(`Expected ${src.n} × ${src.d} values, got ${src.data.length}.`);
-  if (!(src.n > 0) || !(src.d > 0)) throw new EngineInputError('The dataset is empty.');
   if (!wasmSimdSupported()) return plainRowStore(src.data, src.n, src.d);
   const store = allocateRowStore(src.n, src.d, false);
   store.data.set(src.data);
   return store;
 }
 
-/** Checks that need the values themselves; the ingest step catches most, this guards every caller. */
+/**
+ * Checks that need the values themselves (the shape is checked where the rows arrive, in toRowStore);
+ * the ingest step catches most, this guards every caller.
+ */
 function validate(m: Matrix): void {
-  if (!(m.n > 0) || !(m.d > 0)) throw new EngineInputError('The dataset is empty.');
-  if (m.data.length !== m.n * m.d) throw new EngineInputError(`Expected ${m.n} × ${m.d} values, got ${m.data.length}.`);
   const { data, d } = m;
   for (let t = 0; t < data.length; t++) {
     if (!Number.isFinite(data[t]!)) {

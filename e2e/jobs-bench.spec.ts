@@ -27,8 +27,10 @@ test('checkpoint overhead (JOBS_BENCH=1)', async ({ page }) => {
       const j = await waitForJob(page, id, "j.state === 'completed'", 1_500_000);
       const log = (await page.evaluate((x) => window.__mapstreamJobs!.log(x), id)) ?? [];
       const cpLine = log.find((l) => l.startsWith('Checkpoints:')) ?? '';
+      const t = (await page.evaluate((x) => window.__mapstreamJobs!.timings(x), id))!;
+      const phases = Object.entries(t).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
       times[mode].push(j.elapsedS);
-      console.log(`${mode} checkpoints: ${j.elapsedS.toFixed(2)} s wall ${cpLine ? `(${cpLine})` : ''}`);
+      console.log(`${mode} checkpoints: ${j.elapsedS.toFixed(2)} s wall [${phases}] ${cpLine ? `(${cpLine})` : ''}`);
       await page.evaluate((x) => window.__mapstreamJobs!.remove(x), id);
     }
   }

@@ -93,3 +93,25 @@ test('with auto-resume off, a reloaded job waits as interrupted and resumes with
   expect(done.resumedFrom?.phase).toBe('knn');
   await expect(page.getByTestId('setting-auto-resume')).not.toBeChecked();
 });
+
+test('reload during NN-descent: the stored steps replay to the same map as an uninterrupted run', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  // Approximate kNN (N above exactKnnMaxN): the checkpoint is a base plus one stored step per chunk wave.
+  const approx = { nEpochs: 120, knnChunkSize: 500, exactKnnMaxN: 1000, seed: 4, backend: 'cpu' };
+  const id = await submit(page, data, N, D, approx, { name: 'descent survivor' });
+  await waitForJob(page, id, `j.progress && j.progress.phase === 'knn' && j.progress.label && j.progress.label.includes('NN-descent iteration 2') && j.checkpoints > 3`);
+  const before = (await job(page, id))!;
+  await reloadAndResume(page, id);
+  const after = (await job(page, id))!;
+  expect(after.resumedFrom!.phase).toBe('knn');
+  expect(after.resumedFrom!.done).toBeGreaterThanOrEqual(before.lastCheckpoint!.done);
+  await waitForJob(page, id, "j.state === 'completed'", 200_000);
+  const log = (await page.evaluate((x) => window.__mapstreamJobs!.log(x), id))!;
+  expect(log.some((l) => /Checkpoints: \d+ saved \(\d+ full, \d+ steps/.test(l))).toBe(true);
+  const resumed = await coordsOf(page, id);
+
+  const plain = await submit(page, data, N, D, approx, { name: 'descent uninterrupted' });
+  await waitForJob(page, plain, "j.state === 'completed'", 200_000);
+  expect(resumed).toEqual(await coordsOf(page, plain));
+});

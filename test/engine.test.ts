@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { UmapEngine, resolveParams, EngineInputError, type EngineCheckpoint } from '../src/engine';
+import type { EngineDelta } from '../src/engine/engine';
+import { applyUpdates } from '../src/engine/nn-descent';
+import { checksumOf } from '../src/jobs/checksum';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../src/engine/quality';
 import { ComputeCore } from '../src/engine/compute-core';
@@ -100,6 +103,74 @@ describe('resuming', () => {
       throw new Error('did not finish');
     });
   }
+});
+
+describe('delta checkpoints', () => {
+  const n = 3000;
+  const d = 32;
+  const { data } = gaussianMixture({ n, d, seed: 3 });
+
+  // The job Worker's scheme: a full checkpoint at each phase change, then one delta per step (a layout
+  // delta replaces the layout deltas before it). Restoring base + deltas after a stop in any phase must
+  // continue to the same bytes as an uninterrupted run.
+  for (const [name, params] of [
+    ['exact kNN', { nEpochs: 60, knnChunkSize: 250 }],
+    ['NN-descent', { nEpochs: 60, exactKnnMaxN: 500, knnChunkSize: 500 }],
+  ] as const) {
+    it(`base + deltas resume bit-identically (${name})`, async () => {
+      const p = resolveParams(params, n);
+      const straight = new UmapEngine({ data, n, d }, p);
+      await straight.run();
+      const want = straight.result().embedding;
+
+      let base: EngineCheckpoint | undefined;
+      let deltas: EngineDelta[] = [];
+      let baseBytes = 0;
+      let deltaBytes = 0;
+      const bytesOf = (v: unknown) => checksumOf(v).bytes;
+      for (let leg = 0; leg < 60; leg++) {
+        let steps = 0;
+        const e: UmapEngine = new UmapEngine(
+          { data, n, d },
+          p,
+          {
+            onBoundary(eng) {
+              const delta = eng.delta();
+              if (!delta || !base) {
+                base = structuredClone(eng.checkpoint());
+                baseBytes += bytesOf(base);
+                deltas = [];
+                return;
+              }
+              if (delta.step.kind === 'layout') deltas = deltas.filter((x) => x.step.kind !== 'layout');
+              deltas.push(structuredClone(delta));
+              deltaBytes += bytesOf(delta);
+            },
+          },
+          { checkpoint: base && structuredClone(base), deltas: structuredClone(deltas), recordDeltas: true },
+        );
+        const status = await e.run({ shouldStop: () => ++steps > 2 + (leg % 3) });
+        if (status === 'done') {
+          expect(Buffer.from(e.result().embedding.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+          // The deltas together are far smaller than writing a full checkpoint at every step would be.
+          expect(deltaBytes).toBeLessThan(baseBytes);
+          return;
+        }
+      }
+      throw new Error('did not finish');
+    });
+  }
+
+  it('compacted NN-descent updates replay to the same heaps', () => {
+    const heapsA = { n: 4, k: 2, indices: new Int32Array(8).fill(-1), distances: new Float32Array(8).fill(Infinity), flags: new Uint8Array(8) };
+    const heapsB = structuredClone(heapsA);
+    const u = { a: Int32Array.from([0, 0, 1, 0, 2, 0]), b: Int32Array.from([1, 1, 2, 2, 3, 3]), dist: Float32Array.from([1, 1, 2, 0.5, 3, 9]), count: 6, evals: 6 };
+    const changed = applyUpdates(heapsA, u, true);
+    expect(u.count).toBeLessThan(6); // the repeated (0,1) pair changed nothing
+    expect(applyUpdates(heapsB, u)).toBe(changed);
+    expect(Array.from(heapsB.indices)).toEqual(Array.from(heapsA.indices));
+    expect(Array.from(heapsB.distances)).toEqual(Array.from(heapsA.distances));
+  });
 });
 
 describe('kNN', () => {

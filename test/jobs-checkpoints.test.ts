@@ -3,9 +3,9 @@
 import 'fake-indexeddb/auto';
 import { createStore, del, get, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import type { EngineCheckpoint } from '../src/engine/engine';
+import type { EngineCheckpoint, EngineDelta } from '../src/engine/engine';
 import { DEFAULT_PARAMS } from '../src/engine/params';
-import { deleteJob, loadCheckpoint, putCheckpoint, putDataset, putJob, readDataset, type JobRecord } from '../src/jobs/job-store';
+import { checkpointMeta, deleteJob, loadCheckpoint, putCheckpoint, putCheckpointDelta, putDataset, putJob, readDataset, type JobRecord } from '../src/jobs/job-store';
 
 const raw = createStore('mapstream-jobs', 'kv');
 
@@ -98,6 +98,67 @@ describe('checkpoints', () => {
     const got = await loadCheckpoint('d');
     expect(got?.checkpoint.epoch).toBe(10);
     expect(got?.checkpoint.embedding![0]).toBe(10);
+  });
+});
+
+describe('delta checkpoints', () => {
+  const progress = (done: number) => ({ phase: 'knn' as const, done, total: 100, unit: 'steps' as const });
+  function knnDelta(i: number): EngineDelta {
+    const step = { kind: 'exact' as const, chunks: 1, start: i * 2, indices: Int32Array.from([i, i + 1]), distances: Float32Array.from([i, i]) };
+    return { version: 1, phase: 'knn', step: { kind: 'knn', step }, timings: { knn: i, graph: 0, init: 0, layout: 0 }, log: [`step ${i}`] };
+  }
+  function layoutDelta(epoch: number): EngineDelta {
+    return { version: 1, phase: 'layout', step: { kind: 'layout', epoch, embedding: new Float32Array(8).fill(epoch) }, timings: { knn: 1, graph: 0, init: 0, layout: epoch }, log: [] };
+  }
+
+  it('a base with its deltas loads in order, with the newest delta\'s progress', async () => {
+    const base = await putCheckpoint('e', 1, checkpoint(0), progress(0)).saved;
+    for (let i = 0; i < 3; i++) await putCheckpointDelta('e', base, i, knnDelta(i), progress(i + 1)).saved;
+    const got = await loadCheckpoint('e');
+    expect(got?.fellBack).toBe(false);
+    expect(got?.deltas.map((x) => x.log[0])).toEqual(['step 0', 'step 1', 'step 2']);
+    expect(got?.meta.progress?.done).toBe(3);
+    expect((await checkpointMeta('e'))?.progress?.done).toBe(3);
+  });
+
+  it('a damaged delta keeps the ones before it; the work after it is what is lost', async () => {
+    const base = await putCheckpoint('f', 1, checkpoint(0), progress(0)).saved;
+    for (let i = 0; i < 4; i++) await putCheckpointDelta('f', base, i, knnDelta(i), progress(i + 1)).saved;
+    const key = (await keys(raw)).map(String).find((k) => k.startsWith(`${base.key}:d:`) && k.endsWith('00000002'))!;
+    const env = (await get<{ delta: EngineDelta }>(key, raw))!;
+    (env.delta.step as { step: { indices: Int32Array } }).step.indices[0] = 77;
+    await set(key, env, raw);
+    const got = await loadCheckpoint('f');
+    expect(got?.deltas.length).toBe(2);
+    expect(got?.meta.progress?.done).toBe(2);
+    expect(got?.fellBack).toBe(true);
+  });
+
+  it('a layout delta replaces the ones before it, in the same transaction', async () => {
+    const base = await putCheckpoint('g', 1, checkpoint(0), null).saved;
+    for (let i = 0; i < 3; i++) await putCheckpointDelta('g', base, i, layoutDelta((i + 1) * 5), null).saved;
+    const stored = (await keys(raw)).map(String).filter((k) => k.startsWith(`${base.key}:d:`));
+    expect(stored.length).toBe(1);
+    const got = await loadCheckpoint('g');
+    expect(got?.deltas.length).toBe(1);
+    expect(got?.fellBack).toBe(false);
+    expect((got?.deltas[0]!.step as { epoch: number }).epoch).toBe(15);
+  });
+
+  it('a delta for a base that is no longer current is refused and changes nothing', async () => {
+    const old = await putCheckpoint('h', 1, checkpoint(0), null).saved;
+    await putCheckpoint('h', 2, checkpoint(10), null).saved;
+    await expect(putCheckpointDelta('h', old, 0, knnDelta(0), null).saved).rejects.toThrow(/no longer the current/);
+    expect((await keys(raw)).map(String).filter((k) => k.startsWith(`${old.key}:d:`))).toEqual([]);
+    expect((await loadCheckpoint('h'))?.checkpoint.epoch).toBe(10);
+  });
+
+  it('a new base drops the base two generations back together with its deltas', async () => {
+    const b1 = await putCheckpoint('i', 1, checkpoint(0), null).saved;
+    await putCheckpointDelta('i', b1, 0, knnDelta(0), null).saved;
+    await putCheckpoint('i', 2, checkpoint(10), null).saved;
+    await putCheckpoint('i', 3, checkpoint(20), null).saved;
+    expect((await keys(raw)).map(String).filter((k) => k.startsWith('cp:i:')).length).toBe(2);
   });
 });
 

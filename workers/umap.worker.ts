@@ -2,7 +2,7 @@
 // The job Worker: owns one UMAP run. It drives the engine, fans kNN chunks out to a pool of compute
 // Workers, and reports progress, log lines and live layout previews back to the page.
 import * as Comlink from 'comlink';
-import { UmapEngine, type EngineCheckpoint } from '../src/engine/engine';
+import { UmapEngine, type EngineCheckpoint, type EngineDelta } from '../src/engine/engine';
 import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../src/engine/types';
 import { EngineInputError } from '../src/engine/types';
 import { resolveParams } from '../src/engine/params';
@@ -59,9 +59,11 @@ const api = {
     validate(input);
     const writer = options.persist ? await preparePersistence(options.persist, store, cb) : null;
     let checkpoint = options.checkpoint;
+    let deltas: EngineDelta[] | undefined;
     if (writer && options.persist?.resumeFromStore && !checkpoint) {
       const loaded = await loadCheckpoint(options.persist.jobId).catch(() => null);
       checkpoint = loaded?.checkpoint;
+      deltas = loaded?.deltas;
       cb.onResumed?.(loaded?.meta ?? null, loaded?.fellBack ?? false);
     }
     const params = checkpoint?.params ?? resolveParams(partial, input.n);
@@ -113,13 +115,14 @@ const api = {
             },
             onBoundary: writer?.enabled ? (eng) => writer.writer!.boundary(eng, lastEvent) : undefined,
           },
-          { pool: gpu?.pool ?? pool, core, checkpoint },
+          { pool: gpu?.pool ?? pool, core, checkpoint, deltas, recordDeltas: writer?.enabled === true },
         );
         engineRef = engine;
         for (const line of early) engine.log(line);
         const status = await engine.run({ shouldStop: () => stopRequested });
         await writer?.writer?.flush();
-        if (writer?.writer && writer.writer.written > 0) engine.log(`Checkpoints: ${writer.writer.written} saved, ${writer.writer.costMs.toFixed(0)} ms of engine time.`);
+        const w = writer?.writer;
+        if (w && w.written > 0) engine.log(`Checkpoints: ${w.written} saved (${w.bases} full, ${w.written - w.bases} steps; ${(w.bytes / 1e6).toFixed(1)} MB), ${w.costMs.toFixed(0)} ms of engine time (${Object.entries(w.byPhase).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms/${(v.bytes / 1e6).toFixed(1)} MB`).join(', ')}).`);
         if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
         const result = engine.result();
         result.backend = choice.report;
@@ -163,7 +166,6 @@ async function preparePersistence(p: PersistOptions, store: RowStore, cb: JobWor
   const writer = new CheckpointWriter(
     p.jobId,
     Date.now(),
-    'knn',
     (meta) => cb.onCheckpoint?.(meta),
     (message) => cb.onStorageWarning?.(`${message}; the job continues in memory and will not survive a reload.`),
   );

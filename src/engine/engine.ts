@@ -2,7 +2,7 @@ import type { FuzzyGraph, KnnGraph, Matrix, PhaseName, PhaseTimings, ProgressEve
 import { EngineInputError } from './types';
 import { epochsFor } from './params';
 import { ComputeCore, LocalPool, type ComputePool } from './compute-core';
-import { finishKnn, knnProgress, planKnn, restoreCandidates, stepKnn, type KnnState } from './knn-phase';
+import { finishKnn, knnProgress, planKnn, replayKnnStep, restoreCandidates, stepKnn, type KnnState, type KnnStepDelta, type StepRecorder } from './knn-phase';
 import { fuzzyUnion, meanDistance, smoothKnnRows } from './fuzzy-graph';
 import { spectralEmbedding } from './spectral-init';
 import { normaliseInit, pcaProjection } from './pca-init';
@@ -34,6 +34,26 @@ export interface EngineCheckpoint {
   epoch: number;
 }
 
+/**
+ * What one step changed, to be applied to the state at the boundary before it: a checkpoint is a full
+ * EngineCheckpoint (a base) followed by the deltas of the steps since, so each kNN chunk stores only
+ * its own work instead of the whole neighbour state. A layout delta holds the whole embedding, so it
+ * replaces every layout delta before it.
+ */
+export type EngineStepDelta =
+  | { kind: 'knn'; step: KnnStepDelta }
+  | { kind: 'graph'; start: number; rhos: Float32Array; sigmas: Float32Array }
+  | { kind: 'layout'; epoch: number; embedding: Float32Array };
+
+export interface EngineDelta {
+  version: 1;
+  /** The phase the step ran in (deltas never cross a phase change: that takes a new base). */
+  phase: PhaseName;
+  step: EngineStepDelta;
+  timings: PhaseTimings;
+  log: string[];
+}
+
 export interface EngineHooks {
   onProgress?(e: ProgressEvent & { label?: string }): void;
   onLog?(line: string): void;
@@ -56,21 +76,26 @@ export class UmapEngine {
   private cp: EngineCheckpoint;
   private layoutReady = false;
   private candidatesRestored = false;
+  /** Set when deltas are kept: each step leaves what it changed here (null after a phase change). */
+  private recorder: StepRecorder | null = null;
+  private lastDelta: EngineStepDelta | null = null;
 
   constructor(
     readonly input: Matrix,
     params: UmapParams,
     private hooks: EngineHooks = {},
-    options: { pool?: ComputePool; core?: ComputeCore; checkpoint?: EngineCheckpoint } = {},
+    options: { pool?: ComputePool; core?: ComputeCore; checkpoint?: EngineCheckpoint; deltas?: EngineDelta[]; recordDeltas?: boolean } = {},
   ) {
     const { n, d, data } = input;
     if (data.length !== n * d) throw new EngineInputError(`The data has ${data.length} values, but ${n} × ${d} = ${n * d} were expected.`);
     this.core = options.core ?? new ComputeCore(data, n, d, params.metric);
     this.pool = options.pool ?? new LocalPool(this.core);
+    if (options.recordDeltas) this.recorder = { delta: null };
     if (options.checkpoint) {
       const c = options.checkpoint;
       if (c.version !== 1 || c.n !== n || c.d !== d) throw new Error('The checkpoint does not belong to this dataset.');
       this.cp = c;
+      for (const delta of options.deltas ?? []) this.applyDelta(delta);
     } else {
       this.cp = {
         version: 1,
@@ -102,6 +127,36 @@ export class UmapEngine {
   /** The state to save. Valid between steps (e.g. from onBoundary, or after run() returns). */
   checkpoint(): EngineCheckpoint {
     return this.cp;
+  }
+
+  /**
+   * What the last step changed, relative to the boundary before it, or null when it cannot be stored
+   * as a delta (a phase change, or deltas are not recorded): then save checkpoint() instead. Like
+   * checkpoint(), it may share arrays with the live state: clone it before the next step.
+   */
+  delta(): EngineDelta | null {
+    if (!this.lastDelta || this.cp.phase === 'done') return null;
+    return { version: 1, phase: this.cp.phase, step: this.lastDelta, timings: { ...this.cp.timings }, log: [...this.cp.log] };
+  }
+
+  /** Replay a stored delta on top of the restored checkpoint (in the order they were taken). */
+  private applyDelta(d: EngineDelta): void {
+    const cp = this.cp;
+    if (d.version !== 1 || d.phase !== cp.phase) throw new Error(`A stored step (${d.phase}) does not follow the checkpoint (${cp.phase}).`);
+    const st = d.step;
+    if (st.kind === 'knn') replayKnnStep(cp.knnState!, st.step, this.core, this.input.n);
+    else if (st.kind === 'graph') {
+      cp.rhos ??= new Float32Array(cp.n);
+      cp.sigmas ??= new Float32Array(cp.n);
+      cp.rhos.set(st.rhos, st.start);
+      cp.sigmas.set(st.sigmas, st.start);
+      cp.graphRowsDone = st.start + st.rhos.length;
+    } else {
+      cp.embedding = st.embedding;
+      cp.epoch = st.epoch;
+    }
+    cp.timings = { ...d.timings };
+    cp.log = [...d.log];
   }
 
   log(line: string): void {
@@ -137,6 +192,7 @@ export class UmapEngine {
 
   /** One unit of work in the current phase. */
   async step(): Promise<void> {
+    this.lastDelta = null;
     switch (this.cp.phase) {
       case 'knn':
         return this.stepKnn();
@@ -171,7 +227,8 @@ export class UmapEngine {
       await restoreCandidates(s, this.pool);
       this.candidatesRestored = true;
     }
-    const finished = await stepKnn(s, this.pool, this.core, n, p.metric);
+    const finished = await stepKnn(s, this.pool, this.core, n, p.metric, this.recorder);
+    if (this.recorder?.delta) this.lastDelta = finished ? null : { kind: 'knn', step: this.recorder.delta };
     const pr = knnProgress(s, n);
     this.emit('knn', pr.done, pr.total, s.mode === 'exact' ? 'points' : 'steps', pr.label);
     if (finished) {
@@ -191,11 +248,14 @@ export class UmapEngine {
     const end = Math.min(n, start + GRAPH_ROWS_PER_STEP);
     smoothKnnRows(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
     this.cp.graphRowsDone = end;
+    if (this.recorder && end < n) this.lastDelta = { kind: 'graph', start, rhos: this.cp.rhos.slice(start, end), sigmas: this.cp.sigmas.slice(start, end) };
     this.emit('graph', end, n, 'points');
     if (end >= n) {
       this.cp.graph = fuzzyUnion(knn, this.cp.rhos, this.cp.sigmas, this.cp.params.setOpMixRatio);
       this.log(`Graph: ${this.cp.graph.rows.length} directed edges after the fuzzy union.`);
+      // The kNN graph is not needed past this point; dropping it keeps later checkpoints small.
       this.cp.rhos = this.cp.sigmas = null;
+      this.cp.knn = null;
       this.cp.phase = 'init';
     }
   }
@@ -257,6 +317,7 @@ export class UmapEngine {
     }
     this.emit('layout', this.cp.epoch, nEpochs, 'epochs');
     if (this.cp.epoch % 5 === 0 || this.cp.epoch >= nEpochs) this.hooks.onLayout?.(emb, this.cp.epoch, nEpochs);
+    if (this.recorder && this.cp.epoch < nEpochs) this.lastDelta = { kind: 'layout', epoch: this.cp.epoch, embedding: emb };
     if (this.cp.epoch >= nEpochs) {
       this.cp.graph = null;
       this.cp.knn = null;

@@ -2,7 +2,7 @@ import type { KnnGraph, Metric } from './types';
 import type { ComputePool } from './compute-core';
 import { ComputeCore } from './compute-core';
 import { makeHeaps, sortHeaps, type NeighborHeaps } from './neighbor-heap';
-import { applyUpdates, buildCandidates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
+import { applyUpdates, buildCandidates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
 import { Rng, deriveSeed } from './prng';
 
 /** Resumable kNN state: plain typed arrays and numbers only. */
@@ -81,12 +81,22 @@ export interface KnnProgress {
  * Advance kNN by one unit of work (a wave of up to pool.size chunks, or one tree wave).
  * Returns true when the phase is complete.
  */
-export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric): Promise<boolean> {
-  if (s.mode === 'exact') return stepExact(s, pool, n);
-  return stepApprox(s, pool, core, n, metric);
+export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null = null): Promise<boolean> {
+  if (rec) rec.delta = null;
+  if (s.mode === 'exact') return stepExact(s, pool, n, rec);
+  return stepApprox(s, pool, core, n, metric, rec);
 }
 
-async function stepExact(s: KnnState, pool: ComputePool, n: number): Promise<boolean> {
+/**
+ * What one kNN step changed, small enough to store after every chunk (see engine.ts deltas). Exact
+ * search stores the rows it filled; NN-descent stores the heap updates that changed something, which
+ * replayKnnStep applies to the state before the step to reach the state after it.
+ */
+export type KnnStepDelta =
+  | { kind: 'exact'; chunks: number; start: number; indices: Int32Array; distances: Float32Array }
+  | { kind: 'approx'; stage: 'trees' | 'descent'; units: number; updates: JoinUpdates };
+
+async function stepExact(s: KnnState, pool: ComputePool, n: number, rec: StepRecorder | null): Promise<boolean> {
   const nChunks = Math.ceil(n / s.chunkSize);
   const wave: Promise<void>[] = [];
   for (let c = s.chunksDone; c < Math.min(nChunks, s.chunksDone + pool.size); c++) {
@@ -100,6 +110,11 @@ async function stepExact(s: KnnState, pool: ComputePool, n: number): Promise<boo
     );
   }
   await Promise.all(wave);
+  if (rec) {
+    const lo = s.chunksDone * s.chunkSize * s.k;
+    const hi = Math.min(n, (s.chunksDone + wave.length) * s.chunkSize) * s.k;
+    rec.delta = { kind: 'exact', chunks: wave.length, start: lo, indices: s.indices.slice(lo, hi), distances: s.distances.slice(lo, hi) };
+  }
   s.chunksDone += wave.length;
   return s.chunksDone >= nChunks;
 }
@@ -108,7 +123,12 @@ function heapsOf(s: KnnState, n: number): NeighborHeaps {
   return { n, k: s.k, indices: s.indices, distances: s.distances, flags: s.flags };
 }
 
-async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric): Promise<boolean> {
+/** Where a step leaves its delta, when the caller keeps deltas. */
+export interface StepRecorder {
+  delta: KnnStepDelta | null;
+}
+
+async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null): Promise<boolean> {
   const heaps = heapsOf(s, n);
   if (s.stage === 'trees') {
     const first = s.treesDone;
@@ -116,50 +136,85 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const trees = await Promise.all(
       Array.from({ length: last - first }, (_, t) => pool.rpTreeJoin(s.leafSize, deriveSeed(s.seed, 100 + first + t))),
     );
-    // In tree order, so the heaps do not depend on which Worker finished first.
-    for (const pairs of trees) applyUpdates(heaps, pairs);
-    s.treesDone = last;
-    if (s.treesDone >= s.nTrees) {
-      const rng = new Rng(s.rng);
-      fillRandom(heaps, core.orderDist, rng);
-      s.rng = rng.state();
-      s.stage = 'descent';
-    }
+    const kept = applyTreeWave(s, heaps, trees, last - first, core, rec !== null);
+    if (rec) rec.delta = { kind: 'approx', stage: 'trees', units: last - first, updates: concatUpdates(kept) };
     return false;
   }
   if (s.stage === 'descent') {
-    if (!s.fresh) {
-      const rng = new Rng(s.rng);
-      const c = buildCandidates(heaps, s.k, rng);
-      s.rng = rng.state();
-      s.fresh = c.fresh;
-      s.old = c.old;
-      s.thresholds = c.thresholds;
-      s.joinChunksDone = 0;
-      s.changedThisIteration = 0;
-      await pool.setCandidates(c);
-    }
+    if (!s.fresh) await pool.setCandidates(beginIteration(s, heaps));
     const nChunks = Math.ceil(n / s.chunkSize);
     const jobs: Promise<JoinUpdates>[] = [];
     for (let c = s.joinChunksDone; c < Math.min(nChunks, s.joinChunksDone + pool.size); c++) {
       const start = c * s.chunkSize;
       jobs.push(pool.localJoin(start, Math.min(n, start + s.chunkSize)));
     }
-    // Applied in chunk order, so the heaps do not depend on which Worker finished first.
-    for (const u of await Promise.all(jobs)) s.changedThisIteration += applyUpdates(heaps, u);
-    s.joinChunksDone += jobs.length;
-    if (s.joinChunksDone >= nChunks) {
-      s.iteration++;
-      s.fresh = s.old = s.thresholds = null;
-      const converged = s.changedThisIteration <= 0.001 * s.k * n;
-      if (converged || s.iteration >= s.maxIterations) s.stage = 'done';
-    }
+    const kept = applyJoinWave(s, heaps, await Promise.all(jobs), jobs.length, n, rec !== null);
+    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, updates: concatUpdates(kept) };
     return false;
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
   sortHeaps(heaps);
   for (let t = 0; t < s.distances.length; t++) s.distances[t] = ComputeCore.trueDistance(metric, s.distances[t]!);
   return true;
+}
+
+// The three pieces below are shared by a live step and by replayKnnStep, so a replayed delta takes
+// exactly the path the live run took.
+
+/** Trees' leaf pairs, in tree order so the heaps do not depend on which Worker finished first. */
+function applyTreeWave(s: KnnState, heaps: NeighborHeaps, trees: JoinUpdates[], count: number, core: ComputeCore, compact: boolean): JoinUpdates[] {
+  for (const pairs of trees) applyUpdates(heaps, pairs, compact);
+  s.treesDone += count;
+  if (s.treesDone >= s.nTrees) {
+    const rng = new Rng(s.rng);
+    fillRandom(heaps, core.orderDist, rng);
+    s.rng = rng.state();
+    s.stage = 'descent';
+  }
+  return trees;
+}
+
+function beginIteration(s: KnnState, heaps: NeighborHeaps): Candidates {
+  const rng = new Rng(s.rng);
+  const c = buildCandidates(heaps, s.k, rng);
+  s.rng = rng.state();
+  s.fresh = c.fresh;
+  s.old = c.old;
+  s.thresholds = c.thresholds;
+  s.joinChunksDone = 0;
+  s.changedThisIteration = 0;
+  return c;
+}
+
+/** Join results in chunk order, so the heaps do not depend on which Worker finished first. */
+function applyJoinWave(s: KnnState, heaps: NeighborHeaps, updates: JoinUpdates[], count: number, n: number, compact: boolean): JoinUpdates[] {
+  for (const u of updates) s.changedThisIteration += applyUpdates(heaps, u, compact);
+  s.joinChunksDone += count;
+  if (s.joinChunksDone >= Math.ceil(n / s.chunkSize)) {
+    s.iteration++;
+    s.fresh = s.old = s.thresholds = null;
+    const converged = s.changedThisIteration <= 0.001 * s.k * n;
+    if (converged || s.iteration >= s.maxIterations) s.stage = 'done';
+  }
+  return updates;
+}
+
+/** Apply a stored step delta to the state the step started from. */
+export function replayKnnStep(s: KnnState, d: KnnStepDelta, core: ComputeCore, n: number): void {
+  if (d.kind === 'exact') {
+    if (s.mode !== 'exact') throw new Error('A stored kNN step does not match the checkpoint (exact vs approximate).');
+    s.indices.set(d.indices, d.start);
+    s.distances.set(d.distances, d.start);
+    s.chunksDone += d.chunks;
+    return;
+  }
+  if (s.mode !== 'approx' || s.stage !== d.stage) throw new Error(`A stored kNN step (${d.stage}) does not match the checkpoint (${s.stage}).`);
+  const heaps = heapsOf(s, n);
+  if (d.stage === 'trees') applyTreeWave(s, heaps, [d.updates], d.units, core, false);
+  else {
+    if (!s.fresh) beginIteration(s, heaps);
+    applyJoinWave(s, heaps, [d.updates], d.units, n, false);
+  }
 }
 
 /** Restore a pool's candidate lists after a resume in the middle of an iteration. */

@@ -163,18 +163,50 @@ export function localJoin(c: Candidates, start: number, end: number, dist: PairD
   return { a, b, dist: dd, count, evals };
 }
 
-/** Apply a chunk's updates to both ends; returns how many heap entries changed. */
-export function applyUpdates(heaps: NeighborHeaps, u: JoinUpdates): number {
+/**
+ * Apply a chunk's updates to both ends; returns how many heap entries changed. With `compact`, the
+ * pairs that changed nothing are dropped from `u` in place: replaying the rest on the same heaps gives
+ * the same heaps (a no-op removed from a deterministic sequence changes nothing after it), which is
+ * what a delta checkpoint stores.
+ */
+export function applyUpdates(heaps: NeighborHeaps, u: JoinUpdates, compact = false): number {
   let changed = 0;
+  let kept = 0;
   const k = heaps.k;
   for (let t = 0; t < u.count; t++) {
     const p = u.a[t]!;
     const q = u.b[t]!;
     const dpq = u.dist[t]!;
-    if (dpq < heaps.distances[p * k]! && heapPush(heaps, p, q, dpq, 1)) changed++;
-    if (dpq < heaps.distances[q * k]! && heapPush(heaps, q, p, dpq, 1)) changed++;
+    let hit = 0;
+    if (dpq < heaps.distances[p * k]! && heapPush(heaps, p, q, dpq, 1)) hit++;
+    if (dpq < heaps.distances[q * k]! && heapPush(heaps, q, p, dpq, 1)) hit++;
+    changed += hit;
+    if (compact && hit > 0) {
+      u.a[kept] = p;
+      u.b[kept] = q;
+      u.dist[kept] = dpq;
+      kept++;
+    }
   }
+  if (compact) u.count = kept;
   return changed;
+}
+
+/** Several updates as one, in order (compacted lists are small; this is what a delta stores). */
+export function concatUpdates(list: JoinUpdates[]): JoinUpdates {
+  let count = 0;
+  for (const u of list) count += u.count;
+  const a = new Int32Array(count);
+  const b = new Int32Array(count);
+  const dist = new Float32Array(count);
+  let w = 0;
+  for (const u of list) {
+    a.set(u.a.subarray(0, u.count), w);
+    b.set(u.b.subarray(0, u.count), w);
+    dist.set(u.dist.subarray(0, u.count), w);
+    w += u.count;
+  }
+  return { a, b, dist, count, evals: 0 };
 }
 
 function grow(x: Int32Array, cap: number): Int32Array {

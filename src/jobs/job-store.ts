@@ -3,10 +3,11 @@
 //   job:<id>          the job record (parameters, state, timings)
 //   ds:<key>          a dataset's manifest; ds:<key>:<i> its rows in 1000-row chunks, shared by every
 //                     job on the same data (the key is a content hash)
-//   cp:<id>:<seq>     one checkpoint; cpptr:<id> points at the current one and the one before
+//   cp:<id>:<seq>     one base checkpoint, cp:<id>:<seq>:d:<i> the deltas on it; cpptr:<id> points at
+//                     the current base and the one before
 //   res:<id>          a completed job's result
 import { promisifyRequest, type UseStore } from 'idb-keyval';
-import type { EngineCheckpoint } from '../engine/engine';
+import type { EngineCheckpoint, EngineDelta } from '../engine/engine';
 import type { PhaseName, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
 import { checksumOf } from './checksum';
@@ -65,11 +66,6 @@ export interface CheckpointMeta {
   savedAt: number;
   /** Progress at the checkpoint, for the UI and for measuring work lost on a reload. */
   progress: ProgressCounters | null;
-}
-
-interface CheckpointPointer {
-  current: CheckpointMeta;
-  previous: CheckpointMeta | null;
 }
 
 export interface StoredResult {
@@ -190,69 +186,179 @@ async function deleteDatasetIfUnused(key: string): Promise<void> {
 }
 
 // --- checkpoints ---------------------------------------------------------------------------------
+//
+// A checkpoint is a base (a full EngineCheckpoint, cp:<id>:<seq>) plus the deltas of the steps taken
+// since (cp:<id>:<seq>:d:<i>), so a kNN chunk stores only its own work. cpptr:<id> names the current
+// base with its delta count, and the base before it (with its deltas) as the fallback.
+
+interface BaseRef {
+  meta: CheckpointMeta;
+  /** Deltas written on this base; records 0 … deltas − 1 (a layout delta may drop those before it). */
+  deltas: number;
+  /** Progress at the newest delta (the base's own when there is none). */
+  progress: ProgressCounters | null;
+}
+
+interface CheckpointPointer {
+  current: BaseRef;
+  previous: BaseRef | null;
+}
+
+/** One stored delta with its own checksum, so a damaged one is found and the ones before it still count. */
+interface DeltaEnvelope {
+  index: number;
+  /** True when it replaces every delta before it on the same base. */
+  absolute: boolean;
+  checksum: string;
+  bytes: number;
+  progress: ProgressCounters | null;
+  delta: EngineDelta;
+}
+
+const deltaPrefix = (baseKey: string) => `${baseKey}:d:`;
+const deltaKey = (baseKey: string, i: number) => `${deltaPrefix(baseKey)}${String(i).padStart(8, '0')}`;
+const deltaRange = (baseKey: string) => IDBKeyRange.bound(deltaPrefix(baseKey), `${deltaPrefix(baseKey)}\uffff`);
+
+/** The result of starting a write: see putCheckpoint. */
+export interface PendingWrite {
+  /** Bytes of typed-array data in the value written. */
+  bytes: number;
+  queued: Promise<void>;
+  saved: Promise<CheckpointMeta>;
+}
 
 /**
- * Write a checkpoint under a fresh key and flip the pointer to it, in one transaction that also drops
- * the checkpoint two generations back. IndexedDB commits a transaction whole or not at all, so a
- * failed or interrupted write leaves the pointer on checkpoints that were complete; load() still
- * verifies the checksum and falls back to the previous one.
- *
- * `queued` resolves once IndexedDB has taken its copy of the value; until then the caller must not
- * change it. `saved` resolves when the transaction has committed.
+ * One readwrite transaction whose `put` clones its value synchronously. `queued` resolves once
+ * IndexedDB has taken its copy (until then the caller must not change the value); `saved` when the
+ * transaction has committed.
  */
-export function putCheckpoint(
-  id: string,
-  seq: number,
-  cp: EngineCheckpoint,
-  progress: ProgressCounters | null,
-): { queued: Promise<void>; saved: Promise<CheckpointMeta> } {
-  const { checksum, bytes } = checksumOf(cp);
-  const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
+function pendingWrite(bytes: number, body: (s: IDBObjectStore, cloned: () => void) => Promise<CheckpointMeta>): PendingWrite {
   let queuedResolve!: () => void;
   const queued = new Promise<void>((r) => (queuedResolve = r));
   const saved = db()('readwrite', async (s) => {
-    try {
-      s.put(cp, meta.key); // the structured clone happens here, synchronously
-    } finally {
-      queuedResolve();
-    }
-    const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
-    s.put({ current: meta, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
-    if (old?.previous) s.delete(old.previous.key);
+    const meta = await body(s, queuedResolve);
     await promisifyRequest(s.transaction);
     return meta;
   });
   saved.catch(() => queuedResolve());
-  return { queued, saved };
+  return { bytes, queued, saved };
+}
+
+/**
+ * Write a base checkpoint under a fresh key and flip the pointer to it, in one transaction that also
+ * drops the base two generations back with its deltas. IndexedDB commits a transaction whole or not at
+ * all, so a failed or interrupted write leaves the pointer on checkpoints that were complete;
+ * loadCheckpoint still verifies checksums and falls back.
+ */
+export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, progress: ProgressCounters | null): PendingWrite {
+  const { checksum, bytes } = checksumOf(cp);
+  const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
+  return pendingWrite(bytes, async (s, cloned) => {
+    try {
+      s.put(cp, meta.key); // the structured clone happens here, synchronously
+    } finally {
+      cloned();
+    }
+    const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+    s.put({ current: { meta, deltas: 0, progress }, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
+    if (old?.previous) {
+      s.delete(old.previous.meta.key);
+      s.delete(deltaRange(old.previous.meta.key));
+    }
+    return meta;
+  });
+}
+
+/**
+ * Append one step's delta, number `index` on the current base `base` (the meta putCheckpoint
+ * returned). An absolute delta (the layout's whole embedding) deletes the deltas before it in the same
+ * transaction. A pointer that moved on (another base, another count) aborts the whole transaction.
+ */
+export function putCheckpointDelta(id: string, base: CheckpointMeta, index: number, delta: EngineDelta, progress: ProgressCounters | null): PendingWrite {
+  const { checksum, bytes } = checksumOf(delta);
+  const absolute = delta.step.kind === 'layout';
+  return pendingWrite(bytes, async (s, cloned) => {
+    try {
+      s.put({ index, absolute, checksum, bytes, progress, delta } satisfies DeltaEnvelope, deltaKey(base.key, index));
+    } finally {
+      cloned();
+    }
+    const ptr = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+    if (ptr?.current.meta.key !== base.key || ptr.current.deltas !== index) {
+      s.transaction.abort();
+      throw new Error('the checkpoint this step follows is no longer the current one');
+    }
+    if (absolute && index > 0) s.delete(IDBKeyRange.bound(deltaKey(base.key, 0), deltaKey(base.key, index - 1)));
+    ptr.current = { meta: base, deltas: index + 1, progress };
+    s.put(ptr, pointerKey(id));
+    return { ...base, savedAt: Date.now(), progress };
+  });
 }
 
 export interface LoadedCheckpoint {
   checkpoint: EngineCheckpoint;
+  /** Steps to replay on the checkpoint, in order (UmapEngine's `deltas` option). */
+  deltas: EngineDelta[];
+  /** The base, with the progress of the last delta that verified. */
   meta: CheckpointMeta;
-  /** True when the newest checkpoint failed verification and the one before was used. */
+  /** True when the newest state failed verification and an older one was used. */
   fellBack: boolean;
 }
 
-/** The newest checkpoint that verifies, or null when there is none. */
+/**
+ * The newest state that verifies, or null when there is none: the current base with its deltas up to
+ * the first that is missing or damaged, else the previous base with its deltas.
+ */
 export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | null> {
   const ptr = await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)) as IDBRequest<CheckpointPointer | undefined>));
   if (!ptr) return null;
-  for (const [meta, fellBack] of [
+  for (const [ref, older] of [
     [ptr.current, false],
     [ptr.previous, true],
   ] as const) {
-    if (!meta) continue;
-    const cp = await db()('readonly', (s) => promisifyRequest(s.get(meta.key) as IDBRequest<EngineCheckpoint | undefined>));
+    if (!ref) continue;
+    const { meta } = ref;
+    const [cp, stored] = await db()('readonly', (s) =>
+      Promise.all([
+        promisifyRequest(s.get(meta.key) as IDBRequest<EngineCheckpoint | undefined>),
+        promisifyRequest(s.getAll(deltaRange(meta.key)) as IDBRequest<DeltaEnvelope[]>),
+      ]),
+    );
     if (!cp) continue;
     const sum = checksumOf(cp);
-    if (sum.checksum === meta.checksum && sum.bytes === meta.bytes) return { checkpoint: cp, meta, fellBack };
+    if (sum.checksum !== meta.checksum || sum.bytes !== meta.bytes) continue;
+    const deltas = verifiedPrefix(stored);
+    const complete = deltas.length > 0 ? deltas[deltas.length - 1]!.index === ref.deltas - 1 : ref.deltas === 0;
+    const last = deltas[deltas.length - 1];
+    return {
+      checkpoint: cp,
+      deltas: deltas.map((e) => e.delta),
+      meta: { ...meta, progress: last ? last.progress : meta.progress },
+      fellBack: older || !complete,
+    };
   }
   return null;
 }
 
+/** Deltas in index order, from the last absolute one, up to the first gap or checksum failure. */
+function verifiedPrefix(stored: DeltaEnvelope[]): DeltaEnvelope[] {
+  const sorted = [...stored].sort((a, b) => a.index - b.index);
+  const out: DeltaEnvelope[] = [];
+  for (const e of sorted) {
+    const expected = out.length > 0 ? out[out.length - 1]!.index + 1 : e.absolute ? e.index : 0;
+    if (e.index !== expected) break;
+    const sum = checksumOf(e.delta);
+    if (sum.checksum !== e.checksum || sum.bytes !== e.bytes) break;
+    if (e.absolute) out.length = 0;
+    out.push(e);
+  }
+  return out;
+}
+
+/** The newest stored progress of a job's checkpoints. */
 export async function checkpointMeta(id: string): Promise<CheckpointMeta | null> {
   const ptr = await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)) as IDBRequest<CheckpointPointer | undefined>));
-  return ptr?.current ?? null;
+  return ptr ? { ...ptr.current.meta, progress: ptr.current.progress } : null;
 }
 
 export function deleteCheckpoints(id: string): Promise<void> {

@@ -18,6 +18,8 @@ export interface MapstreamJobsHook {
   coords(id: string): Promise<number[] | null>;
   /** A completed job's log (includes the checkpoint count and their engine time). */
   log(id: string): Promise<string[] | null>;
+  /** A completed job's phase timings in seconds (engine time, without Worker start-up or storage). */
+  timings(id: string): Promise<Record<string, number> | null>;
   pause(id: string): Promise<void>;
   resume(id: string): void;
   cancel(id: string): void;
@@ -48,6 +50,10 @@ export function installJobsTestHook(s: Scheduler): void {
       return r ? Array.from(r.embedding) : null;
     },
     log: async (id) => (await s.result(id))?.log ?? null,
+    timings: async (id) => {
+      const t = (await s.result(id))?.timings;
+      return t ? { ...t } : null;
+    },
     pause: (id) => s.pause(id),
     resume: (id) => s.resume(id),
     cancel: (id) => s.cancel(id),

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, mixture, openApp, submit, waitForJob } from './jobs-helpers';
+import { coordsOf, job, mixture, openApp, presetSettings, submit, waitForJob } from './jobs-helpers';
 import { trustworthiness } from '../src/engine/quality';
 
 // A reload during kNN and another during the layout: the job resumes by itself (auto-resume is on by
@@ -114,4 +114,32 @@ test('reload during NN-descent: the stored steps replay to the same map as an un
   const plain = await submit(page, data, N, D, approx, { name: 'descent uninterrupted' });
   await waitForJob(page, plain, "j.state === 'completed'", 200_000);
   expect(resumed).toEqual(await coordsOf(page, plain));
+});
+
+test('queued jobs that never started keep their data over a reload, stay queued, and then run', async ({ page }) => {
+  test.setTimeout(240_000);
+  await presetSettings(page, { maxConcurrentJobs: 1 });
+  await openApp(page);
+  const first = await submit(page, data, N, D, { ...params, nEpochs: 400 }, { name: 'running' });
+  const small = mixture(2000, 16, 5).data;
+  const p = { nEpochs: 60, seed: 3, backend: 'cpu' };
+  const waiting = [await submit(page, small, 2000, 16, p, { name: 'queued 1' }), await submit(page, small, 2000, 16, { ...p, seed: 4 }, { name: 'queued 2' })];
+  for (const id of waiting) await waitForJob(page, id, "j.state === 'queued' && j.stored");
+  expect((await job(page, first))!.state).toBe('running');
+
+  await page.reload();
+  await openApp(page);
+  for (const id of waiting) {
+    const j = (await job(page, id))!;
+    // Not "interrupted": they never started, so they simply wait their turn again.
+    expect(j.interrupted).toBe(false);
+    expect(['queued', 'running']).toContain(j.state);
+  }
+  for (const id of [first, ...waiting]) await waitForJob(page, id, "j.state === 'completed'", 200_000);
+  const fromStore = await coordsOf(page, waiting[0]!);
+
+  // The data read back from IndexedDB is the data submitted: a fresh run of it maps identically.
+  const fresh = await submit(page, small, 2000, 16, p, { name: 'fresh' });
+  await waitForJob(page, fresh, "j.state === 'completed'", 200_000);
+  expect(fromStore).toEqual(await coordsOf(page, fresh));
 });

@@ -85,3 +85,13 @@ describe('settings', () => {
     expect(() => saveSettings({ ...DEFAULT_SETTINGS, chunkSize: NaN }, memory())).toThrow(/Chunk size/);
   });
 });
+
+describe('datasetKeyOfAsync', () => {
+  it('gives the same key as datasetKeyOf, across slice boundaries', async () => {
+    const { datasetKeyOfAsync } = await import('../src/jobs/checksum');
+    const n = 3000;
+    const d = 700; // 2.1M values: three slices
+    const a = Float32Array.from({ length: n * d }, (_, i) => Math.cos(i));
+    expect(await datasetKeyOfAsync(a, n, d)).toBe(datasetKeyOf(a, n, d));
+  });
+});

@@ -61,9 +61,24 @@ export function checksumOf(value: unknown): { checksum: string; bytes: number } 
   return { checksum: h.digest(), bytes: h.bytes };
 }
 
+/** Values hashed per slice by datasetKeyOf, so the page can hash a large dataset between yields. */
+const KEY_SLICE = 1 << 20;
+
 /** Content key of a dataset: its shape plus a digest of its values. */
 export function datasetKeyOf(data: Float32Array, n: number, d: number): string {
   const h = new Hasher();
-  h.update(data.subarray(0, n * d));
+  const total = n * d;
+  for (let t = 0; t < total; t += KEY_SLICE) h.update(data.subarray(t, Math.min(total, t + KEY_SLICE)));
+  return `${n}x${d}-${h.digest()}`;
+}
+
+/** datasetKeyOf, yielding to the event loop between slices (the same key, for the main thread). */
+export async function datasetKeyOfAsync(data: Float32Array, n: number, d: number): Promise<string> {
+  const h = new Hasher();
+  const total = n * d;
+  for (let t = 0; t < total; t += KEY_SLICE) {
+    h.update(data.subarray(t, Math.min(total, t + KEY_SLICE)));
+    await new Promise((r) => setTimeout(r, 0));
+  }
   return `${n}x${d}-${h.digest()}`;
 }

@@ -62,6 +62,8 @@ export interface JobView extends JobTracking {
   elapsedS: number;
   error: string | null;
   hasResult: boolean;
+  /** Its data is in IndexedDB, so it survives a reload (queued jobs too). */
+  stored: boolean;
 }
 
 export interface Entry extends JobTracking {
@@ -79,6 +81,8 @@ export interface Entry extends JobTracking {
   gpu: boolean;
   stopping: 'pause' | null;
   noCheckpoints: boolean;
+  /** The page is writing this queued job's data to IndexedDB. */
+  storing: Promise<void> | null;
 }
 
 export function newId(): string {
@@ -151,6 +155,7 @@ export function newEntry(rec: JobRecord, immediate: boolean): Entry {
     stopping: null,
     interrupted: false,
     noCheckpoints: false,
+    storing: null,
   };
 }
 
@@ -178,6 +183,7 @@ export function viewOf(e: Entry): JobView {
     checkpoints: e.checkpoints,
     storageWarning: e.storageWarning,
     hasResult: r.state === 'completed',
+    stored: r.datasetKey !== null,
     interrupted: e.interrupted,
   };
 }

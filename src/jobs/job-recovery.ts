@@ -23,6 +23,8 @@ export type Adoption =
   | { kind: 'lost' }
   /** Ours and unfinished, with its data stored. */
   | { kind: 'resume' }
+  /** Ours, queued and never started, with its data stored: it waits in the queue as before. */
+  | { kind: 'requeue' }
   /** Ours, paused or interrupted: it stays as it is. */
   | { kind: 'keep' };
 
@@ -35,6 +37,9 @@ export function adoption(rec: JobRecord, tabId: string, held: Set<string>): Adop
     // Take over when the owner lets go of the job (it finished, paused, or the tab closed).
     return { kind: 'elsewhere', lock: rec.state === 'running' || jobHeld ? JOB_PREFIX + rec.id : TAB_PREFIX + rec.owner! };
   }
-  if (rec.state === 'running' || rec.state === 'queued') return rec.datasetKey ? { kind: 'resume' } : { kind: 'lost' };
+  if (rec.state === 'running' || rec.state === 'queued') {
+    if (!rec.datasetKey) return { kind: 'lost' };
+    return rec.state === 'queued' && rec.startedAt === null ? { kind: 'requeue' } : { kind: 'resume' };
+  }
   return { kind: 'keep' };
 }

@@ -142,7 +142,9 @@ export function getDatasetManifest(key: string): Promise<DatasetManifest | undef
 export async function putDataset(key: string, data: Float32Array, n: number, d: number): Promise<void> {
   if (await getDatasetManifest(key)) return;
   const chunks = Math.ceil(n / DATASET_CHUNK_ROWS);
-  const PER_TX = 16;
+  // About 8 MB per transaction: the page stores queued jobs' data too, and each put clones its chunk on
+  // the calling thread, so a transaction must stay a short task.
+  const PER_TX = Math.max(1, Math.floor((8 << 20) / (DATASET_CHUNK_ROWS * d * 4)));
   for (let c0 = 0; c0 < chunks; c0 += PER_TX) {
     await db()('readwrite', (s) => {
       for (let c = c0; c < Math.min(chunks, c0 + PER_TX); c++) {
@@ -174,7 +176,8 @@ export async function readDataset(key: string, into?: Float32Array): Promise<{ d
   return { data: out, n: m.n, d: m.d };
 }
 
-async function deleteDatasetIfUnused(key: string): Promise<void> {
+/** Remove a stored dataset unless a job record still refers to it. */
+export async function deleteDatasetIfUnused(key: string): Promise<void> {
   const jobs = await listJobs();
   if (jobs.some((j) => j.datasetKey === key)) return;
   await db()('readwrite', (s) => {

@@ -3,7 +3,8 @@
 // owned them closes.
 import type { UmapParams, UmapResult } from '../engine/types';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
-import { deleteCheckpoints, deleteJob, getJob, getResult, listJobs, type JobRecord, type Priority } from './job-store';
+import { deleteCheckpoints, deleteDatasetIfUnused, deleteJob, getJob, getResult, listJobs, putDataset, type JobRecord, type Priority } from './job-store';
+import { datasetKeyOfAsync } from './checksum';
 import { IMMEDIATE_MAX_N, TERMINAL, clearRun, messageOf, newEntry, newId, newRecord, type Entry, type JobInputData, type JobView, type SubmitOptions } from './job-entry';
 import { launchJob, type LaunchHost } from './job-launch';
 import { needsGpu, queuedInOrder, threadsPerJob } from './job-queue';
@@ -50,6 +51,7 @@ export class Scheduler extends JobTable {
     else {
       void this.saveRecord(e);
       this.pump();
+      if (!e.noCheckpoints) setTimeout(() => this.storeWhileQueued(e), 0);
     }
     this.notify();
     return rec.id;
@@ -214,6 +216,7 @@ export class Scheduler extends JobTable {
     }
     e.rec.owner = this.tabId;
     if (a.kind === 'lost') this.finish(e, 'failed', new Error('The data of this job was not saved before the page closed; load the file again and start a new job.'));
+    else if (a.kind === 'requeue') void this.saveRecord(e);
     else if (a.kind === 'resume') {
       e.interrupted = true;
       this.setState(e, this.settings.autoResume ? 'queued' : 'interrupted');
@@ -257,6 +260,30 @@ export class Scheduler extends JobTable {
       this.adopt(n, await lockedNames());
     }
     this.notify();
+  }
+
+  /**
+   * A job that waits in the queue has its data only in this tab's memory: store it now, so a reload
+   * before it starts finds it. (A job that starts at once stores its data from its Worker.)
+   */
+  private storeWhileQueued(e: Entry): void {
+    const input = e.input;
+    if (e.rec.state !== 'queued' || e.local || e.rec.datasetKey || !input || e.storing) return;
+    const id = e.rec.id;
+    e.storing = (async () => {
+      const key = await datasetKeyOfAsync(input.data, input.n, input.d);
+      await putDataset(key, input.data, input.n, input.d);
+      if (this.entries.get(id) !== e) {
+        // Removed while its data was being written: nothing may be left behind.
+        await deleteDatasetIfUnused(key);
+        return;
+      }
+      e.rec.datasetKey = key;
+      await this.saveRecord(e);
+      this.notify();
+    })()
+      .catch((err) => this.warn(err))
+      .finally(() => (e.storing = null));
   }
 
   // --- running --------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { coordsOf, job, jobs, mixture, openApp, submit, waitForJob } from './jobs-helpers';
 
@@ -44,7 +45,25 @@ test('pause during kNN and resume: same coordinates', async ({ page }) => {
   expect(await coordsOf(page, id)).toEqual(ref);
 });
 
-test('cancel stops the work: no progress arrives after a second, and the job Worker is gone', async ({ page }) => {
+/** Every key in the jobs database, read straight from IndexedDB. */
+function storedKeys(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('mapstream-jobs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const q = open.result.transaction('kv').objectStore('kv').getAllKeys();
+          q.onsuccess = () => {
+            resolve(q.result.map(String));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+test('cancel stops the work within a second, frees the Worker, and deletes the job with its stored data', async ({ page }) => {
   const big = mixture(6000, 32, 5).data;
   const jobWorkers: { url: string; closed: boolean }[] = [];
   page.on('worker', (w) => {
@@ -54,20 +73,45 @@ test('cancel stops the work: no progress arrives after a second, and the job Wor
   });
   await openApp(page);
   const id = await submit(page, big, 6000, 32, { nEpochs: 400, knnChunkSize: 500, backend: 'cpu' });
-  await waitForJob(page, id, "j.progress && j.progress.phase === 'layout' && j.progress.done >= 5");
-  await page.evaluate((i) => window.__mapstreamJobs!.cancel(i), id);
-  await waitForJob(page, id, "j.state === 'cancelled'", 5000);
+  await waitForJob(page, id, "j.progress && j.progress.phase === 'layout' && j.progress.done >= 5 && j.stored && j.checkpoints > 0");
+  expect((await storedKeys(page)).some((k) => k.includes(id))).toBe(true);
+  // Through the row's buttons, as a user does: Cancel, then the default choice.
+  const row = page.locator(`[data-job-id="${id}"]`);
+  await row.getByTestId('job-cancel').click();
+  const clicked = Date.now();
+  await row.getByTestId('job-cancel-delete').click();
+  await expect(row).toHaveCount(0, { timeout: 1000 });
+  expect(Date.now() - clicked).toBeLessThan(1500);
+  expect(await job(page, id)).toBeNull();
+  const umapWorkers = jobWorkers.filter((w) => w.url.includes('umap.worker'));
+  expect(umapWorkers.length).toBeGreaterThan(0);
+  await expect.poll(() => umapWorkers.every((w) => w.closed), { timeout: 1000 }).toBe(true);
+  // Record, checkpoints (base and steps), result and the dataset: nothing of it is left.
+  await expect.poll(() => storedKeys(page)).toEqual([]);
+});
+
+test('cancel, keeping the data: no progress after a second, the job stays as cancelled and a retry completes it', async ({ page }) => {
+  await openApp(page);
+  const big = mixture(6000, 32, 6).data;
+  const id = await submit(page, big, 6000, 32, { nEpochs: 300, knnChunkSize: 500, backend: 'cpu' });
+  await waitForJob(page, id, "j.progress && j.progress.phase === 'layout' && j.progress.done >= 5 && j.stored");
+  const row = page.locator(`[data-job-id="${id}"]`);
+  await row.getByTestId('job-cancel').click();
+  await row.getByTestId('job-cancel-keep').click();
+  await waitForJob(page, id, "j.state === 'cancelled'", 1000);
   const atCancel = (await job(page, id))!.events;
   await page.waitForTimeout(1000);
   const later = (await job(page, id))!.events;
   await page.waitForTimeout(1000);
-  const evenLater = (await job(page, id))!.events;
   // Events already in flight when cancel ran may land in the first second, none after.
-  expect(evenLater).toBe(later);
+  expect((await job(page, id))!.events).toBe(later);
   expect(later - atCancel).toBeLessThanOrEqual(2);
-  const umapWorkers = jobWorkers.filter((w) => w.url.includes('umap.worker'));
-  expect(umapWorkers.length).toBeGreaterThan(0);
-  await expect.poll(() => umapWorkers.every((w) => w.closed)).toBe(true);
+  const keys = await storedKeys(page);
+  expect(keys).toContain(`job:${id}`);
+  expect(keys.some((k) => k.startsWith('ds:'))).toBe(true);
+  expect(keys.some((k) => k.startsWith(`cp:${id}`))).toBe(false);
+  await row.getByTestId('job-retry').click();
+  await waitForJob(page, id, "j.state === 'completed'");
 });
 
 test('a crashing Worker fails only its own job, with a message; the others complete', async ({ page }) => {

@@ -153,6 +153,16 @@ describe('delta checkpoints', () => {
     expect((await loadCheckpoint('h'))?.checkpoint.epoch).toBe(10);
   });
 
+  it('a pointer written before deltas existed still loads its checkpoint', async () => {
+    const meta = await putCheckpoint('legacy', 1, checkpoint(10), null).saved;
+    await set('cpptr:legacy', { current: meta, previous: null }, raw);
+    const got = await loadCheckpoint('legacy');
+    expect(got?.checkpoint.epoch).toBe(10);
+    expect(got?.deltas).toEqual([]);
+    await putCheckpoint('legacy', 2, checkpoint(20), null).saved;
+    expect((await loadCheckpoint('legacy'))?.checkpoint.epoch).toBe(20);
+  });
+
   it('a new base drops the base two generations back together with its deltas', async () => {
     const b1 = await putCheckpoint('i', 1, checkpoint(0), null).saved;
     await putCheckpointDelta('i', b1, 0, knnDelta(0), null).saved;

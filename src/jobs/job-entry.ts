@@ -83,6 +83,8 @@ export interface Entry extends JobTracking {
   noCheckpoints: boolean;
   /** The page is writing this queued job's data to IndexedDB. */
   storing: Promise<void> | null;
+  /** Cancel keeps the job and its data (for a retry) instead of deleting them. */
+  keepOnCancel: boolean;
 }
 
 export function newId(): string {
@@ -156,6 +158,7 @@ export function newEntry(rec: JobRecord, immediate: boolean): Entry {
     interrupted: false,
     noCheckpoints: false,
     storing: null,
+    keepOnCancel: false,
   };
 }
 

@@ -218,6 +218,22 @@ interface DeltaEnvelope {
   delta: EngineDelta;
 }
 
+/**
+ * The stored pointer, read tolerantly: versions before deltas stored the base metas themselves
+ * ({ current: CheckpointMeta }), which read as bases without deltas.
+ */
+function pointerOf(raw: unknown): CheckpointPointer | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const ref = (x: unknown): BaseRef | null => {
+    if (!x || typeof x !== 'object') return null;
+    if ('meta' in x) return x as BaseRef;
+    const meta = x as CheckpointMeta;
+    return { meta, deltas: 0, progress: meta.progress ?? null };
+  };
+  const current = ref((raw as { current?: unknown }).current);
+  return current ? { current, previous: ref((raw as { previous?: unknown }).previous) } : undefined;
+}
+
 const deltaPrefix = (baseKey: string) => `${baseKey}:d:`;
 const deltaKey = (baseKey: string, i: number) => `${deltaPrefix(baseKey)}${String(i).padStart(8, '0')}`;
 const deltaRange = (baseKey: string) => IDBKeyRange.bound(deltaPrefix(baseKey), `${deltaPrefix(baseKey)}\uffff`);
@@ -262,7 +278,7 @@ export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, pro
     } finally {
       cloned();
     }
-    const old = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+    const old = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
     s.put({ current: { meta, deltas: 0, progress }, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
     if (old?.previous) {
       s.delete(old.previous.meta.key);
@@ -286,7 +302,7 @@ export function putCheckpointDelta(id: string, base: CheckpointMeta, index: numb
     } finally {
       cloned();
     }
-    const ptr = (await promisifyRequest(s.get(pointerKey(id)))) as CheckpointPointer | undefined;
+    const ptr = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
     if (ptr?.current.meta.key !== base.key || ptr.current.deltas !== index) {
       s.transaction.abort();
       throw new Error('the checkpoint this step follows is no longer the current one');
@@ -313,7 +329,7 @@ export interface LoadedCheckpoint {
  * the first that is missing or damaged, else the previous base with its deltas.
  */
 export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | null> {
-  const ptr = await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)) as IDBRequest<CheckpointPointer | undefined>));
+  const ptr = pointerOf(await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)))));
   if (!ptr) return null;
   for (const [ref, older] of [
     [ptr.current, false],
@@ -360,7 +376,7 @@ function verifiedPrefix(stored: DeltaEnvelope[]): DeltaEnvelope[] {
 
 /** The newest stored progress of a job's checkpoints. */
 export async function checkpointMeta(id: string): Promise<CheckpointMeta | null> {
-  const ptr = await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)) as IDBRequest<CheckpointPointer | undefined>));
+  const ptr = pointerOf(await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)))));
   return ptr ? { ...ptr.current.meta, progress: ptr.current.progress } : null;
 }
 

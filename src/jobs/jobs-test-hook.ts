@@ -22,7 +22,9 @@ export interface MapstreamJobsHook {
   timings(id: string): Promise<Record<string, number> | null>;
   pause(id: string): Promise<void>;
   resume(id: string): void;
-  cancel(id: string): void;
+  /** Cancel and delete the job with its stored data; with keep, it stays as cancelled for a retry. */
+  cancel(id: string, opts?: { keep?: boolean }): void;
+  retry(id: string): void;
   /** Make the job's Worker throw an uncaught error, as a crash would; false if it is not running here. */
   crash(id: string): boolean;
   /** Delete a job and its stored data. */
@@ -56,7 +58,8 @@ export function installJobsTestHook(s: Scheduler): void {
     },
     pause: (id) => s.pause(id),
     resume: (id) => s.resume(id),
-    cancel: (id) => s.cancel(id),
+    cancel: (id, opts) => s.cancel(id, opts?.keep === true),
+    retry: (id) => s.retry(id),
     crash: (id) => s.crash(id),
     remove: (id) => s.remove(id),
   };

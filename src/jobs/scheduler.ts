@@ -106,9 +106,14 @@ export class Scheduler extends JobTable {
     this.pump();
   }
 
-  cancel(id: string): void {
+  /**
+   * Stop the job at once (its Worker is terminated). Its record, checkpoints and data are deleted with
+   * it, unless `keep`: then it stays as cancelled, with its data, for a retry until the retention period.
+   */
+  cancel(id: string, keep = false): void {
     const e = this.entries.get(id);
     if (!e || e.elsewhere || TERMINAL.has(e.rec.state)) return;
+    e.keepOnCancel = keep;
     if (e.handle) e.handle.cancel();
     else this.finish(e, 'cancelled', null);
   }
@@ -396,15 +401,35 @@ export class Scheduler extends JobTable {
     e.lock = null;
     e.handle = null;
     e.local = false;
-    if (!e.immediate) this.persistOutcome(e, state, lock);
+    const discard = state === 'cancelled' && !e.keepOnCancel;
+    if (discard) this.discard(e, lock);
+    else if (!e.immediate) this.persistOutcome(e, state, lock);
     // The input can go now, unless retry may need it and it is not stored.
-    if (state === 'completed') e.input = null;
+    if (state === 'completed' || discard) e.input = null;
     for (const w of e.waiters.splice(0)) {
       if (state === 'completed' && e.result) w.resolve(e.result);
       else w.reject(state === 'cancelled' ? new JobCancelledError() : new Error(e.rec.error ?? 'The job failed.'));
     }
     this.notify();
     this.pump();
+  }
+
+  /** A cancelled job the user did not keep: gone from the list, and everything stored for it deleted. */
+  private discard(e: Entry, lock: HeldLock | null): void {
+    const id = e.rec.id;
+    this.entries.delete(id);
+    e.checkpoint = null;
+    e.result = null;
+    if (e.immediate) return;
+    const key = e.rec.datasetKey;
+    // The Worker is already terminated, so no checkpoint write of it can land after these deletes.
+    void deleteJob(id)
+      .then(() => (key ? deleteDatasetIfUnused(key) : undefined))
+      .catch((err) => this.warn(err))
+      .finally(() => {
+        lock?.release();
+        this.broadcast(id);
+      });
   }
 
   private readonly launchHost: LaunchHost = {

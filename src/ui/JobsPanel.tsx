@@ -1,4 +1,4 @@
-import { For, onCleanup, Show } from 'solid-js';
+import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { JobView, Scheduler } from '../jobs/scheduler';
 import type { Priority } from '../jobs/job-store';
@@ -34,6 +34,8 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
         <ul class="job-list">
           <For each={jobs()}>
             {(j) => {
+              // Cancel asks once: delete the job with its stored data (the default), or keep it for a retry.
+              const [confirming, setConfirming] = createSignal(false);
               const frac = () => (j.progress && j.progress.total > 0 ? Math.min(1, j.progress.done / j.progress.total) : j.state === 'completed' ? 1 : 0);
               return (
                 <li class="job" classList={{ shown: props.shownId === j.id }} data-testid="job" data-job-id={j.id} data-state={j.state}>
@@ -92,9 +94,34 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                       </button>
                     </Show>
                     <Show when={!j.elsewhere && (j.state === 'running' || j.state === 'queued' || j.state === 'paused' || j.state === 'interrupted')}>
-                      <button type="button" data-testid="job-cancel" onClick={() => s.cancel(j.id)}>
-                        Cancel
-                      </button>
+                      <Show
+                        when={confirming()}
+                        fallback={
+                          <button type="button" data-testid="job-cancel" onClick={() => (j.immediate ? s.cancel(j.id) : setConfirming(true))}>
+                            Cancel
+                          </button>
+                        }
+                      >
+                        <span class="job-confirm" role="group" aria-label="Cancel this job">
+                          <button type="button" data-testid="job-cancel-delete" title="Stop now and delete the job, its checkpoints and its stored data" onClick={() => s.cancel(j.id)}>
+                            Stop and delete
+                          </button>
+                          <button
+                            type="button"
+                            data-testid="job-cancel-keep"
+                            title="Stop now; keep the job and its data for a retry (until the retention period ends)"
+                            onClick={() => {
+                              setConfirming(false);
+                              s.cancel(j.id, true);
+                            }}
+                          >
+                            Stop, keep data
+                          </button>
+                          <button type="button" onClick={() => setConfirming(false)}>
+                            Back
+                          </button>
+                        </span>
+                      </Show>
                     </Show>
                     <Show when={!j.elsewhere && (j.state === 'failed' || j.state === 'cancelled')}>
                       <button type="button" data-testid="job-retry" onClick={() => s.retry(j.id)}>

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node scripts/parse-bench.mjs [--n 100000] [--d 768] [--formats csv,npy,parquet] [--dir .bench/parse]
+// node scripts/parse-bench.mjs [--n 100000] [--d 768] [--formats csv,npy,parquet] [--dir .bench/parse] [--no-isolate]
 //
 // Parse benchmark (not a test): writes an n × d embedding as CSV (~1 GB at the defaults), .npy and
 // Parquet (cached in --dir, never committed), then opens each in headless Chromium through the app's
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     formats: { type: 'string', default: 'csv,npy,parquet' },
     dir: { type: 'string', default: '.bench/parse' },
     'timeout-min': { type: 'string', default: '20' },
+    // Serve without COOP/COEP and opt out of the service worker: the transferred-copies mode.
+    'no-isolate': { type: 'boolean', default: false },
   },
 });
 const n = Number(values.n);
@@ -157,12 +159,13 @@ async function main() {
   const outDir = join(dir, 'dist');
   log('building the app …');
   execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
-  const server = await startStaticServer({ root: outDir, basePath: '/mapstream/', isolate: true });
+  const isolate = !values['no-isolate'];
+  const server = await startStaticServer({ root: outDir, basePath: '/mapstream/', isolate });
   const float32Mb = (n * d * 4) / 2 ** 20;
   try {
     for (const f of formats) {
       log(`parsing ${files[f]} in Chromium …`);
-      const r = await parseInBrowser(server.url, files[f], true);
+      const r = await parseInBrowser(isolate ? server.url : `${server.url}?coi=0`, files[f], isolate);
       console.log(
         JSON.stringify({
           format: f,

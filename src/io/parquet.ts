@@ -1,4 +1,5 @@
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaTree } from 'hyparquet';
+import { readVectorGroup, type VectorRow } from './parquet-vectors';
 import { compressors } from 'hyparquet-compressors';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
@@ -68,19 +69,30 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
   const ranked = vectorCandidates(Object.fromEntries(lists.map((name) => [name, [0]])));
   const n = Number(metadata.num_rows);
   const rows = new RecordRows(f, 'parquet', src.size, { ...opts, vectorField: opts.vectorField ?? ranked[0]! }, n);
+  const field = opts.vectorField ?? ranked[0]!;
+  const vectorPath = pathTo(schema, field);
+  const others = schema.children.map((c) => c.element.name).filter((name) => name !== field);
   let rowStart = 0;
   let bytes = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    let got: Record<string, unknown>[] = [];
     try {
-      await parquetRead({ file, metadata, rowStart, rowEnd, compressors, rowFormat: 'object', onComplete: (r) => (got = r) });
+      // Metadata columns are small: hyparquet's row objects are fine for them. The vectors are decoded
+      // page by page (parquet-vectors.ts) and never become JS arrays.
+      let meta: Record<string, unknown>[] = [];
+      if (others.length > 0) await parquetRead({ file, metadata, rowStart, rowEnd, columns: others, compressors, rowFormat: 'object', onComplete: (r) => (meta = r) });
+      let i = 0;
+      await readVectorGroup(file, group, vectorPath, compressors, (v) => {
+        const obj = meta[i] ?? {};
+        meta[i] = EMPTY_ROW;
+        const at = rowStart + i;
+        i++;
+        obj[field] = vectorValue(v, at < PREVIEW_COPY_ROWS);
+        rows.add(obj, `row ${at + 1}`);
+      });
     } catch (e) {
+      if (e instanceof IngestError) throw e;
       throw new IngestError(`${f}: rows ${rowStart + 1}–${rowEnd} cannot be decoded (${(e as Error).message}).`, { row: rowStart + 1 });
-    }
-    for (let i = 0; i < got.length; i++) {
-      rows.add(got[i], `row ${rowStart + i + 1}`);
-      got[i] = EMPTY_ROW;
     }
     rowStart = rowEnd;
     bytes += Number(group.total_compressed_size ?? group.total_byte_size);
@@ -93,3 +105,25 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
 }
 
 const EMPTY_ROW: Record<string, unknown> = {};
+
+/** The first rows are kept for the preview, so they get a copy rather than the reused row buffer. */
+const PREVIEW_COPY_ROWS = 8;
+
+/** A decoded vector as RecordRows expects a row's field: the values, or what stands for a bad one. */
+function vectorValue(v: VectorRow, copy: boolean): unknown {
+  if ('values' in v) return copy ? Array.from(v.values) : v.values;
+  if ('missing' in v) return v.missing === 'null' ? null : [];
+  return Array.from({ length: v.length }, (_, j) => (j === v.nullElement ? null : 0));
+}
+
+/** The schema nodes from the root to the leaf of a top-level column. */
+function pathTo(schema: SchemaNode, name: string): SchemaTree[] {
+  const path: SchemaTree[] = [schema];
+  let node = schema.children.find((c) => c.element.name === name)!;
+  path.push(node);
+  while (node.children.length > 0) {
+    node = node.children[0]!;
+    path.push(node);
+  }
+  return path;
+}

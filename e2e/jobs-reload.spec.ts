@@ -125,6 +125,7 @@ test('queued jobs that never started keep their data over a reload, stay queued,
   const p = { nEpochs: 60, seed: 3, backend: 'cpu' };
   const waiting = [await submit(page, small, 2000, 16, p, { name: 'queued 1' }), await submit(page, small, 2000, 16, { ...p, seed: 4 }, { name: 'queued 2' })];
   for (const id of waiting) await waitForJob(page, id, "j.state === 'queued' && j.stored");
+  await expect(page.locator(`[data-job-id="${waiting[0]}"] [data-testid=job-progress]`)).toContainText('data saved: survives a reload');
   expect((await job(page, first))!.state).toBe('running');
 
   await page.reload();

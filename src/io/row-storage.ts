@@ -2,7 +2,7 @@
  * Where parsed rows go. Both kinds grow without the doubling copy of a plain growable array, so a
  * parse peaks near the size of the float32 data itself:
  * - shared: one shared WebAssembly.Memory grown in place; the job's Workers read it with no copy.
- * - chunked: fixed-size Float32Array chunks, joined once at the end (each chunk is dropped as it is
+ * - chunked: fixed-size Float32Array chunks, joined once at the end (each chunk is released as it is
  *   copied, so the join needs about one chunk beyond the result).
  */
 export interface RowStorage {
@@ -83,6 +83,7 @@ class ChunkedRows implements RowStorage {
       const take = Math.min(this.rowsPerChunk * d, out.length - at);
       out.set(this.chunks[c]!.subarray(0, take), at);
       at += take;
+      release(this.chunks[c]!);
       this.chunks[c] = EMPTY;
     }
     this.chunks = [];
@@ -91,3 +92,12 @@ class ChunkedRows implements RowStorage {
 }
 
 const EMPTY = new Float32Array(0);
+
+/**
+ * Free a chunk's memory now rather than at the next major GC, which in a busy ingest Worker came only
+ * after the whole join: the joined copy and every chunk were alive together (twice the data).
+ * ArrayBuffer.prototype.transfer detaches the buffer, which releases its backing store.
+ */
+function release(a: Float32Array): void {
+  (a.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer }).transfer?.(0);
+}

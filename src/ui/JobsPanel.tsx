@@ -65,6 +65,7 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                   <div class="job-line" data-testid="job-progress">
                     {pointsLine(j)} · {formatSeconds(j.elapsedS)}
                     <Show when={j.state === 'running' && j.local && j.etaS != null}> · ETA {formatSeconds(j.etaS)}</Show>
+                    <Show when={j.state === 'queued' && j.stored}> · data saved: survives a reload</Show>
                   </div>
                   <Show when={j.error}>
                     <div class="job-error" data-testid="job-error">

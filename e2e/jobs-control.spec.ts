@@ -1,6 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, jobs, mixture, openApp, submit, waitForJob } from './jobs-helpers';
+import { coordsOf, job, jobs, mixture, openApp, storedKeys, submit, waitForJob } from './jobs-helpers';
 
 // Pause/resume, cancel, a crashing Worker, and the queue under load, on real Workers and IndexedDB.
 
@@ -44,24 +43,6 @@ test('pause during kNN and resume: same coordinates', async ({ page }) => {
   await waitForJob(page, id, "j.state === 'completed'");
   expect(await coordsOf(page, id)).toEqual(ref);
 });
-
-/** Every key in the jobs database, read straight from IndexedDB. */
-function storedKeys(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('mapstream-jobs');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const q = open.result.transaction('kv').objectStore('kv').getAllKeys();
-          q.onsuccess = () => {
-            resolve(q.result.map(String));
-            open.result.close();
-          };
-        };
-      }),
-  );
-}
 
 test('cancel stops the work within a second, frees the Worker, and deletes the job with its stored data', async ({ page }) => {
   const big = mixture(6000, 32, 5).data;

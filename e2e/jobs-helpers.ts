@@ -67,3 +67,21 @@ export function submit(page: Page, data: Float32Array, n: number, d: number, par
 export function coordsOf(page: Page, id: string): Promise<number[] | null> {
   return page.evaluate((i) => window.__mapstreamJobs!.coords(i), id);
 }
+
+/** Every key in the jobs database, read straight from IndexedDB. */
+export function storedKeys(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('mapstream-jobs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const q = open.result.transaction('kv').objectStore('kv').getAllKeys();
+          q.onsuccess = () => {
+            resolve(q.result.map(String));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}

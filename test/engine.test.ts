@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UmapEngine, resolveParams, EngineInputError, type EngineCheckpoint } from '../src/engine';
 import type { EngineDelta } from '../src/engine/engine';
 import { applyUpdates } from '../src/engine/nn-descent';
+import { spectralEmbedding } from '../src/engine/spectral-init';
 import { checksumOf } from '../src/jobs/checksum';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../src/engine/quality';
@@ -170,6 +171,22 @@ describe('delta checkpoints', () => {
     expect(applyUpdates(heapsB, u)).toBe(changed);
     expect(Array.from(heapsB.indices)).toEqual(Array.from(heapsA.indices));
     expect(Array.from(heapsB.distances)).toEqual(Array.from(heapsA.distances));
+  });
+});
+
+describe('spectral init', () => {
+  it('reports each Lanczos step, so a long init can show progress', async () => {
+    const n = 2000;
+    const d = 16;
+    const { data } = gaussianMixture({ n, d, seed: 8 });
+    const e = new UmapEngine({ data, n, d }, resolveParams({}, n));
+    while (e.phase !== 'init') await e.step();
+    const steps: [number, number, number][] = [];
+    const out = spectralEmbedding(e.checkpoint().graph!, 2, 1, (pass, step, m) => steps.push([pass, step, m]));
+    expect(out.ok).toBe(true);
+    expect(steps.length).toBeGreaterThan(10);
+    const [, , m] = steps[0]!;
+    expect(steps.slice(0, m).map(([, step]) => step)).toEqual(Array.from({ length: Math.min(m, steps.length) }, (_, i) => i + 1));
   });
 });
 

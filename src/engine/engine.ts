@@ -265,7 +265,15 @@ export class UmapEngine {
     const p = this.cp.params;
     const { n, d, data } = this.input;
     this.emit('init', 0, 1, 'steps', 'spectral');
-    const spectral = spectralEmbedding(g, p.nComponents, deriveSeed(p.seed, 2));
+    // The solve is one synchronous step; its progress still reaches the page (a busy Worker's
+    // postMessage is delivered at once), so a long init shows it is moving.
+    let lastEmit = now();
+    const spectral = spectralEmbedding(g, p.nComponents, deriveSeed(p.seed, 2), (pass, step, m, maxPasses) => {
+      const t = now();
+      if (t - lastEmit < 200) return;
+      lastEmit = t;
+      this.emit('init', pass * m + step, maxPasses * m, 'steps', `spectral, Lanczos pass ${pass + 1} (≤ ${maxPasses}), step ${step} of ${m}`);
+    });
     let coords: Float64Array;
     if (spectral.ok) {
       coords = spectral.coords;

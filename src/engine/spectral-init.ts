@@ -34,7 +34,10 @@ export function countComponents(g: FuzzyGraph): number {
  * M = D^−½ W D^−½ instead (same vectors), by Lanczos with full re-orthogonalisation, deflating the
  * known trivial vector √degree, and explicit restarts until the Ritz residuals are small.
  */
-export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: number): SpectralOutcome {
+/** Called after each Lanczos step: pass (0-based), steps done in it, steps per pass, passes at most. */
+export type LanczosProgress = (pass: number, step: number, m: number, maxPasses: number) => void;
+
+export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralOutcome {
   const n = g.n;
   if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
   const comps = countComponents(g);
@@ -79,8 +82,9 @@ export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: numb
   let best: Float64Array | null = null;
   // Three passes at most: each costs m²·n for re-orthogonalisation, and a large graph whose top
   // eigenvalues crowd near 1 would otherwise restart for a long time for little change in the map.
-  for (let restart = 0; restart < 3; restart++) {
-    const r = lanczos(matvec, n, m, start, trivial, nComponents);
+  const MAX_PASSES = 3;
+  for (let restart = 0; restart < MAX_PASSES; restart++) {
+    const r = lanczos(matvec, n, m, start, trivial, nComponents, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
     if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
     best = r.vectors;
     if (r.maxResidual < 1e-4) break;
@@ -104,6 +108,7 @@ function lanczos(
   start: Float64Array,
   deflate: Float64Array,
   nWanted: number,
+  onStep?: (step: number) => void,
 ): LanczosResult | null {
   const V: Float64Array[] = [];
   const alpha = new Float64Array(m);
@@ -136,6 +141,7 @@ function lanczos(
       b = norm(w);
     }
     beta[j] = b;
+    onStep?.(j + 1);
     if (b < 1e-10) {
       steps = j + 1;
       break;

@@ -176,6 +176,7 @@ export class Scheduler extends JobTable {
   }
 
   dispose(): void {
+    clearInterval(this.sweepTimer);
     for (const e of this.entries.values()) e.handle?.cancel();
     this.watchers.abort();
     this.tabLock?.release();
@@ -183,6 +184,25 @@ export class Scheduler extends JobTable {
   }
 
   // --- startup: records left by earlier page loads and other tabs ------------------------------
+
+  /**
+   * Failed and kept-cancelled jobs whose retention has run out go, with their data; at startup and
+   * then hourly, since a tab may stay open for days.
+   */
+  private sweepRetention(): void {
+    const now = Date.now();
+    let removed = false;
+    for (const e of [...this.entries.values()]) {
+      if (e.elsewhere || !pastRetention(e.rec, this.settings.retentionHours, now)) continue;
+      this.entries.delete(e.rec.id);
+      removed = true;
+      void deleteJob(e.rec.id)
+        .then(() => this.broadcast(e.rec.id))
+        .catch(() => {});
+    }
+    if (removed) this.notify();
+  }
+  private sweepTimer = setInterval(() => this.sweepRetention(), 3600_000);
 
   private async init(): Promise<void> {
     this.tabLock = await tryLock(TAB_PREFIX + this.tabId);

@@ -144,3 +144,27 @@ test('queued jobs that never started keep their data over a reload, stay queued,
   await waitForJob(page, fresh, "j.state === 'completed'", 200_000);
   expect(fromStore).toEqual(await coordsOf(page, fresh));
 });
+
+test('a job paused during NN-descent stays paused over a reload and resumes from its stored steps to the same map', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  const approx = { nEpochs: 80, knnChunkSize: 500, exactKnnMaxN: 1000, seed: 6, backend: 'cpu' };
+  const id = await submit(page, data, N, D, approx, { name: 'paused survivor' });
+  await waitForJob(page, id, "j.progress && j.progress.label && j.progress.label.includes('NN-descent') && j.checkpoints > 2");
+  await page.evaluate((i) => window.__mapstreamJobs!.pause(i), id);
+  const paused = await waitForJob(page, id, "j.state === 'paused'");
+  await page.reload();
+  await openApp(page);
+  const after = (await job(page, id))!;
+  expect(after.state).toBe('paused');
+  await page.waitForTimeout(500);
+  expect((await job(page, id))!.events).toBe(0); // nothing runs until Resume
+  await page.locator(`[data-job-id="${id}"]`).getByTestId('job-resume').click();
+  const done = await waitForJob(page, id, "j.state === 'completed'", 200_000);
+  expect(done.resumedFrom!.phase).toBe(paused.progress!.phase);
+  expect(done.resumedFrom!.done).toBe(paused.progress!.done);
+  const resumed = await coordsOf(page, id);
+  const plain = await submit(page, data, N, D, approx, { name: 'never paused' });
+  await waitForJob(page, plain, "j.state === 'completed'", 200_000);
+  expect(resumed).toEqual(await coordsOf(page, plain));
+});

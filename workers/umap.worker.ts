@@ -73,6 +73,9 @@ const api = {
       let lastPhase = '';
       let lastPreview = 0;
       let lastEvent: ProgressCounters | null = null;
+      // The newest event the throttle held back: sent when the run stops, so a paused job shows
+      // exactly where it stopped.
+      let unsent: (ProgressEvent & { label?: string }) | null = null;
       const previewEvery = options.previewEveryMs ?? 200;
       const pool = options.threads > 0 ? await WorkerPool.create(options.threads, store, params.metric) : undefined;
       const core = new ComputeCore(store, store.n, store.d, params.metric);
@@ -102,8 +105,9 @@ const api = {
               if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
                 lastPhase = e.phase;
                 lastProgress = t;
+                unsent = null;
                 cb.onProgress(e);
-              }
+              } else unsent = e;
             },
             onLog: (line) => cb.onLog(line),
             onLayout(emb, epoch, nEpochs) {
@@ -120,6 +124,7 @@ const api = {
         engineRef = engine;
         for (const line of early) engine.log(line);
         const status = await engine.run({ shouldStop: () => stopRequested });
+        if (unsent) cb.onProgress(unsent);
         await writer?.writer?.flush();
         const w = writer?.writer;
         if (w && w.written > 0) engine.log(`Checkpoints: ${w.written} saved (${w.bases} full, ${w.written - w.bases} steps; ${(w.bytes / 1e6).toFixed(1)} MB), ${w.costMs.toFixed(0)} ms of engine time (${Object.entries(w.byPhase).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms/${(v.bytes / 1e6).toFixed(1)} MB`).join(', ')}).`);

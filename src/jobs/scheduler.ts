@@ -424,8 +424,8 @@ export class Scheduler extends JobTable {
     const discard = state === 'cancelled' && !e.keepOnCancel;
     if (discard) this.discard(e, lock);
     else if (!e.immediate) this.persistOutcome(e, state, lock);
-    // The input can go now, unless retry may need it and it is not stored.
-    if (state === 'completed' || discard) e.input = null;
+    // The input can go now, unless retry may need it and it is not stored (a retry reads stored data).
+    if (state === 'completed' || discard || (e.rec.datasetKey && !e.immediate)) e.input = null;
     for (const w of e.waiters.splice(0)) {
       if (state === 'completed' && e.result) w.resolve(e.result);
       else w.reject(state === 'cancelled' ? new JobCancelledError() : new Error(e.rec.error ?? 'The job failed.'));

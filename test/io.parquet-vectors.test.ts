@@ -104,6 +104,27 @@ describe('Parquet vectors, page by page', () => {
     });
   }
 
+  it('a struct column is not a vector candidate, even with numeric fields', async () => {
+    const rows = rowsOf(50, 5, (i, j) => i - j);
+    const bytes = parquetWriteBuffer({
+      schema: [
+        { name: 'root', num_children: 2 },
+        { name: 'pt', repetition_type: 'OPTIONAL', num_children: 2 },
+        { name: 'x', type: 'FLOAT', repetition_type: 'OPTIONAL' },
+        { name: 'y', type: 'FLOAT', repetition_type: 'OPTIONAL' },
+        ...listSchema('FLOAT').slice(1, 4),
+      ],
+      columnData: [
+        { name: 'pt', data: rows.map((r) => ({ x: r[0], y: r[1] })) as never },
+        { name: 'vec', data: rows as never },
+      ],
+    });
+    const ds = await ingest(bytes);
+    expect(ds.vectorField).toBe('vec');
+    expect(ds.vectorCandidates).toEqual(['vec']);
+    expect(Array.from(ds.data)).toEqual(rows.flat());
+  });
+
   it('bad rows are named: a null vector, a null element, a short vector', async () => {
     const base = rowsOf(40, 6, (i, j) => i + j);
     const nullVec: (number[] | null)[] = base.map((r, i) => (i === 12 ? null : r));

@@ -45,8 +45,9 @@ export async function readVectorGroup(
 ): Promise<void> {
   const leaf = schemaPath[schemaPath.length - 1]!;
   const meta = chunkOf(group, schemaPath.slice(1).map((n) => n.element.name)).meta_data!;
-  const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
-  const first = meta.dictionary_page_offset !== undefined ? Math.min(start, Number(meta.data_page_offset)) : start;
+  // Some writers (parquet-mr, Arrow C++) store 0 for "no dictionary page".
+  const dict = Number(meta.dictionary_page_offset ?? 0);
+  const first = dict > 0 ? Math.min(dict, Number(meta.data_page_offset)) : Number(meta.data_page_offset);
   const buffer = await file.slice(first, first + Number(meta.total_compressed_size));
   const reader = { view: new DataView(buffer), offset: 0 };
   const decoder = {

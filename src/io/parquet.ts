@@ -19,13 +19,25 @@ function leafOf(node: SchemaNode): SchemaNode {
   return n;
 }
 
-/** Top-level columns that hold a list of numbers per row: the possible vector columns. */
+/**
+ * Top-level columns that hold a list of numbers per row: the possible vector columns. The path to the
+ * leaf must be a chain of single-child nodes with a repeated one on it (a LIST, or a legacy repeated
+ * field); structs and maps are not vectors.
+ */
 function numericListColumns(schema: SchemaNode): string[] {
   return schema.children
     .filter((c) => {
-      const leaf = leafOf(c);
-      const isList = c.children.length > 0 || c.element.repetition_type === 'REPEATED';
-      return isList && ['FLOAT', 'DOUBLE', 'INT32', 'INT64'].includes(leaf.element.type ?? '');
+      let node = c;
+      let repeated = false;
+      for (;;) {
+        const el = node.element;
+        if (el.converted_type === 'MAP' || el.converted_type === 'MAP_KEY_VALUE' || el.logical_type?.type === 'MAP') return false;
+        if (el.repetition_type === 'REPEATED') repeated = true;
+        if (node.children.length === 0) break;
+        if (node.children.length > 1) return false;
+        node = node.children[0]!;
+      }
+      return repeated && ['FLOAT', 'DOUBLE', 'INT32', 'INT64'].includes(node.element.type ?? '');
     })
     .map((c) => c.element.name);
 }

@@ -193,6 +193,24 @@ describe('datasets', () => {
     await expect(readDataset('nope')).rejects.toThrow(/missing; load the file again/);
   });
 
+  it("a job's reference keeps shared rows alive before its record names them", async () => {
+    await putDataset('k4', new Float32Array(8), 4, 2, 'jA');
+    await putDataset('k4', new Float32Array(8), 4, 2, 'jB'); // rows already there: only the reference
+    await putJob(record('jA', 'k4'));
+    await deleteJob('jA');
+    expect(await get('ds:k4', raw)).toBeDefined();
+    await deleteJob('jB'); // no record at all, only its reference
+    const left = (await keys(raw)).map(String).filter((k) => k.includes('k4'));
+    expect(left).toEqual([]);
+  });
+
+  it('chunks of an interrupted write (no manifest) go with the job that wrote them', async () => {
+    await set('dsref:k5:jC', 1, raw);
+    await set('ds:k5:0', new Float32Array(4), raw);
+    await deleteJob('jC');
+    expect((await keys(raw)).map(String).filter((k) => k.includes('k5'))).toEqual([]);
+  });
+
   it('shared by jobs on the same data: deleted with the last job that uses it', async () => {
     await putDataset('k3', new Float32Array(8), 4, 2);
     await putJob(record('j1', 'k3'));

@@ -2,7 +2,7 @@
 // The job Worker: owns one UMAP run. It drives the engine, fans kNN chunks out to a pool of compute
 // Workers, and reports progress, log lines and live layout previews back to the page.
 import * as Comlink from 'comlink';
-import { UmapEngine, type EngineCheckpoint, type EngineDelta } from '../src/engine/engine';
+import { UmapEngine, type EngineCheckpoint, type EngineDelta, type EngineHooks } from '../src/engine/engine';
 import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../src/engine/types';
 import { EngineInputError } from '../src/engine/types';
 import { resolveParams } from '../src/engine/params';
@@ -94,37 +94,46 @@ const api = {
             early[0] = `Backend: ${choice.report.reason}.`;
           }
         }
-        const engine = new UmapEngine(
-          input,
-          gpu?.params ?? params,
-          {
-            onProgress(e) {
-              lastEvent = { phase: e.phase, done: e.done, total: e.total, unit: e.unit };
-              // Throttled, but a phase's first and last events always go through so the UI sees them.
-              const t = performance.now();
-              if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
-                lastPhase = e.phase;
-                lastProgress = t;
-                unsent = null;
-                cb.onProgress(e);
-              } else unsent = e;
-            },
-            onLog: (line) => cb.onLog(line),
-            onLayout(emb, epoch, nEpochs) {
-              const t = performance.now();
-              if (epoch < nEpochs && t - lastPreview < previewEvery) return;
-              lastPreview = t;
-              const copy = emb.slice();
-              cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
-            },
-            onBoundary: writer?.enabled ? (eng) => writer.writer!.boundary(eng, lastEvent) : undefined,
+        const hooks: EngineHooks = {
+          onProgress(e) {
+            lastEvent = { phase: e.phase, done: e.done, total: e.total, unit: e.unit };
+            // Throttled, but a phase's first and last events always go through so the UI sees them.
+            const t = performance.now();
+            if (e.phase !== lastPhase || e.done >= e.total || t - lastProgress > 100) {
+              lastPhase = e.phase;
+              lastProgress = t;
+              unsent = null;
+              cb.onProgress(e);
+            } else unsent = e;
           },
-          { pool: gpu?.pool ?? pool, core, checkpoint, deltas, recordDeltas: writer?.enabled === true },
-        );
+          onLog: (line) => cb.onLog(line),
+          onLayout(emb, epoch, nEpochs) {
+            const t = performance.now();
+            if (epoch < nEpochs && t - lastPreview < previewEvery) return;
+            lastPreview = t;
+            const copy = emb.slice();
+            cb.onPreview(Comlink.transfer(copy, [copy.buffer]), params.nComponents);
+          },
+          onBoundary: writer?.enabled ? (eng) => writer.writer!.boundary(eng, lastEvent) : undefined,
+        };
+        const makeEngine = (cp: EngineCheckpoint | undefined, steps: EngineDelta[] | undefined) =>
+          new UmapEngine(input, gpu?.params ?? params, hooks, { pool: gpu?.pool ?? pool, core, checkpoint: cp, deltas: steps, recordDeltas: writer?.enabled === true });
+        let engine: UmapEngine;
+        try {
+          engine = makeEngine(checkpoint, deltas);
+        } catch (e) {
+          // Replaying changed the base in place, so it is read again, and the run goes on without the
+          // steps after it: their work is redone rather than the job failing.
+          if (!deltas?.length || !options.persist) throw e;
+          const again = await loadCheckpoint(options.persist.jobId).catch(() => null);
+          early.push(`Resume: the stored steps could not be replayed (${(e as Error).message}); continuing from the checkpoint before them.`);
+          engine = makeEngine(again?.checkpoint, []);
+        }
         engineRef = engine;
         for (const line of early) engine.log(line);
         const status = await engine.run({ shouldStop: () => stopRequested });
         if (unsent) cb.onProgress(unsent);
+        if (status === 'stopped') await writer?.writer?.stopped(engine, lastEvent);
         await writer?.writer?.flush();
         const w = writer?.writer;
         if (w && w.written > 0) engine.log(`Checkpoints: ${w.written} saved (${w.bases} full, ${w.written - w.bases} steps; ${(w.bytes / 1e6).toFixed(1)} MB), ${w.costMs.toFixed(0)} ms of engine time (${Object.entries(w.byPhase).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms/${(v.bytes / 1e6).toFixed(1)} MB`).join(', ')}).`);
@@ -161,7 +170,7 @@ async function preparePersistence(p: PersistOptions, store: RowStore, cb: JobWor
     await openJobStore();
     if (p.storeDataset) {
       const key = datasetKeyOf(store.data, store.n, store.d);
-      await putDataset(key, store.data, store.n, store.d);
+      await putDataset(key, store.data, store.n, store.d, p.jobId);
       cb.onDatasetStored?.(key);
     }
   } catch (e) {

@@ -26,8 +26,11 @@ export class CheckpointWriter {
   private baseBytes = 0;
   private deltaBytes = 0;
   private deltaCount = 0;
-  private lastLayoutWrite = performance.now();
-  private lastCostMs = 0;
+  private lastLayoutWrite = 0;
+  /** What one layout save costs; 0 until one has been timed, so the first is saved at once. */
+  private layoutCostMs = 0;
+  /** The last boundary's layout step was not saved. */
+  private skipped = false;
   /** Milliseconds the engine waited on checkpointing (hashing, cloning, a previous commit). */
   costMs = 0;
   /** Milliseconds and bytes by phase. */
@@ -49,27 +52,33 @@ export class CheckpointWriter {
 
   /**
    * Called at every engine boundary. kNN and graph steps are always saved (their deltas form a chain);
-   * layout deltas replace each other, so they are saved once the time since the last save is large
-   * enough that the cost stays within budget.
+   * layout deltas replace each other, so they are spaced by what a layout save itself costs (cloning
+   * and hashing the embedding, plus its commit) to keep that within budget. `force` saves even so.
    */
-  async boundary(engine: UmapEngine, progress: ProgressCounters | null): Promise<void> {
+  async boundary(engine: UmapEngine, progress: ProgressCounters | null, force = false): Promise<void> {
     if (this.failed) return;
     const phase = engine.phase;
     const phaseChanged = phase !== this.prevPhase;
     this.prevPhase = phase;
     if (phase === 'done') return; // the result itself is stored by the page
-    const t0 = performance.now();
+    const tStart = performance.now();
     const delta = phaseChanged ? null : engine.delta();
-    if (delta?.step.kind === 'layout' && t0 - this.lastLayoutWrite < this.lastCostMs / LAYOUT_BUDGET) return;
+    const layout = delta?.step.kind === 'layout';
+    if (layout && !force && tStart - this.lastLayoutWrite < this.layoutCostMs / LAYOUT_BUDGET) {
+      this.skipped = true;
+      return;
+    }
+    this.skipped = false;
     // At most one write in flight, so a reload loses at most the step being written.
     if (this.inFlight) await this.inFlight;
     if (this.failed) return;
+    const t0 = performance.now();
     let pending: PendingWrite;
     const isBase = !(delta && this.base && this.deltaBytes < REBASE_FACTOR * this.baseBytes);
     if (!isBase) {
       pending = putCheckpointDelta(this.jobId, this.base!, this.deltaCount++, delta!, progress);
       // Layout deltas replace each other, so only chained deltas add to what a resume replays.
-      if (delta!.step.kind !== 'layout') this.deltaBytes += pending.bytes;
+      if (!layout) this.deltaBytes += pending.bytes;
     } else {
       this.seq++;
       pending = putCheckpoint(this.jobId, this.seq, engine.checkpoint(), progress);
@@ -82,16 +91,19 @@ export class CheckpointWriter {
     this.bytes += pending.bytes;
     // The engine changes its state in place: it may go on once IndexedDB has its copy.
     await pending.queued;
-    const cost = performance.now() - t0;
+    const queuedAt = performance.now();
+    // Engine time: waiting on the previous commit included.
+    const cost = queuedAt - tStart;
     this.costMs += cost;
     const agg = (this.byPhase[phase] ??= { ms: 0, bytes: 0 });
     agg.ms += cost;
     agg.bytes += pending.bytes;
-    this.lastCostMs = cost;
-    this.lastLayoutWrite = performance.now();
+    if (layout) this.lastLayoutWrite = queuedAt;
     this.inFlight = pending.saved.then(
       (meta) => {
         if (isBase) this.base = meta;
+        // A layout save's own cost, from its own clone and commit (not the base before it).
+        if (layout && !isBase) this.layoutCostMs = queuedAt - t0 + (performance.now() - queuedAt);
         this.written++;
         this.onSaved(meta);
       },
@@ -100,6 +112,12 @@ export class CheckpointWriter {
         this.onError(describeStorageError(e));
       },
     );
+  }
+
+  /** At a stop: save the last layout step if the budget skipped it, so a resume starts exactly there. */
+  async stopped(engine: UmapEngine, progress: ProgressCounters | null): Promise<void> {
+    if (this.skipped) await this.boundary(engine, progress, true);
+    await this.flush();
   }
 
   /** Wait for the last write (a stopped job's final checkpoint must be on disk before it reports). */

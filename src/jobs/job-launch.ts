@@ -19,7 +19,7 @@ export function launchJob(e: Entry, host: LaunchHost, threads: number | undefine
     checkpoint: e.checkpoint ?? undefined,
     persist: e.immediate || e.noCheckpoints
       ? undefined
-      : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey && !e.storing, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
+      : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
     ...(fromStore && e.rec.datasetKey ? { storedDataset: e.rec.datasetKey } : {}),
   });
 }

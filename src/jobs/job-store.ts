@@ -3,6 +3,7 @@
 //   job:<id>          the job record (parameters, state, timings)
 //   ds:<key>          a dataset's manifest; ds:<key>:<i> its rows in 1000-row chunks, shared by every
 //                     job on the same data (the key is a content hash)
+//   dsref:<key>:<id>  job <id> uses dataset <key> (written before its rows; removed with the job)
 //   cp:<id>:<seq>     one base checkpoint, cp:<id>:<seq>:d:<i> the deltas on it; cpptr:<id> points at
 //                     the current base and the one before
 //   res:<id>          a completed job's result
@@ -117,16 +118,23 @@ export function listJobs(): Promise<JobRecord[]> {
   return db()('readonly', (s) => promisifyRequest(s.getAll(range) as IDBRequest<JobRecord[]>));
 }
 
-/** Remove a job with its checkpoints and result; its dataset too when no other job uses it. */
+/**
+ * Remove a job: its record, result, checkpoints and dataset references go in one transaction (so a
+ * reload never finds half a job); then each dataset it referenced, unless another job uses it.
+ */
 export async function deleteJob(id: string): Promise<void> {
-  const rec = await getJob(id);
-  await deleteCheckpoints(id);
-  await db()('readwrite', (s) => {
+  const keys = await db()('readwrite', async (s) => {
+    const rec = (await promisifyRequest(s.get(jobKey(id)))) as JobRecord | undefined;
+    const refs = ((await promisifyRequest(s.getAllKeys(IDBKeyRange.bound('dsref:', 'dsref:\uffff')))) as IDBValidKey[]).map(String).filter((k) => k.endsWith(`:${id}`));
     s.delete(jobKey(id));
     s.delete(`res:${id}`);
-    return promisifyRequest(s.transaction);
+    s.delete(pointerKey(id));
+    s.delete(IDBKeyRange.bound(`cp:${id}:`, `cp:${id}:\uffff`));
+    for (const r of refs) s.delete(r);
+    await promisifyRequest(s.transaction);
+    return new Set([rec?.datasetKey, ...refs.map((r) => r.slice('dsref:'.length, r.lastIndexOf(':')))].filter((k): k is string => !!k));
   });
-  if (rec?.datasetKey) await deleteDatasetIfUnused(rec.datasetKey);
+  for (const key of keys) await deleteDatasetIfUnused(key);
 }
 
 // --- datasets ------------------------------------------------------------------------------------
@@ -136,29 +144,52 @@ export function getDatasetManifest(key: string): Promise<DatasetManifest | undef
 }
 
 /**
- * Store the rows once under their content key. Chunks go first, the manifest last, so a manifest
- * is only ever present over a complete set of chunks.
+ * Dataset writes and deletes under one Web Lock per content key, across tabs and Workers: a delete
+ * that checks "no job uses it" must not interleave with a job that is storing or adopting the rows.
  */
-export async function putDataset(key: string, data: Float32Array, n: number, d: number): Promise<void> {
-  if (await getDatasetManifest(key)) return;
-  const chunks = Math.ceil(n / DATASET_CHUNK_ROWS);
-  // About 8 MB per transaction: the page stores queued jobs' data too, and each put clones its chunk on
-  // the calling thread, so a transaction must stay a short task.
-  const PER_TX = Math.max(1, Math.floor((8 << 20) / (DATASET_CHUNK_ROWS * d * 4)));
-  for (let c0 = 0; c0 < chunks; c0 += PER_TX) {
-    await db()('readwrite', (s) => {
-      for (let c = c0; c < Math.min(chunks, c0 + PER_TX); c++) {
-        const r0 = c * DATASET_CHUNK_ROWS;
-        const r1 = Math.min(n, r0 + DATASET_CHUNK_ROWS);
-        s.put(data.slice(r0 * d, r1 * d), `ds:${key}:${c}`);
+function withDatasetLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  return locks ? locks.request(`mapstream-ds:${key}`, fn) : fn();
+}
+
+/**
+ * Store the rows once under their content key, for job `jobId`. The job's reference (dsref:<key>:<id>)
+ * is written first, so the rows count as used from then on; chunks go next and the manifest last, so
+ * a manifest is only ever present over a complete set of chunks. A failed write removes its chunks.
+ */
+export async function putDataset(key: string, data: Float32Array, n: number, d: number, jobId?: string): Promise<void> {
+  await withDatasetLock(key, async () => {
+    if (jobId) {
+      await db()('readwrite', (s) => {
+        s.put(1, `dsref:${key}:${jobId}`);
+        return promisifyRequest(s.transaction);
+      });
+    }
+    if (await getDatasetManifest(key)) return;
+    const chunks = Math.ceil(n / DATASET_CHUNK_ROWS);
+    // About 8 MB per transaction: the page stores queued jobs' data too, and each put clones its chunk
+    // on the calling thread, so a transaction must stay a short task.
+    const PER_TX = Math.max(1, Math.floor((8 << 20) / (DATASET_CHUNK_ROWS * d * 4)));
+    try {
+      for (let c0 = 0; c0 < chunks; c0 += PER_TX) {
+        await db()('readwrite', (s) => {
+          for (let c = c0; c < Math.min(chunks, c0 + PER_TX); c++) {
+            const r0 = c * DATASET_CHUNK_ROWS;
+            const r1 = Math.min(n, r0 + DATASET_CHUNK_ROWS);
+            s.put(data.slice(r0 * d, r1 * d), `ds:${key}:${c}`);
+          }
+          return promisifyRequest(s.transaction);
+        });
       }
-      return promisifyRequest(s.transaction);
-    });
-  }
-  const manifest: DatasetManifest = { key, n, d, chunkRows: DATASET_CHUNK_ROWS, chunks };
-  await db()('readwrite', (s) => {
-    s.put(manifest, `ds:${key}`);
-    return promisifyRequest(s.transaction);
+      const manifest: DatasetManifest = { key, n, d, chunkRows: DATASET_CHUNK_ROWS, chunks };
+      await db()('readwrite', (s) => {
+        s.put(manifest, `ds:${key}`);
+        return promisifyRequest(s.transaction);
+      });
+    } catch (e) {
+      await deleteDatasetRows(key).catch(() => {});
+      throw e;
+    }
   });
 }
 
@@ -176,11 +207,18 @@ export async function readDataset(key: string, into?: Float32Array): Promise<{ d
   return { data: out, n: m.n, d: m.d };
 }
 
-/** Remove a stored dataset unless a job record still refers to it. */
-export async function deleteDatasetIfUnused(key: string): Promise<void> {
-  const jobs = await listJobs();
-  if (jobs.some((j) => j.datasetKey === key)) return;
-  await db()('readwrite', (s) => {
+/** Remove a stored dataset unless a job still refers to it (by reference key or by its record). */
+export function deleteDatasetIfUnused(key: string): Promise<void> {
+  return withDatasetLock(key, async () => {
+    const refs = await db()('readonly', (s) => promisifyRequest(s.count(IDBKeyRange.bound(`dsref:${key}:`, `dsref:${key}:\uffff`))));
+    if (refs > 0) return;
+    if ((await listJobs()).some((j) => j.datasetKey === key)) return;
+    await deleteDatasetRows(key);
+  });
+}
+
+function deleteDatasetRows(key: string): Promise<void> {
+  return db()('readwrite', (s) => {
     // Manifest first: a half-deleted dataset must never look complete.
     s.delete(`ds:${key}`);
     s.delete(IDBKeyRange.bound(`ds:${key}:`, `ds:${key}:\uffff`));
@@ -278,9 +316,11 @@ export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, pro
     } finally {
       cloned();
     }
+    // A reused key (a clock that stepped back) must not inherit deltas of an older base.
+    s.delete(deltaRange(meta.key));
     const old = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
     s.put({ current: { meta, deltas: 0, progress }, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
-    if (old?.previous) {
+    if (old?.previous && old.previous.meta.key !== meta.key) {
       s.delete(old.previous.meta.key);
       s.delete(deltaRange(old.previous.meta.key));
     }

@@ -104,6 +104,8 @@ export class Scheduler extends JobTable {
     if (e.rec.state !== 'paused' && e.rec.state !== 'interrupted') return;
     this.setState(e, 'queued');
     this.pump();
+    // Paused before its data was stored (or the store failed): try again while it waits.
+    if (!e.noCheckpoints) setTimeout(() => this.storeWhileQueued(e), 0);
   }
 
   /**
@@ -189,11 +191,15 @@ export class Scheduler extends JobTable {
    * Failed and kept-cancelled jobs whose retention has run out go, with their data; at startup and
    * then hourly, since a tab may stay open for days.
    */
-  private sweepRetention(): void {
+  private async sweepRetention(): Promise<void> {
     const now = Date.now();
+    const held = await lockedNames();
     let removed = false;
     for (const e of [...this.entries.values()]) {
       if (e.elsewhere || !pastRetention(e.rec, this.settings.retentionHours, now)) continue;
+      // Another open tab's job is that tab's to remove (it would keep showing it otherwise).
+      const owner = e.rec.owner;
+      if (owner && owner !== this.tabId && held.has(TAB_PREFIX + owner)) continue;
       this.entries.delete(e.rec.id);
       removed = true;
       void deleteJob(e.rec.id)
@@ -202,7 +208,7 @@ export class Scheduler extends JobTable {
     }
     if (removed) this.notify();
   }
-  private sweepTimer = setInterval(() => this.sweepRetention(), 3600_000);
+  private sweepTimer = setInterval(() => void this.sweepRetention(), 3600_000);
 
   private async init(): Promise<void> {
     this.tabLock = await tryLock(TAB_PREFIX + this.tabId);
@@ -297,10 +303,10 @@ export class Scheduler extends JobTable {
     const id = e.rec.id;
     e.storing = (async () => {
       const key = await datasetKeyOfAsync(input.data, input.n, input.d);
-      await putDataset(key, input.data, input.n, input.d);
+      await putDataset(key, input.data, input.n, input.d, id);
       if (this.entries.get(id) !== e) {
-        // Removed while its data was being written: nothing may be left behind.
-        await deleteDatasetIfUnused(key);
+        // Removed while its data was being written: its reference and rows must not be left behind.
+        await deleteJob(id);
         return;
       }
       e.rec.datasetKey = key;

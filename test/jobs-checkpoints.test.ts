@@ -5,7 +5,7 @@ import { createStore, del, get, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { EngineCheckpoint, EngineDelta } from '../src/engine/engine';
 import { DEFAULT_PARAMS } from '../src/engine/params';
-import { checkpointMeta, deleteJob, loadCheckpoint, putCheckpoint, putCheckpointDelta, putDataset, putJob, readDataset, type JobRecord } from '../src/jobs/job-store';
+import { checkpointMeta, deleteJob, loadCheckpoint, putCheckpoint, putCheckpointDelta, putDataset, putJob, putLayoutState, readDataset, type JobRecord } from '../src/jobs/job-store';
 
 const raw = createStore('mapstream-jobs', 'kv');
 
@@ -134,15 +134,28 @@ describe('delta checkpoints', () => {
     expect(got?.fellBack).toBe(true);
   });
 
-  it('a layout delta replaces the ones before it, in the same transaction', async () => {
+  it('the layout slot holds the newest layout state and applies after the whole chain', async () => {
     const base = await putCheckpoint('g', 1, checkpoint(0), null).saved;
-    for (let i = 0; i < 3; i++) await putCheckpointDelta('g', base, i, layoutDelta((i + 1) * 5), null).saved;
-    const stored = (await keys(raw)).map(String).filter((k) => k.startsWith(`${base.key}:d:`));
-    expect(stored.length).toBe(1);
+    await putCheckpointDelta('g', base, 0, knnDelta(0), null).saved;
+    for (let i = 0; i < 3; i++) await putLayoutState('g', base, layoutDelta((i + 1) * 5), progress(50 + i)).saved;
+    const stored = (await keys(raw)).map(String).filter((k) => k.startsWith(`${base.key}:`));
+    expect(stored.length).toBe(2); // one chained delta, one layout slot
     const got = await loadCheckpoint('g');
-    expect(got?.deltas.length).toBe(1);
+    expect(got?.deltas.length).toBe(2);
     expect(got?.fellBack).toBe(false);
-    expect((got?.deltas[0]!.step as { epoch: number }).epoch).toBe(15);
+    expect((got?.deltas[1]!.step as { epoch: number }).epoch).toBe(15);
+    expect(got?.meta.progress?.done).toBe(52);
+  });
+
+  it('a layout state is not applied over an incomplete chain', async () => {
+    const base = await putCheckpoint('g2', 1, checkpoint(0), null).saved;
+    for (let i = 0; i < 2; i++) await putCheckpointDelta('g2', base, i, knnDelta(i), progress(i + 1)).saved;
+    await putLayoutState('g2', base, layoutDelta(5), progress(60)).saved;
+    await del(`${base.key}:d:00000001`, raw);
+    const got = await loadCheckpoint('g2');
+    expect(got?.deltas.length).toBe(1);
+    expect(got?.meta.progress?.done).toBe(1);
+    expect(got?.fellBack).toBe(true);
   });
 
   it('a delta for a base that is no longer current is refused and changes nothing', async () => {

@@ -37,17 +37,20 @@ export interface EngineCheckpoint {
 /**
  * What one step changed, to be applied to the state at the boundary before it: a checkpoint is a full
  * EngineCheckpoint (a base) followed by the deltas of the steps since, so each kNN chunk stores only
- * its own work instead of the whole neighbour state. A layout delta holds the whole embedding, so it
+ * its own work instead of the whole neighbour state, and the graph and init, which are cheap to replay
+ * from the kNN graph, never store the fuzzy graph. A layout delta holds the whole embedding, so it
  * replaces every layout delta before it.
  */
 export type EngineStepDelta =
   | { kind: 'knn'; step: KnnStepDelta }
-  | { kind: 'graph'; start: number; rhos: Float32Array; sigmas: Float32Array }
+  /** Rows of rho/sigma; the last graph step (`final`) is replayed with the fuzzy union it ran. */
+  | { kind: 'graph'; start: number; rhos: Float32Array; sigmas: Float32Array; final: boolean }
+  /** The embedding after `epoch` layout epochs; epoch 0 is the init's result. */
   | { kind: 'layout'; epoch: number; embedding: Float32Array };
 
 export interface EngineDelta {
   version: 1;
-  /** The phase the step ran in (deltas never cross a phase change: that takes a new base). */
+  /** The phase the step ran in. The end of kNN takes a new base; later phase changes are deltas. */
   phase: PhaseName;
   step: EngineStepDelta;
   timings: PhaseTimings;
@@ -79,6 +82,7 @@ export class UmapEngine {
   /** Set when deltas are kept: each step leaves what it changed here (null after a phase change). */
   private recorder: StepRecorder | null = null;
   private lastDelta: EngineStepDelta | null = null;
+  private lastPhase: PhaseName | null = null;
 
   constructor(
     readonly input: Matrix,
@@ -135,15 +139,17 @@ export class UmapEngine {
    * checkpoint(), it may share arrays with the live state: clone it before the next step.
    */
   delta(): EngineDelta | null {
-    if (!this.lastDelta || this.cp.phase === 'done') return null;
-    return { version: 1, phase: this.cp.phase, step: this.lastDelta, timings: { ...this.cp.timings }, log: [...this.cp.log] };
+    if (!this.lastDelta || !this.lastPhase || this.cp.phase === 'done') return null;
+    return { version: 1, phase: this.lastPhase, step: this.lastDelta, timings: { ...this.cp.timings }, log: [...this.cp.log] };
   }
 
   /** Replay a stored delta on top of the restored checkpoint (in the order they were taken). */
   private applyDelta(d: EngineDelta): void {
     const cp = this.cp;
-    if (d.version !== 1 || d.phase !== cp.phase) throw new Error(`A stored step (${d.phase}) does not follow the checkpoint (${cp.phase}).`);
     const st = d.step;
+    // A layout state applies wherever the graph is complete: after the init step or a later epoch.
+    const follows = st.kind === 'layout' ? cp.phase === 'init' || cp.phase === 'layout' : d.phase === cp.phase;
+    if (d.version !== 1 || !follows) throw new Error(`A stored step (${d.phase}) does not follow the checkpoint (${cp.phase}).`);
     if (st.kind === 'knn') replayKnnStep(cp.knnState!, st.step, this.core, this.input.n);
     else if (st.kind === 'graph') {
       cp.rhos ??= new Float32Array(cp.n);
@@ -151,9 +157,11 @@ export class UmapEngine {
       cp.rhos.set(st.rhos, st.start);
       cp.sigmas.set(st.sigmas, st.start);
       cp.graphRowsDone = st.start + st.rhos.length;
+      if (st.final) this.finishGraph(false);
     } else {
       cp.embedding = st.embedding;
       cp.epoch = st.epoch;
+      cp.phase = 'layout';
     }
     cp.timings = { ...d.timings };
     cp.log = [...d.log];
@@ -193,6 +201,7 @@ export class UmapEngine {
   /** One unit of work in the current phase. */
   async step(): Promise<void> {
     this.lastDelta = null;
+    this.lastPhase = this.cp.phase === 'done' ? null : this.cp.phase;
     switch (this.cp.phase) {
       case 'knn':
         return this.stepKnn();
@@ -248,16 +257,20 @@ export class UmapEngine {
     const end = Math.min(n, start + GRAPH_ROWS_PER_STEP);
     smoothKnnRows(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
     this.cp.graphRowsDone = end;
-    if (this.recorder && end < n) this.lastDelta = { kind: 'graph', start, rhos: this.cp.rhos.slice(start, end), sigmas: this.cp.sigmas.slice(start, end) };
+    if (this.recorder) this.lastDelta = { kind: 'graph', start, rhos: this.cp.rhos.slice(start, end), sigmas: this.cp.sigmas.slice(start, end), final: end >= n };
     this.emit('graph', end, n, 'points');
-    if (end >= n) {
-      this.cp.graph = fuzzyUnion(knn, this.cp.rhos, this.cp.sigmas, this.cp.params.setOpMixRatio);
-      this.log(`Graph: ${this.cp.graph.rows.length} directed edges after the fuzzy union.`);
-      // The kNN graph is not needed past this point; dropping it keeps later checkpoints small.
-      this.cp.rhos = this.cp.sigmas = null;
-      this.cp.knn = null;
-      this.cp.phase = 'init';
-    }
+    if (end >= n) this.finishGraph(true);
+  }
+
+  /** The fuzzy union once every row is smoothed; run live, and again when a stored step is replayed. */
+  private finishGraph(live: boolean): void {
+    const cp = this.cp;
+    cp.graph = fuzzyUnion(cp.knn!, cp.rhos!, cp.sigmas!, cp.params.setOpMixRatio);
+    if (live) this.log(`Graph: ${cp.graph.rows.length} directed edges after the fuzzy union.`);
+    // The kNN graph is not needed past this point.
+    cp.rhos = cp.sigmas = null;
+    cp.knn = null;
+    cp.phase = 'init';
   }
 
   private async stepInit(): Promise<void> {
@@ -285,6 +298,8 @@ export class UmapEngine {
     this.cp.embedding = normaliseInit(coords, n, p.nComponents, new Rng(deriveSeed(p.seed, 4)));
     this.emit('init', 1, 1, 'steps');
     this.cp.phase = 'layout';
+    this.cp.epoch = 0;
+    if (this.recorder) this.lastDelta = { kind: 'layout', epoch: 0, embedding: this.cp.embedding };
   }
 
   private async stepLayout(): Promise<void> {

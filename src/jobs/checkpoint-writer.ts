@@ -1,7 +1,7 @@
 // Runs in the job Worker: writes the engine's checkpoints to IndexedDB at its boundaries, so the
 // page's main thread never clones or hashes them.
 import type { UmapEngine } from '../engine/engine';
-import { describeStorageError, putCheckpoint, putCheckpointDelta, type CheckpointMeta, type PendingWrite, type ProgressCounters } from './job-store';
+import { describeStorageError, putCheckpoint, putCheckpointDelta, putLayoutState, type CheckpointMeta, type PendingWrite, type ProgressCounters } from './job-store';
 
 /**
  * Layout checkpoints are spaced so their cost stays under this share of layout time (the issue's
@@ -9,18 +9,21 @@ import { describeStorageError, putCheckpoint, putCheckpointDelta, type Checkpoin
  */
 const LAYOUT_BUDGET = 0.01;
 
+/** Assumed IndexedDB commit throughput (200 MB/s) for the cost estimate of a layout save. */
+const COMMIT_BYTES_PER_MS = 200_000;
+
 /** Replaying deltas is cheap (heap updates, no distances), so a base may carry several times its size. */
 const REBASE_FACTOR = 4;
 
 /**
- * A base (full checkpoint) is written at each phase change; between them every step writes only its
- * delta. Once the deltas on a base add up to REBASE_FACTOR times the base, the next step writes a new
- * base instead, which bounds what a resume reads and replays.
+ * A base (full checkpoint) is written at the first boundary and when kNN ends (the engine has no delta
+ * for that step); every other step writes only its delta, the layout's into one slot that each save
+ * replaces. Once the chained deltas on a base add up to REBASE_FACTOR times the base, the next step
+ * writes a new base instead, which bounds what a resume reads and replays.
  */
 export class CheckpointWriter {
   private inFlight: Promise<void> | null = null;
   private failed = false;
-  private prevPhase: string | null = null;
   /** The committed base the next delta follows; null until one is written. */
   private base: CheckpointMeta | null = null;
   private baseBytes = 0;
@@ -58,11 +61,9 @@ export class CheckpointWriter {
   async boundary(engine: UmapEngine, progress: ProgressCounters | null, force = false): Promise<void> {
     if (this.failed) return;
     const phase = engine.phase;
-    const phaseChanged = phase !== this.prevPhase;
-    this.prevPhase = phase;
     if (phase === 'done') return; // the result itself is stored by the page
     const tStart = performance.now();
-    const delta = phaseChanged ? null : engine.delta();
+    const delta = engine.delta();
     const layout = delta?.step.kind === 'layout';
     if (layout && !force && tStart - this.lastLayoutWrite < this.layoutCostMs / LAYOUT_BUDGET) {
       this.skipped = true;
@@ -75,10 +76,11 @@ export class CheckpointWriter {
     const t0 = performance.now();
     let pending: PendingWrite;
     const isBase = !(delta && this.base && this.deltaBytes < REBASE_FACTOR * this.baseBytes);
-    if (!isBase) {
+    if (!isBase && layout) pending = putLayoutState(this.jobId, this.base!, delta!, progress);
+    else if (!isBase) {
       pending = putCheckpointDelta(this.jobId, this.base!, this.deltaCount++, delta!, progress);
-      // Layout deltas replace each other, so only chained deltas add to what a resume replays.
-      if (!layout) this.deltaBytes += pending.bytes;
+      // Layout states replace each other, so only chained deltas add to what a resume replays.
+      this.deltaBytes += pending.bytes;
     } else {
       this.seq++;
       pending = putCheckpoint(this.jobId, this.seq, engine.checkpoint(), progress);
@@ -98,12 +100,15 @@ export class CheckpointWriter {
     const agg = (this.byPhase[phase] ??= { ms: 0, bytes: 0 });
     agg.ms += cost;
     agg.bytes += pending.bytes;
-    if (layout) this.lastLayoutWrite = queuedAt;
+    if (layout && !isBase) {
+      this.lastLayoutWrite = queuedAt;
+      // What this save costs the machine: its clone and hash here, and the browser's work to commit
+      // its bytes (estimated; the commit's latency is not a cost, the run goes on meanwhile).
+      this.layoutCostMs = queuedAt - t0 + pending.bytes / COMMIT_BYTES_PER_MS;
+    }
     this.inFlight = pending.saved.then(
       (meta) => {
         if (isBase) this.base = meta;
-        // A layout save's own cost, from its own clone and commit (not the base before it).
-        if (layout && !isBase) this.layoutCostMs = queuedAt - t0 + (performance.now() - queuedAt);
         this.written++;
         this.onSaved(meta);
       },

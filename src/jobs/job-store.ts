@@ -234,8 +234,10 @@ function deleteDatasetRows(key: string): Promise<void> {
 
 interface BaseRef {
   meta: CheckpointMeta;
-  /** Deltas written on this base; records 0 … deltas − 1 (a layout delta may drop those before it). */
+  /** Chained deltas written on this base: records 0 … deltas − 1. */
   deltas: number;
+  /** Whether the layout slot (cp:<id>:<seq>:layout, the newest layout state) is written. */
+  layout?: boolean;
   /** Progress at the newest delta (the base's own when there is none). */
   progress: ProgressCounters | null;
 }
@@ -247,9 +249,8 @@ interface CheckpointPointer {
 
 /** One stored delta with its own checksum, so a damaged one is found and the ones before it still count. */
 interface DeltaEnvelope {
+  /** Place in the chain; −1 for the layout slot. */
   index: number;
-  /** True when it replaces every delta before it on the same base. */
-  absolute: boolean;
   checksum: string;
   bytes: number;
   progress: ProgressCounters | null;
@@ -275,6 +276,9 @@ function pointerOf(raw: unknown): CheckpointPointer | undefined {
 const deltaPrefix = (baseKey: string) => `${baseKey}:d:`;
 const deltaKey = (baseKey: string, i: number) => `${deltaPrefix(baseKey)}${String(i).padStart(8, '0')}`;
 const deltaRange = (baseKey: string) => IDBKeyRange.bound(deltaPrefix(baseKey), `${deltaPrefix(baseKey)}\uffff`);
+const layoutKey = (baseKey: string) => `${baseKey}:layout`;
+/** Everything stored on a base: its chained deltas and its layout slot. */
+const onBaseRange = (baseKey: string) => IDBKeyRange.bound(`${baseKey}:`, `${baseKey}:\uffff`);
 
 /** The result of starting a write: see putCheckpoint. */
 export interface PendingWrite {
@@ -317,28 +321,27 @@ export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, pro
       cloned();
     }
     // A reused key (a clock that stepped back) must not inherit deltas of an older base.
-    s.delete(deltaRange(meta.key));
+    s.delete(onBaseRange(meta.key));
     const old = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
     s.put({ current: { meta, deltas: 0, progress }, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
     if (old?.previous && old.previous.meta.key !== meta.key) {
       s.delete(old.previous.meta.key);
-      s.delete(deltaRange(old.previous.meta.key));
+      s.delete(onBaseRange(old.previous.meta.key));
     }
     return meta;
   });
 }
 
 /**
- * Append one step's delta, number `index` on the current base `base` (the meta putCheckpoint
- * returned). An absolute delta (the layout's whole embedding) deletes the deltas before it in the same
- * transaction. A pointer that moved on (another base, another count) aborts the whole transaction.
+ * Append one step's delta, number `index` in the chain on the current base `base` (the meta
+ * putCheckpoint returned). A pointer that moved on (another base, another count) aborts the whole
+ * transaction.
  */
 export function putCheckpointDelta(id: string, base: CheckpointMeta, index: number, delta: EngineDelta, progress: ProgressCounters | null): PendingWrite {
   const { checksum, bytes } = checksumOf(delta);
-  const absolute = delta.step.kind === 'layout';
   return pendingWrite(bytes, async (s, cloned) => {
     try {
-      s.put({ index, absolute, checksum, bytes, progress, delta } satisfies DeltaEnvelope, deltaKey(base.key, index));
+      s.put({ index, checksum, bytes, progress, delta } satisfies DeltaEnvelope, deltaKey(base.key, index));
     } finally {
       cloned();
     }
@@ -347,8 +350,30 @@ export function putCheckpointDelta(id: string, base: CheckpointMeta, index: numb
       s.transaction.abort();
       throw new Error('the checkpoint this step follows is no longer the current one');
     }
-    if (absolute && index > 0) s.delete(IDBKeyRange.bound(deltaKey(base.key, 0), deltaKey(base.key, index - 1)));
-    ptr.current = { meta: base, deltas: index + 1, progress };
+    ptr.current = { ...ptr.current, deltas: index + 1, progress };
+    s.put(ptr, pointerKey(id));
+    return { ...base, savedAt: Date.now(), progress };
+  });
+}
+
+/**
+ * Write the newest layout state (a layout delta: the whole embedding) into the base's layout slot,
+ * replacing the one before it; it applies after the whole chain of deltas.
+ */
+export function putLayoutState(id: string, base: CheckpointMeta, delta: EngineDelta, progress: ProgressCounters | null): PendingWrite {
+  const { checksum, bytes } = checksumOf(delta);
+  return pendingWrite(bytes, async (s, cloned) => {
+    try {
+      s.put({ index: -1, checksum, bytes, progress, delta } satisfies DeltaEnvelope, layoutKey(base.key));
+    } finally {
+      cloned();
+    }
+    const ptr = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
+    if (ptr?.current.meta.key !== base.key) {
+      s.transaction.abort();
+      throw new Error('the checkpoint this step follows is no longer the current one');
+    }
+    ptr.current = { ...ptr.current, layout: true, progress };
     s.put(ptr, pointerKey(id));
     return { ...base, savedAt: Date.now(), progress };
   });
@@ -377,38 +402,43 @@ export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | nul
   ] as const) {
     if (!ref) continue;
     const { meta } = ref;
-    const [cp, stored] = await db()('readonly', (s) =>
+    const [cp, stored, layout] = await db()('readonly', (s) =>
       Promise.all([
         promisifyRequest(s.get(meta.key) as IDBRequest<EngineCheckpoint | undefined>),
         promisifyRequest(s.getAll(deltaRange(meta.key)) as IDBRequest<DeltaEnvelope[]>),
+        promisifyRequest(s.get(layoutKey(meta.key)) as IDBRequest<DeltaEnvelope | undefined>),
       ]),
     );
     if (!cp) continue;
     const sum = checksumOf(cp);
     if (sum.checksum !== meta.checksum || sum.bytes !== meta.bytes) continue;
-    const deltas = verifiedPrefix(stored);
-    const complete = deltas.length > 0 ? deltas[deltas.length - 1]!.index === ref.deltas - 1 : ref.deltas === 0;
-    const last = deltas[deltas.length - 1];
+    const chain = verifiedPrefix(stored);
+    const chainComplete = chain.length === ref.deltas;
+    // The layout state needs the whole chain before it (the graph it was laid out on).
+    const layoutOk = chainComplete && !!layout && verifies(layout);
+    const used = layoutOk ? [...chain, layout] : chain;
+    const last = used[used.length - 1];
     return {
       checkpoint: cp,
-      deltas: deltas.map((e) => e.delta),
+      deltas: used.map((e) => e.delta),
       meta: { ...meta, progress: last ? last.progress : meta.progress },
-      fellBack: older || !complete,
+      fellBack: older || !chainComplete || (ref.layout === true && !layoutOk),
     };
   }
   return null;
 }
 
-/** Deltas in index order, from the last absolute one, up to the first gap or checksum failure. */
+function verifies(e: DeltaEnvelope): boolean {
+  const sum = checksumOf(e.delta);
+  return sum.checksum === e.checksum && sum.bytes === e.bytes;
+}
+
+/** Chained deltas in index order from 0, up to the first gap or checksum failure. */
 function verifiedPrefix(stored: DeltaEnvelope[]): DeltaEnvelope[] {
   const sorted = [...stored].sort((a, b) => a.index - b.index);
   const out: DeltaEnvelope[] = [];
   for (const e of sorted) {
-    const expected = out.length > 0 ? out[out.length - 1]!.index + 1 : e.absolute ? e.index : 0;
-    if (e.index !== expected) break;
-    const sum = checksumOf(e.delta);
-    if (sum.checksum !== e.checksum || sum.bytes !== e.bytes) break;
-    if (e.absolute) out.length = 0;
+    if (e.index !== out.length || !verifies(e)) break;
     out.push(e);
   }
   return out;

@@ -4,8 +4,9 @@
 //   ds:<key>          a dataset's manifest; ds:<key>:<i> its rows in 1000-row chunks, shared by every
 //                     job on the same data (the key is a content hash)
 //   dsref:<key>:<id>  job <id> uses dataset <key> (written before its rows; removed with the job)
-//   cp:<id>:<seq>     one base checkpoint, cp:<id>:<seq>:d:<i> the deltas on it; cpptr:<id> points at
-//                     the current base and the one before
+//   cp:<id>:<seq>     one base checkpoint; cp:<id>:<seq>:d:<i> the chained deltas on it and
+//                     cp:<id>:<seq>:layout its newest layout state; cpptr:<id> points at the current
+//                     base and the one before
 //   res:<id>          a completed job's result
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { EngineCheckpoint, EngineDelta } from '../engine/engine';
@@ -229,8 +230,9 @@ function deleteDatasetRows(key: string): Promise<void> {
 // --- checkpoints ---------------------------------------------------------------------------------
 //
 // A checkpoint is a base (a full EngineCheckpoint, cp:<id>:<seq>) plus the deltas of the steps taken
-// since (cp:<id>:<seq>:d:<i>), so a kNN chunk stores only its own work. cpptr:<id> names the current
-// base with its delta count, and the base before it (with its deltas) as the fallback.
+// since (cp:<id>:<seq>:d:<i>) and the newest layout state (cp:<id>:<seq>:layout), so a kNN chunk
+// stores only its own work. cpptr:<id> names the current base with its delta count, and the base
+// before it (with its deltas) as the fallback.
 
 interface BaseRef {
   meta: CheckpointMeta;

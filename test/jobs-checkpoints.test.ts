@@ -102,6 +102,11 @@ describe('checkpoints', () => {
 });
 
 describe('delta checkpoints', () => {
+  /** What loadCheckpoint gives back: how many deltas, the progress they reach, and whether it fell back. */
+  async function expectLoaded(id: string, want: { deltas: number; done: number; fellBack: boolean }) {
+    const got = await loadCheckpoint(id);
+    expect({ deltas: got?.deltas.length, done: got?.meta.progress?.done, fellBack: got?.fellBack }).toEqual(want);
+  }
   const progress = (done: number) => ({ phase: 'knn' as const, done, total: 100, unit: 'steps' as const });
   function knnDelta(i: number): EngineDelta {
     const step = { kind: 'exact' as const, chunks: 1, start: i * 2, indices: Int32Array.from([i, i + 1]), distances: Float32Array.from([i, i]) };
@@ -128,10 +133,7 @@ describe('delta checkpoints', () => {
     const env = (await get<{ delta: EngineDelta }>(key, raw))!;
     (env.delta.step as { step: { indices: Int32Array } }).step.indices[0] = 77;
     await set(key, env, raw);
-    const got = await loadCheckpoint('f');
-    expect(got?.deltas.length).toBe(2);
-    expect(got?.meta.progress?.done).toBe(2);
-    expect(got?.fellBack).toBe(true);
+    await expectLoaded('f', { deltas: 2, done: 2, fellBack: true });
   });
 
   it('the layout slot holds the newest layout state and applies after the whole chain', async () => {
@@ -152,10 +154,7 @@ describe('delta checkpoints', () => {
     for (let i = 0; i < 2; i++) await putCheckpointDelta('g2', base, i, knnDelta(i), progress(i + 1)).saved;
     await putLayoutState('g2', base, layoutDelta(5), progress(60)).saved;
     await del(`${base.key}:d:00000001`, raw);
-    const got = await loadCheckpoint('g2');
-    expect(got?.deltas.length).toBe(1);
-    expect(got?.meta.progress?.done).toBe(1);
-    expect(got?.fellBack).toBe(true);
+    await expectLoaded('g2', { deltas: 1, done: 1, fellBack: true });
   });
 
   it('a delta for a base that is no longer current is refused and changes nothing', async () => {

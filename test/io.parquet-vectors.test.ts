@@ -1,35 +1,10 @@
-// The page-by-page vector reader (src/io/parquet-vectors.ts) on Parquet layouts hyparquet-writer can
-// produce: element types, codecs, dictionary pages, rows spanning pages, the legacy repeated field,
-// and bad rows, each checked against the values written.
+// The page-by-page vector reader (src/io/parquet-vectors.ts) on Parquet layouts from two writers:
+// hyparquet-writer (element types, codecs, dictionary pages, rows spanning pages, v2 pages, bad rows)
+// and parquetjs fixtures (v1 pages, the legacy repeated field), each checked against the values written.
 import { describe, expect, it } from 'vitest';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ingestSources, memorySource } from '../src/io';
-
-// Loaded as CommonJS: its ESM entry reaches for browser-only AWS SDK modules.
-/**
- * Write rows with parquetjs in a plain Node child process: inside the test runner its CommonJS entry
- * resolves browser-only AWS SDK modules.
- */
-function writeWithParquetJs(path: string, rows: number[][], type: string, compression: string, pageSize: number): void {
-  const script = `
-    const p = require('@dsnp/parquetjs');
-    const { path, rows, type, compression, pageSize } = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
-    (async () => {
-      const schema = new p.ParquetSchema({ vec: { type, repeated: true, compression }, tag: { type: 'UTF8', compression } });
-      const w = await p.ParquetWriter.openFile(schema, path, { pageSize, rowGroupSize: 300 });
-      for (let i = 0; i < rows.length; i++) await w.appendRow({ vec: rows[i], tag: 't' + (i % 3) });
-      await w.close();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const spec = `${path}.json`;
-  writeFileSync(spec, JSON.stringify({ path, rows, type, compression, pageSize }));
-  execFileSync(process.execPath, ['-e', script, spec], { env, cwd: process.cwd(), stdio: 'pipe' });
-}
 
 type Elem = 'FLOAT' | 'DOUBLE' | 'INT32' | 'INT64';
 
@@ -87,19 +62,18 @@ describe('Parquet vectors, page by page', () => {
     });
   }
 
-  // parquetjs writes version-1 data pages (what most writers, pyarrow included, write by default) and
-  // the legacy two-level layout: a repeated primitive field.
-  for (const [name, type, compression, pageSize] of [
-    ['v1 pages, repeated FLOAT field, uncompressed, rows spanning pages', 'FLOAT', 'UNCOMPRESSED', 40],
-    ['v1 pages, repeated DOUBLE field, snappy', 'DOUBLE', 'SNAPPY', 8192],
+  // Written by parquetjs (scripts/make-parquet-fixtures.mjs): version-1 data pages, which most writers
+  // (pyarrow, parquet-mr) write by default, and the legacy two-level layout, a repeated primitive field.
+  for (const [name, file] of [
+    ['v1 pages, repeated FLOAT field, uncompressed, rows spanning pages', 'parquet-v1-float.parquet'],
+    ['v1 pages, repeated DOUBLE field, snappy', 'parquet-v1-double.parquet'],
   ] as const) {
     it(name, async () => {
-      const rows = rowsOf(n, d, (i, j) => Math.fround(Math.sin(i - j * 0.3)));
-      const path = join(mkdtempSync(join(tmpdir(), 'pq-')), 'v1.parquet');
-      writeWithParquetJs(path, rows, type, compression, pageSize);
-      const bytes = readFileSync(path);
+      const [rowsN, dim] = [200, 24]; // as scripts/make-parquet-fixtures.mjs writes them
+      const rows = rowsOf(rowsN, dim, (i, j) => Math.fround(Math.sin(i - j * 0.3)));
+      const bytes = readFileSync(new URL(`./fixtures/${file}`, import.meta.url));
       const ds = await ingest(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-      expect([ds.n, ds.d]).toEqual([n, d]);
+      expect([ds.n, ds.d]).toEqual([rowsN, dim]);
       expect(Array.from(ds.data)).toEqual(rows.flat());
     });
   }

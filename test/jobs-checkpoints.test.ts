@@ -81,6 +81,17 @@ describe('checkpoints', () => {
     expect((await loadCheckpoint('b'))?.checkpoint.epoch).toBe(10);
   });
 
+  it('after falling back, the next base keeps the one resumed from as its fallback', async () => {
+    await putCheckpoint('b2', 1, checkpoint(10), null).saved;
+    const bad = await putCheckpoint('b2', 2, checkpoint(20), null).saved;
+    await set(bad.key, { garbage: true }, raw);
+    expect((await loadCheckpoint('b2'))?.checkpoint.epoch).toBe(10);
+    // The resumed run writes its next base; that one is damaged too: the run resumed from is still there.
+    const next = await putCheckpoint('b2', 3, checkpoint(30), null).saved;
+    await set(next.key, { garbage: true }, raw);
+    expect((await loadCheckpoint('b2'))?.checkpoint.epoch).toBe(10);
+  });
+
   it('no verifiable checkpoint: null (the job restarts from its data)', async () => {
     expect(await loadCheckpoint('none')).toBeNull();
     const m = await putCheckpoint('c', 1, checkpoint(10), null).saved;

@@ -414,6 +414,9 @@ export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | nul
     if (!cp) continue;
     const sum = checksumOf(cp);
     if (sum.checksum !== meta.checksum || sum.bytes !== meta.bytes) continue;
+    // The newest base is unreadable: make this one current, so the next base written keeps it as
+    // the fallback instead of the damaged one.
+    if (older) await dropDamagedBase(id, ptr).catch(() => {});
     const chain = verifiedPrefix(stored);
     const chainComplete = chain.length === ref.deltas;
     // The layout state needs the whole chain before it (the graph it was laid out on).
@@ -428,6 +431,18 @@ export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | nul
     };
   }
   return null;
+}
+
+async function dropDamagedBase(id: string, seen: CheckpointPointer): Promise<void> {
+  await db()('readwrite', async (s) => {
+    const now = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
+    // Only if no writer moved the pointer since it was read.
+    if (!now || !seen.previous || now.current.meta.key !== seen.current.meta.key) return;
+    s.put({ current: seen.previous, previous: null } satisfies CheckpointPointer, pointerKey(id));
+    s.delete(seen.current.meta.key);
+    s.delete(onBaseRange(seen.current.meta.key));
+    await promisifyRequest(s.transaction);
+  });
 }
 
 function verifies(e: DeltaEnvelope): boolean {

@@ -5,7 +5,8 @@ import { createStore, del, get, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { EngineCheckpoint, EngineDelta } from '../src/engine/engine';
 import { DEFAULT_PARAMS } from '../src/engine/params';
-import { checkpointMeta, deleteJob, loadCheckpoint, putCheckpoint, putCheckpointDelta, putDataset, putJob, putLayoutState, readDataset, type JobRecord } from '../src/jobs/job-store';
+import { checkpointMeta, loadCheckpoint, putCheckpoint, putCheckpointDelta, putLayoutState } from '../src/jobs/checkpoint-store';
+import { deleteJob, putDataset, putJob, readDataset, type JobRecord } from '../src/jobs/job-store';
 
 const raw = createStore('mapstream-jobs', 'kv');
 

@@ -12,7 +12,9 @@ import { chooseBackend, startGpuSession, withGpuLock, type GpuSession, type GpuT
 import { allocateRowStore, plainRowStore, rowStoreOf, wasmSimdSupported, type RowStore } from '../src/engine/wasm/row-kernels';
 import { CheckpointWriter } from '../src/jobs/checkpoint-writer';
 import { datasetKeyOf } from '../src/jobs/checksum';
-import { describeStorageError, loadCheckpoint, openJobStore, putDataset, readDataset, type CheckpointMeta, type ProgressCounters } from '../src/jobs/job-store';
+import { loadCheckpoint, type CheckpointMeta } from '../src/jobs/checkpoint-store';
+import { putDataset, readDataset, type ProgressCounters } from '../src/jobs/job-store';
+import { describeStorageError, openJobStore } from '../src/jobs/jobs-db';
 
 export interface JobWorkerCallbacks {
   onProgress(e: ProgressEvent & { label?: string }): void;

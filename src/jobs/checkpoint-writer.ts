@@ -1,7 +1,9 @@
 // Runs in the job Worker: writes the engine's checkpoints to IndexedDB at its boundaries, so the
 // page's main thread never clones or hashes them.
 import type { UmapEngine } from '../engine/engine';
-import { describeStorageError, putCheckpoint, putCheckpointDelta, putLayoutState, type CheckpointMeta, type PendingWrite, type ProgressCounters } from './job-store';
+import { putCheckpoint, putCheckpointDelta, putLayoutState, type CheckpointMeta, type PendingWrite } from './checkpoint-store';
+import type { ProgressCounters } from './job-store';
+import { describeStorageError } from './jobs-db';
 
 /**
  * Layout checkpoints are spaced so their cost stays under this share of layout time (the issue's

@@ -1,7 +1,7 @@
 // Starting one job's Worker run: its options (threads, checkpoints, where the data comes from) and
 // the callbacks that keep the job's entry current and pass events on to the job's watchers.
 import { runJob, type JobCallbacks, type JobHandle, type JobProgress } from './run-job';
-import type { CheckpointMeta } from './job-store';
+import type { CheckpointMeta } from './checkpoint-store';
 import type { Entry } from './job-entry';
 
 /** What a running job needs from the scheduler. */

@@ -1,6 +1,8 @@
 // The jobs this tab knows of, kept in step with three audiences: the job store (so jobs survive a
 // reload), other tabs (told by broadcast to reread a record) and the UI (told, coalesced, to redraw).
-import { deleteCheckpoints, describeStorageError, putJob, putResult, type JobState } from './job-store';
+import { deleteCheckpoints } from './checkpoint-store';
+import { putJob, putResult, type JobState } from './job-store';
+import { describeStorageError } from './jobs-db';
 import type { HeldLock } from './tab-lock';
 import { viewOf, type Entry, type JobView } from './job-entry';
 

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
 import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi, PersistOptions } from '../../workers/umap.worker';
-import type { CheckpointMeta } from './job-store';
+import type { CheckpointMeta } from './checkpoint-store';
 import { allocateRowStore, sharedStoreOf, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { yieldToEventLoop } from '../engine/engine';
 import { EtaEstimator } from './eta';

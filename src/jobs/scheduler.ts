@@ -3,7 +3,8 @@
 // owned them closes.
 import type { UmapParams, UmapResult } from '../engine/types';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
-import { deleteCheckpoints, deleteDatasetIfUnused, deleteJob, getJob, getResult, listJobs, putDataset, type JobRecord, type Priority } from './job-store';
+import { deleteCheckpoints } from './checkpoint-store';
+import { deleteDatasetIfUnused, deleteJob, getJob, getResult, listJobs, putDataset, type JobRecord, type Priority } from './job-store';
 import { datasetKeyOfAsync } from './checksum';
 import { IMMEDIATE_MAX_N, TERMINAL, clearRun, messageOf, newEntry, newId, newRecord, type Entry, type JobInputData, type JobView, type SubmitOptions } from './job-entry';
 import { launchJob, type LaunchHost } from './job-launch';

@@ -79,7 +79,7 @@ test('retention: failed and kept-cancelled jobs older than the retention period 
   await openApp(page);
   const ids = (await page.evaluate(() => window.__mapstreamJobs!.list().map((j) => j.id))).sort();
   expect(ids).toEqual(['old-completed', 'recent-failed']);
-  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('ds:dsold') || k.includes('old-failed') || k.includes('old-cancelled'))).toEqual([]);
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('ds:dsold') || k.includes('old-failed') || k.includes('old-cancelled')), { timeout: 15_000 }).toEqual([]);
 });
 
 test('storage panel shows usage and quota', async ({ page }) => {

@@ -179,7 +179,7 @@ export async function readDataset(key: string, into?: Float32Array): Promise<{ d
 }
 
 /** Remove a stored dataset unless a job still refers to it (by reference key or by its record). */
-export function deleteDatasetIfUnused(key: string): Promise<void> {
+function deleteDatasetIfUnused(key: string): Promise<void> {
   return withDatasetLock(key, async () => {
     const refs = await db()('readonly', (s) => promisifyRequest(s.count(IDBKeyRange.bound(`dsref:${key}:`, `dsref:${key}:\uffff`))));
     if (refs > 0) return;

@@ -1,9 +1,12 @@
 // The jobs this tab knows of, kept in step with three audiences: the job store (so jobs survive a
-// reload), other tabs (told by broadcast to reread a record) and the UI (told, coalesced, to redraw).
+// reload: records, queued jobs' data, deletion, retention), other tabs (told by broadcast to reread a
+// record) and the UI (told, coalesced, to redraw).
 import { deleteCheckpoints } from './checkpoint-store';
-import { putJob, putResult, type JobState } from './job-store';
+import { datasetKeyOfAsync } from './checksum';
+import { deleteJob, putDataset, putJob, putResult, type JobState } from './job-store';
+import { pastRetention, TAB_PREFIX } from './job-recovery';
+import { lockedNames, type HeldLock } from './tab-lock';
 import { describeStorageError } from './jobs-db';
-import type { HeldLock } from './tab-lock';
 import { viewOf, type Entry, type JobView } from './job-entry';
 
 export class JobTable {
@@ -75,6 +78,67 @@ export class JobTable {
   protected warn(err: unknown): void {
     this.storageWarning = `${describeStorageError(err)}; jobs continue in memory and will not survive a reload.`;
     this.notify();
+  }
+
+  /**
+   * Failed and kept-cancelled jobs whose retention has run out go, with their data; at startup and
+   * then hourly, since a tab may stay open for days.
+   */
+  protected async sweepRetention(retentionHours: number, tabId: string): Promise<void> {
+    const now = Date.now();
+    const held = await lockedNames();
+    let removed = false;
+    for (const e of [...this.entries.values()]) {
+      if (e.elsewhere || !pastRetention(e.rec, retentionHours, now)) continue;
+      // Another open tab's job is that tab's to remove (it would keep showing it otherwise).
+      const owner = e.rec.owner;
+      if (owner && owner !== tabId && held.has(TAB_PREFIX + owner)) continue;
+      this.entries.delete(e.rec.id);
+      removed = true;
+      void deleteJob(e.rec.id)
+        .then(() => this.broadcast(e.rec.id))
+        .catch(() => {});
+    }
+    if (removed) this.notify();
+  }
+  /**
+   * A job that waits in the queue has its data only in this tab's memory: store it now, so a reload
+   * before it starts finds it. (A job that starts at once stores its data from its Worker.)
+   */
+  protected storeWhileQueued(e: Entry): void {
+    const input = e.input;
+    if (e.rec.state !== 'queued' || e.local || e.rec.datasetKey || !input || e.storing) return;
+    const id = e.rec.id;
+    e.storing = (async () => {
+      const key = await datasetKeyOfAsync(input.data, input.n, input.d);
+      await putDataset(key, input.data, input.n, input.d, id);
+      if (this.entries.get(id) !== e) {
+        // Removed while its data was being written: its reference and rows must not be left behind.
+        await deleteJob(id);
+        return;
+      }
+      e.rec.datasetKey = key;
+      await this.saveRecord(e);
+      this.notify();
+    })()
+      .catch((err) => this.warn(err))
+      .finally(() => (e.storing = null));
+  }
+
+  /** A cancelled job the user did not keep: gone from the list, and everything stored for it deleted. */
+  protected discard(e: Entry, lock: HeldLock | null): void {
+    const id = e.rec.id;
+    this.entries.delete(id);
+    e.checkpoint = null;
+    e.result = null;
+    if (e.immediate) return;
+    // The Worker is already terminated, so no checkpoint write of it can land after these deletes.
+    void deleteJob(id)
+      .catch((err) => this.warn(err))
+      .finally(() => {
+        lock?.release();
+        this.broadcast(id);
+      });
   }
 
   protected notify(): void {

@@ -4,12 +4,11 @@
 import type { UmapParams, UmapResult } from '../engine/types';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
 import { deleteCheckpoints } from './checkpoint-store';
-import { deleteDatasetIfUnused, deleteJob, getJob, getResult, listJobs, putDataset, type JobRecord, type Priority } from './job-store';
-import { datasetKeyOfAsync } from './checksum';
+import { deleteJob, getJob, getResult, listJobs, type JobRecord, type Priority } from './job-store';
 import { IMMEDIATE_MAX_N, TERMINAL, clearRun, messageOf, newEntry, newId, newRecord, type Entry, type JobInputData, type JobView, type SubmitOptions } from './job-entry';
 import { launchJob, type LaunchHost } from './job-launch';
 import { needsGpu, queuedInOrder, threadsPerJob } from './job-queue';
-import { JOB_PREFIX, TAB_PREFIX, adoption, pastRetention } from './job-recovery';
+import { JOB_PREFIX, TAB_PREFIX, adoption } from './job-recovery';
 import { loadSettings, type JobSettings } from './settings';
 import { JobTable } from './job-table';
 import { lockedNames, tryLock, waitForLock, type HeldLock } from './tab-lock';
@@ -188,28 +187,7 @@ export class Scheduler extends JobTable {
 
   // --- startup: records left by earlier page loads and other tabs ------------------------------
 
-  /**
-   * Failed and kept-cancelled jobs whose retention has run out go, with their data; at startup and
-   * then hourly, since a tab may stay open for days.
-   */
-  private async sweepRetention(): Promise<void> {
-    const now = Date.now();
-    const held = await lockedNames();
-    let removed = false;
-    for (const e of [...this.entries.values()]) {
-      if (e.elsewhere || !pastRetention(e.rec, this.settings.retentionHours, now)) continue;
-      // Another open tab's job is that tab's to remove (it would keep showing it otherwise).
-      const owner = e.rec.owner;
-      if (owner && owner !== this.tabId && held.has(TAB_PREFIX + owner)) continue;
-      this.entries.delete(e.rec.id);
-      removed = true;
-      void deleteJob(e.rec.id)
-        .then(() => this.broadcast(e.rec.id))
-        .catch(() => {});
-    }
-    if (removed) this.notify();
-  }
-  private sweepTimer = setInterval(() => void this.sweepRetention(), 3600_000);
+  private sweepTimer = setInterval(() => void this.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
 
   private async init(): Promise<void> {
     this.tabLock = await tryLock(TAB_PREFIX + this.tabId);
@@ -222,17 +200,13 @@ export class Scheduler extends JobTable {
       return;
     }
     const held = await lockedNames();
-    const now = Date.now();
     for (const rec of records) {
-      if (pastRetention(rec, this.settings.retentionHours, now)) {
-        void deleteJob(rec.id).catch(() => {});
-        continue;
-      }
       if (this.entries.has(rec.id)) continue;
       const e = newEntry(rec, false);
       this.entries.set(rec.id, e);
       this.adopt(e, held);
     }
+    await this.sweepRetention(this.settings.retentionHours, this.tabId);
     this.notify();
     this.pump();
   }
@@ -292,30 +266,6 @@ export class Scheduler extends JobTable {
       this.adopt(n, await lockedNames());
     }
     this.notify();
-  }
-
-  /**
-   * A job that waits in the queue has its data only in this tab's memory: store it now, so a reload
-   * before it starts finds it. (A job that starts at once stores its data from its Worker.)
-   */
-  private storeWhileQueued(e: Entry): void {
-    const input = e.input;
-    if (e.rec.state !== 'queued' || e.local || e.rec.datasetKey || !input || e.storing) return;
-    const id = e.rec.id;
-    e.storing = (async () => {
-      const key = await datasetKeyOfAsync(input.data, input.n, input.d);
-      await putDataset(key, input.data, input.n, input.d, id);
-      if (this.entries.get(id) !== e) {
-        // Removed while its data was being written: its reference and rows must not be left behind.
-        await deleteJob(id);
-        return;
-      }
-      e.rec.datasetKey = key;
-      await this.saveRecord(e);
-      this.notify();
-    })()
-      .catch((err) => this.warn(err))
-      .finally(() => (e.storing = null));
   }
 
   // --- running --------------------------------------------------------------------------------
@@ -439,24 +389,6 @@ export class Scheduler extends JobTable {
     }
     this.notify();
     this.pump();
-  }
-
-  /** A cancelled job the user did not keep: gone from the list, and everything stored for it deleted. */
-  private discard(e: Entry, lock: HeldLock | null): void {
-    const id = e.rec.id;
-    this.entries.delete(id);
-    e.checkpoint = null;
-    e.result = null;
-    if (e.immediate) return;
-    const key = e.rec.datasetKey;
-    // The Worker is already terminated, so no checkpoint write of it can land after these deletes.
-    void deleteJob(id)
-      .then(() => (key ? deleteDatasetIfUnused(key) : undefined))
-      .catch((err) => this.warn(err))
-      .finally(() => {
-        lock?.release();
-        this.broadcast(id);
-      });
   }
 
   private readonly launchHost: LaunchHost = {

@@ -124,7 +124,6 @@ export class CheckpointWriter {
   /** At a stop: save the last layout step if the budget skipped it, so a resume starts exactly there. */
   async stopped(engine: UmapEngine, progress: ProgressCounters | null): Promise<void> {
     if (this.skipped) await this.boundary(engine, progress, true);
-    await this.flush();
   }
 
   /** Wait for the last write (a stopped job's final checkpoint must be on disk before it reports). */

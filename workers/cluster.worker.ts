@@ -4,7 +4,7 @@
 import * as Comlink from 'comlink';
 import { hdbscan } from '../src/cluster/hdbscan';
 import { matchToPrevious } from '../src/cluster/stable-labels';
-import type { ClusterWorkerApi } from '../src/cluster/cluster-client';
+import type { ClusterWorkerApi } from '../src/jobs/cluster-client';
 
 let previous: Int32Array | null = null;
 

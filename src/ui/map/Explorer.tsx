@@ -1,5 +1,5 @@
 import { batch, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack } from 'solid-js';
-import { StreamingClusterer } from '../../cluster/cluster-client';
+import { StreamingClusterer } from '../../jobs/cluster-client';
 import { defaultMinClusterSize } from '../../cluster/hdbscan';
 import { toCsvParts } from '../../export/csv';
 import { saveFile } from '../../export/download';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UmapEngine, resolveParams, EngineInputError, type EngineCheckpoint } from '../src/engine';
 import type { EngineDelta } from '../src/engine/engine';
 import { applyUpdates } from '../src/engine/nn-descent';
-import { spectralEmbedding } from '../src/engine/spectral-init';
+import { spectralLayout } from '../src/engine/spectral-layout';
 import { checksumOf } from '../src/jobs/checksum';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../src/engine/quality';
@@ -188,7 +188,7 @@ describe('spectral init', () => {
     const e = new UmapEngine({ data, n, d }, resolveParams({}, n));
     while (e.phase !== 'init') await e.step();
     const steps: [number, number, number][] = [];
-    const out = spectralEmbedding(e.checkpoint().graph!, 2, 1, (pass, step, m) => steps.push([pass, step, m]));
+    const out = spectralLayout(e.checkpoint().graph!, 2, 1, (pass, step, m) => steps.push([pass, step, m]));
     expect(out.ok).toBe(true);
     expect(steps.length).toBeGreaterThan(10);
     const [, , m] = steps[0]!;

@@ -39,14 +39,14 @@ const api = {
     sharedPrev = prev;
     sharedNext = next;
   },
-  layoutShared(start: number, end: number, epoch: number): void {
-    need().layoutRange(sharedPrev!, sharedNext!, start, end, epoch);
+  layoutShared(start: number, end: number, epoch: number, alpha: number): void {
+    need().layoutRange(sharedPrev!, sharedNext!, start, end, epoch, alpha);
   },
   /** Transfer mode: gets a copy of the embedding, returns the new positions of its own range. */
-  layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number) {
+  layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number, alpha: number) {
     // Writing into a separate array keeps every read at the epoch's start, as in shared mode.
     const next = new Float32Array(prev.length);
-    need().layoutRange(prev, next, start, end, epoch);
+    need().layoutRange(prev, next, start, end, epoch, alpha);
     const out = next.slice(start * dim, end * dim);
     return Comlink.transfer(out, [out.buffer]);
   },

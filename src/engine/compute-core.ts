@@ -4,7 +4,8 @@ import { buildRpTree, type SplitSide } from './rp-tree';
 import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
-import { layoutEpochRange, type LayoutConstants, type LayoutGraph } from './sgd-layout';
+import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
+import type { EpochRunner } from './optimize-layout';
 
 /**
  * The kNN work that can run anywhere the data is: in the job's own Worker or in a pool Worker.
@@ -70,10 +71,10 @@ export class ComputeCore {
     this.layout = { g, c };
   }
 
-  /** Move points [start, end) for one epoch, reading prev and writing next. */
-  layoutRange(prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number): void {
+  /** Move points [start, end) for one epoch at learning rate alpha, reading prev and writing next. */
+  layoutRange(prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number): void {
     if (!this.layout) throw new Error('layoutRange before setLayout');
-    layoutEpochRange(this.layout.g, prev, next, start, end, epoch, this.layout.c);
+    optimizeLayoutEuclideanSingleEpoch(this.layout.g, prev, next, start, end, epoch, alpha, this.layout.c);
   }
 
   /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */
@@ -101,21 +102,17 @@ export class ComputeCore {
   }
 }
 
-/** Where kNN chunks run. The engine issues up to `size` requests at once and applies results in order. */
-export interface ComputePool {
+/**
+ * Where kNN chunks and layout epochs run. The engine issues up to `size` kNN requests at once and
+ * applies results in order; layout epochs come from optimizeLayoutEuclidean, with their learning rate.
+ */
+export interface ComputePool extends EpochRunner {
   readonly size: number;
   exactKnn(start: number, end: number, k: number): Promise<KnnChunk>;
   rpTreeJoin(leafSize: number, seed: number): Promise<JoinUpdates>;
   setCandidates(c: Candidates): Promise<void>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
-  /** Advance the embedding (updated in place) by one epoch. */
-  layoutEpoch(epoch: number, embedding: Float32Array): Promise<void>;
-  /**
-   * Optional: advance by `count` epochs from `epoch` in one call (the GPU pool reads back once per
-   * batch). Same result as `count` calls of layoutEpoch; the embedding changes only when all are done.
-   */
-  layoutEpochs?(epoch: number, count: number, embedding: Float32Array): Promise<void>;
 }
 
 /** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */
@@ -139,7 +136,7 @@ export class LocalPool implements ComputePool {
     this.n = g.n;
     this.core.setLayout(g, c);
   }
-  async layoutEpoch(epoch: number, embedding: Float32Array) {
-    this.core.layoutRange(embedding.slice(), embedding, 0, this.n, epoch);
+  async layoutEpoch(epoch: number, alpha: number, embedding: Float32Array) {
+    this.core.layoutRange(embedding.slice(), embedding, 0, this.n, epoch, alpha);
   }
 }

@@ -3,11 +3,14 @@ import { EngineInputError } from './types';
 import { epochsFor } from './params';
 import { ComputeCore, LocalPool, type ComputePool } from './compute-core';
 import { finishKnn, knnProgress, planKnn, replayKnnStep, restoreCandidates, stepKnn, type KnnState, type KnnStepDelta, type StepRecorder } from './knn-phase';
-import { fuzzyUnion, meanDistance, smoothKnnRows } from './fuzzy-graph';
-import { spectralEmbedding } from './spectral-init';
+import { meanDistance, smoothKnnDist } from './smooth-knn-dist';
+import { fuzzySimplicialSet } from './fuzzy-simplicial-set';
+import { spectralLayout } from './spectral-layout';
 import { normaliseInit, pcaProjection } from './pca-init';
-import { prepareLayout, type LayoutConstants } from './sgd-layout';
-import { fitAB } from './curve-fit';
+import type { LayoutConstants } from './sgd-layout';
+import { layoutGraph, makeEpochsPerSample } from './layout-graph';
+import { optimizeLayoutEuclidean } from './optimize-layout';
+import { findAbParams } from './find-ab-params';
 import { Rng, deriveSeed } from './prng';
 
 /**
@@ -77,7 +80,8 @@ export class UmapEngine {
   readonly core: ComputeCore;
   private pool: ComputePool;
   private cp: EngineCheckpoint;
-  private layoutReady = false;
+  /** Set once the pool holds the layout graph (after a restore too: it is rebuilt, not stored). */
+  private layoutConsts: LayoutConstants | null = null;
   private candidatesRestored = false;
   /** Set when deltas are kept: each step leaves what it changed here (null after a phase change). */
   private recorder: StepRecorder | null = null;
@@ -255,7 +259,7 @@ export class UmapEngine {
     this.cp.sigmas ??= new Float32Array(n);
     const start = this.cp.graphRowsDone;
     const end = Math.min(n, start + GRAPH_ROWS_PER_STEP);
-    smoothKnnRows(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
+    smoothKnnDist(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
     this.cp.graphRowsDone = end;
     if (this.recorder) this.lastDelta = { kind: 'graph', start, rhos: this.cp.rhos.slice(start, end), sigmas: this.cp.sigmas.slice(start, end), final: end >= n };
     this.emit('graph', end, n, 'points');
@@ -265,7 +269,7 @@ export class UmapEngine {
   /** The fuzzy union once every row is smoothed; run live, and again when a stored step is replayed. */
   private finishGraph(live: boolean): void {
     const cp = this.cp;
-    cp.graph = fuzzyUnion(cp.knn!, cp.rhos!, cp.sigmas!, cp.params.setOpMixRatio);
+    cp.graph = fuzzySimplicialSet(cp.knn!, cp.rhos!, cp.sigmas!, cp.params.setOpMixRatio);
     if (live) this.log(`Graph: ${cp.graph.rows.length} directed edges after the fuzzy union.`);
     // The kNN graph is not needed past this point.
     cp.rhos = cp.sigmas = null;
@@ -281,7 +285,7 @@ export class UmapEngine {
     // The solve is one synchronous step; its progress still reaches the page (a busy Worker's
     // postMessage is delivered at once), so a long init shows it is moving.
     let lastEmit = now();
-    const spectral = spectralEmbedding(g, p.nComponents, deriveSeed(p.seed, 2), (pass, step, m, maxPasses) => {
+    const spectral = spectralLayout(g, p.nComponents, deriveSeed(p.seed, 2), (pass, step, m, maxPasses) => {
       const t = now();
       if (t - lastEmit < 200) return;
       lastEmit = t;
@@ -306,10 +310,11 @@ export class UmapEngine {
     const p = this.cp.params;
     const n = this.input.n;
     const nEpochs = epochsFor(p, n);
-    if (!this.layoutReady) {
+    if (!this.layoutConsts) {
       // The layout graph is cheap to derive from the fuzzy graph, so it is rebuilt, not checkpointed.
-      const g = prepareLayout(this.cp.graph!, nEpochs);
-      const { a, b } = fitAB(p.minDist, p.spread);
+      const fuzzy = this.cp.graph!;
+      const g = layoutGraph(fuzzy, makeEpochsPerSample(fuzzy.weights, nEpochs));
+      const { a, b } = findAbParams(p.spread, p.minDist);
       const consts: LayoutConstants = {
         a,
         b,
@@ -321,20 +326,21 @@ export class UmapEngine {
         seed: deriveSeed(p.seed, 5),
       };
       await this.pool.setLayout(g, consts);
-      this.layoutReady = true;
+      this.layoutConsts = consts;
       if (this.cp.epoch === 0) this.log(`Layout: ${nEpochs} epochs over ${g.tail.length} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
     }
     const emb = this.cp.embedding!;
+    const consts = this.layoutConsts;
     // Several epochs per step when epochs are tiny, so small jobs don't pay a yield per epoch.
     const t0 = now();
     if (this.pool.layoutEpochs) {
       // Up to the next multiple of 5 in one call: the same boundaries as the loop below.
-      const count = Math.min(5 - (this.cp.epoch % 5), nEpochs - this.cp.epoch);
-      await this.pool.layoutEpochs(this.cp.epoch, count, emb);
-      this.cp.epoch += count;
+      const to = this.cp.epoch + Math.min(5 - (this.cp.epoch % 5), nEpochs - this.cp.epoch);
+      await optimizeLayoutEuclidean(emb, this.cp.epoch, to, consts, this.pool);
+      this.cp.epoch = to;
     } else {
       do {
-        await this.pool.layoutEpoch(this.cp.epoch, emb);
+        await optimizeLayoutEuclidean(emb, this.cp.epoch, this.cp.epoch + 1, consts, this.pool);
         this.cp.epoch++;
       } while (this.cp.epoch < nEpochs && now() - t0 < 25 && this.cp.epoch % 5 !== 0);
     }

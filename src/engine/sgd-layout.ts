@@ -1,10 +1,8 @@
-import type { FuzzyGraph } from './types';
 import { exactAttract, exactRepel, lookup, makeGradientTable, type GradientTable } from './gradient-table';
 
 /**
- * The layout's edges, grouped by head point (CSR), with umap-learn's sampling schedule: an edge of
- * weight w is sampled every max(w)/w epochs. Edges too weak to be sampled once in nEpochs are dropped,
- * as umap-learn drops them.
+ * The layout's edges, grouped by head point (CSR), with umap-learn's sampling schedule
+ * (makeEpochsPerSample): an edge is sampled every epochsPerSample[e] epochs. Built by layoutGraph.
  */
 export interface LayoutGraph {
   n: number;
@@ -25,28 +23,6 @@ export interface LayoutConstants {
   seed: number;
 }
 
-export function prepareLayout(g: FuzzyGraph, nEpochs: number): LayoutGraph {
-  let wmax = 0;
-  for (let t = 0; t < g.weights.length; t++) if (g.weights[t]! > wmax) wmax = g.weights[t]!;
-  const cut = wmax / nEpochs;
-  let m = 0;
-  for (let t = 0; t < g.weights.length; t++) if (g.weights[t]! >= cut) m++;
-  const ptr = new Int32Array(g.n + 1);
-  const tail = new Int32Array(m);
-  const eps = new Float32Array(m);
-  let e = 0;
-  for (let t = 0; t < g.weights.length; t++) {
-    const w = g.weights[t]!;
-    if (w < cut) continue;
-    ptr[g.rows[t]! + 1]!++;
-    tail[e] = g.cols[t]!;
-    eps[e] = wmax / w;
-    e++;
-  }
-  for (let i = 0; i < g.n; i++) ptr[i + 1]! += ptr[i]!;
-  return { n: g.n, ptr, tail, epochsPerSample: eps };
-}
-
 /** Split points into `parts` contiguous ranges with about equal numbers of edges. */
 export function balancedRanges(ptr: Int32Array, parts: number): Int32Array {
   const n = ptr.length - 1;
@@ -63,7 +39,9 @@ export function balancedRanges(ptr: Int32Array, parts: number): Int32Array {
 }
 
 /**
- * One epoch of UMAP's SGD for head points [start, end).
+ * umap-learn's _optimize_layout_euclidean_single_epoch for head points [start, end), at learning
+ * rate alpha: the kernel only. The schedule (alpha's decay over the epochs, which epochs run) belongs
+ * to optimizeLayoutEuclidean, its driver.
  *
  * Every point is moved only by the Worker that owns it, and every other point is read as it was at
  * the start of the epoch (`prev`). Each undirected edge appears in both directions, so moving only the
@@ -74,21 +52,18 @@ export function balancedRanges(ptr: Int32Array, parts: number): Int32Array {
  *
  * Writes the new positions of [start, end) into next (same layout as prev).
  */
-export function layoutEpochRange(
+export function optimizeLayoutEuclideanSingleEpoch(
   g: LayoutGraph,
   prev: Float32Array,
   next: Float32Array,
   start: number,
   end: number,
   epoch: number,
+  alpha: number,
   c: LayoutConstants,
 ): void {
-  if (c.nComponents === 2) epoch2d(g, prev, next, start, end, epoch, c);
-  else epochNd(g, prev, next, start, end, epoch, c);
-}
-
-function learningRate(c: LayoutConstants, epoch: number): number {
-  return c.initialAlpha * (1 - epoch / c.nEpochs);
+  if (c.nComponents === 2) epoch2d(g, prev, next, start, end, epoch, alpha, c);
+  else epochNd(g, prev, next, start, end, epoch, alpha, c);
 }
 
 /** Whether an edge with this schedule is sampled in this epoch: a multiple of eps in (epoch, epoch+1]. */
@@ -106,11 +81,10 @@ export function hash32(x: number): number {
   return x >>> 0;
 }
 
-function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, c: LayoutConstants): void {
+function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number, c: LayoutConstants): void {
   const { ptr, tail, epochsPerSample } = g;
   const n = g.n;
   const { a, b } = c;
-  const alpha = learningRate(c, epoch);
   const nNeg = c.negativeSampleRate;
   const T = tableFor(c);
   const { attract, repel, size, exactBelow } = T;
@@ -154,12 +128,11 @@ function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
   }
 }
 
-function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, c: LayoutConstants): void {
+function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number, c: LayoutConstants): void {
   const { ptr, tail, epochsPerSample } = g;
   const n = g.n;
   const dim = c.nComponents;
   const { a, b } = c;
-  const alpha = learningRate(c, epoch);
   const nNeg = c.negativeSampleRate;
   const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
   const T = tableFor(c);

@@ -294,15 +294,16 @@ export class GpuCompute {
   }
 
   /** One epoch; reads `embedding` if it is not what the previous epoch left, and writes it back. */
-  layoutEpoch(epoch: number, embedding: Float32Array): Promise<void> {
-    return this.layoutEpochs(epoch, 1, embedding);
+  layoutEpoch(epoch: number, alpha: number, embedding: Float32Array): Promise<void> {
+    return this.layoutEpochs(epoch, [alpha], embedding);
   }
 
   /**
-   * `count` epochs from `epoch` in one submission and one read-back. Reads `embedding` first unless
+   * One epoch per alpha from `epoch`, in one submission and one read-back. Reads `embedding` first unless
    * the device already holds what the previous call left.
    */
-  async layoutEpochs(epoch: number, count: number, embedding: Float32Array): Promise<void> {
+  async layoutEpochs(epoch: number, alphas: readonly number[], embedding: Float32Array): Promise<void> {
+    const count = alphas.length;
     const L = this.lay;
     if (!L || !this.layoutPipe) throw new Error('layoutEpoch before setLayout');
     const { device } = this;
@@ -322,7 +323,7 @@ export class GpuCompute {
         u32[1] = e;
         u32[2] = c.negativeSampleRate;
         u32[3] = hash32((c.seed ^ Math.imul(e + 1, 0x9e3779b1)) >>> 0);
-        f32[4] = c.initialAlpha * (1 - e / c.nEpochs);
+        f32[4] = alphas[e - epoch]!;
         f32[5] = c.a;
         f32[6] = c.b;
         f32[7] = c.gamma;

@@ -129,17 +129,18 @@ export class GpuPool implements ComputePool {
     this.cpuLayoutSet = true;
   }
 
-  layoutEpoch(epoch: number, embedding: Float32Array) {
-    return this.layoutEpochs(epoch, 1, embedding);
+  layoutEpoch(epoch: number, alpha: number, embedding: Float32Array) {
+    return this.layoutEpochs(epoch, [alpha], embedding);
   }
 
-  async layoutEpochs(epoch: number, count: number, embedding: Float32Array) {
+  async layoutEpochs(epoch: number, alphas: readonly number[], embedding: Float32Array) {
+    const count = alphas.length;
     return this.guard(
       `layout epoch ${epoch}`,
       async () => {
         // Into a copy: the embedding only changes once the epochs are known to be complete.
         const next = embedding.slice();
-        await this.gpu.layoutEpochs(epoch, count, next);
+        await this.gpu.layoutEpochs(epoch, alphas, next);
         if (this.lost !== null) throw new Error('GPU device lost during the epochs');
         embedding.set(next);
         this.epochs += count;
@@ -148,7 +149,7 @@ export class GpuPool implements ComputePool {
       },
       async () => {
         await this.ensureCpuLayout();
-        for (let e = epoch; e < epoch + count; e++) await this.cpu.layoutEpoch(e, embedding);
+        for (let i = 0; i < count; i++) await this.cpu.layoutEpoch(epoch + i, alphas[i]!, embedding);
       },
     );
   }

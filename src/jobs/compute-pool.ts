@@ -88,19 +88,19 @@ export class WorkerPool implements ComputePool {
    * Each Worker moves its own range of points. Shared mode reads and writes two shared buffers;
    * transfer mode posts the embedding to each Worker and copies back its range.
    */
-  async layoutEpoch(epoch: number, embedding: Float32Array): Promise<void> {
+  async layoutEpoch(epoch: number, alpha: number, embedding: Float32Array): Promise<void> {
     const L = this.layout!;
     const { ranges, dim } = L;
     if (L.prev && L.next) {
       L.prev.set(embedding);
-      await Promise.all(this.remotes.map((r, w) => r.layoutShared(ranges[w]!, ranges[w + 1]!, epoch)));
+      await Promise.all(this.remotes.map((r, w) => r.layoutShared(ranges[w]!, ranges[w + 1]!, epoch, alpha)));
       embedding.set(L.next);
       return;
     }
     const parts = await Promise.all(
       this.remotes.map((r, w) => {
         const copy = embedding.slice();
-        return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim);
+        return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim, alpha);
       }),
     );
     parts.forEach((part, w) => embedding.set(part, ranges[w]! * dim));

@@ -1,5 +1,5 @@
 import type { FuzzyGraph } from './types';
-import { rowPointers } from './fuzzy-graph';
+import { rowPointers } from './fuzzy-simplicial-set';
 import { tridiagonalEigen } from './tridiagonal-eigen';
 import { Rng } from './prng';
 
@@ -28,16 +28,17 @@ export function countComponents(g: FuzzyGraph): number {
   return comps;
 }
 
-/**
- * Spectral embedding as umap-learn computes it: the eigenvectors of the normalised Laplacian
- * L = I − D^−½ W D^−½ with the smallest non-trivial eigenvalues. We take the largest eigenvectors of
- * M = D^−½ W D^−½ instead (same vectors), by Lanczos with full re-orthogonalisation, deflating the
- * known trivial vector √degree, and explicit restarts until the Ritz residuals are small.
- */
 /** Called after each Lanczos step: pass (0-based), steps done in it, steps per pass, passes at most. */
 export type LanczosProgress = (pass: number, step: number, m: number, maxPasses: number) => void;
 
-export function spectralEmbedding(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralOutcome {
+/**
+ * umap-learn's spectral_layout for a connected graph: the eigenvectors of the normalised Laplacian
+ * L = I − D^−½ W D^−½ with the smallest non-trivial eigenvalues. We take the largest eigenvectors of
+ * M = D^−½ W D^−½ instead (same vectors), by Lanczos with full re-orthogonalisation, deflating the
+ * known trivial vector √degree, and explicit restarts until the Ritz residuals are small.
+ * A disconnected graph is refused (umap-learn lays out each component; the engine falls back to PCA).
+ */
+export function spectralLayout(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralOutcome {
   const n = g.n;
   if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
   const comps = countComponents(g);

@@ -1,9 +1,9 @@
 /**
- * Fit a and b of the low-dimensional similarity 1 / (1 + a·x^(2b)) to the target curve that
- * min_dist and spread describe, the way umap-learn's find_ab_params does with scipy's curve_fit:
- * least squares over 300 points on [0, 3·spread], here by Levenberg–Marquardt from (1, 1).
+ * umap-learn's find_ab_params (same argument order): fit a and b of the low-dimensional similarity
+ * 1 / (1 + a·x^(2b)) to the target curve that spread and min_dist describe, as umap-learn does with
+ * scipy's curve_fit: least squares over 300 points on [0, 3·spread], here by Levenberg–Marquardt from (1, 1).
  */
-export function fitAB(minDist: number, spread: number): { a: number; b: number } {
+export function findAbParams(spread: number, minDist: number): { a: number; b: number } {
   const m = 300;
   const xs = new Float64Array(m);
   const ys = new Float64Array(m);

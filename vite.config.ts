@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 
 // COOP/COEP make the page cross-origin isolated, which unlocks SharedArrayBuffer for the Worker pool.
-const isolationHeaders = {
+export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
@@ -13,11 +13,13 @@ export default defineConfig({
   base: './',
   plugins: [solid()],
   worker: { format: 'es' },
+  // Only the app: the bench and GPU test pages are built apart (bench/vite.config.ts into dist-bench/),
+  // so nothing shipped holds test or bench code.
   build: {
     target: 'es2022',
     outDir: 'dist',
     rollupOptions: {
-      input: { main: 'index.html', bench: 'bench.html', gpuTest: 'gpu-test.html' },
+      input: { main: 'index.html' },
     },
   },
   server: { headers: isolationHeaders },

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { coordsOf, job, mixture, openApp, presetSettings, submit, waitForJob } from './jobs-helpers';
-import { trustworthiness } from '../src/engine/quality';
+import { trustworthiness } from '../bench/quality';
 
 // A reload during kNN and another during the layout: the job resumes by itself (auto-resume is on by
 // default) from its IndexedDB checkpoint, loses at most one chunk, and maps as well as a run that

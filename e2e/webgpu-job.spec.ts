@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test } from './bench-fixtures';
 import { gaussianMixture } from '../src/engine/synthetic';
-import { knnRecall, trustworthiness } from '../src/engine/quality';
+import { knnRecall, trustworthiness } from '../bench/quality';
 
 // The WebGPU path through the app's own job path (runJob → job Worker → engine), on headless
 // Chromium's SwiftShader adapter. SwiftShader is slow, so data stays ≤ 2k points.

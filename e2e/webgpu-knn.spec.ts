@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, test } from './bench-fixtures';
 import { gaussianMixture } from '../src/engine/synthetic';
 
 // Headless Chromium's WebGPU is SwiftShader (a software adapter): slow, so sizes stay small.

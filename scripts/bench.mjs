@@ -19,7 +19,7 @@ const WORK = join(ROOT, '.bench');
 // Per-run scratch (helper bundle, build), so concurrent benches and other people's builds cannot collide.
 const RUN_DIR = join(WORK, `run-${process.pid}`);
 const PEERS = ['umap-js', 'embedding-atlas'];
-// Keep in step with OUR_BACKENDS in src/bench/impl-ours.ts.
+// Keep in step with OUR_BACKENDS in bench/page/impl-ours.ts.
 const BACKENDS = ['auto', 'cpu', 'webgpu'];
 const QUALITY_K = 15;
 const SYNTHETIC_SEED = 1;
@@ -57,7 +57,7 @@ function parseCli(argv) {
         threads: { type: 'string' },
         sample: { type: 'string', default: '2000' },
         'no-build': { type: 'boolean', default: false },
-        dist: { type: 'string', default: 'dist' },
+        dist: { type: 'string', default: 'dist-bench' },
         'no-ours': { type: 'boolean', default: false },
         'timeout-min': { type: 'string', default: '30' },
         help: { type: 'boolean', default: false },
@@ -128,7 +128,7 @@ function run(cmd, args) {
   });
 }
 
-/** Bundle src/bench/node/entry.ts (and the app TS it imports) for Node with Vite's SSR build. */
+/** Bundle bench/node/entry.ts (and the app TS it imports) for Node with Vite's SSR build. */
 async function loadNodeHelpers() {
   const { build } = await import('vite');
   const outDir = join(RUN_DIR, 'node');
@@ -138,7 +138,7 @@ async function loadNodeHelpers() {
     logLevel: 'warn',
     publicDir: false,
     build: {
-      ssr: 'src/bench/node/entry.ts',
+      ssr: 'bench/node/entry.ts',
       outDir,
       emptyOutDir: true,
       target: 'node20',
@@ -326,12 +326,13 @@ async function main() {
 
   const ref = await qualityReference(opts, helpers, data, labels);
 
-  // A private build per run: the shared dist/ can be rebuilt (and emptied) by someone else mid-bench,
+  // A private build per run: the shared dist-bench/ can be rebuilt (and emptied) by someone else mid-bench,
   // which once deleted the data link between two implementations.
   const distDir = opts.build ? join(RUN_DIR, 'dist') : opts.dist;
   if (opts.build) {
-    log(`building ${distDir} (npx vite build)`);
-    await run('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir']);
+    // The bench page is not part of the app's dist/: it has its own build (bench/vite.config.ts).
+    log(`building ${distDir} (npx vite build --config bench/vite.config.ts)`);
+    await run('npx', ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', distDir, '--emptyOutDir']);
   }
   if (!existsSync(join(distDir, 'bench.html'))) throw new Error(`${join(distDir, 'bench.html')} is missing: run without --no-build.`);
 

@@ -5,7 +5,7 @@
 //   node scripts/gpu-node-bench.mjs --build-only          # just write .gpu-run/ (to copy to a GPU machine)
 //   node .gpu-run/node-bench.mjs --n 100000 --d 768      # run the bundle, anywhere with Node ≥ 20
 //
-// It bundles src/gpu/node-bench.ts (engine included) into .gpu-run/node-bench.mjs and copies the
+// It bundles bench/gpu/node-bench.ts (engine included) into .gpu-run/node-bench.mjs and copies the
 // `webgpu` package's loader and its linux-x64 dawn.node beside it, so the folder runs without
 // node_modules. Dawn needs a Vulkan loader (libvulkan.so.1) and a driver ICD; .gpu-run/run.sh adds a
 // bundled loader when the system has none. With no hardware driver, VK_ICD_FILENAMES may point at
@@ -32,7 +32,7 @@ await build({
   logLevel: 'warn',
   publicDir: false,
   build: {
-    ssr: 'src/gpu/node-bench.ts',
+    ssr: 'bench/gpu/node-bench.ts',
     outDir,
     emptyOutDir: true,
     target: 'node20',

@@ -18,7 +18,7 @@ const { values } = parseArgs({
 const { gaussianMixture } = await importTs('src/engine/synthetic.ts');
 const { ComputeCore, LocalPool } = await importTs('src/engine/compute-core.ts');
 const { planKnn, stepKnn, finishKnn } = await importTs('src/engine/knn-phase.ts');
-const { sampleIndices, exactKnnOf } = await importTs('src/engine/quality.ts');
+const { sampleIndices, exactKnnOf } = await importTs('bench/quality.ts');
 
 let data, n, d;
 if (values.synthetic) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: build, unit tests (vitest), browser tests (playwright), then one summary line
+// npm test: build (app, then bench/test pages), unit tests (vitest), browser tests (playwright), then one summary line
 // "N passed, N failed" as the very last output. Exit code is non-zero when anything failed.
 import { readFile, rm } from 'node:fs/promises';
 import { findChromium } from './lib/chromium.mjs';
@@ -83,8 +83,13 @@ try {
 }
 
 banner('vite build');
-const buildCode = await runTool('vite', ['build']);
-if (buildCode !== 0) console.error(`[test] vite build failed (exit code ${buildCode})`);
+const appBuildCode = await runTool('vite', ['build']);
+if (appBuildCode !== 0) console.error(`[test] vite build failed (exit code ${appBuildCode})`);
+// The bench and WebGPU test pages, which the product does not ship, for e2e/webgpu-*.spec.ts.
+banner('vite build (bench and test pages)');
+const benchBuildCode = await runTool('vite', ['build', '--config', 'bench/vite.config.ts']);
+if (benchBuildCode !== 0) console.error(`[test] bench build failed (exit code ${benchBuildCode})`);
+const buildCode = appBuildCode || benchBuildCode;
 
 banner('unit tests (vitest)');
 const unitCode = await runTool('vitest', [

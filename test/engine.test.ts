@@ -6,7 +6,7 @@ import { applyUpdates } from '../src/engine/nn-descent';
 import { spectralLayout } from '../src/engine/spectral-layout';
 import { checksumOf } from '../src/jobs/checksum';
 import { gaussianMixture } from '../src/engine/synthetic';
-import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../src/engine/quality';
+import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../bench/quality';
 import { ComputeCore } from '../src/engine/compute-core';
 import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
 import { LocalPool } from '../src/engine/compute-core';

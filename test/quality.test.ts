@@ -7,7 +7,7 @@ import {
   sampleIndices,
   stratifiedFolds,
   trustworthiness,
-} from '../src/engine/quality';
+} from '../bench/quality';
 import type { Matrix } from '../src/engine/types';
 import { D, EXPECTED_FULL, EXPECTED_SAMPLE_200, N, qualityFixture } from './fixtures/quality-fixture';
 

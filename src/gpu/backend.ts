@@ -76,7 +76,7 @@ export async function chooseBackend(pref: BackendPreference, gpu: GPU | undefine
 /**
  * A device with the adapter's own limits for everything the kernels size against (as tfjs does),
  * rather than WebGPU's small defaults, so large storage buffers and workgroups are allowed. Shared by
- * the app (startGpuSession) and the Node bench (src/gpu/node-bench.ts) so both run the same device.
+ * the app (startGpuSession) and the Node bench (bench/gpu/node-bench.ts) so both run the same device.
  */
 export function requestDeviceWithAdapterLimits(adapter: GPUAdapter): Promise<GPUDevice> {
   const L = adapter.limits;

@@ -1,7 +1,7 @@
 // The bench's way into the app's parsers: any supported format on disk becomes the .npy pair the
 // bench feeds every implementation, through the same src/io code as the ingest Worker, so a bad
 // file gets the very message the UI shows.
-import { ingestSources, type FileSource, type IngestOptions } from '../../io';
+import { ingestSources, type FileSource, type IngestOptions } from '../../src/io';
 
 interface NodeFsPromises {
   open(path: string, flags: string): Promise<{ read(buf: Uint8Array, off: number, len: number, pos: number): Promise<{ bytesRead: number }>; close(): Promise<void> }>;

@@ -1,11 +1,11 @@
 /// <reference types="@webgpu/types" />
 // Entry of gpu-test.html: lets the e2e specs drive the WebGPU path directly (kNN against the CPU's
 // exact kNN) and through the app's own job path (runJob → job Worker → engine).
-import { runJob, type JobOptions } from '../jobs/run-job';
-import type { UmapParams } from '../engine/types';
-import { exactKnnChunk, exactRowScale } from '../engine/knn-exact';
-import { GpuCompute, type DistTile } from './gpu-compute';
-import { chooseBackend } from './backend';
+import { runJob, type JobOptions } from '../../src/jobs/run-job';
+import type { UmapParams } from '../../src/engine/types';
+import { exactKnnChunk, exactRowScale } from '../../src/engine/knn-exact';
+import { GpuCompute, type DistTile } from '../../src/gpu/gpu-compute';
+import { chooseBackend } from '../../src/gpu/backend';
 
 async function job(values: number[], n: number, d: number, params: Partial<UmapParams>, options: JobOptions = {}) {
   const data = Float32Array.from(values);

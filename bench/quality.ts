@@ -6,9 +6,9 @@
 // - kNN accuracy: a k-NN classifier in the embedding; test = sample and train = the rest, or sklearn's
 //   5-fold StratifiedKFold CV when the sample is every row.
 // The default sample is the scorer's: sampleIndices(n, 5000, 42) reproduces its numpy draw exactly.
-import { exactRowScale } from './knn-exact';
+import { exactRowScale } from '../src/engine/knn-exact';
 import { numpyChoiceSorted } from './numpy-sample';
-import type { Matrix } from './types';
+import type { Matrix } from '../src/engine/types';
 
 export const DEFAULT_SAMPLE_SIZE = 5000;
 export const DEFAULT_SAMPLE_SEED = 42;

@@ -1,6 +1,6 @@
 // mapstream through exactly the app's job path: runJob() starts the job Worker (which owns its kNN
 // compute pool), so "a dedicated Worker" here is the app's own.
-import { runJob } from '../jobs/run-job';
+import { runJob } from '../../src/jobs/run-job';
 import type { BenchParams, RunDone } from './protocol';
 import type { DenseMatrix } from './npy';
 

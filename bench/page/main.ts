@@ -1,8 +1,8 @@
 // Bench page: driven by scripts/bench.mjs through `window.mapstreamBench`. It holds one parsed copy of
 // the data and runs one implementation at a time, each in its own dedicated Worker.
 import { parseNpyMatrix, type DenseMatrix } from './npy';
-import { workerMode } from '../jobs/run-job';
-import { allocateRowStore, registerSharedStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
+import { workerMode } from '../../src/jobs/run-job';
+import { allocateRowStore, registerSharedStore, wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
 import { runOurs } from './impl-ours';
 import type { BenchParams, RunDone } from './protocol';

@@ -4,16 +4,16 @@
 // Prints phase times, kNN recall against exact CPU kNN on a sample, and layout quality, as JSON lines.
 import { parseArgs } from 'node:util';
 import { create, globals } from 'webgpu';
-import { UmapEngine } from '../engine/engine';
-import { ComputeCore, LocalPool } from '../engine/compute-core';
-import { resolveParams } from '../engine/params';
-import { gaussianMixture } from '../engine/synthetic';
-import { exactKnnOf, sampleIndices, trustworthiness } from '../engine/quality';
-import type { KnnGraph } from '../engine/types';
-import { DIST_TILES, GpuCompute, type DistTile } from './gpu-compute';
-import { gpuKnnDecision } from './knn-plan';
-import { GpuPool } from './gpu-pool';
-import { describeAdapter, isSoftwareAdapter, requestDeviceWithAdapterLimits } from './backend';
+import { UmapEngine } from '../../src/engine/engine';
+import { ComputeCore, LocalPool } from '../../src/engine/compute-core';
+import { resolveParams } from '../../src/engine/params';
+import { gaussianMixture } from '../../src/engine/synthetic';
+import { exactKnnOf, sampleIndices, trustworthiness } from '../quality';
+import type { KnnGraph } from '../../src/engine/types';
+import { DIST_TILES, GpuCompute, type DistTile } from '../../src/gpu/gpu-compute';
+import { gpuKnnDecision } from '../../src/gpu/knn-plan';
+import { GpuPool } from '../../src/gpu/gpu-pool';
+import { describeAdapter, isSoftwareAdapter, requestDeviceWithAdapterLimits } from '../../src/gpu/backend';
 
 const { values: a } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 // Node-side helpers for scripts/bench.mjs, bundled on the fly with Vite's SSR build so the script can
 // reuse the app's TypeScript (parameters, quality metrics, synthetic data) from a fresh clone.
-export { resolveParams, epochsFor } from '../../engine/params';
+export { resolveParams, epochsFor } from '../../src/engine/params';
 export { QUALITY_VERSION, makeReference, reviveReference, serialiseReference, scoreEmbedding } from './reference';
-export { gaussianMixture } from '../../engine/synthetic';
+export { gaussianMixture } from '../../src/engine/synthetic';
 export { ingestFilesToNpy } from './ingest-file';

@@ -1,8 +1,8 @@
-// Quality scoring for the bench, on the app's own metrics (src/engine/quality.ts). The exact high-D
+// Quality scoring for the bench, on the app's own metrics (bench/quality.ts). The exact high-D
 // neighbours of the sample are the expensive part, so they are computed once per dataset and reused
 // for every implementation (and cached on disk by scripts/bench.mjs).
-import { DEFAULT_SAMPLE_SEED, exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../../engine/quality';
-import type { Matrix } from '../../engine/types';
+import { DEFAULT_SAMPLE_SEED, exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../quality';
+import type { Matrix } from '../../src/engine/types';
 
 /** Bump when the reference's meaning changes, so stale disk caches are ignored. */
 export const QUALITY_VERSION = 1;

@@ -3,15 +3,14 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './bench-fixtures';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { knnRecall, trustworthiness } from '../bench/quality';
+import { parseNpy } from '../src/io/npy';
 
 // The WebGPU path through the app's own job path (runJob → job Worker → engine), on headless
 // Chromium's SwiftShader adapter. SwiftShader is slow, so data stays ≤ 2k points.
 
 function loadDigits() {
-  const buf = readFileSync(new URL('../public/demo/digits/digits.npy', import.meta.url));
-  const off = 10 + buf.readUInt16LE(8);
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length));
-  return { data, n: 1797, d: 64 };
+  const { data, n, d } = parseNpy(readFileSync(new URL('../public/demo/digits/digits.npy', import.meta.url)), 'digits.npy');
+  return { data, n, d };
 }
 
 async function open(page: Page) {

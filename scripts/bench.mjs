@@ -11,7 +11,6 @@ import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NpyError, readNpy, readNpyHeader, toFloat32, writeNpy } from './lib/npy.mjs';
 import { memorySnapshot, startSampler } from './lib/proc-memory.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -148,22 +147,6 @@ async function loadNodeHelpers() {
   return import(`${pathToFileURL(join(outDir, 'entry.mjs')).href}?t=${Date.now()}`);
 }
 
-async function validateInputs(opts) {
-  if (opts.data) {
-    const h = await readNpyHeader(opts.data);
-    if (h.shape.length !== 2) throw new UsageError(`${opts.data}: expected a 2-D array (n, d), got shape (${h.shape.join(', ')}).`);
-    if (!/^<f[48]$/.test(h.descr)) throw new UsageError(`${opts.data}: expected float32 or float64 data, got dtype ${h.descr}.`);
-    if (h.fortranOrder) throw new UsageError(`${opts.data}: Fortran-order arrays are not supported; save with np.ascontiguousarray.`);
-    opts.n = h.shape[0];
-    opts.d = h.shape[1];
-  }
-  if (opts.labels) {
-    const h = await readNpyHeader(opts.labels);
-    const len = h.shape.reduce((a, b) => a * b, 1);
-    if (opts.n !== undefined && len !== opts.n) throw new UsageError(`${opts.labels} has ${len} labels but the data has ${opts.n} rows.`);
-  }
-}
-
 /** Synthetic data goes through the same file path as real data, so the page cannot tell them apart. */
 /**
  * Any supported format (CSV/TSV, JSON/JSONL, Parquet, a Projector pair, npy with options) goes through
@@ -199,8 +182,8 @@ async function materialiseSynthetic(opts, helpers) {
   if (!existsSync(`${stem}.npy`) || !existsSync(`${stem}.labels.npy`)) {
     log(`generating synthetic ${n}x${d}`);
     const { data, labels } = helpers.gaussianMixture({ n, d, seed: SYNTHETIC_SEED });
-    await writeNpy(`${stem}.labels.npy`, labels, [n]);
-    await writeNpy(`${stem}.npy`, data, [n, d]);
+    await writeFile(`${stem}.labels.npy`, helpers.encodeNpy(labels, [n]));
+    await writeFile(`${stem}.npy`, helpers.encodeNpy(data, [n, d]));
   }
   opts.data = `${stem}.npy`;
   opts.labels ??= `${stem}.labels.npy`;
@@ -277,7 +260,7 @@ async function runOne(impl, ctx) {
     const load1m = loadavg()[0];
     // The file is fetched whole and copied into the shared store, then collected: a bench artefact
     // (the app streams files into the store), so sampling starts once the vectors sit in memory once.
-    const loaded = await page.evaluate((url) => window.mapstreamBench.load(url), ctx.dataUrl);
+    const loaded = await page.evaluate(([url, maxDim]) => window.mapstreamBench.load(url, maxDim), [ctx.dataUrl, ctx.maxDim]);
     await page.evaluate(() => globalThis.gc?.());
     const stop = startSampler();
     let res;
@@ -305,16 +288,15 @@ async function main() {
   const opts = parseCli(process.argv.slice(2));
   const helpers = await loadNodeHelpers();
   if (opts.data && (!opts.data.endsWith('.npy') || opts.metadata || opts.dropBadRows || opts.maxDim !== undefined)) await ingestInput(opts, helpers);
-  await validateInputs(opts);
   if (opts.synthetic) await materialiseSynthetic(opts, helpers);
 
-  const { data: raw, shape } = await readNpy(opts.data);
-  const data = toFloat32(raw);
-  const labels = opts.labels ? Int32Array.from((await readNpy(opts.labels)).data, Number) : null;
-  if (labels && labels.length !== shape[0]) throw new UsageError(`${opts.labels} has ${labels.length} labels but the data has ${shape[0]} rows.`);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new UsageError(`${opts.data}: row ${Math.floor(i / opts.d)} has a non-finite value.`);
-  }
+  // The app's .npy reader (every dtype and order it reads; non-finite values refused with its message).
+  const maxDim = opts.maxDim !== undefined ? { maxDim: opts.maxDim } : {};
+  const { data, n, d } = await helpers.readNpyMatrix(opts.data, maxDim);
+  opts.n = n;
+  opts.d = d;
+  const labels = opts.labels ? await helpers.readNpyLabelCodes(opts.labels) : null;
+  if (labels && labels.length !== n) throw new UsageError(`${opts.labels} has ${labels.length} labels but the data has ${n} rows.`);
   // Resolve once with the app's own rules, then hand every implementation the same numbers.
   const resolved = helpers.resolveParams(
     { nNeighbors: opts.nNeighbors, minDist: opts.minDist, nEpochs: opts.epochs, metric: opts.metric, seed: opts.seed, backend: opts.backend },
@@ -341,7 +323,7 @@ async function main() {
   const exposed = await exposeData(distDir, opts.data);
   let failures = 0;
   try {
-    const ctx = { serverUrl: server.url, dataUrl: `${server.url}${exposed.rel}`, params, backend: opts.backend, timeoutMs: opts.timeoutMs };
+    const ctx = { serverUrl: server.url, dataUrl: `${server.url}${exposed.rel}`, maxDim: opts.maxDim, params, backend: opts.backend, timeoutMs: opts.timeoutMs };
     for (const impl of opts.impls) {
       log(`running ${impl}`);
       let r;
@@ -390,12 +372,12 @@ async function main() {
       if (r.res.notes?.length) log(`${impl}: ${r.res.notes.join('; ')}`);
       console.log(JSON.stringify(line));
       if (impl === 'mapstream' && opts.out) {
-        await writeNpy(opts.out, r.embedding, [opts.n, 2]);
+        await writeFile(opts.out, helpers.encodeNpy(r.embedding, [opts.n, 2]));
         log(`wrote ${opts.out}`);
       }
       if (opts.saveAll) {
         await mkdir(opts.saveAll, { recursive: true });
-        await writeNpy(join(opts.saveAll, `${impl}.npy`), r.embedding, [opts.n, 2]);
+        await writeFile(join(opts.saveAll, `${impl}.npy`), helpers.encodeNpy(r.embedding, [opts.n, 2]));
       }
     }
   } finally {
@@ -407,7 +389,8 @@ async function main() {
 
 function fail(err) {
   // EngineInputError: the app's own parameter checks (e.g. fewer rows than n_neighbors + 1).
-  if (err instanceof UsageError || err instanceof NpyError || err?.name === 'EngineInputError') {
+  // IngestError: the app's reader refusing the data or labels file, with the message the UI shows.
+  if (err instanceof UsageError || err?.name === 'IngestError' || err?.name === 'EngineInputError') {
     console.error(`bench: ${err.message}`);
     if (err instanceof UsageError) console.error(USAGE);
     process.exit(2);

@@ -23,20 +23,9 @@ if (!args.out) {
   process.exit(2);
 }
 
-/** .npy v1.0 header; the whole preamble is padded with spaces to a multiple of 64 bytes. */
-function npyHeader(descr, shape) {
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const unpadded = 10 + dict.length + 1;
-  const text = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(text.length, 8);
-  return Buffer.concat([head, Buffer.from(text, 'latin1')]);
-}
-
 const { createGaussianMixture } = await importTs('src/engine/synthetic.ts');
+// The bench's one .npy writer; the header goes first, then the rows a block at a time.
+const { npyHeader } = await importTs('bench/npy-writer.ts');
 const { n, d } = args;
 const gen = createGaussianMixture({ n, d, clusters: args.clusters, seed: args.seed, spread: args.spread });
 const dataFile = await open(args.out, 'w');

@@ -3,8 +3,8 @@
 // on a sample, in Node, single-threaded: `node scripts/knn-recall.mjs --synthetic 70000x784 [--sample 500]`
 // or `--data X.npy`. Prints one JSON line with the recall, iterations and seconds.
 import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { importTs } from './lib/ts-import.mjs';
-import { readNpy } from './lib/npy.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -19,15 +19,15 @@ const { gaussianMixture } = await importTs('src/engine/synthetic.ts');
 const { ComputeCore, LocalPool } = await importTs('src/engine/compute-core.ts');
 const { planKnn, stepKnn, finishKnn } = await importTs('src/engine/knn-phase.ts');
 const { sampleIndices, exactKnnOf } = await importTs('bench/quality.ts');
+const { parseNpy } = await importTs('src/io/npy.ts');
 
 let data, n, d;
 if (values.synthetic) {
   [n, d] = values.synthetic.split('x').map(Number);
   ({ data } = gaussianMixture({ n, d, seed: 1 }));
 } else if (values.data) {
-  const m = await readNpy(values.data);
-  [n, d] = m.shape;
-  data = Float32Array.from(m.data);
+  // The app's reader: any dtype and order the app reads, as float32.
+  ({ data, n, d } = parseNpy(await readFile(values.data), values.data));
 } else {
   console.error('usage: node scripts/knn-recall.mjs --synthetic NxD | --data X.npy [--sample 500]');
   process.exit(2);

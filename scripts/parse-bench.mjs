@@ -16,6 +16,7 @@ import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { parquetSchema } from './lib/embedding-formats.mjs';
 import { memorySnapshot, startSampler } from './lib/proc-memory.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
+import { importTs } from './lib/ts-import.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -62,15 +63,9 @@ async function writeCsv(path) {
 
 async function writeNpyFile(path) {
   const tmp = `${path}.part`;
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
-  const total = Math.ceil((10 + header.length + 1) / 64) * 64;
-  header = header.padEnd(total - 11, ' ') + '\n';
-  const pre = Buffer.alloc(10);
-  pre.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  pre.writeUInt16LE(header.length, 8);
+  const { npyHeader } = await importTs('bench/npy-writer.ts');
   const out = createWriteStream(tmp);
-  out.write(pre);
-  out.write(header, 'latin1');
+  out.write(npyHeader('<f4', [n, d]));
   const block = 1000;
   const buf = new Float32Array(block * d);
   for (let i0 = 0; i0 < n; i0 += block) {

@@ -1,6 +1,8 @@
 // Node-side helpers for scripts/bench.mjs, bundled on the fly with Vite's SSR build so the script can
-// reuse the app's TypeScript (parameters, quality metrics, synthetic data) from a fresh clone.
+// reuse the app's TypeScript (parameters, the .npy reader, quality metrics, synthetic data) from a fresh clone.
 export { resolveParams, epochsFor } from '../../src/engine/params';
 export { QUALITY_VERSION, makeReference, reviveReference, serialiseReference, scoreEmbedding } from './reference';
 export { gaussianMixture } from '../../src/engine/synthetic';
 export { ingestFilesToNpy } from './ingest-file';
+export { readNpyMatrix, readNpyLabelCodes } from './npy-file';
+export { encodeNpy } from '../npy-writer';

@@ -2,7 +2,7 @@
 // compute pool), so "a dedicated Worker" here is the app's own.
 import { runJob } from '../../src/jobs/run-job';
 import type { BenchParams, RunDone } from './protocol';
-import type { DenseMatrix } from './npy';
+import type { Matrix } from '../../src/engine/types';
 
 export const OUR_BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
 type OurBackend = (typeof OUR_BACKENDS)[number];
@@ -15,7 +15,7 @@ export interface OursDone extends RunDone {
   backendReason: string | null;
 }
 
-export async function runOurs(m: DenseMatrix, params: BenchParams, backend: string): Promise<OursDone> {
+export async function runOurs(m: Matrix, params: BenchParams, backend: string): Promise<OursDone> {
   if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
   const job = runJob(

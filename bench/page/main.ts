@@ -1,8 +1,9 @@
 // Bench page: driven by scripts/bench.mjs through `window.mapstreamBench`. It holds one parsed copy of
 // the data and runs one implementation at a time, each in its own dedicated Worker.
-import { parseNpyMatrix, type DenseMatrix } from './npy';
+import { parseNpy } from '../../src/io/npy';
 import { workerMode } from '../../src/jobs/run-job';
-import { allocateRowStore, registerSharedStore, wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
+import { registerSharedStore, rowStoreOf, wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
+import type { Matrix } from '../../src/engine/types';
 import { runPeer } from './run-peer';
 import { runOurs } from './impl-ours';
 import type { BenchParams, RunDone } from './protocol';
@@ -25,29 +26,29 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
   embeddingBase64: string;
 }
 
-let matrix: DenseMatrix | null = null;
+let matrix: Matrix | null = null;
 
-async function load(url: string): Promise<LoadResult> {
+async function load(url: string, maxDim?: number): Promise<LoadResult> {
   const t0 = performance.now();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
   const buf = await res.arrayBuffer();
   const t1 = performance.now();
-  matrix = intoSharedStore(parseNpyMatrix(buf));
+  matrix = parseVectors(buf, url.slice(url.lastIndexOf('/') + 1), maxDim);
   const t2 = performance.now();
   return { n: matrix.n, d: matrix.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000 };
 }
 
 /**
- * As the app's ingest does on an isolated page: the vectors live once, in a registered shared wasm
- * store that runJob hands to its Workers without another copy. Peers read the same array.
+ * The app's .npy reader, as the app's ingest runs it: on an isolated page the vectors are parsed
+ * straight into shared wasm memory, registered so runJob hands it to its Workers without another
+ * copy. Peers read the same array.
  */
-function intoSharedStore(m: DenseMatrix): DenseMatrix {
-  if (workerMode() !== 'shared' || !wasmSimdSupported()) return m;
-  const store = allocateRowStore(m.n, m.d, true);
-  store.data.set(m.data);
-  registerSharedStore(store);
-  return { data: store.data, n: m.n, d: m.d };
+function parseVectors(buf: ArrayBuffer, fileName: string, maxDim?: number): Matrix {
+  const shared = workerMode() === 'shared' && wasmSimdSupported();
+  const ds = parseNpy(buf, fileName, { sharedMemory: shared, ...(maxDim !== undefined && { maxDim }) });
+  if (ds.memory) registerSharedStore(rowStoreOf(ds.memory, ds.n, ds.d));
+  return { data: ds.data, n: ds.n, d: ds.d };
 }
 
 function toBase64(a: Float32Array): string {

@@ -1,12 +1,12 @@
 import type { BenchParams, RunDone, RunRequest, WorkerReply } from './protocol';
-import type { DenseMatrix } from './npy';
+import type { Matrix } from '../../src/engine/types';
 
 /**
  * Run one peer in a fresh dedicated Worker. The vectors are copied here and transferred, so the
  * page keeps its own copy for the next implementation; the Worker starts its clock only once the
  * input is in its memory.
  */
-export function runPeer(worker: Worker, m: DenseMatrix, params: BenchParams): Promise<RunDone> {
+export function runPeer(worker: Worker, m: Matrix, params: BenchParams): Promise<RunDone> {
   return new Promise<RunDone>((resolve, reject) => {
     worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
       const msg = ev.data;

@@ -22,7 +22,10 @@ const { Rng } = await importTs('/src/engine/prng.ts');
 const n = args.n;
 const rng = new Rng(args.seed);
 const blobs = 30;
-const cx = [], cy = [], sd = [], weight = [];
+const cx = [],
+  cy = [],
+  sd = [],
+  weight = [];
 for (let b = 0; b < blobs; b++) {
   cx.push(rng.float() * 40 - 20);
   cy.push(rng.float() * 40 - 20);
@@ -30,7 +33,9 @@ for (let b = 0; b < blobs; b++) {
   weight.push(0.2 + rng.float());
 }
 const totalW = weight.reduce((a, b) => a + b, 0);
-const x = new Float32Array(n), y = new Float32Array(n), truth = new Int32Array(n);
+const x = new Float32Array(n),
+  y = new Float32Array(n),
+  truth = new Int32Array(n);
 for (let i = 0; i < n; i++) {
   if (rng.float() < 0.02) {
     x[i] = rng.float() * 44 - 22;
@@ -38,7 +43,8 @@ for (let i = 0; i < n; i++) {
     truth[i] = -1;
     continue;
   }
-  let u = rng.float() * totalW, b = 0;
+  let u = rng.float() * totalW,
+    b = 0;
   while (u > weight[b] && b < blobs - 1) u -= weight[b++];
   x[i] = cx[b] + sd[b] * rng.normal();
   y[i] = cy[b] + sd[b] * rng.normal();

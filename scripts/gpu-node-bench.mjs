@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync, copyFileSync, chm
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, '.gpu-run');

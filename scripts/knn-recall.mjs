@@ -53,4 +53,15 @@ for (let q = 0; q < sample.length; q++) {
   const got = new Set(knn.indices.subarray(i * k + 1, i * k + k));
   for (let t = 0; t < k - 1; t++) if (got.has(exact.indices[q * (k - 1) + t])) hit++;
 }
-console.log(JSON.stringify({ n, d, k, sample: sample.length, recall: +(hit / (sample.length * (k - 1))).toFixed(4), iterations: s.iteration, trees: s.nTrees, knn_s_single_thread: +seconds.toFixed(2) }));
+console.log(
+  JSON.stringify({
+    n,
+    d,
+    k,
+    sample: sample.length,
+    recall: +(hit / (sample.length * (k - 1))).toFixed(4),
+    iterations: s.iteration,
+    trees: s.nTrees,
+    knn_s_single_thread: +seconds.toFixed(2),
+  }),
+);

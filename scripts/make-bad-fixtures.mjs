@@ -86,7 +86,6 @@ put('sheet.xlsx', 'PK not really a spreadsheet');
 put('identical.csv', 'a,b,c\n' + '1,2,3\n'.repeat(20));
 put(
   'nan-rows.csv',
-  'x,y,z,label\n' +
-    Array.from({ length: 20 }, (_, i) => (i === 4 ? `1,NaN,3,q\n` : i === 11 ? `2,3\n` : `${i},${(i * 7) % 11},${i % 3},${i % 2 ? 'odd' : 'even'}\n`)).join(''),
+  'x,y,z,label\n' + Array.from({ length: 20 }, (_, i) => (i === 4 ? `1,NaN,3,q\n` : i === 11 ? `2,3\n` : `${i},${(i * 7) % 11},${i % 3},${i % 2 ? 'odd' : 'even'}\n`)).join(''),
 );
 console.log('wrote the malformed-file corpus to', dir.pathname);

@@ -91,7 +91,13 @@ async function writeParquet(path) {
       embedding.push(Array.from(row));
       label.push(`c${(i0 + r) % 10}`);
     }
-    await writer.write({ columnData: [{ name: 'embedding', data: embedding }, { name: 'label', data: label }], rowGroupSize: group });
+    await writer.write({
+      columnData: [
+        { name: 'embedding', data: embedding },
+        { name: 'label', data: label },
+      ],
+      rowGroupSize: group,
+    });
     log(`  parquet: ${i0 + rows} / ${n} rows`);
   }
   writer.finish();

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// npm test: build (app, then bench/test pages), unit tests (vitest), browser tests (playwright), then one summary line
-// "N passed, N failed" as the very last output. Exit code is non-zero when anything failed.
+// npm test: static checks (lint, deps, knip), build (app, then bench/test pages), unit tests (vitest), browser
+// tests (playwright), then one summary line "N passed, N failed" as the very last output. Exit code is non-zero when
+// anything failed.
 import { readFile, rm } from 'node:fs/promises';
+import { runChecks } from './checks.mjs';
 import { findChromium } from './lib/chromium.mjs';
 import { ROOT, banner, runTool } from './lib/runners.mjs';
 
@@ -81,6 +83,9 @@ try {
 } catch (err) {
   console.error(`[test] ${err.message}`);
 }
+
+// Each check counts as one test; a failing one does not stop the build and the tests after it.
+add(await runChecks());
 
 banner('vite build');
 const appBuildCode = await runTool('vite', ['build']);

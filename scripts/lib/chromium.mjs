@@ -50,8 +50,7 @@ function runPrefixed(command, prefix) {
   });
 }
 
-const NOT_FOUND =
-  'No Chromium found. Install Debian\'s chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH=/path/to/chrome';
+const NOT_FOUND = "No Chromium found. Install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM_PATH=/path/to/chrome";
 
 /** The env override (which must exist) or the first well-known path; null when there is none. */
 function locate() {

@@ -250,7 +250,10 @@ export function stratifiedFolds(labels: ArrayLike<number>, nSplits = 5): Int32Ar
   const encoded = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let c = code.get(labels[i]!);
-    if (c === undefined) code.set(labels[i]!, (c = code.size));
+    if (c === undefined) {
+      c = code.size;
+      code.set(labels[i]!, c);
+    }
     encoded[i] = c;
   }
   const nClasses = code.size;

@@ -132,8 +132,8 @@ describe('readNpyLabels', () => {
   it('reads negative int64 and unicode labels', () => {
     expect(readNpyLabels(makeNpy('<i8', [2], new BigInt64Array([-5n, 9n]))).labels).toEqual(['-5', '9']);
     const u = new Uint32Array(6);
-    [...'cat'].forEach((c, i) => (u[i] = c.codePointAt(0)!));
-    [...'ox'].forEach((c, i) => (u[3 + i] = c.codePointAt(0)!));
+    for (const [i, c] of [...'cat'].entries()) u[i] = c.codePointAt(0)!;
+    for (const [i, c] of [...'ox'].entries()) u[3 + i] = c.codePointAt(0)!;
     expect(readNpyLabels(makeNpy('<U3', [2], u)).labels).toEqual(['cat', 'ox']);
   });
 

@@ -80,4 +80,4 @@ async function run(impl: ImplName, params: BenchParams, backend: string): Promis
 
 const api = { load, run, isolated: () => self.crossOriginIsolated };
 (window as unknown as { mapstreamBench: typeof api }).mapstreamBench = api;
-document.body.dataset['ready'] = '1';
+document.body.dataset.ready = '1';

@@ -1,5 +1,5 @@
 import { parseCsvSource } from './csv';
-import { type Dataset, type IngestOptions, type LabelColumn } from './dataset';
+import type { Dataset, IngestOptions, LabelColumn } from './dataset';
 import { parseJsonlSource, parseJsonSource } from './json';
 import { hasNpyMagic, parseNpySource, readNpyHeader, readNpyLabels } from './npy';
 import { hasParquetMagic, parseParquetSource } from './parquet';

@@ -22,7 +22,11 @@ export function vectorCandidates(obj: Record<string, unknown>): string[] {
 }
 
 export function abbreviate(v: unknown): string {
-  if (isList(v)) return `[${Array.from(v).slice(0, 3).map((x) => (typeof x === 'number' ? +x.toPrecision(4) : JSON.stringify(x))).join(', ')}${v.length > 3 ? `, … ${v.length} values` : ''}]`;
+  if (isList(v))
+    return `[${Array.from(v)
+      .slice(0, 3)
+      .map((x) => (typeof x === 'number' ? +x.toPrecision(4) : JSON.stringify(x)))
+      .join(', ')}${v.length > 3 ? `, … ${v.length} values` : ''}]`;
   if (v !== null && typeof v === 'object') return JSON.stringify(v).slice(0, 60);
   return v === null || v === undefined ? '' : String(v);
 }
@@ -60,32 +64,37 @@ export class RecordRows {
     let vec: unknown;
     let meta: MetaValue[] | undefined;
     if (this.kind === 'array') {
-      if (!Array.isArray(value)) return this.sink.bad(new IngestError(`${f}: ${where} is not an array of numbers like the rows before it.`, { row }));
+      if (!Array.isArray(value)) {
+        this.sink.bad(new IngestError(`${f}: ${where} is not an array of numbers like the rows before it.`, { row }));
+        return;
+      }
       vec = value;
     } else {
-      if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return this.sink.bad(new IngestError(`${f}: ${where} is not an object like the rows before it.`, { row }));
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        this.sink.bad(new IngestError(`${f}: ${where} is not an object like the rows before it.`, { row }));
+        return;
+      }
       const obj = value as Record<string, unknown>;
       vec = obj[this.field];
       if (!isList(vec)) {
         const why = vec === undefined ? 'has no' : 'has a non-array';
-        return this.sink.bad(new IngestError(`${f}: ${where} ${why} '${this.field}' field.`, { row, column: this.field }));
+        this.sink.bad(new IngestError(`${f}: ${where} ${why} '${this.field}' field.`, { row, column: this.field }));
+        return;
       }
       meta = this.metaKeys.map((k) => metaValue(obj[k]));
     }
     const arr = vec as ArrayLike<unknown>;
     const d = this.sink.d;
-    if (arr.length !== d)
-      return this.sink.bad(
-        new IngestError(`${f}: ${where} has a vector of ${arr.length} values, but the first row has ${d}; every vector must have the same length.`, { row }),
-      );
+    if (arr.length !== d) {
+      this.sink.bad(new IngestError(`${f}: ${where} has a vector of ${arr.length} values, but the first row has ${d}; every vector must have the same length.`, { row }));
+      return;
+    }
     const slot = this.sink.slot();
     for (let j = 0; j < d; j++) {
       const x = arr[j];
       if (typeof x !== 'number') {
-        return this.sink.bad(
-          new IngestError(`${f}: ${where}, vector element ${j + 1} is ${x === null ? 'null' : `${typeof x} ${abbreviate(x)}`}, not a number.`, { row, column: String(j + 1) }),
-        );
+        this.sink.bad(new IngestError(`${f}: ${where}, vector element ${j + 1} is ${x === null ? 'null' : `${typeof x} ${abbreviate(x)}`}, not a number.`, { row, column: String(j + 1) }));
+        return;
       }
       slot[j] = x;
     }
@@ -129,9 +138,7 @@ export class RecordRows {
       fileName: this.fileName,
       format: this.format,
       columns: this.kind === 'array' ? ['vector'] : [this.field, ...this.metaKeys],
-      rows: this.firstRows.map((r) =>
-        this.kind === 'array' ? [abbreviate(r)] : [this.field, ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])),
-      ),
+      rows: this.firstRows.map((r) => (this.kind === 'array' ? [abbreviate(r)] : [this.field, ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])))),
       d: this.sink.d,
       vectorColumns: [this.kind === 'array' ? 'each row' : this.field],
       metaColumns: this.metaKeys,

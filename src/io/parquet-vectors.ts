@@ -110,7 +110,7 @@ export async function readVectorGroup(
         nullAt = -1;
         missing = null;
       }
-      const def = defs && defs.length ? defs[t]! : maxDef;
+      const def = defs?.length ? defs[t]! : maxDef;
       if (def < listDef) {
         missing = def < listDef - 1 ? 'null' : 'empty';
         continue;

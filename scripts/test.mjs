@@ -5,7 +5,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { runChecks } from './checks.mjs';
 import { findChromium } from './lib/chromium.mjs';
-import { ROOT, banner, runTool } from './lib/runners.mjs';
+import { ROOT, banner, runNpmScript, runTool } from './lib/runners.mjs';
 
 const UNIT_REPORT = `${ROOT}test-results/unit.json`;
 const E2E_REPORT = `${ROOT}test-results/e2e.json`;
@@ -95,6 +95,12 @@ banner('vite build (bench and test pages)');
 const benchBuildCode = await runTool('vite', ['build', '--config', 'bench/vite.config.ts']);
 if (benchBuildCode !== 0) console.error(`[test] bench build failed (exit code ${benchBuildCode})`);
 const buildCode = appBuildCode || benchBuildCode;
+// "dist holds only the app" counts as one test: one HTML entry, no bench or test code in any bundle.
+if (appBuildCode === 0) {
+  banner('dist holds only the app: npm run check-dist');
+  const code = await runNpmScript('check-dist');
+  add(code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+}
 
 banner('unit tests (vitest)');
 const unitCode = await runTool('vitest', [

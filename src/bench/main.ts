@@ -1,8 +1,8 @@
 // Bench page: driven by scripts/bench.mjs through `window.mapstreamBench`. It holds one parsed copy of
 // the data and runs one implementation at a time, each in its own dedicated Worker.
 import { parseNpyMatrix, type DenseMatrix } from './npy';
-import { workerMode } from '../jobs/run-job';
-import { allocateRowStore, registerSharedStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
+import { workerMode, type JobRows } from '../jobs/run-job';
+import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
 import { runOurs } from './impl-ours';
 import type { BenchParams, RunDone } from './protocol';
@@ -25,7 +25,7 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
   embeddingBase64: string;
 }
 
-let matrix: DenseMatrix | null = null;
+let matrix: JobRows | null = null;
 
 async function load(url: string): Promise<LoadResult> {
   const t0 = performance.now();
@@ -39,15 +39,14 @@ async function load(url: string): Promise<LoadResult> {
 }
 
 /**
- * As the app's ingest does on an isolated page: the vectors live once, in a registered shared wasm
- * store that runJob hands to its Workers without another copy. Peers read the same array.
+ * As the app's ingest does on an isolated page: the vectors live once, in shared wasm memory that
+ * runJob, given that memory, hands to its Workers without another copy. Peers read the same array.
  */
-function intoSharedStore(m: DenseMatrix): DenseMatrix {
+function intoSharedStore(m: DenseMatrix): JobRows {
   if (workerMode() !== 'shared' || !wasmSimdSupported()) return m;
   const store = allocateRowStore(m.n, m.d, true);
   store.data.set(m.data);
-  registerSharedStore(store);
-  return { data: store.data, n: m.n, d: m.d };
+  return { data: store.data, n: m.n, d: m.d, memory: store.memory! };
 }
 
 function toBase64(a: Float32Array): string {

@@ -67,7 +67,7 @@ test('auto picks the CPU on SwiftShader and says why; cpu is honoured', async ({
 
 test('a WGSL compile error becomes a job error with the compiler message', async ({ page }) => {
   await open(page);
-  const r = await runJob(page, smallArgs({ backend: 'webgpu' }, { gpuTest: { breakWgsl: true } }));
+  const r = await runJob(page, smallArgs({ backend: 'webgpu' }, { faults: { breakWgsl: true } }));
   expect(r.ok).toBe(false);
   if (r.ok) return;
   expect(r.error).toMatch(/WGSL compile error in \w+: line \d+:\d+: /);
@@ -75,7 +75,7 @@ test('a WGSL compile error becomes a job error with the compiler message', async
 
 test('device lost mid-kNN: the job finishes on the CPU and says so', async ({ page }) => {
   await open(page);
-  const r = await runJob(page, smallArgs({ backend: 'webgpu' }, { gpuTest: { loseDeviceAfterChunks: 1 } }));
+  const r = await runJob(page, smallArgs({ backend: 'webgpu' }, { faults: { loseDeviceAfterChunks: 1 } }));
   if (!r.ok) throw new Error(r.error);
   expect(r.backend!.backend).toBe('webgpu');
   expect(r.backend!.fellBackToCpu).toMatch(/GPU device destroyed.*continuing on the CPU from kNN chunk at row \d+/);
@@ -86,7 +86,7 @@ test('device lost mid-kNN: the job finishes on the CPU and says so', async ({ pa
 
 test('device lost mid-layout: the job finishes on the CPU from the last completed epoch', async ({ page }) => {
   await open(page);
-  const r = await runJob(page, smallArgs({ backend: 'webgpu' }, { gpuTest: { loseDeviceAfterEpochs: 10 } }));
+  const r = await runJob(page, smallArgs({ backend: 'webgpu' }, { faults: { loseDeviceAfterEpochs: 10 } }));
   if (!r.ok) throw new Error(r.error);
   expect(r.backend!.fellBackToCpu).toMatch(/continuing on the CPU from layout epoch 10\b/);
   expect(r.coords.every((x) => Number.isFinite(x))).toBe(true);

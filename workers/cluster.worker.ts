@@ -4,7 +4,8 @@
 import * as Comlink from 'comlink';
 import { hdbscan } from '../src/cluster/hdbscan';
 import { matchToPrevious } from '../src/cluster/stable-labels';
-import type { ClusterWorkerApi } from '../src/jobs/cluster-client';
+import type { ClusterWorkerApi } from '../src/jobs/cluster-protocol';
+import { messageOf } from '../src/jobs/error-message';
 
 let previous: Int32Array | null = null;
 
@@ -21,7 +22,7 @@ const api: ClusterWorkerApi = {
       const copy = labels.slice();
       return Comlink.transfer({ ok: true as const, labels: copy, clusterCount: raw.clusterCount, maxId, seconds: (performance.now() - t0) / 1000 }, [copy.buffer]);
     } catch (err) {
-      return { ok: false as const, message: err instanceof Error ? err.message : String(err) };
+      return { ok: false as const, message: messageOf(err) };
     }
   },
 };

@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import { encodeCategories, type Dataset } from '../src/io';
 import { generate } from '../src/share/generators';
-import type { DemoWorkerApi } from '../src/share/load-source';
+import type { DemoWorkerApi } from '../src/share/demo-protocol';
+import { messageOf } from '../src/jobs/error-message';
 
 const api: DemoWorkerApi = {
   generate(source) {
@@ -23,7 +24,7 @@ const api: DemoWorkerApi = {
       if (categories) transfers.push(categories.codes.buffer as ArrayBuffer);
       return Comlink.transfer({ ok: true as const, dataset, categories }, transfers);
     } catch (err) {
-      return { ok: false as const, message: err instanceof Error ? err.message : String(err) };
+      return { ok: false as const, message: messageOf(err) };
     }
   },
 };

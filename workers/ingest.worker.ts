@@ -2,9 +2,9 @@
 // Parses user files off the main thread: a 1 GB CSV must not freeze the page.
 import * as Comlink from 'comlink';
 import { blobSource, encodeCategories, ingestSources, toErrorInfo, type IngestOptions } from '../src/io';
-import type { IngestApi, IngestEvent, IngestOutcome, WireOptions } from '../src/jobs/ingest-client';
+import type { IngestApi, IngestListener, IngestOutcome, WireOptions } from '../src/jobs/ingest-protocol';
 
-async function ingest(files: File[], wire: WireOptions = {}, onEvent?: (e: IngestEvent) => void): Promise<IngestOutcome> {
+async function ingest(files: File[], wire: WireOptions = {}, onEvent?: IngestListener): Promise<IngestOutcome> {
   try {
     const opts: IngestOptions = {
       ...wire,

@@ -1,8 +1,7 @@
 // mapstream through exactly the app's job path: runJob() starts the job Worker (which owns its kNN
 // compute pool), so "a dedicated Worker" here is the app's own.
-import { runJob } from '../../src/jobs/run-job';
+import { runJob, type JobRows } from '../../src/jobs/run-job';
 import type { BenchParams, RunDone } from './protocol';
-import type { Matrix } from '../../src/engine/types';
 
 export const OUR_BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
 type OurBackend = (typeof OUR_BACKENDS)[number];
@@ -15,13 +14,14 @@ export interface OursDone extends RunDone {
   backendReason: string | null;
 }
 
-export async function runOurs(m: Matrix, params: BenchParams, backend: string): Promise<OursDone> {
+export async function runOurs(m: JobRows, params: BenchParams, backend: string): Promise<OursDone> {
   if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
   const job = runJob(
-    // runJob copies (into shared memory, or for transfer) unless told to give the buffer away, so the
-    // page's vectors stay intact without an extra copy of ours that would inflate peak memory.
-    { data: m.data, n: m.n, d: m.d },
+    // runJob copies (into shared memory, or for transfer) unless the rows are in shared memory already
+    // or it is told to give the buffer away, so the page's vectors stay intact without an extra copy
+    // of ours that would inflate peak memory.
+    m,
     { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend },
     { onLog: (line) => notes.push(line) },
     params.threads ? { threads: params.threads } : {},

@@ -1,9 +1,8 @@
 // Bench page: driven by scripts/bench.mjs through `window.mapstreamBench`. It holds one parsed copy of
 // the data and runs one implementation at a time, each in its own dedicated Worker.
 import { parseNpy } from '../../src/io/npy';
-import { workerMode } from '../../src/jobs/run-job';
-import { registerSharedStore, rowStoreOf, wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
-import type { Matrix } from '../../src/engine/types';
+import { workerMode, type JobRows } from '../../src/jobs/run-job';
+import { wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
 import { runOurs } from './impl-ours';
 import type { BenchParams, RunDone } from './protocol';
@@ -26,7 +25,7 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
   embeddingBase64: string;
 }
 
-let matrix: Matrix | null = null;
+let matrix: JobRows | null = null;
 
 async function load(url: string, maxDim?: number): Promise<LoadResult> {
   const t0 = performance.now();
@@ -41,14 +40,13 @@ async function load(url: string, maxDim?: number): Promise<LoadResult> {
 
 /**
  * The app's .npy reader, as the app's ingest runs it: on an isolated page the vectors are parsed
- * straight into shared wasm memory, registered so runJob hands it to its Workers without another
- * copy. Peers read the same array.
+ * straight into shared wasm memory, which runJob, given that memory with the rows, hands to its
+ * Workers without another copy. Peers read the same array.
  */
-function parseVectors(buf: ArrayBuffer, fileName: string, maxDim?: number): Matrix {
+function parseVectors(buf: ArrayBuffer, fileName: string, maxDim?: number): JobRows {
   const shared = workerMode() === 'shared' && wasmSimdSupported();
   const ds = parseNpy(buf, fileName, { sharedMemory: shared, ...(maxDim !== undefined && { maxDim }) });
-  if (ds.memory) registerSharedStore(rowStoreOf(ds.memory, ds.n, ds.d));
-  return { data: ds.data, n: ds.n, d: ds.d };
+  return ds.memory ? { data: ds.data, n: ds.n, d: ds.d, memory: ds.memory } : { data: ds.data, n: ds.n, d: ds.d };
 }
 
 function toBase64(a: Float32Array): string {

@@ -59,6 +59,8 @@ export interface ProgressEvent {
   total: number;
   /** What done/total count: points for kNN and graph, steps for init, epochs for layout. */
   unit: 'points' | 'steps' | 'epochs';
+  /** What the step is doing, where the count alone does not say (e.g. which kNN stage). */
+  label?: string;
 }
 
 export interface PhaseTimings {
@@ -76,8 +78,6 @@ export interface UmapResult {
   /** Seconds spent in each phase. */
   timings: PhaseTimings;
   log: string[];
-  /** Which backend ran the job and why (set by the job Worker; see src/gpu/backend.ts). */
-  backend?: { backend: 'cpu' | 'webgpu'; reason: string; adapter?: string; fellBackToCpu?: string; [key: string]: unknown };
 }
 
 /** Thrown for input the engine cannot work on; message is meant for the user. */

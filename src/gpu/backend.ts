@@ -5,6 +5,7 @@ import type { ComputePool } from '../engine/compute-core';
 import type { UmapParams } from '../engine/types';
 import { GpuCompute } from './gpu-compute';
 import { gpuKnnDecision } from './knn-plan';
+import type { GpuFaults } from './gpu-faults';
 import { GpuPool, type GpuPoolOptions } from './gpu-pool';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
@@ -26,13 +27,6 @@ export interface BackendReport {
 export interface BackendChoice {
   report: BackendReport;
   adapter: GPUAdapter | null;
-}
-
-/** Test hooks, reachable only through the job options (never through the UI's parameters). */
-export interface GpuTestHooks {
-  loseDeviceAfterChunks?: number;
-  loseDeviceAfterEpochs?: number;
-  breakWgsl?: boolean;
 }
 
 export function describeAdapter(info: Partial<GPUAdapterInfo> | undefined): string {
@@ -125,7 +119,7 @@ export async function startGpuSession(
   d: number,
   cpu: ComputePool,
   log: (line: string) => void,
-  hooks: GpuTestHooks = {},
+  faults: GpuFaults = {},
 ): Promise<GpuSession> {
   const adapter = choice.adapter!;
   const device = await requestDeviceWithAdapterLimits(adapter);
@@ -146,7 +140,7 @@ export async function startGpuSession(
   // The unrolled 128 tile is the fastest on a real GPU; a software adapter (only when forced) gets the
   // small tile, which SwiftShader compiles and runs far faster.
   const distTile = isSoftwareAdapter(adapter) ? 64 : 'u128';
-  const gpu = GpuCompute.create(device, n, d, p.metric, { chunkSize: p.knnChunkSize, memoryFraction: frac, breakWgsl: hooks.breakWgsl, distTile });
+  const gpu = GpuCompute.create(device, n, d, p.metric, { chunkSize: p.knnChunkSize, memoryFraction: frac, faults, distTile });
   const check = (where: string) => {
     const m = tf.memory();
     if (m.numTensors !== memBefore.numTensors || m.numBytes !== memBefore.numBytes) {
@@ -154,8 +148,7 @@ export async function startGpuSession(
     }
   };
   const opts: GpuPoolOptions = {
-    loseDeviceAfterChunks: hooks.loseDeviceAfterChunks,
-    loseDeviceAfterEpochs: hooks.loseDeviceAfterEpochs,
+    faults,
     log,
     onFallback: (line) => (choice.report.fellBackToCpu = line),
     onChunk: () => check('after a kNN chunk'),

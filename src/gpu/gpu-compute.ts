@@ -9,6 +9,7 @@ import { makeGradientTable } from '../engine/gradient-table';
 import { DIST_WGSL_64, DIST_WGSL_128, PREP_WGSL, distWgslUnrolled, topkWgsl } from './wgsl-knn';
 import { layoutWgsl } from './wgsl-layout';
 import { ALIGN_ROWS, planGpuKnn, type GpuKnnLayout } from './knn-plan';
+import type { GpuFaults } from './gpu-faults';
 
 /** A WGSL program failed to compile or validate: a job error carrying the compiler's message. */
 export class WgslCompileError extends Error {
@@ -35,8 +36,8 @@ export interface GpuComputeOptions {
    * compiles much faster there.
    */
   distTile?: DistTile;
-  /** Test hook: append a syntax error to every program, to see it become a job error. */
-  breakWgsl?: boolean;
+  /** Tests only: every program fails to compile. */
+  faults?: Pick<GpuFaults, 'breakWgsl'>;
 }
 
 export class GpuCompute {
@@ -84,7 +85,7 @@ export class GpuCompute {
   }
 
   private code(src: string): string {
-    return this.opts.breakWgsl ? `${src}\nfn broken( {` : src;
+    return this.opts.faults?.breakWgsl ? `${src}\nfn broken( {` : src;
   }
 
   private async compile(src: string, label: string): Promise<GPUComputePipeline> {

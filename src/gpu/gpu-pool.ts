@@ -3,12 +3,11 @@ import type { ComputePool } from '../engine/compute-core';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
 import type { Candidates } from '../engine/nn-descent';
 import { GpuCompute, WgslCompileError } from './gpu-compute';
+import type { GpuFaults } from './gpu-faults';
 
 export interface GpuPoolOptions {
-  /** Test hook: destroy the device after this many completed kNN chunks. */
-  loseDeviceAfterChunks?: number;
-  /** Test hook: destroy the device after this many completed layout epochs. */
-  loseDeviceAfterEpochs?: number;
+  /** Tests only: the device is destroyed after so many kNN chunks or layout epochs. */
+  faults?: Pick<GpuFaults, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs'>;
   log?(line: string): void;
   /** Called once after the device is lost and the CPU pool has taken over. */
   onFallback?(reason: string): void;
@@ -95,7 +94,7 @@ export class GpuPool implements ComputePool {
         // Every chunk frees its own buffers: what stays held is the data, norms and scratch only.
         this.steadyBytes ??= this.gpu.persistentBytes;
         if (this.gpu.persistentBytes !== this.steadyBytes) this.opts.log?.(`GPU memory check failed after a kNN chunk: ${this.gpu.persistentBytes} bytes held, expected ${this.steadyBytes}.`);
-        if (this.opts.loseDeviceAfterChunks !== undefined && this.chunks === this.opts.loseDeviceAfterChunks) this.testLoseDevice();
+        if (this.opts.faults?.loseDeviceAfterChunks !== undefined && this.chunks === this.opts.faults.loseDeviceAfterChunks) this.testLoseDevice();
         return r;
       },
       () => this.cpu.exactKnn(start, end, k),
@@ -144,7 +143,7 @@ export class GpuPool implements ComputePool {
         if (this.lost !== null) throw new Error('GPU device lost during the epochs');
         embedding.set(next);
         this.epochs += count;
-        const at = this.opts.loseDeviceAfterEpochs;
+        const at = this.opts.faults?.loseDeviceAfterEpochs;
         if (at !== undefined && this.epochs >= at && this.epochs - count < at) this.testLoseDevice();
       },
       async () => {

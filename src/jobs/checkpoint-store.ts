@@ -2,8 +2,8 @@
 // when a job resumes.
 import { promisifyRequest } from 'idb-keyval';
 import type { EngineCheckpoint, EngineDelta } from '../engine/engine';
+import type { ProgressEvent } from '../engine/types';
 import { checksumOf } from './checksum';
-import type { ProgressCounters } from './job-store';
 import { db } from './jobs-db';
 
 const pointerKey = (id: string) => `cpptr:${id}`;
@@ -15,7 +15,7 @@ export interface CheckpointMeta {
   bytes: number;
   savedAt: number;
   /** Progress at the checkpoint, for the UI and for measuring work lost on a reload. */
-  progress: ProgressCounters | null;
+  progress: ProgressEvent | null;
 }
 
 // A checkpoint is a base (a full EngineCheckpoint, cp:<id>:<seq>) plus the deltas of the steps taken
@@ -30,7 +30,7 @@ interface BaseRef {
   /** Whether the layout slot (cp:<id>:<seq>:layout, the newest layout state) is written. */
   layout?: boolean;
   /** Progress at the newest delta (the base's own when there is none). */
-  progress: ProgressCounters | null;
+  progress: ProgressEvent | null;
 }
 
 interface CheckpointPointer {
@@ -44,7 +44,7 @@ interface DeltaEnvelope {
   index: number;
   checksum: string;
   bytes: number;
-  progress: ProgressCounters | null;
+  progress: ProgressEvent | null;
   delta: EngineDelta;
 }
 
@@ -102,7 +102,7 @@ function pendingWrite(bytes: number, body: (s: IDBObjectStore, cloned: () => voi
  * all, so a failed or interrupted write leaves the pointer on checkpoints that were complete;
  * loadCheckpoint still verifies checksums and falls back.
  */
-export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, progress: ProgressCounters | null): PendingWrite {
+export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, progress: ProgressEvent | null): PendingWrite {
   const { checksum, bytes } = checksumOf(cp);
   const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
   return pendingWrite(bytes, async (s, cloned) => {
@@ -128,7 +128,7 @@ export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, pro
  * putCheckpoint returned). A pointer that moved on (another base, another count) aborts the whole
  * transaction.
  */
-export function putCheckpointDelta(id: string, base: CheckpointMeta, index: number, delta: EngineDelta, progress: ProgressCounters | null): PendingWrite {
+export function putCheckpointDelta(id: string, base: CheckpointMeta, index: number, delta: EngineDelta, progress: ProgressEvent | null): PendingWrite {
   const { checksum, bytes } = checksumOf(delta);
   return pendingWrite(bytes, async (s, cloned) => {
     try {
@@ -151,7 +151,7 @@ export function putCheckpointDelta(id: string, base: CheckpointMeta, index: numb
  * Write the newest layout state (a layout delta: the whole embedding) into the base's layout slot,
  * replacing the one before it; it applies after the whole chain of deltas.
  */
-export function putLayoutState(id: string, base: CheckpointMeta, delta: EngineDelta, progress: ProgressCounters | null): PendingWrite {
+export function putLayoutState(id: string, base: CheckpointMeta, delta: EngineDelta, progress: ProgressEvent | null): PendingWrite {
   const { checksum, bytes } = checksumOf(delta);
   return pendingWrite(bytes, async (s, cloned) => {
     try {

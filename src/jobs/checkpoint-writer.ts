@@ -1,8 +1,8 @@
 // Runs in the job Worker: writes the engine's checkpoints to IndexedDB at its boundaries, so the
 // page's main thread never clones or hashes them.
 import type { UmapEngine } from '../engine/engine';
+import type { ProgressEvent } from '../engine/types';
 import { putCheckpoint, putCheckpointDelta, putLayoutState, type CheckpointMeta, type PendingWrite } from './checkpoint-store';
-import type { ProgressCounters } from './job-store';
 import { describeStorageError } from './jobs-db';
 
 /**
@@ -60,7 +60,7 @@ export class CheckpointWriter {
    * layout deltas replace each other, so they are spaced by what a layout save itself costs (cloning
    * and hashing the embedding, plus its commit) to keep that within budget. `force` saves even so.
    */
-  async boundary(engine: UmapEngine, progress: ProgressCounters | null, force = false): Promise<void> {
+  async boundary(engine: UmapEngine, progress: ProgressEvent | null, force = false): Promise<void> {
     if (this.failed) return;
     const phase = engine.phase;
     if (phase === 'done') return; // the result itself is stored by the page
@@ -122,12 +122,19 @@ export class CheckpointWriter {
   }
 
   /** At a stop: save the last layout step if the budget skipped it, so a resume starts exactly there. */
-  async stopped(engine: UmapEngine, progress: ProgressCounters | null): Promise<void> {
+  async stopped(engine: UmapEngine, progress: ProgressEvent | null): Promise<void> {
     if (this.skipped) await this.boundary(engine, progress, true);
   }
 
   /** Wait for the last write (a stopped job's final checkpoint must be on disk before it reports). */
   async flush(): Promise<void> {
     await this.inFlight;
+  }
+
+  /** The run's checkpoint line for the job log; null when nothing was written. */
+  summary(): string | null {
+    if (this.written === 0) return null;
+    const phases = Object.entries(this.byPhase).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms/${(v.bytes / 1e6).toFixed(1)} MB`);
+    return `Checkpoints: ${this.written} saved (${this.bases} full, ${this.written - this.bases} steps; ${(this.bytes / 1e6).toFixed(1)} MB), ${this.costMs.toFixed(0)} ms of engine time (${phases.join(', ')}).`;
   }
 }

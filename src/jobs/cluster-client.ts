@@ -1,13 +1,6 @@
 import * as Comlink from 'comlink';
-
-export type ClusterOutcome =
-  | { ok: true; labels: Int32Array; clusterCount: number; maxId: number; seconds: number }
-  | { ok: false; message: string };
-
-export interface ClusterWorkerApi {
-  /** continueStream: match ids to the previous result (same points, a newer layout). */
-  cluster(x: Float32Array, y: Float32Array, minClusterSize: number, continueStream: boolean): ClusterOutcome;
-}
+import type { ClusterWorkerApi } from './cluster-protocol';
+import { messageOf } from './error-message';
 
 export interface ClusterUpdate {
   labels: Int32Array;
@@ -92,7 +85,7 @@ export class StreamingClusterer {
             this.onUpdate({ labels: out.labels, clusterCount: out.clusterCount, maxId: out.maxId, seconds: out.seconds, final: job.final });
           } else this.onError(out.message);
         },
-        (err: unknown) => this.onError(err instanceof Error ? err.message : String(err)),
+        (err: unknown) => this.onError(messageOf(err)),
       )
       .finally(() => {
         this.busy = false;

@@ -5,7 +5,7 @@ import type { KnnChunk } from '../engine/knn-exact';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
-import type { ComputeWorkerApi } from '../../workers/compute.worker';
+import type { ComputeWorkerApi } from './compute-protocol';
 
 /**
  * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;

@@ -1,6 +1,12 @@
 import type { PhaseName, ProgressEvent } from '../engine/types';
 import { PHASES } from '../engine/types';
-import type { JobProgress } from './run-job';
+
+/** A progress event as the page sees it: the Worker's event with the times measured here. */
+export interface JobProgress extends ProgressEvent {
+  elapsedS: number;
+  etaS: number | null;
+  phaseElapsedS: number;
+}
 
 /**
  * Typical share of run time per phase, measured on our benchmarks; used only until a phase has run
@@ -17,7 +23,7 @@ export class EtaEstimator {
   private phaseStart = new Map<PhaseName, number>();
   private phaseEnd = new Map<PhaseName, number>();
 
-  update(e: ProgressEvent & { label?: string }): JobProgress {
+  update(e: ProgressEvent): JobProgress {
     const t = performance.now();
     if (!this.phaseStart.has(e.phase)) {
       // Every earlier phase is over once a later one reports.

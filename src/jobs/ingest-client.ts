@@ -1,25 +1,9 @@
 import * as Comlink from 'comlink';
-import { IngestError, type Categories, type Dataset, type IngestErrorInfo, type IngestOptions, type ParseProgress, type PreviewInfo } from '../io';
-import { registerSharedStore, rowStoreOf } from '../engine/wasm/row-kernels';
+import { IngestError } from '../io';
+import { rowStoreOf } from '../engine/wasm/row-kernels';
+import type { IngestApi, IngestEvent, IngestListener, IngestOutcome, Ingested, WireOptions } from './ingest-protocol';
 
-/** A parsed dataset plus label codes for colouring (null without labels or with too many distinct ones). */
-export interface Ingested {
-  dataset: Dataset;
-  categories: Categories | null;
-}
-
-/** Errors cross the worker boundary as plain data; thrown Errors would lose row and column. */
-export type IngestOutcome = ({ ok: true } & Ingested) | { ok: false; error: IngestErrorInfo };
-
-/** The options that cross to the Worker (callbacks travel separately, as one proxied function). */
-export type WireOptions = Omit<IngestOptions, 'onProgress' | 'onPreview'>;
-
-export type IngestEvent = ({ type: 'progress' } & ParseProgress) | ({ type: 'preview' } & PreviewInfo);
-
-export interface IngestApi {
-  ingestFiles(files: File[], opts?: WireOptions, onEvent?: (e: IngestEvent) => void): Promise<IngestOutcome>;
-  ingestUrls(urls: { url: string; name: string }[], opts?: WireOptions, onEvent?: (e: IngestEvent) => void): Promise<IngestOutcome>;
-}
+export type { IngestEvent, Ingested, WireOptions };
 
 let remote: Comlink.Remote<IngestApi> | null = null;
 
@@ -32,12 +16,9 @@ function worker(): Comlink.Remote<IngestApi> {
 function unwrap(outcome: IngestOutcome): Ingested {
   if (outcome.ok) {
     const ds = outcome.dataset;
-    if (ds.memory) {
-      // The Memory arrived as the very same shared memory: register it so a job uses it in place.
-      const store = rowStoreOf(ds.memory, ds.n, ds.d);
-      registerSharedStore(store);
-      ds.data = store.data;
-    }
+    // The Memory arrives as the very same shared memory; the rows are viewed on it (not on a second
+    // handle to its buffer), and a job given `dataset.memory` hands it to its Workers as it is.
+    if (ds.memory) ds.data = rowStoreOf(ds.memory, ds.n, ds.d).data;
     return { dataset: ds, categories: outcome.categories };
   }
   const { message, row, column, badRows } = outcome.error;
@@ -49,12 +30,12 @@ function unwrap(outcome: IngestOutcome): Ingested {
 }
 
 /** Parse the user's file(s) in the ingest worker; rejects with IngestError carrying row/column where known. */
-export async function ingestFiles(files: File[], opts: WireOptions = {}, onEvent?: (e: IngestEvent) => void): Promise<Ingested> {
+export async function ingestFiles(files: File[], opts: WireOptions = {}, onEvent?: IngestListener): Promise<Ingested> {
   return unwrap(await worker().ingestFiles(files, opts, onEvent ? Comlink.proxy(onEvent) : undefined));
 }
 
 /** Fetch and parse bundled files; urls are resolved against the page so the app works under any sub-path. */
-export async function ingestUrls(urls: { url: string; name: string }[], opts: WireOptions = {}, onEvent?: (e: IngestEvent) => void): Promise<Ingested> {
+export async function ingestUrls(urls: { url: string; name: string }[], opts: WireOptions = {}, onEvent?: IngestListener): Promise<Ingested> {
   const absolute = urls.map(({ url, name }) => ({ url: new URL(url, document.baseURI).href, name }));
   return unwrap(await worker().ingestUrls(absolute, opts, onEvent ? Comlink.proxy(onEvent) : undefined));
 }

@@ -1,9 +1,9 @@
 // What the scheduler keeps per job, and the copy of it that the UI and the test hook see.
 import type { EngineCheckpoint } from '../engine/engine';
-import type { UmapParams, UmapResult } from '../engine/types';
+import type { ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
-import type { JobCallbacks, JobHandle } from './run-job';
-import type { JobRecord, JobState, Priority, ProgressCounters } from './job-store';
+import type { JobCallbacks, JobHandle, JobRows } from './run-job';
+import type { JobRecord, JobState, Priority } from './job-store';
 import type { JobSettings } from './settings';
 import type { HeldLock } from './tab-lock';
 
@@ -12,11 +12,8 @@ export const IMMEDIATE_MAX_N = 1000;
 
 export const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);
 
-export interface JobInputData {
-  data: Float32Array;
-  n: number;
-  d: number;
-}
+/** A job's rows, with their shared Memory when they live in one (see JobRows). */
+export type JobInputData = JobRows;
 
 export interface SubmitOptions {
   name: string;
@@ -41,8 +38,8 @@ interface JobTracking {
   /** Order in which this tab started jobs (1, 2, …); null before it started here. */
   startSeq: number | null;
   /** Progress of the stored checkpoint the last run resumed from; null if it started from scratch. */
-  resumedFrom: ProgressCounters | null;
-  lastCheckpoint: ProgressCounters | null;
+  resumedFrom: ProgressEvent | null;
+  lastCheckpoint: ProgressEvent | null;
   checkpoints: number;
   storageWarning: string | null;
   /** Found unfinished after a reload (or taken over from a closed tab). */
@@ -58,7 +55,7 @@ export interface JobView extends JobTracking {
   state: JobState;
   priority: Priority;
   order: number;
-  progress: ProgressCounters | null;
+  progress: ProgressEvent | null;
   elapsedS: number;
   error: string | null;
   hasResult: boolean;

@@ -10,7 +10,7 @@
 //                     base and the one before
 //   res:<id>          a completed job's result
 import { promisifyRequest } from 'idb-keyval';
-import type { PhaseName, UmapParams, UmapResult } from '../engine/types';
+import type { ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
 import { clearCheckpoints } from './checkpoint-store';
 import { db } from './jobs-db';
@@ -19,14 +19,6 @@ export const DATASET_CHUNK_ROWS = 1000;
 
 export type JobState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type Priority = 'high' | 'normal' | 'low';
-
-export interface ProgressCounters {
-  phase: PhaseName;
-  done: number;
-  total: number;
-  unit: 'points' | 'epochs' | 'steps';
-  label?: string;
-}
 
 export interface JobRecord {
   id: string;
@@ -43,7 +35,7 @@ export interface JobRecord {
   finishedAt: number | null;
   /** Seconds of work done so far, across runs. */
   elapsedS: number;
-  progress: ProgressCounters | null;
+  progress: ProgressEvent | null;
   /** Content key of the stored dataset, once the job Worker has written it. */
   datasetKey: string | null;
   categories: Categories | null;

@@ -1,63 +1,24 @@
+// The page's side of a job: runJob starts a job Worker (protocol: job-protocol.ts), gets the rows to
+// it, turns its progress into JobProgress (with ETA), and gives back a handle to pause or cancel it.
 import * as Comlink from 'comlink';
-import type { PhaseName, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { EngineCheckpoint } from '../engine/engine';
-import type { JobOutcome, JobSource, JobStartOptions, JobWorkerApi, PersistOptions } from '../../workers/umap.worker';
-import type { CheckpointMeta } from './checkpoint-store';
-import { allocateRowStore, sharedStoreOf, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { yieldToEventLoop } from '../engine/engine';
-import { EtaEstimator } from './eta';
+import type { ProgressEvent, UmapParams } from '../engine/types';
+import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
+import type { CheckpointMeta } from './checkpoint-store';
+import { EtaEstimator, type JobProgress } from './eta';
+import type { Fault } from './faults';
+import type { JobCallbacks, JobOptions, JobOutcome, JobResult, JobRows, JobSource, JobWorkerApi } from './job-protocol';
 
-export interface JobInput {
-  data: Float32Array;
-  n: number;
-  d: number;
-}
-
-export interface JobProgress {
-  phase: PhaseName;
-  done: number;
-  total: number;
-  unit: ProgressEvent['unit'];
-  label?: string;
-  elapsedS: number;
-  etaS: number | null;
-  phaseElapsedS: number;
-}
-
-export interface JobCallbacks {
-  onProgress?(p: JobProgress): void;
-  onLog?(line: string): void;
-  onPreview?(coords: Float32Array, nComponents: number): void;
-  onDatasetStored?(key: string): void;
-  onCheckpoint?(meta: CheckpointMeta): void;
-  onResumed?(from: CheckpointMeta | null, fellBack: boolean): void;
-  onStorageWarning?(message: string): void;
-}
-
-export interface JobOptions {
-  /** Compute Workers for kNN; default one per core. */
-  threads?: number;
-  checkpoint?: EngineCheckpoint;
-  /**
-   * Hand the input's buffer to the Worker instead of copying it (transfer mode), which detaches the
-   * caller's array. Shared-memory input is never copied either way.
-   */
-  transferInput?: boolean;
-  /** Test hooks of the WebGPU path (device loss, broken WGSL); see src/gpu/backend.ts. */
-  gpuTest?: JobStartOptions['gpuTest'];
-  /** Checkpoints in IndexedDB (see workers/umap.worker.ts). */
-  persist?: PersistOptions;
-  /** Read the rows from the job store under this key instead of `input.data` (resume after a reload). */
-  storedDataset?: string;
-}
+export type { JobCallbacks, JobOptions, JobProgress, JobResult, JobRows };
 
 export interface JobHandle {
-  result: Promise<UmapResult>;
+  result: Promise<JobResult>;
   /** Stop at the next boundary; resolves with the checkpoint to resume from. */
   pause(): Promise<EngineCheckpoint | null>;
   cancel(): void;
-  /** Test hook: make the Worker throw an uncaught error, as a crash would. */
-  crash(): void;
+  /** Tests only: a fault in the running Worker (see faults.ts). */
+  inject(fault: Fault): void;
 }
 
 /** 'shared': the data sits once in SharedArrayBuffer for all Workers. 'transfer': each gets a copy. */
@@ -71,34 +32,27 @@ export function defaultThreads(): number {
 }
 
 /**
- * Run one UMAP job in a dedicated Worker, with kNN chunks spread over a pool of compute Workers.
+ * Run one UMAP job in a dedicated Worker, with kNN chunks and layout epochs spread over a pool of
+ * compute Workers. Rows given with their shared `memory` are read there in place.
  */
-export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
+export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
   const worker = new Worker(new URL('../../workers/umap.worker.ts', import.meta.url), { type: 'module', name: 'mapstream-job' });
   const remote = Comlink.wrap<JobWorkerApi>(worker);
   const eta = new EtaEstimator();
   let cancelled = false;
   let settle: { reject(e: unknown): void } | null = null;
-  let outcome: Promise<JobOutcome> | null = null;
 
-  const callbacks = Comlink.proxy({
-    onProgress(e: ProgressEvent & { label?: string }) {
-      const p = eta.update(e);
-      cb.onProgress?.(p);
-    },
-    onLog(line: string) {
-      cb.onLog?.(line);
-    },
-    onPreview(coords: Float32Array, nComponents: number) {
-      cb.onPreview?.(coords, nComponents);
-    },
+  const callbacks: JobCallbacks<ProgressEvent> = Comlink.proxy({
+    onProgress: (e: ProgressEvent) => cb.onProgress?.(eta.update(e)),
+    onLog: (line: string) => cb.onLog?.(line),
+    onPreview: (coords: Float32Array, nComponents: number) => cb.onPreview?.(coords, nComponents),
     onDatasetStored: (key: string) => cb.onDatasetStored?.(key),
     onCheckpoint: (meta: CheckpointMeta) => cb.onCheckpoint?.(meta),
     onResumed: (from: CheckpointMeta | null, fellBack: boolean) => cb.onResumed?.(from, fellBack),
     onStorageWarning: (message: string) => cb.onStorageWarning?.(message),
   });
 
-  const result = new Promise<UmapResult>((resolve, reject) => {
+  const result = new Promise<JobResult>((resolve, reject) => {
     settle = { reject };
     // An uncaught error in the Worker (a crash) fails this job alone; Comlink would wait forever.
     worker.addEventListener('error', (ev) => {
@@ -111,28 +65,26 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
     const sourceP: Promise<JobSource> = options.storedDataset
       ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d })
       : jobSource(input, options.transferInput ?? false);
-    outcome = sourceP.then((source): Promise<JobOutcome> => {
+    const outcome = sourceP.then((source): Promise<JobOutcome> => {
       if (cancelled) throw new JobCancelledError();
-      const payload = 'data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(source, [source.data.buffer]) : source;
-      return remote.start(
-        payload,
-        params,
-        { threads: options.threads ?? defaultThreads(), checkpoint: options.checkpoint, gpuTest: options.gpuTest, persist: options.persist },
-        callbacks,
-      );
+      const { checkpoint, previewEveryMs, persist, faults } = options;
+      const msg = { source, params, options: { threads: options.threads ?? defaultThreads(), checkpoint, previewEveryMs, persist, faults } };
+      return remote.start('data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(msg, [source.data.buffer]) : msg, callbacks);
     });
-    outcome.then(
-      (o) => {
-        if (o.status === 'done') resolve(o.result);
-        else reject(new JobStoppedError(o.checkpoint));
-      },
-      (e) => reject(userError(e)),
-    ).finally(() => {
-      if (!cancelled) {
-        remote[Comlink.releaseProxy]();
-        worker.terminate();
-      }
-    });
+    outcome
+      .then(
+        (o) => {
+          if (o.status === 'done') resolve(o.result);
+          else reject(new JobStoppedError(o.checkpoint));
+        },
+        (e) => reject(userError(e)),
+      )
+      .finally(() => {
+        if (!cancelled) {
+          remote[Comlink.releaseProxy]();
+          worker.terminate();
+        }
+      });
   });
 
   return {
@@ -147,8 +99,8 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
         throw e;
       }
     },
-    crash() {
-      void remote.crash();
+    inject(fault) {
+      void remote.inject(fault);
     },
     cancel() {
       if (cancelled) return;
@@ -161,13 +113,13 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
 }
 
 /**
- * Shared mode puts the vectors once into shared wasm memory, which every Worker of the job reads
- * in place. Transfer mode posts them, copied unless the caller gives its buffer away.
+ * Rows in shared memory go as that Memory, which every Worker of the job reads in place. Otherwise
+ * shared mode puts them once into shared wasm memory; transfer mode posts them, copied unless the
+ * caller gives its buffer away.
  */
-async function jobSource(input: JobInput, giveAway: boolean): Promise<JobSource> {
-  const { n, d } = input;
-  const inShared = sharedStoreOf(input.data);
-  if (inShared) return { memory: inShared.memory!, n, d };
+async function jobSource(input: JobRows, giveAway: boolean): Promise<JobSource> {
+  const { n, d, memory } = input;
+  if (memory && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return { memory, n, d };
   if (workerMode() === 'shared' && wasmSimdSupported()) {
     const store = allocateRowStore(n, d, true);
     await copyInSlices(input.data, store.data);
@@ -206,4 +158,3 @@ export class JobCancelledError extends Error {
     this.name = 'JobCancelledError';
   }
 }
-

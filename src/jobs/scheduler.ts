@@ -173,7 +173,7 @@ export class Scheduler extends JobTable {
   crash(id: string): boolean {
     const e = this.entries.get(id);
     if (!e?.handle) return false;
-    e.handle.crash();
+    e.handle.inject({ kind: 'crash' });
     return true;
   }
 

@@ -1,18 +1,12 @@
 import * as Comlink from 'comlink';
-import type { Categories, Dataset } from '../io';
 import { ingestFiles, ingestUrls, type Ingested } from '../jobs/ingest-client';
+import type { DemoWorkerApi, SyntheticSource } from './demo-protocol';
 import type { LinkSource } from './link';
 
 export const DIGITS_FILES = [
   { url: './demo/digits/digits.npy', name: 'digits.npy' },
   { url: './demo/digits/digits.labels.npy', name: 'digits.labels.npy' },
 ];
-
-type SyntheticSource = Exclude<LinkSource, { kind: 'digits' } | { kind: 'url' }>;
-
-export interface DemoWorkerApi {
-  generate(source: SyntheticSource): { ok: true; dataset: Dataset; categories: Categories | null } | { ok: false; message: string };
-}
 
 /** Fetch, generate or read the data a link names, ready to run. */
 export async function loadLinkSource(source: LinkSource): Promise<Ingested> {

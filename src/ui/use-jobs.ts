@@ -70,7 +70,7 @@ export function useJobs(deps: JobsDeps) {
       fail(new Error('Choose a file (or the digits demo) first.'));
       return;
     }
-    const { data, n, d } = ing.dataset;
+    const { data, n, d, memory } = ing.dataset;
     let params;
     try {
       params = readParams(form);
@@ -122,7 +122,7 @@ export function useJobs(deps: JobsDeps) {
     updates = frameUpdates;
     let handle: { id: string; cancel(): void; result: Promise<UmapResult> };
     try {
-      const jobId = scheduler.submit({ data, n, d }, params, { name: ing.dataset.fileName, categories: ing.categories, ...(ing.dataset.labelName !== undefined ? { labelName: ing.dataset.labelName } : {}) }, {
+      const jobId = scheduler.submit({ data, n, d, memory }, params, { name: ing.dataset.fileName, categories: ing.categories, ...(ing.dataset.labelName !== undefined ? { labelName: ing.dataset.labelName } : {}) }, {
         onProgress: (p) => {
           if (!live()) return;
           latest[p.phase] = p;

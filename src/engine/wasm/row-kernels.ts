@@ -29,21 +29,6 @@ export function allocateRowStore(n: number, d: number, shared: boolean): RowStor
   return { memory, shared, data: new Float32Array(memory.buffer, 0, n * d), n, d };
 }
 
-const sharedStores = new WeakMap<ArrayBufferLike, RowStore>();
-
-/**
- * Data parsed straight into a shared store (e.g. by the ingest Worker) is registered, so a job can
- * hand the very same memory to its Workers instead of copying the vectors again.
- */
-export function registerSharedStore(store: RowStore): void {
-  if (store.shared && store.memory) sharedStores.set(store.memory.buffer, store);
-}
-
-export function sharedStoreOf(view: Float32Array): RowStore | null {
-  const s = sharedStores.get(view.buffer);
-  return s && view.byteOffset === 0 && view.length === s.n * s.d ? s : null;
-}
-
 /** Re-attach to a store whose Memory came from another Worker. */
 export function rowStoreOf(memory: WebAssembly.Memory, n: number, d: number): RowStore {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;

@@ -1,0 +1,11 @@
+// The faults the GPU path simulates for tests. They are the GPU part of a job's FaultPlan
+// (src/jobs/faults.ts), which the job passes on as it is; they are named here because src/gpu/ does
+// not import src/jobs/.
+export interface GpuFaults {
+  /** The device is lost after this many completed kNN chunks. */
+  loseDeviceAfterChunks?: number;
+  /** The device is lost after this many completed layout epochs. */
+  loseDeviceAfterEpochs?: number;
+  /** Every WGSL program gets a syntax error, to see it become a job error. */
+  breakWgsl?: boolean;
+}

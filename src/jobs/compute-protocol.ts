@@ -1,0 +1,21 @@
+// The compute Worker's protocol (workers/compute.worker.ts), used by the job's WorkerPool
+// (compute-pool.ts). The rows arrive once with init; every other call is one piece of kNN or layout
+// work on them. It has no callbacks: each call is answered once.
+import type { Candidates, JoinUpdates } from '../engine/nn-descent';
+import type { KnnChunk } from '../engine/knn-exact';
+import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
+import type { Metric } from '../engine/types';
+
+export interface ComputeWorkerApi {
+  /** Shared mode posts the job's shared wasm Memory; transfer mode posts a copy of the rows. */
+  init(source: WebAssembly.Memory | Float32Array, n: number, d: number, metric: Metric): void;
+  exactKnn(start: number, end: number, k: number): KnnChunk;
+  rpTreeJoin(leafSize: number, seed: number): JoinUpdates;
+  setCandidates(c: Candidates): void;
+  localJoin(start: number, end: number): JoinUpdates;
+  /** Shared mode gives the epoch's input and output embeddings in shared memory; transfer mode, null. */
+  setLayout(g: LayoutGraph, c: LayoutConstants, prev: Float32Array | null, next: Float32Array | null): void;
+  layoutShared(start: number, end: number, epoch: number, alpha: number): void;
+  /** Transfer mode: gets a copy of the embedding, returns the new positions of its own range. */
+  layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number, alpha: number): Float32Array;
+}

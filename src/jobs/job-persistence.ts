@@ -1,0 +1,75 @@
+// A job run's persistence, in the job Worker: its dataset stored once per content key, checkpoints at
+// its boundaries, and the stored state it resumes from. The storage is a parameter (IndexedDB in the
+// app, a fake in unit tests).
+import type { UmapEngine } from '../engine/engine';
+import type { ProgressEvent } from '../engine/types';
+import type { RowStore } from '../engine/wasm/row-kernels';
+import { loadCheckpoint, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint-store';
+import { CheckpointWriter } from './checkpoint-writer';
+import { datasetKeyOf } from './checksum';
+import type { JobCallbacks, PersistOptions } from './job-protocol';
+import { putDataset, readDataset } from './job-store';
+import { describeStorageError, openJobStore } from './jobs-db';
+
+/** What a run needs of its checkpoint writer (CheckpointWriter in the app). */
+export interface CheckpointSink {
+  /** At every engine boundary, with the newest progress. */
+  boundary(engine: UmapEngine, progress: ProgressEvent | null): Promise<void>;
+  /** At a stop: save whatever the last boundary skipped. */
+  stopped(engine: UmapEngine, progress: ProgressEvent | null): Promise<void>;
+  /** Wait for the last write. */
+  flush(): Promise<void>;
+  /** A line for the job log about what was written; null for none. */
+  summary(): string | null;
+}
+
+export interface JobStorage {
+  /** Open the store ahead of the first write; rejects when storage is unusable. */
+  open(): Promise<void>;
+  putDataset(key: string, data: Float32Array, n: number, d: number, jobId: string): Promise<void>;
+  readDataset(key: string, into: Float32Array): Promise<{ n: number; d: number }>;
+  /** The newest stored state that verifies, or null. */
+  loadCheckpoint(jobId: string): Promise<LoadedCheckpoint | null>;
+  checkpointWriter(jobId: string, onSaved: (meta: CheckpointMeta) => void, onError: (message: string) => void): CheckpointSink;
+}
+
+/** The app's storage: the jobs database in IndexedDB. */
+export const indexedDbStorage: JobStorage = {
+  open: openJobStore,
+  putDataset,
+  readDataset: (key, into) => readDataset(key, into),
+  loadCheckpoint,
+  checkpointWriter: (jobId, onSaved, onError) => new CheckpointWriter(jobId, Date.now(), onSaved, onError),
+};
+
+const IN_MEMORY = '; the job continues in memory and will not survive a reload.';
+
+/**
+ * Store the dataset (once per content key) and open the checkpoint store. A storage failure turns
+ * persistence off for this run with a warning (null); the job itself goes on in memory.
+ */
+export async function preparePersistence(p: PersistOptions, store: RowStore, storage: JobStorage, cb: JobCallbacks<ProgressEvent>): Promise<CheckpointSink | null> {
+  try {
+    await storage.open();
+    if (p.storeDataset) {
+      const key = datasetKeyOf(store.data, store.n, store.d);
+      await storage.putDataset(key, store.data, store.n, store.d, p.jobId);
+      cb.onDatasetStored?.(key);
+    }
+  } catch (e) {
+    cb.onStorageWarning?.(`${describeStorageError(e)}${IN_MEMORY}`);
+    return null;
+  }
+  return storage.checkpointWriter(
+    p.jobId,
+    (meta) => cb.onCheckpoint?.(meta),
+    (message) => cb.onStorageWarning?.(`${message}${IN_MEMORY}`),
+  );
+}
+
+/** The stored state to resume from (none when unreadable), reported through onResumed. */
+export async function resumeFromStore(jobId: string, storage: JobStorage, cb: JobCallbacks<ProgressEvent>): Promise<LoadedCheckpoint | null> {
+  const loaded = await storage.loadCheckpoint(jobId).catch(() => null);
+  cb.onResumed?.(loaded?.meta ?? null, loaded?.fellBack ?? false);
+  return loaded;
+}

@@ -1,0 +1,156 @@
+// One job's run, as the job Worker performs it: the rows, persistence, the backend (the GPU, with the
+// CPU when it cannot start), resuming (from the base when stored steps do not replay), throttled
+// progress and previews, logging, and the `holdAt` fault. What it uses outside the engine comes in as
+// JobRunDeps, so it runs in Node over a fake pool and storage (test/job-run.test.ts).
+import { UmapEngine, type EngineCheckpoint, type EngineDelta, type EngineHooks } from '../engine/engine';
+import { ComputeCore, LocalPool, type ComputePool } from '../engine/compute-core';
+import { resolveParams } from '../engine/params';
+import type { Metric, ProgressEvent, UmapParams } from '../engine/types';
+import type { RowStore } from '../engine/wasm/row-kernels';
+import type { BackendChoice, BackendPreference, GpuSession, startGpuSession } from '../gpu/backend';
+import { BoundaryHold } from './boundary-hold';
+import { messageOf } from './error-message';
+import type { JobCallbacks, JobOptions, JobOutcome, JobStart } from './job-protocol';
+import { preparePersistence, resumeFromStore, type CheckpointSink, type JobStorage } from './job-persistence';
+import { rowStoreOfSource } from './job-source';
+import { PreviewThrottle, ProgressThrottle } from './progress-throttle';
+
+/** A compute pool the run owns and ends. */
+export type OwnedPool = ComputePool & { terminate(): void };
+
+export interface JobRunDeps {
+  /** The job's compute Workers over its rows (WorkerPool in the app). */
+  createPool(size: number, store: RowStore, metric: Metric): Promise<OwnedPool>;
+  chooseBackend(pref: BackendPreference): Promise<BackendChoice>;
+  startGpuSession: typeof startGpuSession;
+  /** Run holding the one-GPU-job lock; onWait when another job holds it. */
+  withGpuLock<T>(fn: () => Promise<T>, onWait?: () => void): Promise<T>;
+  storage: JobStorage;
+  /** Milliseconds for the throttles (default performance.now). */
+  now?(): number;
+  /** Hand arrays' buffers to the receiver instead of copying them (Comlink.transfer in the Worker). */
+  transfer?<T>(value: T, buffers: ArrayBuffer[]): T;
+}
+
+type Callbacks = JobCallbacks<ProgressEvent>;
+
+/** What a run starts from, once its rows, persistence and stored state are ready. */
+interface Prepared {
+  store: RowStore;
+  params: UmapParams;
+  choice: BackendChoice;
+  writer: CheckpointSink | null;
+  checkpoint: EngineCheckpoint | undefined;
+  deltas: EngineDelta[] | undefined;
+  options: JobOptions;
+}
+
+/** One job Worker's runs, one at a time. */
+export class JobRun {
+  private stopRequested = false;
+  private hold: BoundaryHold | null = null;
+
+  constructor(private readonly deps: JobRunDeps) {}
+
+  async start({ source, params: partial, options }: JobStart, cb: Callbacks): Promise<JobOutcome> {
+    this.stopRequested = false;
+    this.hold = options.faults?.holdAt ? new BoundaryHold(options.faults.holdAt) : null;
+    const { storage } = this.deps;
+    const store = await rowStoreOfSource(source, (key, into) => storage.readDataset(key, into));
+    const writer = options.persist ? await preparePersistence(options.persist, store, storage, cb) : null;
+    let checkpoint = options.checkpoint;
+    let deltas: EngineDelta[] | undefined;
+    if (writer && options.persist?.resumeFromStore && !checkpoint) {
+      const loaded = await resumeFromStore(options.persist.jobId, storage, cb);
+      checkpoint = loaded?.checkpoint;
+      deltas = loaded?.deltas;
+    }
+    const params = checkpoint?.params ?? resolveParams(partial, store.n);
+    const choice = await this.deps.chooseBackend(params.backend ?? 'auto');
+    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options }, cb);
+    // One GPU job at a time, across every Worker and tab of the origin.
+    return choice.adapter ? this.deps.withGpuLock(run, () => cb.onLog?.('Waiting for another job to finish with the GPU.')) : run();
+  }
+
+  /** Stop at the next chunk or epoch boundary; start() then resolves with a checkpoint. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Let a run held at its `holdAt` boundary go on. */
+  release(): void {
+    this.hold?.release();
+  }
+
+  private async run(p: Prepared, cb: Callbacks): Promise<JobOutcome> {
+    const { store, params, choice, writer, options } = p;
+    const now = this.deps.now ?? (() => performance.now());
+    const transfer = this.deps.transfer ?? (<T>(v: T) => v);
+    const progress = new ProgressThrottle((e) => cb.onProgress?.(e), now);
+    const previews = new PreviewThrottle(options.previewEveryMs ?? 200, now);
+    const threads = options.threads ?? 0;
+    const pool = threads > 0 ? await this.deps.createPool(threads, store, params.metric) : undefined;
+    const core = new ComputeCore(store, store.n, store.d, params.metric);
+    // Lines logged before the engine exists (GPU setup) go into its log once it does.
+    let engineRef: UmapEngine | null = null;
+    const early: string[] = [`Backend: ${choice.report.reason}.`];
+    const log = (line: string) => (engineRef ? engineRef.log(line) : early.push(line));
+    let gpu: GpuSession | null = null;
+    try {
+      if (choice.adapter) {
+        try {
+          gpu = await this.deps.startGpuSession(choice, params, store.data, store.n, store.d, pool ?? new LocalPool(core), log, options.faults);
+        } catch (e) {
+          choice.report.backend = 'cpu';
+          choice.report.reason += `; the GPU could not start (${messageOf(e)}), using CPU`;
+          early[0] = `Backend: ${choice.report.reason}.`;
+        }
+      }
+      const hold = this.hold;
+      const hooks: EngineHooks = {
+        onProgress: (e) => progress.push(e),
+        onLog: (line) => cb.onLog?.(line),
+        onLayout(emb, epoch, nEpochs) {
+          if (!previews.due(epoch, nEpochs)) return;
+          const copy = emb.slice();
+          cb.onPreview?.(transfer(copy, [copy.buffer]), params.nComponents);
+        },
+        onBoundary:
+          writer || hold
+            ? async (eng) => {
+                await writer?.boundary(eng, progress.latest);
+                // The page is sent this boundary's progress before the wait, so it sees exactly where the run is.
+                await hold?.reached(progress.latest, () => progress.flush());
+              }
+            : undefined,
+      };
+      const makeEngine = (cp: EngineCheckpoint | undefined, steps: EngineDelta[] | undefined) =>
+        new UmapEngine(store, gpu?.params ?? params, hooks, { pool: gpu?.pool ?? pool, core, checkpoint: cp, deltas: steps, recordDeltas: writer !== null });
+      let engine: UmapEngine;
+      try {
+        engine = makeEngine(p.checkpoint, p.deltas);
+      } catch (e) {
+        // Replaying changed the base in place, so it is read again, and the run goes on without the
+        // steps after it: their work is redone rather than the job failing.
+        if (!p.deltas?.length || !options.persist) throw e;
+        const again = await this.deps.storage.loadCheckpoint(options.persist.jobId).catch(() => null);
+        early.push(`Resume: the stored steps could not be replayed (${messageOf(e)}); continuing from the checkpoint before them.`);
+        engine = makeEngine(again?.checkpoint, []);
+      }
+      engineRef = engine;
+      for (const line of early) engine.log(line);
+      const status = await engine.run({ shouldStop: () => this.stopRequested });
+      progress.flush();
+      if (status === 'stopped') await writer?.stopped(engine, progress.latest);
+      await writer?.flush();
+      const summary = writer?.summary();
+      if (summary) engine.log(summary);
+      if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
+      const result = { ...engine.result(), backend: choice.report };
+      return transfer({ status: 'done', result }, [result.embedding.buffer as ArrayBuffer]);
+    } finally {
+      await gpu?.end();
+      pool?.terminate();
+    }
+  }
+}

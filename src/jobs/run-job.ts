@@ -6,6 +6,7 @@ import type { CheckpointMeta } from './checkpoint-store';
 import { allocateRowStore, sharedStoreOf, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import { yieldToEventLoop } from '../engine/engine';
 import { EtaEstimator } from './eta';
+import type { Fault, FaultPlan } from './faults';
 
 export interface JobInput {
   data: Float32Array;
@@ -49,6 +50,8 @@ export interface JobOptions {
   persist?: PersistOptions;
   /** Read the rows from the job store under this key instead of `input.data` (resume after a reload). */
   storedDataset?: string;
+  /** TEMPORARY shim (house-state, until house-seams lands): accepted, not yet passed to the Worker. */
+  faults?: FaultPlan;
 }
 
 export interface JobHandle {
@@ -58,6 +61,8 @@ export interface JobHandle {
   cancel(): void;
   /** Test hook: make the Worker throw an uncaught error, as a crash would. */
   crash(): void;
+  /** TEMPORARY shim (house-state, until house-seams lands): only 'crash' reaches the Worker. */
+  inject(fault: Fault): void;
 }
 
 /** 'shared': the data sits once in SharedArrayBuffer for all Workers. 'transfer': each gets a copy. */
@@ -149,6 +154,9 @@ export function runJob(input: JobInput, params: Partial<UmapParams>, cb: JobCall
     },
     crash() {
       void remote.crash();
+    },
+    inject(fault) {
+      if (fault.kind === 'crash') void remote.crash();
     },
     cancel() {
       if (cancelled) return;

@@ -94,9 +94,17 @@ export class JobRuns {
     return run;
   }
 
-  /** Stop every run at once (the page is going). */
-  cancelAll(): void {
-    for (const run of this.runs.values()) run.handle?.cancel();
+  /**
+   * Stop every run at once (the scheduler is going). They are detached first, so their ends are not
+   * taken for cancellations: the jobs stay in the store, to be resumed from their checkpoints.
+   */
+  stopAll(): void {
+    const runs = [...this.runs.values()];
+    this.runs.clear();
+    for (const run of runs) {
+      run.handle?.cancel();
+      run.lock?.release();
+    }
   }
 
   private each(id: string, fn: (cb: JobCallbacks) => void): void {

@@ -7,59 +7,13 @@
 // from the transitions instead of every caller remembering to save.
 import type { EngineCheckpoint } from '../engine/engine';
 import type { Matrix, UmapResult } from '../engine/types';
+import type { JobChange, RunProgress, Save, Transition } from './job-state-change';
 import type { JobRecord, JobState, Priority, ProgressCounters } from './job-store';
 import { queuedInOrder } from './job-queue';
 import { TERMINAL } from './job-state-record';
 import { newSlot, viewOf, type JobFacts, type JobSlot, type JobView } from './job-state-view';
 
-export type Transition =
-  | 'submitted'
-  | 'found'
-  | 'adopted'
-  | 'interrupted'
-  | 'heldElsewhere'
-  | 'takenOver'
-  | 'refreshed'
-  | 'vanished'
-  | 'claimed'
-  | 'started'
-  | 'progressed'
-  | 'checkpointed'
-  | 'restored'
-  | 'datasetStored'
-  | 'storageWarned'
-  | 'paused'
-  | 'resumed'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'retried'
-  | 'retryRefused'
-  | 'prioritised'
-  | 'moved'
-  | 'removed'
-  | 'expired';
-
-/**
- * What an accepted transition asks of the store: nothing, the record now, the record if it was not
- * written a moment ago, the job's outcome (result, checkpoints, then the record), or the job deleted.
- */
-export type Save = 'none' | 'record' | 'throttled' | 'outcome' | 'delete';
-
-export interface JobChange {
-  id: string;
-  transition: Transition;
-  save: Save;
-  /** Immediate jobs are never stored; said here since a deleted job can no longer be looked up. */
-  immediate: boolean;
-}
-
-/** A progress event as the run reports it: the counters, plus timing for the ETA and elapsed time. */
-export interface RunProgress extends ProgressCounters {
-  etaS: number | null;
-  /** Seconds of this run so far. */
-  elapsedS: number;
-}
+export type { JobChange, RunProgress, Save, Transition } from './job-state-change';
 
 export const DATA_MISSING = 'The data of this job is no longer available; load the file again.';
 

@@ -190,7 +190,7 @@ export class Scheduler {
 
   dispose(): void {
     clearInterval(this.sweepTimer);
-    this.runs.cancelAll();
+    this.runs.stopAll();
     this.recovery.dispose();
     this.tabLock?.release();
     this.table.close();

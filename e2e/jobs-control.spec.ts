@@ -1,7 +1,9 @@
 import { expect, test } from './fixtures';
-import { coordsOf, job, jobs, mixture, openApp, storedKeys, submit, waitForJob } from './jobs-helpers';
+import { coordsOf, job, jobs, mixture, openApp, pauseHeld, release, storedKeys, submit, waitForHold, waitForJob } from './jobs-helpers';
 
 // Pause/resume, cancel, a crashing Worker, and the queue under load, on real Workers and IndexedDB.
+// Where a test acts on a running job, the job is held at a known boundary (holdAt) until the test
+// releases it, so the action never races a job that may already have finished.
 
 const N = 2000;
 const D = 16;
@@ -14,12 +16,13 @@ test('pause and resume give the same coordinates as an uninterrupted run', async
   await waitForJob(page, plain, "j.state === 'completed'");
   const ref = await coordsOf(page, plain);
 
-  const paused = await submit(page, data, N, D, params, { name: 'paused' });
-  // Pause in the layout phase, half-way, then once more during kNN of a second attempt is not needed:
-  // the layout is where state is most delicate (the embedding moves every epoch).
-  await waitForJob(page, paused, "j.progress && j.progress.phase === 'layout' && j.progress.done >= 10");
-  await page.evaluate((id) => window.__mapstreamJobs!.pause(id), paused);
-  const p = await waitForJob(page, paused, "j.state === 'paused'");
+  // Paused in the layout phase, where state is most delicate (the embedding moves every epoch), at
+  // epoch 10 exactly: the run waits there until released, and the pause is sent before the release.
+  const at = { phase: 'layout', done: 10 } as const;
+  const paused = await submit(page, data, N, D, params, { name: 'paused', holdAt: at });
+  await waitForHold(page, paused, at);
+  const p = await pauseHeld(page, paused);
+  expect(p.progress).toMatchObject({ phase: 'layout', done: 10, total: 60 });
   expect(p.progress!.done).toBeLessThan(60);
   await page.evaluate((id) => window.__mapstreamJobs!.resume(id), paused);
   await waitForJob(page, paused, "j.state === 'completed'");
@@ -34,10 +37,12 @@ test('pause during kNN and resume: same coordinates', async ({ page }) => {
   const plain = await submit(page, data, N, D, params);
   await waitForJob(page, plain, "j.state === 'completed'");
   const ref = await coordsOf(page, plain);
-  const id = await submit(page, data, N, D, params);
-  await waitForJob(page, id, "j.progress && j.progress.phase === 'knn' && j.progress.done >= 200");
-  await page.evaluate((i) => window.__mapstreamJobs!.pause(i), id);
-  const p = await waitForJob(page, id, "j.state === 'paused'");
+  // Exact kNN (N ≤ exactKnnMaxN) in chunks of 200 points: held after the first chunk, paused there.
+  const at = { phase: 'knn', done: 200 } as const;
+  const id = await submit(page, data, N, D, params, { holdAt: at });
+  await waitForHold(page, id, at);
+  const p = await pauseHeld(page, id);
+  expect(p.progress).toMatchObject({ phase: 'knn', done: 200, total: N });
   expect(p.progress!.phase === 'knn' || p.progress!.phase === 'graph' || p.progress!.phase === 'init' || p.progress!.phase === 'layout').toBe(true);
   await page.evaluate((i) => window.__mapstreamJobs!.resume(i), id);
   await waitForJob(page, id, "j.state === 'completed'");
@@ -53,9 +58,12 @@ test('cancel stops the work within a second, frees the Worker, and deletes the j
     w.on('close', () => (rec.closed = true));
   });
   await openApp(page);
-  const id = await submit(page, big, 6000, 32, { nEpochs: 400, knnChunkSize: 500, backend: 'cpu' });
-  await waitForJob(page, id, "j.progress && j.progress.phase === 'layout' && j.progress.done >= 5 && j.stored && j.checkpoints > 0");
+  const at = { phase: 'layout', done: 5 } as const;
+  const id = await submit(page, big, 6000, 32, { nEpochs: 400, knnChunkSize: 500, backend: 'cpu' }, { holdAt: at });
+  await waitForHold(page, id, at, 'j.stored && j.checkpoints > 0');
   expect((await storedKeys(page)).some((k) => k.includes(id))).toBe(true);
+  // Back to work, with 395 epochs to go, so the cancel stops a Worker that is computing.
+  expect(await release(page, id)).toBe(true);
   // Through the row's buttons, as a user does: Cancel, then the default choice.
   const row = page.locator(`[data-job-id="${id}"]`);
   await row.getByTestId('job-cancel').click();
@@ -72,17 +80,29 @@ test('cancel stops the work within a second, frees the Worker, and deletes the j
 });
 
 test('cancel, keeping the data: no progress after a second, the job stays as cancelled and a retry completes it', async ({ page }) => {
+  const umapWorkers: { closed: boolean }[] = [];
+  page.on('worker', (w) => {
+    if (!w.url().includes('umap.worker')) return;
+    const rec = { closed: false };
+    umapWorkers.push(rec);
+    w.on('close', () => (rec.closed = true));
+  });
   await openApp(page);
   const big = mixture(6000, 32, 6).data;
-  const id = await submit(page, big, 6000, 32, { nEpochs: 300, knnChunkSize: 500, backend: 'cpu' });
-  await waitForJob(page, id, "j.progress && j.progress.phase === 'layout' && j.progress.done >= 5 && j.stored");
+  const at = { phase: 'layout', done: 5 } as const;
+  const id = await submit(page, big, 6000, 32, { nEpochs: 300, knnChunkSize: 500, backend: 'cpu' }, { holdAt: at });
+  await waitForHold(page, id, at, 'j.stored');
+  // Computing again (295 epochs to go) when the cancel lands.
+  expect(await release(page, id)).toBe(true);
   const row = page.locator(`[data-job-id="${id}"]`);
   await row.getByTestId('job-cancel').click();
   await row.getByTestId('job-cancel-keep').click();
   await waitForJob(page, id, "j.state === 'cancelled'", 1000);
   const atCancel = (await job(page, id))!.events;
-  await page.waitForTimeout(1000);
+  // The job's Worker is gone within the second; whatever it sent before that has landed by then.
+  await expect.poll(() => umapWorkers.length > 0 && umapWorkers.every((w) => w.closed), { timeout: 1000 }).toBe(true);
   const later = (await job(page, id))!.events;
+  // Then a second of watching: nothing more arrives.
   await page.waitForTimeout(1000);
   // Events already in flight when cancel ran may land in the first second, none after.
   expect((await job(page, id))!.events).toBe(later);
@@ -98,9 +118,11 @@ test('cancel, keeping the data: no progress after a second, the job stays as can
 test('a crashing Worker fails only its own job, with a message; the others complete', async ({ page }) => {
   await openApp(page);
   const ids: string[] = [];
-  for (let i = 0; i < 3; i++) ids.push(await submit(page, mixture(1500, 16, 20 + i).data, 1500, 16, { nEpochs: 150, backend: 'cpu' }, { name: `job ${i}` }));
+  // The victim waits at layout epoch 10 until it crashes, so it cannot finish first.
+  const at = { phase: 'layout', done: 10 } as const;
+  for (let i = 0; i < 3; i++) ids.push(await submit(page, mixture(1500, 16, 20 + i).data, 1500, 16, { nEpochs: 150, backend: 'cpu' }, { name: `job ${i}`, ...(i === 1 ? { holdAt: at } : {}) }));
   const victim = ids[1]!;
-  await waitForJob(page, victim, "j.state === 'running' && j.progress !== null");
+  await waitForHold(page, victim, at);
   expect(await page.evaluate((i) => window.__mapstreamJobs!.crash(i), victim)).toBe(true);
   const failed = await waitForJob(page, victim, "j.state === 'failed'", 10_000);
   expect(failed.error).toContain("The job's Worker crashed");
@@ -115,11 +137,12 @@ test('3 running and 10 queued jobs all complete, started in priority order', asy
   const p = { nEpochs: 20, backend: 'cpu' as const, nNeighbors: 10 };
   const order: ('high' | 'normal' | 'low')[] = ['low', 'normal', 'high', 'low', 'high', 'normal', 'normal', 'low', 'high', 'normal'];
   // All thirteen are submitted in one task; the three high-priority slot jobs, oldest of their rank,
-  // start first and the ten others queue behind them.
+  // start first and the ten others queue behind them. The slot jobs wait at layout epoch 10 until
+  // released, so the snapshot below sees them running whatever the machine's speed.
   const ids = await page.evaluate(
     ([v, p, order]) => {
       const h = window.__mapstreamJobs!;
-      const first = [0, 1, 2].map((i) => h.submit(v, 1000, 8, { ...p, nEpochs: 300 }, { name: `slot ${i}`, priority: 'high' }));
+      const first = [0, 1, 2].map((i) => h.submit(v, 1000, 8, { ...p, nEpochs: 300 }, { name: `slot ${i}`, priority: 'high', holdAt: { phase: 'layout', done: 10 } }));
       const rest = order.map((priority, i) => h.submit(v, 1000, 8, p, { name: `q${i}`, priority }));
       return { first, rest };
     },
@@ -130,6 +153,11 @@ test('3 running and 10 queued jobs all complete, started in priority order', asy
   const snapshot = await jobs(page);
   expect(snapshot.filter((j) => j.state === 'running').map((j) => j.id).sort()).toEqual([...ids.first].sort());
   expect(snapshot.filter((j) => j.state === 'queued').length).toBe(10);
+  // A release is sent only to a run that is waiting at its boundary.
+  for (const id of ids.first) {
+    await waitForHold(page, id, { phase: 'layout', done: 10 });
+    expect(await release(page, id)).toBe(true);
+  }
   await page.waitForFunction(() => window.__mapstreamJobs!.list().every((j) => j.state === 'completed'), null, { timeout: 170_000, polling: 200 });
   const done = await jobs(page);
   const byId = new Map(done.map((j) => [j.id, j]));

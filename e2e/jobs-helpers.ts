@@ -1,6 +1,7 @@
 // Shared by the jobs-*.spec.ts files: synthetic data, .npy uploads and the jobs test hook.
 import type { Page } from '@playwright/test';
 import { gaussianMixture } from '../src/engine/synthetic';
+import type { Boundary } from '../src/jobs/faults';
 import type { JobView } from '../src/jobs/scheduler';
 import type { JobSettings } from '../src/jobs/settings';
 
@@ -60,8 +61,43 @@ export async function waitForJob(page: Page, id: string, pred: string, timeout =
   return (await job(page, id))!;
 }
 
-export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: { name?: string; priority?: 'high' | 'normal' | 'low'; checkpoints?: boolean } = {}): Promise<string> {
+export interface SubmitOpts {
+  name?: string;
+  priority?: 'high' | 'normal' | 'low';
+  checkpoints?: boolean;
+  /** The job's first run waits at this boundary until released (see README, "Test hook"). */
+  holdAt?: Boundary;
+}
+
+export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: SubmitOpts = {}): Promise<string> {
   return page.evaluate(([v, n, d, p, o]) => window.__mapstreamJobs!.submit(v, n, d, p, o), [Array.from(data), n, d, params, opts] as const);
+}
+
+/**
+ * Wait until a job submitted with `holdAt: at` waits there: its progress has reached the boundary.
+ * The Worker reports exactly that boundary and nothing after it while held, so the view's progress
+ * is the boundary itself. `also` adds a condition on the job (a JS expression over `j`).
+ */
+export function waitForHold(page: Page, id: string, at: Boundary, also = 'true', timeout?: number): Promise<JobView> {
+  return waitForJob(page, id, `j.state === 'running' && j.progress && j.progress.phase === '${at.phase}' && j.progress.done >= ${at.done} && (${also})`, timeout);
+}
+
+export function release(page: Page, id: string): Promise<boolean> {
+  return page.evaluate((i) => window.__mapstreamJobs!.release(i), id);
+}
+
+/**
+ * Pause a held job, then release it. The stop reaches the Worker before the release (one port, in
+ * order), so the run stops exactly at the boundary it was held at. Returns the paused job.
+ */
+export async function pauseHeld(page: Page, id: string): Promise<JobView> {
+  await page.evaluate((i) => {
+    const h = window.__mapstreamJobs!;
+    // Not awaited: the pause settles only once the run stops, which needs the release.
+    void h.pause(i);
+    h.release(i);
+  }, id);
+  return waitForJob(page, id, "j.state === 'paused'");
 }
 
 export function coordsOf(page: Page, id: string): Promise<number[] | null> {

@@ -1,11 +1,12 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, mixture, openApp, presetSettings, submit, waitForJob } from './jobs-helpers';
+import { coordsOf, job, mixture, openApp, pauseHeld, presetSettings, submit, waitForHold, waitForJob } from './jobs-helpers';
 import { trustworthiness } from '../bench/quality';
 
 // A reload during kNN and another during the layout: the job resumes by itself (auto-resume is on by
 // default) from its IndexedDB checkpoint, loses at most one chunk, and maps as well as a run that
-// was never interrupted.
+// was never interrupted. Where the point of a reload or pause matters, the job waits at a known
+// boundary (holdAt) until then; a reloaded page has no hold, so its run goes on by itself.
 
 const N = 6000;
 const D = 48;
@@ -13,6 +14,10 @@ const CHUNK = 250;
 const { data } = mixture(N, D, 31);
 // Exact kNN (exactKnnMaxN above N) so that a chunk is CHUNK points and the counters say so directly.
 const params = { nEpochs: 300, knnChunkSize: CHUNK, exactKnnMaxN: 10_000, seed: 9, backend: 'cpu' };
+// Approximate kNN with N points and chunks of 500: 6 RP trees (one unit of N each), then NN-descent
+// iterations of N units each, whose joins report progress chunk by chunk.
+const DESCENT_CHUNK = 500;
+const descentAt = (iteration: number, chunks: number) => ({ phase: 'knn', done: (6 + iteration - 1) * N + chunks * DESCENT_CHUNK }) as const;
 
 /** Reload, then wait until the job does work again; returns milliseconds from reload to the first progress. */
 async function reloadAndResume(page: Page, id: string): Promise<number> {
@@ -29,10 +34,12 @@ async function reloadAndResume(page: Page, id: string): Promise<number> {
 test('reload during kNN and again during the layout: the job resumes, loses at most one chunk, same quality', async ({ page }) => {
   test.setTimeout(300_000);
   await openApp(page);
-  const id = await submit(page, data, N, D, params, { name: 'survivor' });
+  // Held after the fourth chunk, until the reload ends the page; the chunk before it is stored by then.
+  const at = { phase: 'knn', done: 4 * CHUNK } as const;
+  const id = await submit(page, data, N, D, params, { name: 'survivor', holdAt: at });
 
   // --- reload during kNN ---
-  const inKnn = await waitForJob(page, id, `j.progress && j.progress.phase === 'knn' && j.progress.done >= ${4 * CHUNK} && j.checkpoints > 0`);
+  const inKnn = await waitForHold(page, id, at, `j.checkpoints > 0 && j.lastCheckpoint && j.lastCheckpoint.phase === 'knn' && j.lastCheckpoint.done >= ${3 * CHUNK}`);
   expect(inKnn.progress!.done).toBeLessThan(N - 4 * CHUNK);
   const beforeKnn = (await job(page, id))!;
   const msKnn = await reloadAndResume(page, id);
@@ -80,8 +87,10 @@ test('with auto-resume off, a reloaded job waits as interrupted and resumes with
   // The setting is changed in the Settings panel, as a user would, and persists over the reload.
   await page.getByTestId('settings').locator('summary').click();
   await page.getByTestId('setting-auto-resume').uncheck();
-  const id = await submit(page, data, N, D, { ...params, nEpochs: 100 }, { name: 'manual' });
-  await waitForJob(page, id, `j.progress && j.progress.phase === 'knn' && j.progress.done >= ${2 * CHUNK} && j.checkpoints > 0`);
+  // Held in kNN, with a kNN checkpoint stored, until the reload.
+  const at = { phase: 'knn', done: 2 * CHUNK } as const;
+  const id = await submit(page, data, N, D, { ...params, nEpochs: 100 }, { name: 'manual', holdAt: at });
+  await waitForHold(page, id, at, "j.checkpoints > 0 && j.lastCheckpoint && j.lastCheckpoint.phase === 'knn' && j.lastCheckpoint.done > 0");
   await page.reload();
   await openApp(page);
   const row = page.locator(`[data-job-id="${id}"]`);
@@ -98,9 +107,11 @@ test('reload during NN-descent: the stored steps replay to the same map as an un
   test.setTimeout(240_000);
   await openApp(page);
   // Approximate kNN (N above exactKnnMaxN): the checkpoint is a base plus one stored step per chunk wave.
-  const approx = { nEpochs: 120, knnChunkSize: 500, exactKnnMaxN: 1000, seed: 4, backend: 'cpu' };
-  const id = await submit(page, data, N, D, approx, { name: 'descent survivor' });
-  await waitForJob(page, id, `j.progress && j.progress.phase === 'knn' && j.progress.label && j.progress.label.includes('NN-descent iteration 2') && j.checkpoints > 3`);
+  const approx = { nEpochs: 120, knnChunkSize: DESCENT_CHUNK, exactKnnMaxN: 1000, seed: 4, backend: 'cpu' };
+  // Held in the second NN-descent iteration until the reload.
+  const at = descentAt(2, 2);
+  const id = await submit(page, data, N, D, approx, { name: 'descent survivor', holdAt: at });
+  await waitForHold(page, id, at, `j.progress.label && j.progress.label.includes('NN-descent iteration 2') && j.checkpoints > 3`);
   const before = (await job(page, id))!;
   await reloadAndResume(page, id);
   const after = (await job(page, id))!;
@@ -120,7 +131,8 @@ test('queued jobs that never started keep their data over a reload, stay queued,
   test.setTimeout(240_000);
   await presetSettings(page, { maxConcurrentJobs: 1 });
   await openApp(page);
-  const first = await submit(page, data, N, D, { ...params, nEpochs: 400 }, { name: 'running' });
+  // The first job waits in kNN until the reload, so it is still running while the others queue.
+  const first = await submit(page, data, N, D, { ...params, nEpochs: 400 }, { name: 'running', holdAt: { phase: 'knn', done: CHUNK } });
   const small = mixture(2000, 16, 5).data;
   const p = { nEpochs: 60, seed: 3, backend: 'cpu' };
   const waiting = [await submit(page, small, 2000, 16, p, { name: 'queued 1' }), await submit(page, small, 2000, 16, { ...p, seed: 4 }, { name: 'queued 2' })];
@@ -148,11 +160,13 @@ test('queued jobs that never started keep their data over a reload, stay queued,
 test('a job paused during NN-descent stays paused over a reload and resumes from its stored steps to the same map', async ({ page }) => {
   test.setTimeout(240_000);
   await openApp(page);
-  const approx = { nEpochs: 80, knnChunkSize: 500, exactKnnMaxN: 1000, seed: 6, backend: 'cpu' };
-  const id = await submit(page, data, N, D, approx, { name: 'paused survivor' });
-  await waitForJob(page, id, "j.progress && j.progress.label && j.progress.label.includes('NN-descent') && j.checkpoints > 2");
-  await page.evaluate((i) => window.__mapstreamJobs!.pause(i), id);
-  const paused = await waitForJob(page, id, "j.state === 'paused'");
+  const approx = { nEpochs: 80, knnChunkSize: DESCENT_CHUNK, exactKnnMaxN: 1000, seed: 6, backend: 'cpu' };
+  // Held in the first NN-descent iteration, then paused exactly there.
+  const at = descentAt(1, 2);
+  const id = await submit(page, data, N, D, approx, { name: 'paused survivor', holdAt: at });
+  const held = await waitForHold(page, id, at, "j.progress.label && j.progress.label.includes('NN-descent') && j.checkpoints > 2");
+  const paused = await pauseHeld(page, id);
+  expect(paused.progress).toEqual(held.progress);
   await page.reload();
   await openApp(page);
   const after = (await job(page, id))!;

@@ -1,9 +1,11 @@
 import { expect, test } from './fixtures';
-import { mixture, openApp, submit } from './jobs-helpers';
+import { mixture, openApp, submit, waitForHold } from './jobs-helpers';
 import type { JobView } from '../src/jobs/scheduler';
 
 // Two tabs of the same origin share IndexedDB and Web Locks: a job runs in one of them only, the other
 // shows it as running elsewhere, and takes it over from its checkpoint when the owner tab closes.
+// The first tab's run waits in kNN until that tab closes, so the job cannot finish before the
+// take-over; the second tab's run has no hold and goes on to the end.
 
 const N = 6000;
 const D = 48;
@@ -12,8 +14,9 @@ const params = { nEpochs: 300, knnChunkSize: 250, exactKnnMaxN: 10_000, seed: 2,
 test('two tabs never run the same job at once; the second takes it over when the first closes', async ({ page, context }) => {
   test.setTimeout(240_000);
   await openApp(page);
-  const id = await submit(page, mixture(N, D, 3).data, N, D, params, { name: 'shared' });
-  await page.waitForFunction((i) => (window.__mapstreamJobs!.get(i)?.checkpoints ?? 0) > 0, id);
+  const at = { phase: 'knn', done: 1000 } as const;
+  const id = await submit(page, mixture(N, D, 3).data, N, D, params, { name: 'shared', holdAt: at });
+  await waitForHold(page, id, at, 'j.checkpoints > 0');
 
   const other = await context.newPage();
   await openApp(other);

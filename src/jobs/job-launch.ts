@@ -1,63 +1,150 @@
-// Starting one job's Worker run: its options (threads, checkpoints, where the data comes from) and
-// the callbacks that keep the job's entry current and pass events on to the job's watchers.
-import { runJob, type JobCallbacks, type JobHandle, type JobProgress } from './run-job';
+// The runs of jobs in this tab: starting a job's Worker with its options (threads, checkpoints,
+// where the data comes from, test faults), the handle and lock each run holds, and the callers
+// that follow a job (watchers of its progress, waiters on its result). What a run reports becomes
+// a requested transition of the job's state; only accepted ones reach the watchers.
+import type { UmapResult } from '../engine/types';
+import { JobCancelledError, runJob, type JobCallbacks, type JobHandle, type JobProgress } from './run-job';
 import type { CheckpointMeta } from './checkpoint-store';
-import type { Entry } from './job-entry';
+import type { FaultPlan } from './faults';
+import type { JobStates, JobChange } from './job-state';
+import type { JobFacts } from './job-state-view';
+import type { HeldLock } from './tab-lock';
 
-/** What a running job needs from the scheduler. */
-export interface LaunchHost {
-  notify(): void;
-  saveRecord(e: Entry): Promise<void>;
-  storageWarning(message: string): void;
-}
-
-/** Start the entry's run; throws when the Worker cannot be started. */
-export function launchJob(e: Entry, host: LaunchHost, threads: number | undefined): JobHandle {
+/** Start the job's run; throws when the Worker cannot be started. */
+export function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined): JobHandle {
   const fromStore = !e.input;
-  return runJob(e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d }, e.rec.params, entryCallbacks(e, host), {
+  return runJob(e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d }, e.rec.params, callbacks, {
     threads,
     checkpoint: e.checkpoint ?? undefined,
     persist: e.immediate || e.noCheckpoints
       ? undefined
       : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
     ...(fromStore && e.rec.datasetKey ? { storedDataset: e.rec.datasetKey } : {}),
+    ...(faults ? { faults } : {}),
   });
 }
 
-function entryCallbacks(e: Entry, host: LaunchHost): JobCallbacks {
-  const each = (fn: (cb: JobCallbacks) => void) => {
-    for (const w of e.watchers) fn(w);
-  };
-  return {
-    onProgress: (p: JobProgress) => {
-      e.events++;
-      e.rec.progress = { phase: p.phase, done: p.done, total: p.total, unit: p.unit, ...(p.label ? { label: p.label } : {}) };
-      e.etaS = p.etaS;
-      e.rec.elapsedS = e.baseElapsedS + p.elapsedS;
-      each((w) => w.onProgress?.(p));
-      host.notify();
-    },
-    onLog: (line) => each((w) => w.onLog?.(line)),
-    onPreview: (coords, k) => each((w) => w.onPreview?.(coords, k)),
-    onDatasetStored: (key) => {
-      e.rec.datasetKey = key;
-      void host.saveRecord(e);
-    },
-    onCheckpoint: (meta: CheckpointMeta) => {
-      e.checkpoints++;
-      e.lastCheckpoint = meta.progress;
-      // The record's progress on disk need not follow every chunk: once a second is plenty.
-      if (Date.now() - e.lastRecordWrite > 1000) void host.saveRecord(e);
-      host.notify();
-    },
-    onResumed: (from) => {
-      e.resumedFrom = from?.progress ?? null;
-      if (from) each((w) => w.onLog?.(`Resumed from a checkpoint (${from.progress ? `${from.progress.phase} ${from.progress.done}/${from.progress.total}` : 'start'}).`));
-      host.notify();
-    },
-    onStorageWarning: (message) => {
-      e.storageWarning = message;
-      host.storageWarning(message);
-    },
-  };
+interface Run {
+  handle: JobHandle | null;
+  lock: HeldLock | null;
+}
+
+interface Waiter {
+  resolve(r: UmapResult): void;
+  reject(e: unknown): void;
+}
+
+export class JobRuns {
+  private runs = new Map<string, Run>();
+  private watchers = new Map<string, Set<JobCallbacks>>();
+  private waiters = new Map<string, Waiter[]>();
+
+  constructor(
+    private readonly states: JobStates,
+    private readonly onStorageWarning: (message: string) => void,
+  ) {
+    states.subscribe((c) => this.changed(c));
+  }
+
+  /** Callbacks for a job's progress, log and previews while it runs in this tab. */
+  watch(id: string, cb: JobCallbacks): () => void {
+    if (!this.states.has(id)) return () => {};
+    let set = this.watchers.get(id);
+    if (!set) this.watchers.set(id, (set = new Set()));
+    set.add(cb);
+    return () => set.delete(cb);
+  }
+
+  /** Resolves with the result when the job completes; rejects if it fails or is cancelled. */
+  whenDone(id: string): Promise<UmapResult> {
+    const f = this.states.peek(id);
+    if (!f) return Promise.reject(new Error(`No job ${id}.`));
+    if (f.result) return Promise.resolve(f.result);
+    if (f.rec.state === 'failed') return Promise.reject(new Error(f.rec.error ?? 'The job failed.'));
+    if (f.rec.state === 'cancelled') return Promise.reject(new JobCancelledError());
+    return new Promise((resolve, reject) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(id, list);
+    });
+  }
+
+  /** The run holds the job's lock from here until it is detached. */
+  hold(id: string, lock: HeldLock | null): void {
+    this.runs.set(id, { handle: null, lock });
+  }
+
+  /** Start the job's Worker; throws when it cannot be started. */
+  launch(id: string, threads: number | undefined, faults: FaultPlan | undefined): JobHandle {
+    const f = this.states.peek(id);
+    const run = this.runs.get(id);
+    if (!f || !run || f.startSeq === null) throw new Error(`Job ${id} was not started.`);
+    run.handle = launchJob(f, this.callbacks(id, f.startSeq), threads, faults);
+    return run.handle;
+  }
+
+  handle(id: string): JobHandle | null {
+    return this.runs.get(id)?.handle ?? null;
+  }
+
+  /** The run ends here: its handle no longer speaks for the job, and its lock is the caller's to release. */
+  detach(id: string): Run {
+    const run = this.runs.get(id) ?? { handle: null, lock: null };
+    this.runs.delete(id);
+    return run;
+  }
+
+  /**
+   * Stop every run at once (the scheduler is going). They are detached first, so their ends are not
+   * taken for cancellations: the jobs stay in the store, to be resumed from their checkpoints.
+   */
+  stopAll(): void {
+    const runs = [...this.runs.values()];
+    this.runs.clear();
+    for (const run of runs) {
+      run.handle?.cancel();
+      run.lock?.release();
+    }
+  }
+
+  private each(id: string, fn: (cb: JobCallbacks) => void): void {
+    for (const w of this.watchers.get(id) ?? []) fn(w);
+  }
+
+  /** A run's reports, tagged with the run they belong to, so a late one from an earlier run is refused. */
+  private callbacks(id: string, run: number): JobCallbacks {
+    const s = this.states;
+    return {
+      onProgress: (p: JobProgress) => {
+        if (s.progressed(id, run, p)) this.each(id, (w) => w.onProgress?.(p));
+      },
+      onLog: (line) => this.each(id, (w) => w.onLog?.(line)),
+      onPreview: (coords, k) => this.each(id, (w) => w.onPreview?.(coords, k)),
+      onDatasetStored: (key) => void s.datasetStored(id, key),
+      onCheckpoint: (meta: CheckpointMeta) => void s.checkpointed(id, run, meta.progress),
+      onResumed: (from) => {
+        if (!s.restored(id, from?.progress ?? null) || !from) return;
+        this.each(id, (w) => w.onLog?.(`Resumed from a checkpoint (${from.progress ? `${from.progress.phase} ${from.progress.done}/${from.progress.total}` : 'start'}).`));
+      },
+      onStorageWarning: (message) => {
+        s.storageWarned(id, message);
+        this.onStorageWarning(message);
+      },
+    };
+  }
+
+  /** Waiters learn the job's outcome; a job that is gone takes its followers with it. */
+  private changed(c: JobChange): void {
+    const t = c.transition;
+    if (t === 'completed' || t === 'failed' || t === 'cancelled' || t === 'removed' || t === 'expired' || t === 'vanished') {
+      const f = this.states.peek(c.id);
+      for (const w of this.waiters.get(c.id) ?? []) {
+        if (t === 'completed' && f?.result) w.resolve(f.result);
+        else if (t === 'failed') w.reject(new Error(f?.rec.error ?? 'The job failed.'));
+        else w.reject(new JobCancelledError());
+      }
+      this.waiters.delete(c.id);
+    }
+    if (c.save === 'delete' || t === 'vanished') this.watchers.delete(c.id);
+  }
 }

@@ -1,12 +1,18 @@
 // Which queued job runs next, and how much of the machine each running job gets.
 import type { UmapParams } from '../engine/types';
-import type { Priority } from './job-store';
-import type { Entry } from './job-entry';
+import type { JobState, Priority } from './job-store';
+
+/** What the queue looks at of a job. */
+export interface Queueable {
+  readonly rec: { readonly state: JobState; readonly priority: Priority; readonly order: number };
+  readonly elsewhere: boolean;
+  readonly immediate: boolean;
+}
 
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
 
 /** Jobs this tab may start, in the order they should start: priority first, then their place in line. */
-export function queuedInOrder(entries: Iterable<Entry>): Entry[] {
+export function queuedInOrder<T extends Queueable>(entries: Iterable<T>): T[] {
   return [...entries]
     .filter((e) => e.rec.state === 'queued' && !e.elsewhere && !e.immediate)
     .sort((a, b) => PRIORITY_RANK[a.rec.priority] - PRIORITY_RANK[b.rec.priority] || a.rec.order - b.rec.order);

@@ -1,18 +1,11 @@
 // Reading records left by earlier page loads and other tabs: which to drop, which belong to a tab
-// still open, and which this tab should resume.
-import type { JobRecord } from './job-store';
-import { TERMINAL } from './job-entry';
-
-/** Held by each open tab for its lifetime, so others can tell a live owner from a closed one. */
-export const TAB_PREFIX = 'mapstream-tab:';
-/** Held while a job runs, so two tabs never run the same job. */
-export const JOB_PREFIX = 'mapstream-job:';
-
-/** Failed and cancelled jobs are kept for retry only this long; completed ones stay for their result. */
-export function pastRetention(rec: JobRecord, retentionHours: number, now = Date.now()): boolean {
-  const cutoff = now - retentionHours * 3600_000;
-  return (rec.state === 'failed' || rec.state === 'cancelled') && (rec.finishedAt ?? rec.createdAt) < cutoff;
-}
+// still open, and which this tab should resume; and taking jobs over when the tab that had them lets
+// go. What a record means becomes a requested transition of the job's state.
+import { getJob, listJobs, type JobRecord } from './job-store';
+import type { JobStates } from './job-state';
+import { TERMINAL } from './job-state-record';
+import type { JobTable } from './job-table';
+import { JOB_PREFIX, TAB_PREFIX, lockedNames, waitForLock, type HeldLock } from './tab-lock';
 
 export type Adoption =
   /** Nothing to do: the job is over. */
@@ -29,7 +22,7 @@ export type Adoption =
   | { kind: 'keep' };
 
 /** What a stored record means for this tab, given the lock names held now. */
-export function adoption(rec: JobRecord, tabId: string, held: Set<string>): Adoption {
+export function adoption(rec: Readonly<JobRecord>, tabId: string, held: Set<string>): Adoption {
   if (TERMINAL.has(rec.state)) return { kind: 'finished' };
   const ownerAlive = !!rec.owner && rec.owner !== tabId && held.has(TAB_PREFIX + rec.owner);
   const jobHeld = held.has(JOB_PREFIX + rec.id);
@@ -42,4 +35,92 @@ export function adoption(rec: JobRecord, tabId: string, held: Set<string>): Adop
     return rec.state === 'queued' && rec.startedAt === null ? { kind: 'requeue' } : { kind: 'resume' };
   }
   return { kind: 'keep' };
+}
+
+export const LOST_MESSAGE = 'The data of this job was not saved before the page closed; load the file again and start a new job.';
+
+/** What recovery needs of the scheduler. */
+export interface RecoveryHost {
+  readonly tabId: string;
+  autoResume(): boolean;
+  pump(): void;
+}
+
+export class JobRecovery {
+  private watchers = new AbortController();
+
+  constructor(
+    private readonly states: JobStates,
+    private readonly table: JobTable,
+    private readonly host: RecoveryHost,
+  ) {}
+
+  /** The records earlier page loads and other tabs left; false when the store cannot be read. */
+  async load(): Promise<boolean> {
+    this.table.openChannel((id) => void this.refresh(id));
+    let records: JobRecord[];
+    try {
+      records = await listJobs();
+    } catch (err) {
+      this.table.warn(err);
+      return false;
+    }
+    const held = await lockedNames();
+    for (const rec of records) if (this.states.found(rec)) this.adopt(rec.id, held);
+    return true;
+  }
+
+  /** Another tab holds the job's lock: it is theirs until they let go of it. */
+  waitForJob(id: string): void {
+    waitForLock(JOB_PREFIX + id, (lock) => void this.takeOver(id, lock, true), this.watchers.signal);
+  }
+
+  dispose(): void {
+    this.watchers.abort();
+  }
+
+  /** Act on what a stored record means for this tab: someone else's, finished, or ours to resume. */
+  private adopt(id: string, held: Set<string>): void {
+    const f = this.states.peek(id);
+    if (!f) return;
+    const tabId = this.host.tabId;
+    const a = adoption(f.rec, tabId, held);
+    if (a.kind === 'finished') return;
+    if (a.kind === 'elsewhere') {
+      this.states.heldElsewhere(id);
+      waitForLock(a.lock, (lock) => void this.takeOver(id, lock, a.lock.startsWith(JOB_PREFIX)), this.watchers.signal);
+    } else if (a.kind === 'resume') this.states.interrupted(id, tabId, this.host.autoResume());
+    else {
+      this.states.adopted(id, tabId);
+      if (a.kind === 'lost') this.states.failed(id, LOST_MESSAGE);
+    }
+  }
+
+  private async takeOver(id: string, lock: HeldLock, isJobLock: boolean): Promise<void> {
+    const fresh = await getJob(id).catch(() => undefined);
+    if (!fresh) {
+      lock.release();
+      this.states.vanished(id);
+      return;
+    }
+    this.states.takenOver(id, fresh);
+    const held = await lockedNames();
+    lock.release();
+    // Holding the job's lock, the others see it as held: look at the owner tab alone.
+    if (isJobLock) held.delete(JOB_PREFIX + id);
+    this.adopt(id, held);
+    this.host.pump();
+  }
+
+  private async refresh(id: string): Promise<void> {
+    const known = this.states.peek(id);
+    if (known && !known.elsewhere) return; // this tab owns it; its own view is current
+    const rec = await getJob(id).catch(() => undefined);
+    if (!rec) {
+      this.states.vanished(id);
+      return;
+    }
+    if (this.states.has(id)) this.states.refreshed(id, rec);
+    else if (this.states.found(rec)) this.adopt(id, await lockedNames());
+  }
 }

@@ -1,152 +1,178 @@
-// The jobs this tab knows of, kept in step with three audiences: the job store (so jobs survive a
-// reload: records, queued jobs' data, deletion, retention), other tabs (told by broadcast to reread a
-// record) and the UI (told, coalesced, to redraw).
+// Keeps three audiences in step with the jobs' state: the job store (so jobs survive a reload:
+// records, outcomes, queued jobs' data, deletion, retention), other tabs (told by broadcast to reread
+// a record) and the UI (told, coalesced, to redraw). It follows the state owner's transitions and
+// writes what each one asks for; it changes job state only by requesting transitions.
 import { deleteCheckpoints } from './checkpoint-store';
 import { datasetKeyOfAsync } from './checksum';
-import { deleteJob, putDataset, putJob, putResult, type JobState } from './job-store';
-import { pastRetention, TAB_PREFIX } from './job-recovery';
-import { lockedNames, type HeldLock } from './tab-lock';
+import { deleteJob, putDataset, putJob, putResult, type JobRecord } from './job-store';
+import type { JobChange, JobStates } from './job-state';
+import { TAB_PREFIX, lockedNames } from './tab-lock';
 import { describeStorageError } from './jobs-db';
-import { viewOf, type Entry, type JobView } from './job-entry';
+
+/** Failed and cancelled jobs are kept for retry only this long; completed ones stay for their result. */
+export function pastRetention(rec: Readonly<JobRecord>, retentionHours: number, now = Date.now()): boolean {
+  const cutoff = now - retentionHours * 3600_000;
+  return (rec.state === 'failed' || rec.state === 'cancelled') && (rec.finishedAt ?? rec.createdAt) < cutoff;
+}
 
 export class JobTable {
-  protected entries = new Map<string, Entry>();
   private listeners = new Set<() => void>();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
-  protected channel: BroadcastChannel | null = null;
+  private channel: BroadcastChannel | null = null;
+  /** Each job's store writes, in the order its transitions asked for them. */
+  private writes = new Map<string, Promise<void>>();
+  private lastRecordWrite = new Map<string, number>();
+  /** Queued jobs whose rows the page is writing to the store now. */
+  private storing = new Set<string>();
   /** The latest storage failure, for the storage panel; null while storage works. */
   storageWarning: string | null = null;
+
+  constructor(private readonly states: JobStates) {
+    states.subscribe((c) => this.changed(c));
+  }
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  list(): JobView[] {
-    const views = [...this.entries.values()].map((e) => viewOf(e));
-    return views.sort((a, b) => b.order - a.order);
-  }
-
-  get(id: string): JobView | null {
-    const e = this.entries.get(id);
-    return e ? viewOf(e) : null;
-  }
-
-  protected setState(e: Entry, s: JobState): void {
-    e.rec.state = s;
-    void this.saveRecord(e);
-    this.notify();
-  }
-
-  protected async saveRecord(e: Entry): Promise<void> {
-    if (e.immediate || !this.entries.has(e.rec.id)) return;
-    e.lastRecordWrite = Date.now();
-    try {
-      await putJob(e.rec);
-      this.broadcast(e.rec.id);
-    } catch (err) {
-      this.warn(err);
-    }
+  /**
+   * Settles once every write asked for the job so far is done. A run's lock is released only then,
+   * so a tab waiting on it reads the job's final record.
+   */
+  written(id: string): Promise<void> {
+    return this.writes.get(id) ?? Promise.resolve();
   }
 
   /** Other tabs' record changes arrive here as ids to reread. */
-  protected openChannel(onRecord: (id: string) => void): void {
+  openChannel(onRecord: (id: string) => void): void {
     if (typeof BroadcastChannel === 'undefined') return;
     this.channel = new BroadcastChannel('mapstream-jobs');
     this.channel.onmessage = (ev: MessageEvent<{ id: string }>) => onRecord(ev.data.id);
   }
 
-  /** The job's lock goes only after its result and record are written, so a tab waiting on it reads the final state. */
-  protected persistOutcome(e: Entry, state: 'completed' | 'failed' | 'cancelled', lock: HeldLock | null): void {
-    const id = e.rec.id;
-    const writes: Promise<unknown>[] = [];
-    if (state === 'completed' && e.result) {
-      const r = e.result;
-      writes.push(putResult(id, { embedding: r.embedding, nComponents: r.nComponents, n: r.n, params: r.params, timings: r.timings, log: r.log }).catch((x) => this.warn(x)));
-    }
-    // Checkpoints go once a job completes or is cancelled; a failed job keeps its last one for retry.
-    if (state !== 'failed') writes.push(deleteCheckpoints(id).catch(() => {}));
-    void Promise.all(writes)
-      .then(() => this.saveRecord(e))
-      .finally(() => lock?.release());
+  close(): void {
+    this.channel?.close();
   }
 
-  protected broadcast(id: string): void {
-    this.channel?.postMessage({ id });
+  warn(err: unknown): void {
+    this.warnWith(`${describeStorageError(err)}; jobs continue in memory and will not survive a reload.`);
   }
 
-  protected warn(err: unknown): void {
-    this.storageWarning = `${describeStorageError(err)}; jobs continue in memory and will not survive a reload.`;
+  warnWith(message: string): void {
+    this.storageWarning = message;
     this.notify();
   }
 
-  /**
-   * Failed and kept-cancelled jobs whose retention has run out go, with their data; at startup and
-   * then hourly, since a tab may stay open for days.
-   */
-  protected async sweepRetention(retentionHours: number, tabId: string): Promise<void> {
-    const now = Date.now();
-    const held = await lockedNames();
-    let removed = false;
-    for (const e of [...this.entries.values()]) {
-      if (e.elsewhere || !pastRetention(e.rec, retentionHours, now)) continue;
-      // Another open tab's job is that tab's to remove (it would keep showing it otherwise).
-      const owner = e.rec.owner;
-      if (owner && owner !== tabId && held.has(TAB_PREFIX + owner)) continue;
-      this.entries.delete(e.rec.id);
-      removed = true;
-      void deleteJob(e.rec.id)
-        .then(() => this.broadcast(e.rec.id))
-        .catch(() => {});
-    }
-    if (removed) this.notify();
-  }
-  /**
-   * A job that waits in the queue has its data only in this tab's memory: store it now, so a reload
-   * before it starts finds it. (A job that starts at once stores its data from its Worker.)
-   */
-  protected storeWhileQueued(e: Entry): void {
-    const input = e.input;
-    if (e.rec.state !== 'queued' || e.local || e.rec.datasetKey || !input || e.storing) return;
-    const id = e.rec.id;
-    e.storing = (async () => {
-      const key = await datasetKeyOfAsync(input.data, input.n, input.d);
-      await putDataset(key, input.data, input.n, input.d, id);
-      if (this.entries.get(id) !== e) {
-        // Removed while its data was being written: its reference and rows must not be left behind.
-        await deleteJob(id);
-        return;
-      }
-      e.rec.datasetKey = key;
-      await this.saveRecord(e);
-      this.notify();
-    })()
-      .catch((err) => this.warn(err))
-      .finally(() => (e.storing = null));
-  }
-
-  /** A cancelled job the user did not keep: gone from the list, and everything stored for it deleted. */
-  protected discard(e: Entry, lock: HeldLock | null): void {
-    const id = e.rec.id;
-    this.entries.delete(id);
-    e.checkpoint = null;
-    e.result = null;
-    if (e.immediate) return;
-    // The Worker is already terminated, so no checkpoint write of it can land after these deletes.
-    void deleteJob(id)
-      .catch((err) => this.warn(err))
-      .finally(() => {
-        lock?.release();
-        this.broadcast(id);
-      });
-  }
-
-  protected notify(): void {
+  notify(): void {
     if (this.notifyTimer !== null) return;
     // Coalesced: progress from several Workers arrives many times a second.
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = null;
       for (const fn of this.listeners) fn();
     }, 50);
+  }
+
+  /**
+   * A job that waits in the queue has its data only in this tab's memory: store it now, so a reload
+   * before it starts finds it. (A job that starts at once stores its data from its Worker.)
+   */
+  storeWhileQueued(id: string): void {
+    const f = this.states.peek(id);
+    const input = f?.input;
+    if (!f || !input || f.rec.state !== 'queued' || f.local || f.rec.datasetKey || f.noCheckpoints || this.storing.has(id)) return;
+    this.storing.add(id);
+    void (async () => {
+      const key = await datasetKeyOfAsync(input.data, input.n, input.d);
+      await putDataset(key, input.data, input.n, input.d, id);
+      // Removed while its data was being written: its reference and rows must not be left behind.
+      if (!this.states.datasetStored(id, key)) await deleteJob(id);
+    })()
+      .catch((err) => this.warn(err))
+      .finally(() => this.storing.delete(id));
+  }
+
+  /**
+   * Failed and kept-cancelled jobs whose retention has run out go, with their data; at startup and
+   * then hourly, since a tab may stay open for days.
+   */
+  async sweepRetention(retentionHours: number, tabId: string): Promise<void> {
+    const now = Date.now();
+    const held = await lockedNames();
+    for (const f of this.states.all()) {
+      if (f.elsewhere || !pastRetention(f.rec, retentionHours, now)) continue;
+      // Another open tab's job is that tab's to remove (it would keep showing it otherwise).
+      const owner = f.rec.owner;
+      if (owner && owner !== tabId && held.has(TAB_PREFIX + owner)) continue;
+      this.states.expired(f.rec.id);
+    }
+  }
+
+  private changed(c: JobChange): void {
+    this.notify();
+    if (c.immediate) return;
+    const id = c.id;
+    if (c.transition === 'retried') this.enqueue(id, () => deleteCheckpoints(id).catch(() => {}));
+    switch (c.save) {
+      case 'none':
+        return;
+      case 'throttled':
+        if (Date.now() - (this.lastRecordWrite.get(id) ?? 0) > 1000) this.saveRecord(id);
+        return;
+      case 'record':
+        this.saveRecord(id);
+        return;
+      case 'outcome':
+        this.saveOutcome(id);
+        return;
+      case 'delete':
+        this.lastRecordWrite.delete(id);
+        // Any Worker of the job is already terminated, so no checkpoint write of it can land after this.
+        this.enqueue(id, () =>
+          deleteJob(id)
+            .catch((err) => (c.transition === 'expired' ? undefined : this.warn(err)))
+            .then(() => this.broadcast(id)),
+        );
+    }
+  }
+
+  private saveRecord(id: string): void {
+    this.lastRecordWrite.set(id, Date.now());
+    this.enqueue(id, async () => {
+      // The latest record is written, whatever it became while earlier writes ran; a deleted job is not.
+      const f = this.states.peek(id);
+      if (!f) return;
+      try {
+        await putJob(f.rec);
+        this.broadcast(id);
+      } catch (err) {
+        this.warn(err);
+      }
+    });
+  }
+
+  /** The result before the record, so a tab that reads "completed" finds the result. */
+  private saveOutcome(id: string): void {
+    const f = this.states.peek(id);
+    if (!f) return;
+    const r = f.result;
+    if (f.rec.state === 'completed' && r) {
+      this.enqueue(id, () => putResult(id, { embedding: r.embedding, nComponents: r.nComponents, n: r.n, params: r.params, timings: r.timings, log: r.log }).catch((x) => this.warn(x)));
+    }
+    // Checkpoints go once a job completes or is cancelled; a failed job keeps its last one for retry.
+    if (f.rec.state !== 'failed') this.enqueue(id, () => deleteCheckpoints(id).catch(() => {}));
+    this.saveRecord(id);
+  }
+
+  private enqueue(id: string, write: () => Promise<void>): void {
+    const next = (this.writes.get(id) ?? Promise.resolve()).then(write).catch((err) => this.warn(err));
+    this.writes.set(id, next);
+    void next.then(() => {
+      if (this.writes.get(id) === next) this.writes.delete(id);
+    });
+  }
+
+  private broadcast(id: string): void {
+    this.channel?.postMessage({ id });
   }
 }

@@ -1,6 +1,7 @@
 // Test hook for jobs: window.__mapstreamJobs, a view of the scheduler for end-to-end tests (and the
-// curious user in devtools). Documented in README.md ("Jobs"); keep the shape stable.
+// curious user in devtools). Documented in README.md ("Test hook"); keep the shape stable.
 import type { UmapParams } from '../engine/types';
+import type { Boundary } from './faults';
 import type { Priority } from './job-store';
 import type { JobView, Scheduler } from './scheduler';
 
@@ -12,8 +13,11 @@ export interface MapstreamJobsHook {
   /** Every job this tab knows, newest first. */
   list(): JobView[];
   get(id: string): JobView | null;
-  /** Submit a job as the Run button does, with a priority (the button always uses normal). */
-  submit(values: number[], n: number, d: number, params: Partial<UmapParams>, opts?: { name?: string; priority?: Priority; checkpoints?: boolean }): string;
+  /**
+   * Submit a job as the Run button does, with a priority (the button always uses normal). With
+   * holdAt, its first run waits at that boundary (after reporting exactly that progress) until release(id).
+   */
+  submit(values: number[], n: number, d: number, params: Partial<UmapParams>, opts?: { name?: string; priority?: Priority; checkpoints?: boolean; holdAt?: Boundary }): string;
   /** A completed job's coordinates (row-major n × nComponents) as a plain array, or null. */
   coords(id: string): Promise<number[] | null>;
   /** A completed job's log (includes the checkpoint count and their engine time). */
@@ -27,6 +31,8 @@ export interface MapstreamJobsHook {
   retry(id: string): void;
   /** Make the job's Worker throw an uncaught error, as a crash would; false if it is not running here. */
   crash(id: string): boolean;
+  /** Let a run held at its holdAt boundary go on; false if the job is not running here. */
+  release(id: string): boolean;
   /** Delete a job and its stored data. */
   remove(id: string): Promise<void>;
 }
@@ -46,7 +52,12 @@ export function installJobsTestHook(s: Scheduler): void {
     list: () => s.list(),
     get: (id) => s.get(id),
     submit: (values, n, d, params, opts = {}) =>
-      s.submit({ data: Float32Array.from(values), n, d }, params, { name: opts.name ?? `test job (${n} × ${d})`, priority: opts.priority ?? 'normal', ...(opts.checkpoints === false ? { checkpoints: false } : {}) }),
+      s.submit({ data: Float32Array.from(values), n, d }, params, {
+        name: opts.name ?? `test job (${n} × ${d})`,
+        priority: opts.priority ?? 'normal',
+        ...(opts.checkpoints === false ? { checkpoints: false } : {}),
+        ...(opts.holdAt ? { faults: { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } } } : {}),
+      }),
     coords: async (id) => {
       const r = await s.result(id);
       return r ? Array.from(r.embedding) : null;
@@ -60,7 +71,8 @@ export function installJobsTestHook(s: Scheduler): void {
     resume: (id) => s.resume(id),
     cancel: (id, opts) => s.cancel(id, opts?.keep === true),
     retry: (id) => s.retry(id),
-    crash: (id) => s.crash(id),
+    crash: (id) => s.inject(id, { kind: 'crash' }),
+    release: (id) => s.inject(id, { kind: 'release' }),
     remove: (id) => s.remove(id),
   };
 }

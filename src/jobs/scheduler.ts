@@ -1,37 +1,91 @@
-// The page-side job scheduler: owns the job Workers, runs queued jobs by priority within the
-// device's limits, persists job records, and resumes jobs after a reload or when another tab that
-// owned them closes.
+// The page-side job scheduler: runs queued jobs by priority within the device's limits, and is the
+// one door the UI and the test hook use. It is composed of the state owner (job-state.ts: every
+// change to a job is a transition there), the job table (store, other tabs, redraws), the runs in
+// this tab (Workers, locks, followers) and recovery (records from earlier page loads and other tabs).
 import type { UmapParams, UmapResult } from '../engine/types';
+import type { JobRows } from './job-protocol';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
-import { deleteCheckpoints } from './checkpoint-store';
-import { deleteJob, getJob, getResult, listJobs, type JobRecord, type Priority } from './job-store';
-import { IMMEDIATE_MAX_N, TERMINAL, clearRun, messageOf, newEntry, newId, newRecord, type Entry, type JobInputData, type JobView, type SubmitOptions } from './job-entry';
-import { launchJob, type LaunchHost } from './job-launch';
-import { needsGpu, queuedInOrder, threadsPerJob } from './job-queue';
-import { JOB_PREFIX, TAB_PREFIX, adoption } from './job-recovery';
-import { loadSettings, type JobSettings } from './settings';
+import { messageOf } from './error-message';
+import type { Fault, FaultPlan } from './faults';
+import { getResult, type JobRecord, type Priority } from './job-store';
+import { JobRuns } from './job-launch';
+import { needsGpu, threadsPerJob } from './job-queue';
+import { JobRecovery } from './job-recovery';
+import { JobStates } from './job-state';
+import { IMMEDIATE_MAX_N, TERMINAL, newId, newRecord, type SubmitOptions } from './job-state-record';
+import type { JobView } from './job-state-view';
 import { JobTable } from './job-table';
-import { lockedNames, tryLock, waitForLock, type HeldLock } from './tab-lock';
+import { loadSettings, type JobSettings } from './settings';
+import { TAB_PREFIX, JOB_PREFIX, tryLock, type HeldLock } from './tab-lock';
 
-export { IMMEDIATE_MAX_N, type JobInputData, type JobView, type SubmitOptions };
+export { IMMEDIATE_MAX_N, type JobView, type SubmitOptions };
 
-export class Scheduler extends JobTable {
-  private startCounter = 0;
-  private orderCounter = Date.now();
-  private tabLock: HeldLock | null = null;
-  private watchers = new AbortController();
-  private autoUsesGpu = false;
+export class Scheduler {
   readonly tabId = newId();
   settings: JobSettings;
   ready: Promise<void>;
+  private readonly states = new JobStates();
+  private readonly table = new JobTable(this.states);
+  private readonly runs = new JobRuns(this.states, (message) => this.table.warnWith(message));
+  private readonly recovery = new JobRecovery(this.states, this.table, {
+    tabId: this.tabId,
+    autoResume: () => this.settings.autoResume,
+    pump: () => this.pump(),
+  });
+  /** Test faults per job (set only through the test hook); a run takes its plan when it starts. */
+  private readonly faults = new Map<string, FaultPlan>();
+  private tabLock: HeldLock | null = null;
+  private autoUsesGpu = false;
+  private sweepTimer = setInterval(() => void this.table.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
 
   constructor(settings: JobSettings = loadSettings()) {
-    super();
     this.settings = settings;
+    this.states.subscribe((c) => {
+      if (c.save === 'delete' || c.transition === 'vanished') this.faults.delete(c.id);
+    });
     this.ready = this.init();
   }
 
-  // --- public API ----------------------------------------------------------------------------
+  // --- views ----------------------------------------------------------------------------------
+
+  subscribe(fn: () => void): () => void {
+    return this.table.subscribe(fn);
+  }
+
+  list(): JobView[] {
+    return this.states.list();
+  }
+
+  get(id: string): JobView | null {
+    return this.states.view(id);
+  }
+
+  /** The latest storage failure, for the storage panel; null while storage works. */
+  get storageWarning(): string | null {
+    return this.table.storageWarning;
+  }
+
+  /** The result of a completed job, from memory or from the store. */
+  async result(id: string): Promise<{ embedding: Float32Array; nComponents: number; n: number; rec: JobRecord; timings: UmapResult['timings']; log: string[] } | null> {
+    const f = this.states.peek(id);
+    if (!f) return null;
+    const rec = { ...f.rec };
+    if (f.result) return { embedding: f.result.embedding, nComponents: f.result.nComponents, n: f.result.n, rec, timings: f.result.timings, log: f.result.log };
+    const stored = await getResult(id).catch(() => undefined);
+    return stored ? { ...stored, rec } : null;
+  }
+
+  /** Callbacks for a job's progress, log and previews while it runs in this tab. */
+  watch(id: string, cb: JobCallbacks): () => void {
+    return this.runs.watch(id, cb);
+  }
+
+  /** Resolves with the result when the job completes; rejects if it fails or is cancelled. */
+  whenDone(id: string): Promise<UmapResult> {
+    return this.runs.whenDone(id);
+  }
+
+  // --- requests -------------------------------------------------------------------------------
 
   updateSettings(s: JobSettings): void {
     this.settings = s;
@@ -39,73 +93,41 @@ export class Scheduler extends JobTable {
   }
 
   /** Queue a job (or run it at once when it is small). Returns its id. */
-  submit(input: JobInputData, params: Partial<UmapParams>, opts: SubmitOptions, cb?: JobCallbacks): string {
+  submit(input: JobRows, params: Partial<UmapParams>, opts: SubmitOptions, cb?: JobCallbacks): string {
     const immediate = input.n < IMMEDIATE_MAX_N;
-    const rec = newRecord(input, params, opts, { id: newId(), order: ++this.orderCounter, owner: this.tabId, settings: this.settings });
-    const e = newEntry(rec, immediate);
-    e.input = input;
-    if (cb) e.watchers.add(cb);
-    e.noCheckpoints = opts.checkpoints === false;
-    this.entries.set(rec.id, e);
-    if (immediate) void this.start(e);
+    const rec = newRecord(input, params, opts, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
+    const id = rec.id;
+    if (opts.faults) this.faults.set(id, opts.faults);
+    const noCheckpoints = opts.checkpoints === false;
+    this.states.submitted(rec, { immediate, input, noCheckpoints });
+    if (cb) this.runs.watch(id, cb);
+    if (immediate) void this.start(id, false);
     else {
-      void this.saveRecord(e);
       this.pump();
-      if (!e.noCheckpoints) setTimeout(() => this.storeWhileQueued(e), 0);
+      setTimeout(() => this.table.storeWhileQueued(id), 0);
     }
-    this.notify();
-    return rec.id;
-  }
-
-  /** Callbacks for a job's progress, log and previews while it runs in this tab. */
-  watch(id: string, cb: JobCallbacks): () => void {
-    const e = this.entries.get(id);
-    if (!e) return () => {};
-    e.watchers.add(cb);
-    return () => e.watchers.delete(cb);
-  }
-
-  /** Resolves with the result when the job completes; rejects if it fails or is cancelled. */
-  whenDone(id: string): Promise<UmapResult> {
-    const e = this.entries.get(id);
-    if (!e) return Promise.reject(new Error(`No job ${id}.`));
-    if (e.result) return Promise.resolve(e.result);
-    if (e.rec.state === 'failed') return Promise.reject(new Error(e.rec.error ?? 'The job failed.'));
-    if (e.rec.state === 'cancelled') return Promise.reject(new JobCancelledError());
-    return new Promise((resolve, reject) => e.waiters.push({ resolve, reject }));
-  }
-
-  /** The result of a completed job, from memory or from the store. */
-  async result(id: string): Promise<{ embedding: Float32Array; nComponents: number; n: number; rec: JobRecord; timings: UmapResult['timings']; log: string[] } | null> {
-    const e = this.entries.get(id);
-    if (!e) return null;
-    if (e.result) return { embedding: e.result.embedding, nComponents: e.result.nComponents, n: e.result.n, rec: e.rec, timings: e.result.timings, log: e.result.log };
-    const stored = await getResult(id).catch(() => undefined);
-    return stored ? { ...stored, rec: e.rec } : null;
+    return id;
   }
 
   async pause(id: string): Promise<void> {
-    const e = this.entries.get(id);
-    if (!e || e.immediate) return;
-    if (e.rec.state === 'queued' || e.rec.state === 'interrupted') {
-      this.setState(e, 'paused');
+    const f = this.states.peek(id);
+    if (!f || f.immediate) return;
+    if (this.states.paused(id)) {
+      // It was not running yet (queued, being started, or interrupted): its place may go to another.
       this.pump();
       return;
     }
-    if (e.rec.state !== 'running' || !e.handle || !e.local) return;
-    e.stopping = 'pause';
-    // The result handler sees the JobStoppedError and records the checkpoint.
-    await e.handle.pause().catch(() => null);
+    const handle = this.runs.handle(id);
+    if (f.rec.state !== 'running' || !f.local || !handle) return;
+    // The run's end (a JobStoppedError with the checkpoint) is handled where it was started.
+    await handle.pause().catch(() => null);
   }
 
   resume(id: string): void {
-    const e = this.entries.get(id);
-    if (!e || e.elsewhere) return;
-    if (e.rec.state !== 'paused' && e.rec.state !== 'interrupted') return;
-    this.setState(e, 'queued');
+    if (!this.states.resumed(id)) return;
     this.pump();
     // Paused before its data was stored (or the store failed): try again while it waits.
-    if (!e.noCheckpoints) setTimeout(() => this.storeWhileQueued(e), 0);
+    setTimeout(() => this.table.storeWhileQueued(id), 0);
   }
 
   /**
@@ -113,165 +135,76 @@ export class Scheduler extends JobTable {
    * it, unless `keep`: then it stays as cancelled, with its data, for a retry until the retention period.
    */
   cancel(id: string, keep = false): void {
-    const e = this.entries.get(id);
-    if (!e || e.elsewhere || TERMINAL.has(e.rec.state)) return;
-    e.keepOnCancel = keep;
-    if (e.handle) e.handle.cancel();
-    else this.finish(e, 'cancelled', null);
+    const f = this.states.peek(id);
+    if (!f || f.elsewhere || TERMINAL.has(f.rec.state)) return;
+    const run = this.runs.detach(id);
+    run.handle?.cancel();
+    this.states.cancelled(id, keep);
+    this.releaseAfterWrites(id, run.lock);
+    this.pump();
   }
 
   retry(id: string): void {
-    const e = this.entries.get(id);
-    if (!e || (e.rec.state !== 'failed' && e.rec.state !== 'cancelled')) return;
-    if (!e.input && !e.rec.datasetKey) {
-      e.rec.error = 'The data of this job is no longer available; load the file again.';
-      this.notify();
-      return;
-    }
-    clearRun(e);
-    void deleteCheckpoints(id).catch(() => {});
-    this.setState(e, 'queued');
-    this.pump();
+    if (this.states.retried(id)) this.pump();
+    else this.states.retryRefused(id);
   }
 
   async remove(id: string): Promise<void> {
-    const e = this.entries.get(id);
-    if (!e || e.elsewhere) return;
-    if (e.handle) e.handle.cancel();
-    this.entries.delete(id);
-    e.lock?.release();
-    this.notify();
-    if (!e.immediate) await deleteJob(id).catch((err) => this.warn(err));
-    this.broadcast(id);
+    const f = this.states.peek(id);
+    if (!f || f.elsewhere) return;
+    const run = this.runs.detach(id);
+    run.handle?.cancel();
+    this.states.removed(id);
+    this.releaseAfterWrites(id, run.lock);
+    this.pump();
+    await this.table.written(id);
   }
 
   setPriority(id: string, p: Priority): void {
-    const e = this.entries.get(id);
-    if (!e || e.elsewhere) return;
-    e.rec.priority = p;
-    e.rec.order = ++this.orderCounter;
-    void this.saveRecord(e);
-    this.pump();
-    this.notify();
+    if (this.states.prioritised(id, p)) this.pump();
   }
 
   /** Move a queued job one place earlier (-1) or later (+1) among queued jobs of its priority. */
   move(id: string, dir: -1 | 1): void {
-    const e = this.entries.get(id);
-    if (!e || e.rec.state !== 'queued') return;
-    const peers = this.queued().filter((x) => x.rec.priority === e.rec.priority);
-    const i = peers.indexOf(e);
-    const other = peers[i + dir];
-    if (!other) return;
-    [e.rec.order, other.rec.order] = [other.rec.order, e.rec.order];
-    void this.saveRecord(e);
-    void this.saveRecord(other);
-    this.notify();
+    this.states.moved(id, dir);
+  }
+
+  // --- test faults (only the test hook calls these) -------------------------------------------
+
+  /** The faults the job's next run starts with; its holdAt applies to that run only. */
+  setFaults(id: string, plan: FaultPlan): void {
+    if (this.states.has(id)) this.faults.set(id, plan);
+  }
+
+  /** Send a fault to the job's running Worker; false if it is not running here. */
+  inject(id: string, fault: Fault): boolean {
+    const handle = this.runs.handle(id);
+    if (!handle) return false;
+    handle.inject(fault);
+    return true;
   }
 
   /** Test hook: make a running job's Worker crash. */
   crash(id: string): boolean {
-    const e = this.entries.get(id);
-    if (!e?.handle) return false;
-    e.handle.inject({ kind: 'crash' });
-    return true;
+    return this.inject(id, { kind: 'crash' });
   }
 
   dispose(): void {
     clearInterval(this.sweepTimer);
-    for (const e of this.entries.values()) e.handle?.cancel();
-    this.watchers.abort();
+    this.runs.stopAll();
+    this.recovery.dispose();
     this.tabLock?.release();
-    this.channel?.close();
-  }
-
-  // --- startup: records left by earlier page loads and other tabs ------------------------------
-
-  private sweepTimer = setInterval(() => void this.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
-
-  private async init(): Promise<void> {
-    this.tabLock = await tryLock(TAB_PREFIX + this.tabId);
-    this.openChannel((id) => void this.refreshFromStore(id));
-    let records: JobRecord[];
-    try {
-      records = await listJobs();
-    } catch (err) {
-      this.warn(err);
-      return;
-    }
-    const held = await lockedNames();
-    for (const rec of records) {
-      if (this.entries.has(rec.id)) continue;
-      const e = newEntry(rec, false);
-      this.entries.set(rec.id, e);
-      this.adopt(e, held);
-    }
-    await this.sweepRetention(this.settings.retentionHours, this.tabId);
-    this.notify();
-    this.pump();
-  }
-
-  /** Act on what a stored record means for this tab: someone else's, finished, or ours to resume. */
-  private adopt(e: Entry, held: Set<string>): void {
-    const a = adoption(e.rec, this.tabId, held);
-    if (a.kind === 'finished') return;
-    if (a.kind === 'elsewhere') {
-      e.elsewhere = true;
-      waitForLock(a.lock, (lock) => void this.takeOver(e, lock, a.lock.startsWith(JOB_PREFIX)), this.watchers.signal);
-      return;
-    }
-    e.rec.owner = this.tabId;
-    if (a.kind === 'lost') this.finish(e, 'failed', new Error('The data of this job was not saved before the page closed; load the file again and start a new job.'));
-    else if (a.kind === 'requeue') void this.saveRecord(e);
-    else if (a.kind === 'resume') {
-      e.interrupted = true;
-      this.setState(e, this.settings.autoResume ? 'queued' : 'interrupted');
-    } else void this.saveRecord(e);
-  }
-
-  private async takeOver(e: Entry, lock: HeldLock, isJobLock: boolean): Promise<void> {
-    const fresh = await getJob(e.rec.id).catch(() => undefined);
-    if (!fresh) {
-      lock.release();
-      this.entries.delete(e.rec.id);
-      this.notify();
-      return;
-    }
-    e.rec = fresh;
-    e.elsewhere = false;
-    const held = await lockedNames();
-    if (isJobLock) {
-      // Holding the job's lock, the others see it as held: look at the owner tab alone.
-      lock.release();
-      held.delete(JOB_PREFIX + fresh.id);
-    } else lock.release();
-    this.adopt(e, held);
-    this.notify();
-    this.pump();
-  }
-
-  private async refreshFromStore(id: string): Promise<void> {
-    const e = this.entries.get(id);
-    if (e && !e.elsewhere) return; // this tab owns it; its own view is current
-    const rec = await getJob(id).catch(() => undefined);
-    if (!rec) {
-      if (e) this.entries.delete(id);
-      this.notify();
-      return;
-    }
-    if (e) e.rec = rec;
-    else {
-      const n = newEntry(rec, false);
-      this.entries.set(id, n);
-      this.adopt(n, await lockedNames());
-    }
-    this.notify();
+    this.table.close();
   }
 
   // --- running --------------------------------------------------------------------------------
 
-  private queued(): Entry[] {
-    return queuedInOrder(this.entries.values());
+  private async init(): Promise<void> {
+    this.tabLock = await tryLock(TAB_PREFIX + this.tabId);
+    if (!(await this.recovery.load())) return;
+    await this.table.sweepRetention(this.settings.retentionHours, this.tabId);
+    this.table.notify();
+    this.pump();
   }
 
   private pump(): void {
@@ -284,119 +217,79 @@ export class Scheduler extends JobTable {
     this.pumping = true;
     try {
       for (;;) {
-        const running = [...this.entries.values()].filter((e) => e.local && !e.immediate);
+        const running = this.states.all().filter((f) => f.local && !f.immediate);
         if (running.length >= this.settings.maxConcurrentJobs) return;
-        const gpuBusy = running.some((e) => e.gpu);
-        let next: Entry | undefined;
-        for (const e of this.queued()) {
-          const gpu = await needsGpu(e.rec.params, this.autoUsesGpu);
+        const gpuBusy = running.some((f) => f.gpu);
+        let next: { id: string; gpu: boolean } | null = null;
+        for (const f of this.states.queued()) {
+          const gpu = await needsGpu(f.rec.params, this.autoUsesGpu);
           // One GPU job at a time; CPU jobs behind a waiting GPU job still go ahead.
           if (gpu && gpuBusy) continue;
-          e.gpu = gpu;
-          next = e;
+          next = { id: f.rec.id, gpu };
           break;
         }
         if (!next) return;
-        if (!(await this.start(next))) continue;
+        await this.start(next.id, next.gpu);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private async start(e: Entry): Promise<boolean> {
-    e.local = true; // counted as running from here, so pump never starts it twice
-    if (!e.immediate) {
-      e.lock = await tryLock(JOB_PREFIX + e.rec.id);
-      if (!e.lock) {
+  /** Claim the job, take its lock and start its Worker. */
+  private async start(id: string, gpu: boolean): Promise<void> {
+    const f = this.states.peek(id);
+    if (!f || !this.states.claimed(id, gpu)) return;
+    let lock: HeldLock | null = null;
+    if (!f.immediate) {
+      lock = await tryLock(JOB_PREFIX + id);
+      if (!lock) {
         // Another tab has it: show it as theirs and wait.
-        e.local = false;
-        e.elsewhere = true;
-        waitForLock(JOB_PREFIX + e.rec.id, (lock) => void this.takeOver(e, lock, true), this.watchers.signal);
-        this.notify();
-        return false;
+        if (this.states.heldElsewhere(id)) this.recovery.waitForJob(id);
+        return;
       }
     }
-    e.startSeq = ++this.startCounter;
-    e.rec.startedAt ??= Date.now();
-    e.rec.error = null;
-    e.baseElapsedS = e.rec.elapsedS;
-    e.stopping = null;
-    e.rec.state = 'running';
-    void this.saveRecord(e);
-    this.notify();
-    try {
-      e.handle = launchJob(e, this.launchHost, e.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs));
-    } catch (err) {
-      this.finish(e, 'failed', err);
-      return true;
+    // Paused, cancelled or removed while the lock was being taken: the run never starts.
+    if (!this.states.started(id)) {
+      lock?.release();
+      return;
     }
-    const handle = e.handle;
+    this.runs.hold(id, lock);
+    const plan = this.faults.get(id);
+    // A hold is for one run: the run that resumes from it must not stop at the same boundary again.
+    if (plan?.holdAt) this.faults.set(id, { ...plan, holdAt: undefined });
+    let handle;
+    try {
+      handle = this.runs.launch(id, f.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan);
+    } catch (err) {
+      this.end(id, () => this.states.failed(id, messageOf(err)));
+      return;
+    }
     handle.result.then(
       (res) => {
-        if (e.handle !== handle) return;
-        if ((e.rec.params.backend ?? 'auto') === 'auto' && res.backend) this.autoUsesGpu = res.backend.backend === 'webgpu';
-        e.result = res;
-        this.finish(e, 'completed', null);
+        if (this.runs.handle(id) !== handle) return;
+        if ((f.rec.params.backend ?? 'auto') === 'auto' && res.backend) this.autoUsesGpu = res.backend.backend === 'webgpu';
+        this.end(id, () => this.states.completed(id, res));
       },
       (err) => {
-        if (e.handle !== handle) return;
-        if (err instanceof JobStoppedError) {
-          e.checkpoint = err.checkpoint;
-          this.release(e);
-          this.setState(e, 'paused');
-          this.pump();
-        } else if (err instanceof JobCancelledError) this.finish(e, 'cancelled', null);
-        else this.finish(e, 'failed', err);
+        if (this.runs.handle(id) !== handle) return;
+        if (err instanceof JobStoppedError) this.end(id, () => this.states.paused(id, err.checkpoint));
+        else if (err instanceof JobCancelledError) this.end(id, () => this.states.cancelled(id, false));
+        else this.end(id, () => this.states.failed(id, messageOf(err)));
       },
     );
-    return true;
   }
 
-  /** Let go of the Worker, the lock and the slot. */
-  private release(e: Entry): void {
-    e.handle = null;
-    e.local = false;
-    e.etaS = null;
-    const lock = e.lock;
-    e.lock = null;
-    // The record is written before the lock goes, so a tab waiting on the lock reads the new state.
-    void this.saveRecord(e).finally(() => lock?.release());
-  }
-
-  private finish(e: Entry, state: 'completed' | 'failed' | 'cancelled', err: unknown): void {
-    e.rec.state = state;
-    e.rec.finishedAt = Date.now();
-    if (err) e.rec.error = messageOf(err);
-    if (state === 'completed' && e.result) {
-      const r = e.result;
-      const p = r.params.nEpochs ?? null;
-      e.rec.progress = { phase: 'layout', done: p ?? e.rec.progress?.total ?? 1, total: p ?? e.rec.progress?.total ?? 1, unit: 'epochs' };
-      e.etaS = 0;
-    }
-    const lock = e.lock;
-    e.lock = null;
-    e.handle = null;
-    e.local = false;
-    const discard = state === 'cancelled' && !e.keepOnCancel;
-    if (discard) this.discard(e, lock);
-    else if (!e.immediate) this.persistOutcome(e, state, lock);
-    // The input can go now, unless retry may need it and it is not stored (a retry reads stored data).
-    if (state === 'completed' || discard || (e.rec.datasetKey && !e.immediate)) e.input = null;
-    for (const w of e.waiters.splice(0)) {
-      if (state === 'completed' && e.result) w.resolve(e.result);
-      else w.reject(state === 'cancelled' ? new JobCancelledError() : new Error(e.rec.error ?? 'The job failed.'));
-    }
-    this.notify();
+  /** The run is over: let go of its Worker and slot, and of its lock once the job's record is written. */
+  private end(id: string, transition: () => boolean): void {
+    const run = this.runs.detach(id);
+    transition();
+    this.releaseAfterWrites(id, run.lock);
     this.pump();
   }
 
-  private readonly launchHost: LaunchHost = {
-    notify: () => this.notify(),
-    saveRecord: (e) => this.saveRecord(e),
-    storageWarning: (message) => {
-      this.storageWarning = message;
-      this.notify();
-    },
-  };
+  /** The record is written before the lock goes, so a tab waiting on the lock reads the new state. */
+  private releaseAfterWrites(id: string, lock: HeldLock | null): void {
+    if (lock) void this.table.written(id).finally(() => lock.release());
+  }
 }

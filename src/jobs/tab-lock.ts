@@ -3,6 +3,11 @@
 // which is how other tabs learn that they may take its jobs over. Two tabs can never hold the same
 // job's lock, so they never run the same job at once.
 
+/** Held by each open tab for its lifetime, so others can tell a live owner from a closed one. */
+export const TAB_PREFIX = 'mapstream-tab:';
+/** Held while a job runs, so two tabs never run the same job. */
+export const JOB_PREFIX = 'mapstream-job:';
+
 export interface HeldLock {
   release(): void;
 }

@@ -1,0 +1,94 @@
+// The job table follows the state owner's transitions into the store (fake-indexeddb in Node): what
+// each one writes, in which order, and when a run's lock may go.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { Matrix, UmapResult } from '../src/engine/types';
+import { JobStates } from '../src/jobs/job-state';
+import { newRecord } from '../src/jobs/job-state-record';
+import { getJob, getResult, listJobs } from '../src/jobs/job-store';
+import { JobTable } from '../src/jobs/job-table';
+import { DEFAULT_SETTINGS } from '../src/jobs/settings';
+
+const input = (n = 2000): Matrix => ({ data: Float32Array.from({ length: n * 2 }, (_, i) => i % 7), n, d: 2 });
+let k = 0;
+
+function setup() {
+  const states = new JobStates();
+  const table = new JobTable(states);
+  const submit = (n = 2000) => {
+    const m = input(n);
+    const rec = newRecord(m, { nEpochs: 5 }, { name: 'job' }, { id: `t${++k}-${Date.now()}`, order: states.nextOrder(), owner: 'tab', settings: DEFAULT_SETTINGS });
+    states.submitted(rec, { immediate: n < 1000, input: m, noCheckpoints: false });
+    return rec.id;
+  };
+  const start = (id: string) => {
+    states.claimed(id, false);
+    states.started(id);
+    return states.peek(id)!.startSeq!;
+  };
+  return { states, table, submit, start };
+}
+
+const result = { embedding: Float32Array.from([1, 2, 3, 4]), n: 2, nComponents: 2, params: { nEpochs: 5 }, timings: { knn: 0, graph: 0, init: 0, layout: 0 }, log: ['done'] } as unknown as UmapResult;
+
+describe('job table', () => {
+  it('writes the record each transition asks for; written(id) settles after the latest', async () => {
+    const { states, table, submit, start } = setup();
+    const id = submit();
+    await table.written(id);
+    expect((await getJob(id))?.state).toBe('queued');
+    start(id);
+    states.completed(id, result);
+    await table.written(id);
+    // The result is in the store by the time the record says completed.
+    expect((await getJob(id))?.state).toBe('completed');
+    expect((await getResult(id))?.log).toEqual(['done']);
+  });
+
+  it('immediate jobs are never stored', async () => {
+    const { states, table, submit, start } = setup();
+    const id = submit(100);
+    start(id);
+    states.completed(id, result);
+    await table.written(id);
+    expect(await getJob(id)).toBeUndefined();
+  });
+
+  it('a discarded or removed job is deleted, even with a record write still pending', async () => {
+    const { states, table, submit } = setup();
+    const a = submit();
+    states.cancelled(a, false);
+    const b = submit();
+    await table.written(b);
+    states.prioritised(b, 'high');
+    states.removed(b);
+    await Promise.all([table.written(a), table.written(b)]);
+    expect(await getJob(a)).toBeUndefined();
+    expect(await getJob(b)).toBeUndefined();
+  });
+
+  it("a queued job's rows are stored while it waits, and the record says so", async () => {
+    const { states, table, submit } = setup();
+    const id = submit();
+    table.storeWhileQueued(id);
+    await expect.poll(() => states.view(id)!.stored).toBe(true);
+    await table.written(id);
+    expect((await getJob(id))?.datasetKey).toMatch(/^2000x2-/);
+  });
+
+  it('retention removes failed jobs past it, with their records; others stay', async () => {
+    const { states, table, submit, start } = setup();
+    const old = submit();
+    start(old);
+    states.failed(old, 'x');
+    await table.written(old);
+    const fresh = submit();
+    await table.written(fresh);
+    // A retention of -1 h puts the cutoff an hour ahead: every finished job is past it.
+    await table.sweepRetention(-1, 'tab');
+    await table.written(old);
+    expect(states.has(old)).toBe(false);
+    expect(states.has(fresh)).toBe(true);
+    expect((await listJobs()).some((r) => r.id === old)).toBe(false);
+  });
+});

@@ -11,10 +11,9 @@ import type { MetaColumn } from '../../io/dataset';
 import type { Ingested } from '../../jobs/ingest-client';
 import { messageOf } from '../../jobs/error-message';
 import type { Coloring } from '../map/coloring';
-import type { ExportKind } from '../map/ExplorerPanels';
 import { screenTransform } from '../map/screen-transform';
 import { autoPointSize, type MapControl, type MapFrame, type MapStyle } from '../ScatterMap';
-import type { Clusters, MapResult } from './map-types';
+import type { Clusters, ExportKind, MapResult } from './map-types';
 
 type MapFileInput = Parameters<typeof toMapFileParts>[0];
 

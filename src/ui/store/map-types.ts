@@ -44,3 +44,6 @@ export interface OpenedMap {
   ing: Ingested;
   result: MapResult;
 }
+
+/** What an export button asks to write. */
+export type ExportKind = 'csv' | 'npy' | 'parquet' | 'png' | 'map' | 'selection';

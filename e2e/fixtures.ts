@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer, type StaticServer } from '../scripts/lib/static-server.mjs';
 
@@ -30,11 +30,39 @@ interface TestFixtures {
   consoleErrors: string[];
 }
 
+/**
+ * The app installs its test hooks (window.__mapstream, window.__mapstreamJobs) only on a page opened
+ * for tests; every context the specs use turns that on before any page script runs.
+ */
+export async function openForTests(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    try {
+      localStorage.setItem('mapstream.test', '1');
+    } catch {
+      // about:blank and other opaque origins have no storage; the app is never loaded there.
+    }
+  });
+}
+
 function serve({ isolate = true, basePath = APP_BASE_PATH }: ServeOptions = {}): Promise<StaticServer> {
   return startStaticServer({ root: DIST, basePath, isolate });
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // Contexts a spec creates itself (browser.newContext(), browser.newPage()) are opened for tests too.
+  browser: [
+    async ({ browser }, use) => {
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (options) => {
+        const context = await newContext(options);
+        await openForTests(context);
+        return context;
+      };
+      await use(browser);
+      browser.newContext = newContext;
+    },
+    { scope: 'worker' },
+  ],
   appServer: [
     async ({}, use) => {
       const server = await serve({ isolate: true });

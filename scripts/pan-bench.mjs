@@ -55,7 +55,8 @@ const server = await startStaticServer({ root: join(ROOT, 'dist'), basePath: '/m
 const browser = await launchChromium({ headless: !args.headed });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.url);
+  // test=1: the page installs window.__mapstream, which tells when the map is drawn.
+  await page.goto(`${server.url}?test=1`);
   const renderer = await page.evaluate(() => {
     const gl = document.createElement('canvas').getContext('webgl');
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');

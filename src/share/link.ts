@@ -11,7 +11,8 @@ export type LinkSource =
   | { kind: 'sphere'; n: number; d: number }
   | { kind: 'url'; url: string };
 
-export interface LinkView {
+/** The map's camera in regl-scatterplot's terms (over the map scaled to [-1, 1]): what a link carries as "view". */
+export interface MapView {
   target: [number, number];
   distance: number;
 }
@@ -20,7 +21,7 @@ export interface MapLink {
   source: LinkSource;
   /** The parameter form as typed (a subset; missing fields keep their defaults). */
   params: Partial<ParamsFormState>;
-  view?: LinkView;
+  view?: MapView;
   /** 'label', 'cluster' or 'meta:<column>'. */
   color?: string;
   minClusterSize?: number;

@@ -1,4 +1,3 @@
-import type { SetStoreFunction } from 'solid-js/store';
 import type { ParamsFormState } from './params-form-model';
 
 interface FieldProps {
@@ -27,26 +26,26 @@ function TextField(props: FieldProps) {
   );
 }
 
-export function ParamsForm(props: { form: ParamsFormState; setForm: SetStoreFunction<ParamsFormState>; disabled?: boolean }) {
+export function ParamsForm(props: { form: ParamsFormState; onChange<K extends keyof ParamsFormState>(key: K, value: ParamsFormState[K]): void; disabled?: boolean }) {
   const f = () => props.form;
   return (
     <fieldset class="params" disabled={props.disabled}>
       <legend>Parameters</legend>
-      <TextField name="n_neighbors" label="n_neighbors" hint="Size of the local neighbourhood: larger keeps more global structure." value={f().nNeighbors} onInput={(v) => props.setForm('nNeighbors', v)} />
-      <TextField name="min_dist" label="min_dist" hint="How tightly points may pack together." value={f().minDist} onInput={(v) => props.setForm('minDist', v)} />
-      <TextField name="spread" label="spread" hint="Scale of the embedded points." value={f().spread} onInput={(v) => props.setForm('spread', v)} />
-      <TextField name="n_epochs" label="n_epochs" hint="'auto': 500 up to 10,000 points, 200 above." value={f().nEpochs} onInput={(v) => props.setForm('nEpochs', v)} />
+      <TextField name="n_neighbors" label="n_neighbors" hint="Size of the local neighbourhood: larger keeps more global structure." value={f().nNeighbors} onInput={(v) => props.onChange('nNeighbors', v)} />
+      <TextField name="min_dist" label="min_dist" hint="How tightly points may pack together." value={f().minDist} onInput={(v) => props.onChange('minDist', v)} />
+      <TextField name="spread" label="spread" hint="Scale of the embedded points." value={f().spread} onInput={(v) => props.onChange('spread', v)} />
+      <TextField name="n_epochs" label="n_epochs" hint="'auto': 500 up to 10,000 points, 200 above." value={f().nEpochs} onInput={(v) => props.onChange('nEpochs', v)} />
       <label class="field">
         <span>metric</span>
-        <select name="metric" data-testid="param-metric" value={f().metric} onChange={(e) => props.setForm('metric', e.currentTarget.value === 'cosine' ? 'cosine' : 'euclidean')}>
+        <select name="metric" data-testid="param-metric" value={f().metric} onChange={(e) => props.onChange('metric', e.currentTarget.value === 'cosine' ? 'cosine' : 'euclidean')}>
           <option value="euclidean">euclidean</option>
           <option value="cosine">cosine</option>
         </select>
       </label>
-      <TextField name="seed" label="seed" hint="Same data, parameters and seed give the same map." value={f().seed} onInput={(v) => props.setForm('seed', v)} />
+      <TextField name="seed" label="seed" hint="Same data, parameters and seed give the same map." value={f().seed} onInput={(v) => props.onChange('seed', v)} />
       <label class="field">
         <span>n_components</span>
-        <select name="n_components" data-testid="param-n_components" value={f().nComponents} onChange={(e) => props.setForm('nComponents', e.currentTarget.value === '3' ? '3' : '2')}>
+        <select name="n_components" data-testid="param-n_components" value={f().nComponents} onChange={(e) => props.onChange('nComponents', e.currentTarget.value === '3' ? '3' : '2')}>
           <option value="2">2</option>
           <option value="3">3 (map shows the first two)</option>
         </select>

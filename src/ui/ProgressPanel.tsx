@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { JobProgress } from '../jobs/run-job';
-import { PHASES, type PhaseName } from '../engine/types';
+import { PHASES, type PhaseName } from '../jobs/engine-api';
 import { formatCount, formatSeconds } from './format';
 
 const PHASE_LABELS: Record<PhaseName, string> = { knn: 'kNN', graph: 'graph', init: 'init', layout: 'layout' };

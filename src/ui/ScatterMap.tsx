@@ -1,6 +1,8 @@
 import createScatterplot from 'regl-scatterplot';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Categories } from '../io/categories';
+import { messageOf } from '../jobs/error-message';
+import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
 import type { Coloring } from './map/coloring';
 import { labelColoring, plainColoring } from './map/coloring';
@@ -15,12 +17,6 @@ export interface MapFrame extends PlaneCoords {
   labelName?: string;
   /** A finished layout (drawn interactively with WebGL) rather than a live preview. */
   final: boolean;
-}
-
-/** The camera, in regl-scatterplot's terms: what a share link carries as "view". */
-export interface MapView {
-  target: [number, number];
-  distance: number;
 }
 
 /** What the rest of the UI may ask of the map. */
@@ -111,7 +107,7 @@ export function ScatterMap(props: ScatterMapProps) {
       renderer.resize(Math.max(1, rect.width), Math.max(1, rect.height));
       plot = makePlot(false);
     } catch (err) {
-      setGlError(`The interactive map needs WebGL, which is not available here (${err instanceof Error ? err.message : String(err)}).`);
+      setGlError(`The interactive map needs WebGL, which is not available here (${messageOf(err)}).`);
     }
     // Sizes come from the observer, so drawing never forces a synchronous layout.
     resizeObserver = new ResizeObserver((entries) => {
@@ -235,7 +231,7 @@ export function ScatterMap(props: ScatterMapProps) {
         props.onDrawn?.(next.frame);
       }
     } catch (err) {
-      setGlError(`Drawing the interactive map failed: ${err instanceof Error ? err.message : String(err)}`);
+      setGlError(`Drawing the interactive map failed: ${messageOf(err)}`);
     } finally {
       drawing = false;
     }

@@ -1,4 +1,4 @@
-import type { Metric, UmapParams } from '../engine/types';
+import { DEFAULT_PARAMS, type Metric, type UmapParams } from '../jobs/engine-api';
 
 /** The form's raw text, kept as typed so a half-typed value is never silently replaced. */
 export interface ParamsFormState {
@@ -11,14 +11,18 @@ export interface ParamsFormState {
   nComponents: '2' | '3';
 }
 
+// Real-valued parameters keep a decimal point ('1.0', not '1'), so the field reads as the real it is.
+const real = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+
+/** The engine's defaults as the form shows them. */
 export const DEFAULT_FORM: ParamsFormState = {
-  nNeighbors: '15',
-  minDist: '0.1',
-  spread: '1.0',
-  nEpochs: 'auto',
-  metric: 'euclidean',
-  seed: '42',
-  nComponents: '2',
+  nNeighbors: String(DEFAULT_PARAMS.nNeighbors),
+  minDist: real(DEFAULT_PARAMS.minDist),
+  spread: real(DEFAULT_PARAMS.spread),
+  nEpochs: DEFAULT_PARAMS.nEpochs === null ? 'auto' : String(DEFAULT_PARAMS.nEpochs),
+  metric: DEFAULT_PARAMS.metric,
+  seed: String(DEFAULT_PARAMS.seed),
+  nComponents: DEFAULT_PARAMS.nComponents === 3 ? '3' : '2',
 };
 
 export class ParamsFormError extends Error {

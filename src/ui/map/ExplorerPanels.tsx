@@ -1,11 +1,9 @@
-// The three panels under the map (selection, export, share): presentation only. Explorer owns the
-// state and the actions; these take it as props, so Explorer.tsx stays about the map and its wiring.
+// The three panels under the map (selection, export, share): presentation only. The map store owns
+// the state and the actions; Explorer hands them in as props.
 import { For, Show } from 'solid-js';
 import type { MetaColumn } from '../../io/dataset';
+import type { ExportKind } from '../store/map-types';
 import { cellText } from './coloring';
-
-/** What an export button asks Explorer to write. */
-export type ExportKind = 'csv' | 'npy' | 'parquet' | 'png' | 'map' | 'selection';
 
 /** Rows listed in the selection panel; the export has them all. */
 const SELECTION_LIST_MAX = 200;

@@ -1,5 +1,6 @@
 import { createSignal, onMount, Show } from 'solid-js';
 import type { MapFile } from '../../export/map-file';
+import { messageOf } from '../../jobs/error-message';
 import { forgetLastMap, hasLastMap, loadLastMap } from './stored-map';
 
 /**
@@ -15,7 +16,7 @@ export function StoredMapButton(props: { onOpen(m: MapFile): void; onError(messa
       if (m) props.onOpen(m);
       else props.onError('No stored map in this browser.');
     } catch (err) {
-      props.onError(`The stored map could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+      props.onError(`The stored map could not be opened: ${messageOf(err)}`);
     }
   };
   return (

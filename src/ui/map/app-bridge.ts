@@ -3,7 +3,7 @@ import { encodeCategories } from '../../io/categories';
 import { looksLikeMapFile, parseMapFile, type MapFile } from '../../export/map-file';
 import type { Ingested } from '../../jobs/ingest-client';
 import { LinkError, parseLink, type MapLink } from '../../share/link';
-import type { MapResult } from './Explorer';
+import type { MapResult } from '../store/map-types';
 
 /** The map file among the dropped files, parsed; null when they are not a map file. */
 export async function readMapFile(files: File[]): Promise<MapFile | null> {

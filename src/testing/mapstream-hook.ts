@@ -1,6 +1,6 @@
-// Test hook: a stable, read-only view of the app's state for end-to-end tests (and the curious
-// user in devtools). It is part of the public surface; keep the shape unchanged.
-export type AppStatus = 'idle' | 'running' | 'done' | 'error';
+// window.__mapstream: a stable, read-only view of the app's state for end-to-end tests (and the
+// curious developer in devtools), installed only on a page opened for tests. Keep the shape unchanged.
+import type { AppStatus } from '../ui/store';
 
 export interface MapstreamTestHook {
   readonly status: AppStatus;
@@ -9,7 +9,6 @@ export interface MapstreamTestHook {
   /** The last finished layout, row-major n × nComponents, or null before the first finished run. */
   coords(): Float32Array | null;
   readonly lastError: string | null;
-  // Added by the map explorer (src/ui/map/Explorer.tsx) once it is mounted.
   /** HDBSCAN cluster per point (-1 noise) of the latest clustering, or null. */
   clusters?(): Int32Array | null;
   readonly clusterCount?: number;
@@ -25,8 +24,4 @@ declare global {
   interface Window {
     __mapstream?: MapstreamTestHook;
   }
-}
-
-export function installTestHook(hook: MapstreamTestHook): void {
-  window.__mapstream = hook;
 }

@@ -1,0 +1,49 @@
+import { workerMode } from '../jobs/run-job';
+import { FileDrop } from './FileDrop';
+import { formatCount } from './format';
+import { SourcePicker } from './map/SourcePicker';
+import { StoredMapButton } from './map/StoredMapButton';
+import { PasteBox } from './PasteBox';
+import { PreviewStep } from './PreviewStep';
+import { useAppStore, useDataStore, usePageActions } from './store';
+import type { Ingested } from '../jobs/ingest-client';
+
+/** "digits.npy: 1,797 × 64, 10 label values" */
+function datasetLine(ing: Ingested): string {
+  const ds = ing.dataset;
+  const labels = ds.labels ? (ing.categories ? `, ${ing.categories.names.length} label values` : ', labels (too many distinct values to colour)') : '';
+  return `${ds.fileName}: ${formatCount(ds.n)} × ${formatCount(ds.d)}${labels}`;
+}
+
+/** Where data comes from (files, the demo, generators and URLs, a stored map, pasted text) and its preview. */
+export function DataPanel() {
+  const app = useAppStore();
+  const data = useDataStore();
+  const actions = usePageActions();
+  const input = () => data.input();
+  const canAddLabels = () => !!data.dataFile()?.name.toLowerCase().endsWith('.npy');
+  return (
+    <section class="data">
+      <h2>Data</h2>
+      <FileDrop onFiles={(files) => actions.openFiles(files)} onLabelsFile={(f) => actions.addLabels(f)} canAddLabels={canAddLabels()} />
+      <button type="button" class="demo" data-testid="demo-digits" onClick={() => void actions.loadDemo()}>
+        Load digits demo (1,797 × 64)
+      </button>
+      <SourcePicker form={data.form} />
+      <StoredMapButton onOpen={(m) => actions.openMap(m)} onError={(msg) => app.warn(msg)} />
+      <p class="dataset" data-testid="dataset">
+        {data.loading() ?? (input() ? datasetLine(input()!) : null) ?? 'No data loaded.'}
+      </p>
+      <PreviewStep
+        session={data.ingest}
+        ingested={input()}
+        loading={!!data.loading()}
+        nNeighbors={Number(data.form.nNeighbors) || 15}
+        shared={workerMode() === 'shared'}
+        onReread={(choices) => actions.reread(choices)}
+        onLabelColumn={(name) => data.relabel(name)}
+      />
+      <PasteBox disabled={!!data.loading()} onFile={(f) => actions.openFiles([f])} />
+    </section>
+  );
+}

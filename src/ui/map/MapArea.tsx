@@ -1,0 +1,45 @@
+import { createMemo, createSignal, Show } from 'solid-js';
+import { ScatterMap } from '../ScatterMap';
+import { useMapStore } from '../store';
+import { MapLegend } from './MapLegend';
+import { Tooltip } from './Tooltip';
+import { tooltipContent } from './tooltip-content';
+
+/** The map with its legend, its note (why it is plain) and the hovered point's tooltip. */
+export function MapArea(props: { ref?: (el: HTMLDivElement) => void }) {
+  const map = useMapStore();
+  let area!: HTMLDivElement;
+  const [hover, setHover] = createSignal<number | null>(null);
+  const [pointer, setPointer] = createSignal<[number, number]>([0, 0]);
+  const coloring = () => map.colouring().coloring;
+  const tooltip = createMemo(() => tooltipContent(hover(), map.n(), map.clustering.clusters()?.labels ?? null, map.meta()));
+  const track = (e: PointerEvent) => {
+    const box = area.getBoundingClientRect();
+    setPointer([e.clientX - box.left, e.clientY - box.top]);
+  };
+  return (
+    <div
+      class="map-area"
+      ref={(el) => {
+        area = el;
+        props.ref?.(el);
+      }}
+      onPointerMove={track}
+      onPointerLeave={() => setHover(null)}
+    >
+      <ScatterMap
+        frame={map.frame()}
+        coloring={coloring()}
+        style={map.style.style()}
+        onHover={setHover}
+        onSelect={(pts) => map.selection.selected(pts)}
+        onView={(v) => map.viewChanged(v)}
+        onDrawn={(f) => map.drawn(f)}
+        control={(c) => map.attach(c)}
+      />
+      <Show when={map.frame() && coloring().legend}>{(spec) => <MapLegend spec={spec()} />}</Show>
+      <Show when={map.frame() && map.colouring().note}>{(note) => <div class="map-note map-note-top">{note()}</div>}</Show>
+      <Tooltip content={tooltip()} x={pointer()[0]} y={pointer()[1]} />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// Streaming HDBSCAN over the map shown: every preview while colouring by cluster, and every finished
+// layout. Clusters saved with an opened map file are shown as they are until the map is clustered again.
+import { batch, createEffect, createMemo, createSignal, onCleanup, untrack, type Accessor } from 'solid-js';
+import { StreamingClusterer } from '../../jobs/cluster-client';
+import { defaultMinClusterSize } from '../../jobs/engine-api';
+import type { MapFrame } from '../ScatterMap';
+import type { Clusters, MapResult } from './map-types';
+
+export function createClustering(o: {
+  frame: Accessor<MapFrame | null>;
+  result: Accessor<MapResult | null>;
+  /** Whether the map is coloured by cluster (previews are then clustered too). */
+  wanted: Accessor<boolean>;
+  initialMinClusterSize: number | undefined;
+  /** Called when other points replace the ones shown (another dataset, or a new run). */
+  onNewPoints(): void;
+}) {
+  const [mcsText, setMcsText] = createSignal<string>(o.initialMinClusterSize ? String(o.initialMinClusterSize) : '');
+  const [clusters, setClusters] = createSignal<Clusters | null>(null);
+  const [note, setNote] = createSignal<string | null>(null);
+  const n = () => o.frame()?.x.length ?? 0;
+  const typed = () => mcsText().trim() !== '';
+  const valid = () => Number.isInteger(Number(mcsText())) && Number(mcsText()) >= 2;
+  const defaultSize = () => defaultMinClusterSize(Math.max(1, n()));
+  const minClusterSize = createMemo(() => (typed() && valid() ? Number(mcsText()) : defaultSize()));
+  const mcsError = () => (typed() && !valid() ? 'Minimum cluster size must be a whole number ≥ 2.' : null);
+
+  const clusterer = new StreamingClusterer(
+    (u) => {
+      batch(() => {
+        setClusters({ labels: u.labels, maxId: u.maxId, count: u.clusterCount, final: u.final });
+        setNote(`${u.clusterCount} clusters, ${countNoise(u.labels).toLocaleString('en-US')} noise points (HDBSCAN, ${u.seconds.toFixed(2)} s)`);
+      });
+    },
+    (msg) => setNote(`Clustering failed: ${msg}`),
+  );
+  onCleanup(() => clusterer.dispose());
+
+  let lastFrame: MapFrame | null = null;
+  createEffect(() => {
+    const f = o.frame();
+    const mcs = minClusterSize();
+    const wanted = o.wanted();
+    if (!f) return;
+    const newPoints = !lastFrame || lastFrame.x.length !== f.x.length || (lastFrame.final && !f.final);
+    if (newPoints) {
+      clusterer.reset();
+      untrack(() => {
+        const saved = o.result()?.clusters;
+        setClusters(f.final && saved && saved.length === f.x.length ? savedClusters(saved) : null);
+        o.onNewPoints();
+      });
+      const r = o.result();
+      if (f.final && r?.clusters && mcs === (r.minClusterSize ?? mcs)) {
+        lastFrame = f;
+        return;
+      }
+    }
+    lastFrame = f;
+    if (f.final || wanted) clusterer.submit(f.x, f.y, mcs, f.final);
+  });
+
+  return { clusters, note, mcsText, setMcsText, minClusterSize, defaultSize, mcsError, typed };
+}
+
+function savedClusters(saved: Int32Array): Clusters {
+  return { labels: saved, maxId: Math.max(-1, ...saved), count: new Set(saved).size - (saved.includes(-1) ? 1 : 0), final: true };
+}
+
+function countNoise(labels: Int32Array): number {
+  let c = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i]! < 0) c++;
+  return c;
+}

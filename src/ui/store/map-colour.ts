@@ -1,0 +1,60 @@
+// What the map is coloured by (the user's choice, else labels, else clusters), the colouring that
+// follows from it, and how points are drawn (size, opacity).
+import { createMemo, createSignal, type Accessor } from 'solid-js';
+import type { MetaColumn } from '../../io/dataset';
+import { clusterColoring, colorByFromKey, labelColoring, metaColoring, plainColoring, type ColorBy, type Coloring } from '../map/coloring';
+import { PERFORMANCE_MODE_N, type MapFrame, type MapStyle } from '../ScatterMap';
+import type { Clusters } from './map-types';
+
+/** The colour-by the user chose (null: not chosen yet), and the one in effect. */
+export function createColourChoice(frame: Accessor<MapFrame | null>, initialKey: string | undefined) {
+  const [colorKey, setColorKey] = createSignal<string | null>(initialKey ?? null);
+  const colorBy = createMemo<ColorBy>(() => {
+    const key = colorKey();
+    if (key) return colorByFromKey(key);
+    return frame()?.categories ? { kind: 'label' } : { kind: 'cluster' };
+  });
+  return { colorKey, setColorKey, colorBy };
+}
+
+/** A colouring, or why the map is drawn plain (no labels, clustering still running, a bad column). */
+export interface ColouringState {
+  coloring: Coloring;
+  note: string | null;
+}
+
+export function createColouring(o: { frame: Accessor<MapFrame | null>; colorBy: Accessor<ColorBy>; clusters: Accessor<Clusters | null>; meta: Accessor<MetaColumn[]> }): Accessor<ColouringState> {
+  const n = () => o.frame()?.x.length ?? 0;
+  // Previews arrive ~10 times a second with the same categories: reuse their colouring, so the
+  // legend and the WebGL styling are not rebuilt for every frame.
+  let labelCache: { categories: unknown; title: string | undefined; coloring: Coloring } | null = null;
+  return createMemo<ColouringState>(() => {
+    const f = o.frame();
+    const by = o.colorBy();
+    if (by.kind === 'label') {
+      if (!f?.categories) return { coloring: plainColoring(), note: 'These data have no labels to colour by.' };
+      if (labelCache?.categories !== f.categories || labelCache.title !== f.labelName) labelCache = { categories: f.categories, title: f.labelName, coloring: labelColoring(f.categories, f.labelName) };
+      return { coloring: labelCache.coloring, note: null };
+    }
+    if (by.kind === 'cluster') {
+      const c = o.clusters();
+      return c && c.labels.length === n() ? { coloring: clusterColoring(c.labels, c.maxId), note: null } : { coloring: plainColoring(), note: 'Clustering…' };
+    }
+    if (by.kind === 'meta') {
+      const col = o.meta().find((m) => m.name === by.name);
+      if (!col) return { coloring: plainColoring(), note: `No column named ${by.name}.` };
+      const c = metaColoring(col);
+      return typeof c === 'string' ? { coloring: plainColoring(), note: c } : { coloring: c, note: null };
+    }
+    return { coloring: plainColoring(), note: null };
+  });
+}
+
+/** Point size and opacity as chosen; density-based opacity is on by default for big maps. */
+export function createMapStyle(n: Accessor<number>) {
+  const [pointSize, setPointSize] = createSignal<number | null>(null);
+  const [opacity, setOpacity] = createSignal(0.85);
+  const [density, setDensity] = createSignal<boolean | null>(null);
+  const style = createMemo<MapStyle>(() => ({ pointSize: pointSize(), opacity: opacity(), opacityByDensity: density() ?? (n() > 100_000 && n() < PERFORMANCE_MODE_N) }));
+  return { style, setPointSize, setOpacity, setDensity };
+}

@@ -1,0 +1,63 @@
+// The selected points (lasso, click or search), lasso mode, and the metadata search that selects its matches.
+import { createSignal, type Accessor } from 'solid-js';
+import type { MetaColumn } from '../../io/dataset';
+import { cellText } from '../map/coloring';
+import type { MapControl } from '../ScatterMap';
+
+/** Rows with a cell that contains the query (case-insensitive). */
+export function searchRows(cols: MetaColumn[], n: number, query: string): number[] {
+  const q = query.toLowerCase();
+  const hits: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const col of cols) {
+      if (cellText(col, i).toLowerCase().includes(q)) {
+        hits.push(i);
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+export function createSelection(o: { n: Accessor<number>; meta: Accessor<MetaColumn[]>; control: () => MapControl | null }) {
+  const [selection, setSelection] = createSignal<number[]>([]);
+  const [search, setSearch] = createSignal('');
+  const [searchNote, setSearchNote] = createSignal<string | null>(null);
+  // Lasso mode: a plain drag draws a lasso (Shift+drag does so in either mode).
+  const [lasso, setLasso] = createSignal(false);
+
+  /** Select what the search finds; an empty search clears the selection. */
+  const runSearch = () => {
+    const q = search().trim();
+    if (!q) {
+      o.control()?.deselect();
+      setSearchNote(null);
+      return;
+    }
+    const cols = o.meta();
+    if (cols.length === 0) {
+      setSearchNote('These data have no metadata to search.');
+      return;
+    }
+    const hits = searchRows(cols, o.n(), q);
+    setSearchNote(`${hits.length.toLocaleString('en-US')} matches`);
+    if (hits.length > 0) o.control()?.select(hits);
+    else o.control()?.deselect();
+  };
+
+  return {
+    selection,
+    /** What the map reports as selected (the map is the source of truth for its selection). */
+    selected: (indices: number[]) => setSelection(indices),
+    clear: () => o.control()?.deselect(),
+    lasso,
+    toggleLasso() {
+      setLasso(!lasso());
+      o.control()?.setLassoMode(lasso());
+    },
+    search,
+    setSearch,
+    searchNote,
+    runSearch,
+  };
+}

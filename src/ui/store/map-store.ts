@@ -1,0 +1,161 @@
+// The map on screen and what the explorer does with it: the frame shown (a live preview, a finished
+// layout or an opened map file), where it came from, and its colouring, clusters, selection, share
+// link and exports. Every finished map is also kept in this browser, so it reopens offline.
+import { batch, createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
+import type { Categories } from '../../io/categories';
+import type { MetaColumn } from '../../io/dataset';
+import type { MapFile } from '../../export/map-file';
+import { toMapFileParts } from '../../export/map-file';
+import type { Ingested } from '../../jobs/ingest-client';
+import type { LinkSource, MapView } from '../../share/link';
+import { mapFileIngested, mapFileResult } from '../map/app-bridge';
+import { metadataColumns } from '../map/coloring';
+import { saveLastMap } from '../map/stored-map';
+import { normalizeToUnitSquare } from '../normalize';
+import type { ParamsFormState } from '../params-form-model';
+import type { MapControl, MapFrame } from '../ScatterMap';
+import { createClustering } from './map-clusters';
+import { createColourChoice, createColouring, createMapStyle } from './map-colour';
+import { createExports } from './map-export';
+import { createSelection } from './map-selection';
+import { createShareLink } from './map-share';
+import type { MapInitial, MapResult, OpenedMap, ShareState } from './map-types';
+
+/** What a frame's colours by label come from. */
+export interface FrameLabels {
+  categories: Categories | null;
+  labelName?: string;
+}
+
+/** `input`: the data a Run would use (the map of a run describes it; an opened map file has its own). */
+export function createMapStore(input: Accessor<Ingested | null>, initial: MapInitial) {
+  const [frame, setFrame] = createSignal<MapFrame | null>(null);
+  // The last finished layout, row-major n × nComponents; previews of a newer run leave it as it is.
+  const [coords, setCoords] = createSignal<Float32Array | null>(null);
+  const [share, setShare] = createSignal<ShareState>({ source: null, params: null });
+  const [opened, setOpened] = createSignal<OpenedMap | null>(null);
+  const [view, setView] = createSignal<MapView | null>(null);
+  let control: MapControl | null = null;
+  let initialView = initial.view;
+
+  const shownOpened = () => {
+    const o = opened();
+    return o && o.frame === frame() ? o : null;
+  };
+  const shownInput = () => shownOpened()?.ing ?? input();
+  const n = () => frame()?.x.length ?? 0;
+  const meta = createMemo<MetaColumn[]>(() => {
+    const ing = shownInput();
+    return ing ? metadataColumns(ing.dataset) : [];
+  });
+  const result = createMemo<MapResult | null>(() => {
+    const f = frame();
+    const o = shownOpened();
+    if (o) return o.result;
+    const c = coords();
+    if (!f?.final || !c) return null;
+    const s = share();
+    return { coords: c, nComponents: c.length / f.x.length, params: { ...(s.params ?? {}) }, name: input()?.dataset.fileName ?? 'map' };
+  });
+
+  const style = createMapStyle(n);
+  const colour = createColourChoice(frame, initial.color);
+  const selection = createSelection({ n, meta, control: () => control });
+  const clustering = createClustering({
+    frame,
+    result,
+    wanted: () => colour.colorBy().kind === 'cluster',
+    initialMinClusterSize: initial.minClusterSize,
+    onNewPoints: () => selection.selected([]),
+  });
+  const colouring = createColouring({ frame, colorBy: colour.colorBy, clusters: clustering.clusters, meta });
+  const shareLink = createShareLink({
+    share,
+    result,
+    view,
+    colorKey: colour.colorKey,
+    minClusterSize: () => (clustering.typed() && !clustering.mcsError() ? clustering.minClusterSize() : null),
+  });
+  const exports = createExports({
+    frame,
+    result,
+    input: shownInput,
+    meta,
+    clusters: clustering.clusters,
+    minClusterSize: clustering.minClusterSize,
+    selection: selection.selection,
+    coloring: () => colouring().coloring,
+    style: style.style,
+    shareLink: shareLink.link,
+    control: () => control,
+  });
+
+  // Every finished map is kept in this browser (IndexedDB), so it reopens offline.
+  createEffect(
+    on([result, () => clustering.clusters()?.final], ([r, final]) => {
+      if (!r || !final) return;
+      void saveLastMap(() => toMapFileParts(exports.mapFileOf(r)).join('')).catch(() => {});
+    }),
+  );
+
+  return {
+    frame,
+    /** The last finished layout (null before the first). */
+    coords,
+    result,
+    /** The dataset the map describes: an opened map file's own, else the data loaded. */
+    input: shownInput,
+    meta,
+    n,
+    share,
+    view,
+    style,
+    colour,
+    colouring,
+    clustering,
+    selection,
+    shareLink,
+    exports,
+    control: () => control,
+
+    /** Put coordinates on the map; a final layout also becomes the map's result. */
+    show(c: Float32Array, nComponents: number, labels: FrameLabels, final: boolean) {
+      const f: MapFrame = { ...normalizeToUnitSquare(c, nComponents), categories: labels.categories, final };
+      if (labels.labelName !== undefined) f.labelName = labels.labelName;
+      batch(() => {
+        if (final) setCoords(c);
+        setFrame(f);
+      });
+    },
+    /** A run starts: its map links back to this source with these parameters. */
+    beginRun(source: LinkSource | null, params: ParamsFormState) {
+      setShare({ source, params });
+    },
+    /** Show a saved map (file or browser storage) as it was, without recomputing. */
+    open(m: MapFile) {
+      const ing = mapFileIngested(m);
+      const f: MapFrame = { ...normalizeToUnitSquare(m.coords, m.nComponents), categories: ing.categories, final: true };
+      if (ing.dataset.labelName !== undefined) f.labelName = ing.dataset.labelName;
+      batch(() => {
+        setCoords(m.coords);
+        setOpened({ frame: f, ing, result: mapFileResult(m) });
+        setShare({ source: null, params: null });
+        setFrame(f);
+      });
+    },
+    /** The interactive map is ready to be asked for positions, views and selections. */
+    attach(c: MapControl) {
+      control = c;
+    },
+    viewChanged: setView,
+    /** The interactive map drew a frame: a link's view applies to the first finished one. */
+    drawn(f: MapFrame) {
+      if (f.final && initialView && control) {
+        control.setView(initialView);
+        initialView = undefined;
+      }
+    },
+  };
+}
+
+export type MapStore = ReturnType<typeof createMapStore>;

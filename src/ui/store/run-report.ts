@@ -1,0 +1,69 @@
+// The account of the job shown: per-phase progress bars, elapsed time, its log and the summary line.
+import { batch, createSignal } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { autoEpochs, PHASES, type UmapResult } from '../../jobs/engine-api';
+import type { JobProgress } from '../../jobs/run-job';
+import { formatCount, formatSeconds } from '../format';
+import type { PhaseProgress } from '../ProgressPanel';
+
+export function createRunReport() {
+  const [phases, setPhases] = createStore<PhaseProgress>({});
+  const [elapsed, setElapsed] = createSignal<number | null>(null);
+  const [log, setLog] = createSignal<string[]>([]);
+  const [summary, setSummary] = createSignal<string | null>(null);
+
+  return {
+    phases,
+    elapsed,
+    log,
+    summary,
+    /** A new run: nothing done yet. */
+    reset() {
+      batch(() => {
+        setPhases(reconcile({}));
+        setElapsed(0);
+        setLog([]);
+        setSummary(null);
+      });
+    },
+    /** The newest progress per phase and the log lines that came since the last update. */
+    progress(latest: PhaseProgress, lines: string[]) {
+      batch(() => {
+        let last: JobProgress | undefined;
+        for (const phase of PHASES) {
+          const p = latest[phase];
+          if (!p) continue;
+          setPhases(phase, p);
+          last = p;
+        }
+        if (last) setElapsed(last.elapsedS);
+        if (lines.length > 0) setLog((old) => [...old, ...lines]);
+      });
+    },
+    appendLog(lines: string[]) {
+      if (lines.length > 0) setLog((old) => [...old, ...lines]);
+    },
+    replaceLog(lines: string[]) {
+      setLog(lines);
+    },
+    /** The run finished: every bar full, with the phase times the engine measured. */
+    finished(res: UmapResult) {
+      const t = res.timings;
+      const total = t.knn + t.graph + t.init + t.layout;
+      batch(() => {
+        for (const phase of PHASES) {
+          const p = phases[phase];
+          if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
+        }
+        const epochs = res.params.nEpochs ?? autoEpochs(res.n);
+        setPhases('layout', { phase: 'layout', done: epochs, total: epochs, unit: 'epochs', elapsedS: total, etaS: 0, phaseElapsedS: t.layout });
+        setElapsed(total);
+        setSummary(
+          `${formatCount(res.n)} points in ${formatSeconds(total)} — kNN ${formatSeconds(t.knn)}, graph ${formatSeconds(t.graph)}, init ${formatSeconds(t.init)}, layout ${formatSeconds(t.layout)}`,
+        );
+      });
+    },
+  };
+}
+
+export type RunReport = ReturnType<typeof createRunReport>;

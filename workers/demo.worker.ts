@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import { encodeCategories, type Dataset } from '../src/io';
 import { generate } from '../src/share/generators';
-import type { DemoWorkerApi } from '../src/share/demo-protocol';
+import type { DemoWorkerApi } from '../src/jobs/demo-protocol';
 import { messageOf } from '../src/jobs/error-message';
 
 const api: DemoWorkerApi = {

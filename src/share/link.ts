@@ -1,4 +1,4 @@
-import type { ParamsFormState } from '../ui/params-form-model';
+import type { ParamsFormState } from './params-text';
 
 /**
  * Where a shareable map's data comes from. Only sources anyone can rebuild are linkable: a built-in

@@ -1,15 +1,9 @@
 import { DEFAULT_PARAMS, type Metric, type UmapParams } from '../jobs/engine-api';
+import type { ParamsFormState } from '../share/params-text';
+
+export type { ParamsFormState };
 
 /** The form's raw text, kept as typed so a half-typed value is never silently replaced. */
-export interface ParamsFormState {
-  nNeighbors: string;
-  minDist: string;
-  spread: string;
-  nEpochs: string;
-  metric: Metric;
-  seed: string;
-  nComponents: '2' | '3';
-}
 
 // Real-valued parameters keep a decimal point ('1.0', not '1'), so the field reads as the real it is.
 const real = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));

@@ -4,7 +4,7 @@ import { batch } from 'solid-js';
 import type { MapFile } from '../../export/map-file';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { MapLink } from '../../share/link';
-import { loadLinkSource } from '../../share/load-source';
+import { loadLinkSource } from '../../jobs/load-source';
 import type { ReadChoices } from '../ingest-session';
 import { readMapFile } from '../map/app-bridge';
 import type { AppStore } from './app-store';

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
-import { ingestFiles, ingestUrls, type Ingested } from '../jobs/ingest-client';
+import { ingestFiles, ingestUrls, type Ingested } from './ingest-client';
 import type { DemoWorkerApi, SyntheticSource } from './demo-protocol';
-import type { LinkSource } from './link';
+import type { LinkSource } from '../share/link';
 
 export const DIGITS_FILES = [
   { url: './demo/digits/digits.npy', name: 'digits.npy' },

@@ -1,7 +1,7 @@
 // The demo Worker's protocol (workers/demo.worker.ts): a synthetic source in, its dataset out. It has
 // no callbacks: one request, one answer.
 import type { Categories, Dataset } from '../io';
-import type { LinkSource } from './link';
+import type { LinkSource } from '../share/link';
 
 /** The link sources that are generated rather than fetched. */
 export type SyntheticSource = Exclude<LinkSource, { kind: 'digits' } | { kind: 'url' }>;

@@ -10,3 +10,5 @@ export { makeEpochsPerSample, layoutGraph } from './layout-graph';
 export { optimizeLayoutEuclidean, learningRate, type EpochRunner } from './optimize-layout';
 export { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 export { findAbParams } from './find-ab-params';
+// Placing new points into a finished map (umap-learn's UMAP.transform).
+export { TransformEngine, transform, buildFittedModel, fittedModelOf, knnKeeper, transformEpochsFor, type FittedModel, type FittedParts, type TransformCheckpoint, type TransformOptions, type TransformResult, type TransformHooks } from './transform';

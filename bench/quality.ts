@@ -28,31 +28,44 @@ function defaultSample(n: number): Int32Array {
  * than one product (about 1.5× the four-by-one kernel in V8); products of float32 values are exact in
  * doubles, so the trick loses nothing that matters here.
  */
-function sqDistTile(
-  data: Float32Array,
-  d: number,
-  norms: Float64Array,
-  qIdx: Int32Array,
-  q0: number,
-  qn: number,
-  c0: number,
-  cn: number,
-  out: Float64Array,
-): void {
+function sqDistTile(data: Float32Array, d: number, norms: Float64Array, qIdx: Int32Array, q0: number, qn: number, c0: number, cn: number, out: Float64Array): void {
   let a = 0;
   for (; a + 4 <= qn; a += 4) {
-    const i0 = qIdx[q0 + a]!, i1 = qIdx[q0 + a + 1]!, i2 = qIdx[q0 + a + 2]!, i3 = qIdx[q0 + a + 3]!;
-    const o0 = i0 * d, o1 = i1 * d, o2 = i2 * d, o3 = i3 * d;
-    const n0 = norms[i0]!, n1 = norms[i1]!, n2 = norms[i2]!, n3 = norms[i3]!;
-    const r0 = a * cn, r1 = r0 + cn, r2 = r1 + cn, r3 = r2 + cn;
+    const i0 = qIdx[q0 + a]!,
+      i1 = qIdx[q0 + a + 1]!,
+      i2 = qIdx[q0 + a + 2]!,
+      i3 = qIdx[q0 + a + 3]!;
+    const o0 = i0 * d,
+      o1 = i1 * d,
+      o2 = i2 * d,
+      o3 = i3 * d;
+    const n0 = norms[i0]!,
+      n1 = norms[i1]!,
+      n2 = norms[i2]!,
+      n3 = norms[i3]!;
+    const r0 = a * cn,
+      r1 = r0 + cn,
+      r2 = r1 + cn,
+      r3 = r2 + cn;
     let b = 0;
     for (; b + 2 <= cn; b += 2) {
       const oc = (c0 + b) * d;
       const oe = oc + d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        t0 = 0,
+        t1 = 0,
+        t2 = 0,
+        t3 = 0;
       for (let t = 0; t < d; t++) {
-        const x = data[oc + t]!, y = data[oe + t]!;
-        const y0 = data[o0 + t]!, y1 = data[o1 + t]!, y2 = data[o2 + t]!, y3 = data[o3 + t]!;
+        const x = data[oc + t]!,
+          y = data[oe + t]!;
+        const y0 = data[o0 + t]!,
+          y1 = data[o1 + t]!,
+          y2 = data[o2 + t]!,
+          y3 = data[o3 + t]!;
         s0 += x * y0;
         s1 += x * y1;
         s2 += x * y2;
@@ -62,7 +75,8 @@ function sqDistTile(
         t2 += y * y2;
         t3 += y * y3;
       }
-      const nc = norms[c0 + b]!, ne = norms[c0 + b + 1]!;
+      const nc = norms[c0 + b]!,
+        ne = norms[c0 + b + 1]!;
       out[r0 + b] = Math.max(0, n0 + nc - 2 * s0);
       out[r1 + b] = Math.max(0, n1 + nc - 2 * s1);
       out[r2 + b] = Math.max(0, n2 + nc - 2 * s2);
@@ -74,7 +88,10 @@ function sqDistTile(
     }
     for (; b < cn; b++) {
       const oc = (c0 + b) * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let t = 0; t < d; t++) {
         const x = data[oc + t]!;
         s0 += x * data[o0 + t]!;
@@ -118,14 +135,7 @@ const CAND_BLOCK = 256;
  * Brute-force k nearest rows of each query row, self excluded. With `group`, a candidate in the same
  * group as the query is skipped too (cross-validation folds, or "train = rows outside the sample").
  */
-function bruteKnn(
-  data: Float32Array,
-  n: number,
-  d: number,
-  queryIdx: Int32Array,
-  k: number,
-  group: Int32Array | null,
-): QueryKnn {
+function bruteKnn(data: Float32Array, n: number, d: number, queryIdx: Int32Array, k: number, group: Int32Array | null): QueryKnn {
   const q = queryIdx.length;
   const norms = exactRowScale(data, n, d, 'euclidean');
   const indices = new Int32Array(q * k).fill(-1);
@@ -347,11 +357,7 @@ export interface QualityReport {
 }
 
 /** All of the scorer's numbers for one embedding, on the scorer's sample (or the one given). */
-export function embeddingQuality(
-  high: Matrix,
-  low: Matrix,
-  opts: { labels?: ArrayLike<number>; sample?: Int32Array; highKnn?: Int32Array } = {},
-): QualityReport {
+export function embeddingQuality(high: Matrix, low: Matrix, opts: { labels?: ArrayLike<number>; sample?: Int32Array; highKnn?: Int32Array } = {}): QualityReport {
   checkPair(high, low);
   const sample = opts.sample ?? defaultSample(high.n);
   const report: QualityReport = {

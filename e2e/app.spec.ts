@@ -93,8 +93,7 @@ test.describe('main thread during a run', () => {
     expect(finite).toBe(true);
     await expect(page.locator('canvas[data-testid=map]')).toBeVisible();
     await expect(page.getByTestId('legend').locator('li')).toHaveCount(10);
-    for (const phase of ['knn', 'graph', 'init', 'layout'])
-      await expect(page.locator(`[data-testid=progress] [data-phase=${phase}]`)).toHaveClass(/complete/);
+    for (const phase of ['knn', 'graph', 'init', 'layout']) await expect(page.locator(`[data-testid=progress] [data-phase=${phase}]`)).toHaveClass(/complete/);
     await expect(page.getByTestId('progress')).toContainText('500 / 500 epochs');
 
     const longTasks = await page.evaluate(({ start, end }) => window.__longTasks!.filter((t) => t.start + t.duration >= start && t.start <= end), {

@@ -2,7 +2,7 @@ import type { Download, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { expect } from './fixtures';
 
-export const localPath = (rel: string) => decodeURIComponent(new URL(rel, import.meta.url).pathname);
+const localPath = (rel: string) => decodeURIComponent(new URL(rel, import.meta.url).pathname);
 export const DIGITS_NPY = localPath('../public/demo/digits/digits.npy');
 export const DIGITS_LABELS = localPath('../public/demo/digits/digits.labels.npy');
 export const DIGITS_CSV = localPath('../public/demo/digits/digits.csv');

@@ -8,7 +8,7 @@ export { expect };
 export const APP_BASE_PATH = '/mapstream/';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 
-export interface ServeOptions {
+interface ServeOptions {
   /** COOP/COEP/CORP headers; false gives a page without SharedArrayBuffer (transferred-chunks mode). */
   isolate?: boolean;
   basePath?: string;
@@ -34,7 +34,7 @@ interface TestFixtures {
  * The app installs its test hooks (window.__mapstream, window.__mapstreamJobs) only on a page opened
  * for tests; every context the specs use turns that on before any page script runs.
  */
-export async function openForTests(context: BrowserContext): Promise<void> {
+async function openForTests(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     try {
       localStorage.setItem('mapstream.test', '1');
@@ -95,7 +95,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
-export function collectConsoleErrors(page: Page): string[] {
+function collectConsoleErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);

@@ -30,7 +30,9 @@ test('checkpoint overhead (JOBS_BENCH=1)', async ({ page }) => {
       const log = (await page.evaluate((x) => window.__mapstreamJobs!.log(x), id)) ?? [];
       const cpLine = log.find((l) => l.startsWith('Checkpoints:')) ?? '';
       const t = (await page.evaluate((x) => window.__mapstreamJobs!.timings(x), id))!;
-      const phases = Object.entries(t).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      const phases = Object.entries(t)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ');
       times[mode].push(j.elapsedS);
       console.log(`${mode} checkpoints: ${j.elapsedS.toFixed(2)} s wall [${phases}] ${cpLine ? `(${cpLine})` : ''}`);
       await page.evaluate((x) => window.__mapstreamJobs!.remove(x), id);
@@ -43,7 +45,6 @@ test('checkpoint overhead (JOBS_BENCH=1)', async ({ page }) => {
   const wo = med(times.without);
   const pct = (x: number) => `${((x / wo) * 100).toFixed(1)}%`;
   console.log(
-    `n=${N} d=${D}: median with ${w.toFixed(2)} s, without ${wo.toFixed(2)} s (${pct(w - wo)}); ` +
-      `median of paired differences ${med(diffs).toFixed(3)} s = overhead ${pct(med(diffs))}`,
+    `n=${N} d=${D}: median with ${w.toFixed(2)} s, without ${wo.toFixed(2)} s (${pct(w - wo)}); ` + `median of paired differences ${med(diffs).toFixed(3)} s = overhead ${pct(med(diffs))}`,
   );
 });

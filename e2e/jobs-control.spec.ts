@@ -120,7 +120,8 @@ test('a crashing Worker fails only its own job, with a message; the others compl
   const ids: string[] = [];
   // The victim waits at layout epoch 10 until it crashes, so it cannot finish first.
   const at = { phase: 'layout', done: 10 } as const;
-  for (let i = 0; i < 3; i++) ids.push(await submit(page, mixture(1500, 16, 20 + i).data, 1500, 16, { nEpochs: 150, backend: 'cpu' }, { name: `job ${i}`, ...(i === 1 ? { holdAt: at } : {}) }));
+  for (let i = 0; i < 3; i++)
+    ids.push(await submit(page, mixture(1500, 16, 20 + i).data, 1500, 16, { nEpochs: 150, backend: 'cpu' }, { name: `job ${i}`, ...(i === 1 ? { holdAt: at } : {}) }));
   const victim = ids[1]!;
   await waitForHold(page, victim, at);
   expect(await page.evaluate((i) => window.__mapstreamJobs!.crash(i), victim)).toBe(true);
@@ -151,7 +152,12 @@ test('3 running and 10 queued jobs all complete, started in priority order', asy
   const queued = ids.rest.map((id, i) => ({ id, priority: order[i]!, i }));
   await page.waitForFunction(() => window.__mapstreamJobs!.list().filter((j) => j.state === 'running').length === 3, null, { polling: 20 });
   const snapshot = await jobs(page);
-  expect(snapshot.filter((j) => j.state === 'running').map((j) => j.id).sort()).toEqual([...ids.first].sort());
+  expect(
+    snapshot
+      .filter((j) => j.state === 'running')
+      .map((j) => j.id)
+      .sort(),
+  ).toEqual([...ids.first].sort());
   expect(snapshot.filter((j) => j.state === 'queued').length).toBe(10);
   // A release is sent only to a run that is waiting at its boundary.
   for (const id of ids.first) {

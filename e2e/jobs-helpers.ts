@@ -9,20 +9,6 @@ export function mixture(n: number, d: number, seed = 7) {
   return gaussianMixture({ n, d, seed });
 }
 
-/** A float32 .npy file (format 1.0) for the file input. */
-export function npyFile(name: string, data: Float32Array, n: number, d: number): { name: string; mimeType: string; buffer: Buffer } {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return { name, mimeType: 'application/octet-stream', buffer: Buffer.concat([head, Buffer.from(header, 'latin1'), body]) };
-}
-
 /** Settings go to localStorage before the app starts, as if the user had saved them. */
 export async function presetSettings(page: Page, s: Partial<JobSettings>): Promise<void> {
   await page.addInitScript((settings) => {
@@ -47,10 +33,10 @@ export function job(page: Page, id: string): Promise<JobView | null> {
 export async function waitForJob(page: Page, id: string, pred: string, timeout = 120_000): Promise<JobView> {
   await page
     .waitForFunction(
-    ([i, p]) => {
-      const j = window.__mapstreamJobs?.get(i);
-      return !!j && (new Function('j', `return ${p}`) as (j: unknown) => boolean)(j);
-    },
+      ([i, p]) => {
+        const j = window.__mapstreamJobs?.get(i);
+        return !!j && (new Function('j', `return ${p}`) as (j: unknown) => boolean)(j);
+      },
       [id, pred] as const,
       { timeout, polling: 50 },
     )

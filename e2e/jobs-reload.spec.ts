@@ -24,10 +24,14 @@ async function reloadAndResume(page: Page, id: string): Promise<number> {
   const t0 = Date.now();
   await page.reload();
   await page.waitForFunction(() => !!window.__mapstreamJobs);
-  await page.waitForFunction((i) => {
-    const j = window.__mapstreamJobs!.get(i);
-    return !!j && j.local && j.events > 0;
-  }, id, { polling: 10, timeout: 60_000 });
+  await page.waitForFunction(
+    (i) => {
+      const j = window.__mapstreamJobs!.get(i);
+      return !!j && j.local && j.events > 0;
+    },
+    id,
+    { polling: 10, timeout: 60_000 },
+  );
   return Date.now() - t0;
 }
 
@@ -75,7 +79,9 @@ test('reload during kNN and again during the layout: the job resumes, loses at m
   const high = { data, n: N, d: D };
   const tResumed = trustworthiness(high, { data: Float32Array.from(resumed!), n: N, d: 2 }, 15);
   const tRef = trustworthiness(high, { data: Float32Array.from(ref!), n: N, d: 2 }, 15);
-  console.log(`reload→work: ${msKnn} ms (kNN), ${msLayout} ms (layout); trustworthiness resumed ${tResumed.toFixed(4)} vs uninterrupted ${tRef.toFixed(4)}; identical: ${JSON.stringify(resumed) === JSON.stringify(ref)}`);
+  console.log(
+    `reload→work: ${msKnn} ms (kNN), ${msLayout} ms (layout); trustworthiness resumed ${tResumed.toFixed(4)} vs uninterrupted ${tRef.toFixed(4)}; identical: ${JSON.stringify(resumed) === JSON.stringify(ref)}`,
+  );
   test.info().annotations.push({ type: 'reload-to-work-ms', description: `${msKnn}, ${msLayout}` });
   expect(tResumed).toBeGreaterThan(tRef - 0.01);
   expect(tResumed).toBeGreaterThan(0.8);

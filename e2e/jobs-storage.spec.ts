@@ -45,7 +45,7 @@ test('over quota: the job completes in memory and the warning is shown; what was
   // The result stored before the refused writes reads back unchanged after a reload.
   await page.reload();
   await openApp(page);
-  expect((await page.evaluate((id) => window.__mapstreamJobs!.get(id)?.state, before))).toBe('completed');
+  expect(await page.evaluate((id) => window.__mapstreamJobs!.get(id)?.state, before)).toBe('completed');
   expect(await coordsOf(page, before)).toEqual(beforeCoords);
 });
 
@@ -56,8 +56,22 @@ test('retention: failed and kept-cancelled jobs older than the retention period 
   await page.evaluate(async (hour) => {
     const now = Date.now();
     const rec = (id: string, state: string, ageH: number, datasetKey: string | null) => ({
-      id, name: id, n: 1000, d: 2, params: {}, priority: 'normal', order: 1, state, createdAt: now - ageH * hour - 1000,
-      startedAt: now - ageH * hour - 1000, finishedAt: now - ageH * hour, elapsedS: 1, progress: null, datasetKey, categories: null, error: state === 'failed' ? 'x' : null,
+      id,
+      name: id,
+      n: 1000,
+      d: 2,
+      params: {},
+      priority: 'normal',
+      order: 1,
+      state,
+      createdAt: now - ageH * hour - 1000,
+      startedAt: now - ageH * hour - 1000,
+      finishedAt: now - ageH * hour,
+      elapsedS: 1,
+      progress: null,
+      datasetKey,
+      categories: null,
+      error: state === 'failed' ? 'x' : null,
     });
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('mapstream-jobs');

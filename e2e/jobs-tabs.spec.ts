@@ -35,10 +35,14 @@ test('two tabs never run the same job at once; the second takes it over when the
   expect((await view(other))!.local).toBe(false);
 
   await page.close();
-  await other.waitForFunction((i) => {
-    const j = window.__mapstreamJobs!.get(i);
-    return !!j && j.local && j.events > 0;
-  }, id, { timeout: 60_000 });
+  await other.waitForFunction(
+    (i) => {
+      const j = window.__mapstreamJobs!.get(i);
+      return !!j && j.local && j.events > 0;
+    },
+    id,
+    { timeout: 60_000 },
+  );
   const taken = (await view(other))!;
   expect(taken.elsewhere).toBe(false);
   expect(taken.resumedFrom).not.toBeNull();

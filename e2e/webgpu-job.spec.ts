@@ -25,7 +25,13 @@ function runJob(page: Page, args: JobArgs) {
 }
 
 const small = gaussianMixture({ n: 600, d: 16, seed: 5 });
-const smallArgs = (params: Record<string, unknown>, options: Record<string, unknown> = {}): JobArgs => [Array.from(small.data), 600, 16, { nEpochs: 50, knnChunkSize: 200, ...params }, options];
+const smallArgs = (params: Record<string, unknown>, options: Record<string, unknown> = {}): JobArgs => [
+  Array.from(small.data),
+  600,
+  16,
+  { nEpochs: 50, knnChunkSize: 200, ...params },
+  options,
+];
 
 test('digits with forced webgpu: umap-learn quality, no leaked tensors or buffers', async ({ page }) => {
   await open(page);
@@ -96,7 +102,11 @@ test('two GPU jobs at once: the second waits for the GPU lock, both finish', asy
   await open(page);
   const [a, b] = smallArgs({ backend: 'webgpu', nEpochs: 30 });
   const [r1, r2] = await page.evaluate(
-    ([v, n]) => Promise.all([window.__gpuTest!.job(v, n, 16, { backend: 'webgpu', nEpochs: 30, knnChunkSize: 200 }), window.__gpuTest!.job(v, n, 16, { backend: 'webgpu', nEpochs: 30, knnChunkSize: 200 })]),
+    ([v, n]) =>
+      Promise.all([
+        window.__gpuTest!.job(v, n, 16, { backend: 'webgpu', nEpochs: 30, knnChunkSize: 200 }),
+        window.__gpuTest!.job(v, n, 16, { backend: 'webgpu', nEpochs: 30, knnChunkSize: 200 }),
+      ]),
     [a, b] as const,
   );
   if (!r1.ok) throw new Error(r1.error);

@@ -85,14 +85,17 @@ function parseCli(argv) {
   for (const f of ['labels', 'out']) {
     if (values[f] && !values[f].endsWith('.npy')) throw new UsageError(`--${f} must be a .npy file (got ${values[f]}).`);
   }
-  const compare = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
+  const compare = values.compare
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const c of compare) if (!PEERS.includes(c)) throw new UsageError(`--compare: unknown implementation "${c}" (known: ${PEERS.join(', ')}).`);
   if (!['euclidean', 'cosine'].includes(values.metric)) throw new UsageError(`--metric must be euclidean or cosine (got ${values.metric}).`);
   if (!BACKENDS.includes(values.backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got ${values.backend}).`);
   const minDist = Number(values['min-dist']);
   if (!(minDist >= 0)) throw new UsageError(`--min-dist must be a number ≥ 0 (got ${values['min-dist']}).`);
   const impls = [...(values['no-ours'] ? [] : ['mapstream']), ...new Set(compare)];
-  if (values.out && values['no-ours']) throw new UsageError('--out writes mapstream\'s embedding; it cannot be combined with --no-ours (use --save-all DIR).');
+  if (values.out && values['no-ours']) throw new UsageError("--out writes mapstream's embedding; it cannot be combined with --no-ours (use --save-all DIR).");
   if (impls.length === 0) throw new UsageError('Nothing to run: --no-ours without --compare.');
   return {
     data: values.data ? resolve(values.data) : null,
@@ -249,9 +252,11 @@ async function runOne(impl, ctx) {
       if (msg.type() === 'error' || msg.type() === 'warning') log(`[${impl} console.${msg.type()}] ${msg.text()}`);
     });
     await page.goto(`${ctx.serverUrl}bench.html`);
-    await page.waitForFunction(() => 'mapstreamBench' in window, null, { timeout: 30_000 }).catch(() => {
-      throw new Error(`bench page did not start${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
-    });
+    await page
+      .waitForFunction(() => 'mapstreamBench' in window, null, { timeout: 30_000 })
+      .catch(() => {
+        throw new Error(`bench page did not start${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
+      });
     const isolated = await page.evaluate(() => window.mapstreamBench.isolated());
 
     // Baseline: browser up, page loaded, no data yet.
@@ -298,10 +303,7 @@ async function main() {
   const labels = opts.labels ? await helpers.readNpyLabelCodes(opts.labels) : null;
   if (labels && labels.length !== n) throw new UsageError(`${opts.labels} has ${labels.length} labels but the data has ${n} rows.`);
   // Resolve once with the app's own rules, then hand every implementation the same numbers.
-  const resolved = helpers.resolveParams(
-    { nNeighbors: opts.nNeighbors, minDist: opts.minDist, nEpochs: opts.epochs, metric: opts.metric, seed: opts.seed, backend: opts.backend },
-    opts.n,
-  );
+  const resolved = helpers.resolveParams({ nNeighbors: opts.nNeighbors, minDist: opts.minDist, nEpochs: opts.epochs, metric: opts.metric, seed: opts.seed, backend: opts.backend }, opts.n);
   const params = { nNeighbors: resolved.nNeighbors, minDist: resolved.minDist, nEpochs: helpers.epochsFor(resolved, opts.n), metric: resolved.metric, seed: resolved.seed };
   if (opts.threads) params.threads = opts.threads;
   log(`data ${opts.n}x${opts.d}; ${JSON.stringify(params)}; implementations: ${opts.impls.join(', ')}`);

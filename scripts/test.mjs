@@ -103,12 +103,7 @@ if (appBuildCode === 0) {
 }
 
 banner('unit tests (vitest)');
-const unitCode = await runTool('vitest', [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile=${UNIT_REPORT}`,
-]);
+const unitCode = await runTool('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${UNIT_REPORT}`]);
 const unitReport = await readJson(UNIT_REPORT);
 add(tally('vitest', unitCode, unitReport && countVitest(unitReport)));
 

@@ -49,7 +49,14 @@ function denseMstWeight(x: Float64Array, y: Float64Array, core: Float64Array): n
 
 describe('kd-tree and mutual-reachability MST', () => {
   it('core distances equal brute force', () => {
-    const { x, y } = blobs(500, [[0, 0], [3, 1]], 1);
+    const { x, y } = blobs(
+      500,
+      [
+        [0, 0],
+        [3, 1],
+      ],
+      1,
+    );
     const core = kthNeighbourDistances(buildKdTree(x, y), 5);
     for (let i = 0; i < 500; i += 37) {
       const d = Array.from(x, (_, j) => Math.hypot(x[i]! - x[j]!, y[i]! - y[j]!)).sort((a, b) => a - b);
@@ -58,7 +65,16 @@ describe('kd-tree and mutual-reachability MST', () => {
   });
 
   it('Borůvka tree has the dense Prim tree weight, with n - 1 edges', () => {
-    const { x, y } = blobs(700, [[0, 0], [5, 0], [0, 5]], 1, 7);
+    const { x, y } = blobs(
+      700,
+      [
+        [0, 0],
+        [5, 0],
+        [0, 5],
+      ],
+      1,
+      7,
+    );
     const tree = buildKdTree(x, y);
     const core = kthNeighbourDistances(tree, 5);
     const mst = mutualReachabilityMst(tree, core);
@@ -70,7 +86,17 @@ describe('kd-tree and mutual-reachability MST', () => {
 
 describe('hdbscan', () => {
   it('finds well-separated blobs and marks a far outlier as noise', () => {
-    const { x, y, truth } = blobs(1200, [[0, 0], [10, 0], [0, 10], [10, 10]], 0.7, 3);
+    const { x, y, truth } = blobs(
+      1200,
+      [
+        [0, 0],
+        [10, 0],
+        [0, 10],
+        [10, 10],
+      ],
+      0.7,
+      3,
+    );
     const xs = Float64Array.from([...x, 100]);
     const ys = Float64Array.from([...y, -100]);
     const r = hdbscan(xs, ys, { minClusterSize: 20 });

@@ -1,10 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { EngineInputError, TransformEngine, UmapEngine, buildFittedModel, fittedModelOf, knnKeeper, resolveParams, transform, type FittedModel, type Matrix, type ProgressEvent, type TransformCheckpoint, type TransformOptions } from '../src/engine';
+import {
+  EngineInputError,
+  TransformEngine,
+  UmapEngine,
+  buildFittedModel,
+  fittedModelOf,
+  knnKeeper,
+  resolveParams,
+  transform,
+  type FittedModel,
+  type Matrix,
+  type ProgressEvent,
+  type TransformCheckpoint,
+  type TransformOptions,
+} from '../src/engine';
 import { ComputeCore, LocalPool } from '../src/engine/compute-core';
 import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
 import { gaussianMixture } from '../src/engine/synthetic';
-import { trustworthiness } from '../src/engine/quality';
+import { trustworthiness } from '../bench/quality';
 import { FittedSearch, pointKeys, queryRows } from '../src/engine/transform-knn';
 
 function loadDigits() {
@@ -49,7 +63,7 @@ function overlap(a: Int32Array, b: Int32Array, m: number, k: number, kb = k): nu
 const bytes = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const rowsOf = (data: Float32Array, d: number, idx: number[]): Float32Array => {
   const out = new Float32Array(idx.length * d);
-  idx.forEach((i, r) => out.set(data.subarray(i * d, i * d + d), r * d));
+  for (const [r, i] of idx.entries()) out.set(data.subarray(i * d, i * d + d), r * d);
   return out;
 };
 
@@ -86,7 +100,12 @@ describe('transform on digits (fit 1,500 rows, place the other 297)', () => {
     expect(r.embedding.length).toBe(M * 2);
     expect(r.embedding.every(Number.isFinite)).toBe(true);
     expect(r.log.join('\n')).toMatch(/exact search/);
-    for (const [phase, unit] of [['knn', 'points'], ['graph', 'points'], ['init', 'steps'], ['layout', 'epochs']] as const) {
+    for (const [phase, unit] of [
+      ['knn', 'points'],
+      ['graph', 'points'],
+      ['init', 'steps'],
+      ['layout', 'epochs'],
+    ] as const) {
       const last = events.filter((e) => e.phase === phase).at(-1)!;
       expect(last.unit).toBe(unit);
       expect(last.done).toBe(last.total);
@@ -142,7 +161,7 @@ describe('transform on digits (fit 1,500 rows, place the other 297)', () => {
       // Any other batch, in any order, with any chunking.
       const pick = [296, 5, 150, 0, 77, 1];
       const other = await transform(model, { data: rowsOf(newRows, D, pick), n: pick.length, d: D }, { ...options, chunkSize: 4 });
-      pick.forEach((i, r) => expect(Array.from(other.embedding.subarray(r * 2, r * 2 + 2))).toEqual(Array.from(batch.embedding.subarray(i * 2, i * 2 + 2))));
+      for (const [r, i] of pick.entries()) expect(Array.from(other.embedding.subarray(r * 2, r * 2 + 2))).toEqual(Array.from(batch.embedding.subarray(i * 2, i * 2 + 2)));
     });
   }
 

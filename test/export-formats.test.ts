@@ -15,7 +15,16 @@ function table(n = 200): ExportTable {
   const clusters = Int32Array.from({ length: n }, (_, i) => (i % 7) - 1);
   const score = Float64Array.from({ length: n }, (_, i) => (i === 3 ? NaN : i / 3));
   const text = Array.from({ length: n }, (_, i) => (i === 0 ? '<img src=x onerror=alert(1)>' : i === 1 ? 'a,"b"\nc' : i === 2 ? 'ünï 😀' : `row ${i}`));
-  return { coords, nComponents: 2, rows: null, clusters, meta: [{ name: 'score', values: score }, { name: 'note', values: text }] };
+  return {
+    coords,
+    nComponents: 2,
+    rows: null,
+    clusters,
+    meta: [
+      { name: 'score', values: score },
+      { name: 'note', values: text },
+    ],
+  };
 }
 
 describe('exports read back to the in-app values', () => {

@@ -28,7 +28,7 @@ async function ingest(bytes: ArrayBuffer, opts = {}) {
 }
 
 function write(rows: (number[] | null | (number | null)[])[], elem: Elem, o: { legacy?: boolean; codec?: 'SNAPPY' | 'UNCOMPRESSED'; pageSize?: number; rowGroupSize?: number } = {}) {
-  const data = elem === 'INT64' ? rows.map((r) => r === null ? null : r.map((x) => (x === null ? null : BigInt(x)))) : rows;
+  const data = elem === 'INT64' ? rows.map((r) => (r === null ? null : r.map((x) => (x === null ? null : BigInt(x))))) : rows;
   return parquetWriteBuffer({
     schema: listSchema(elem, o.legacy),
     columnData: [

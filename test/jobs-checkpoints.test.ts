@@ -109,7 +109,7 @@ describe('checkpoints', () => {
     await w.saved;
     const got = await loadCheckpoint('d');
     expect(got?.checkpoint.epoch).toBe(10);
-    expect(got?.checkpoint.embedding![0]).toBe(10);
+    expect(got!.checkpoint.embedding![0]).toBe(10);
   });
 });
 
@@ -128,7 +128,7 @@ describe('delta checkpoints', () => {
     return { version: 1, phase: 'layout', step: { kind: 'layout', epoch, embedding: new Float32Array(8).fill(epoch) }, timings: { knn: 1, graph: 0, init: 0, layout: epoch }, log: [] };
   }
 
-  it('a base with its deltas loads in order, with the newest delta\'s progress', async () => {
+  it("a base with its deltas loads in order, with the newest delta's progress", async () => {
     const base = await putCheckpoint('e', 1, checkpoint(0), progress(0)).saved;
     for (let i = 0; i < 3; i++) await putCheckpointDelta('e', base, i, knnDelta(i), progress(i + 1)).saved;
     const got = await loadCheckpoint('e');
@@ -157,7 +157,7 @@ describe('delta checkpoints', () => {
     const got = await loadCheckpoint('g');
     expect(got?.deltas.length).toBe(2);
     expect(got?.fellBack).toBe(false);
-    expect((got?.deltas[1]!.step as { epoch: number }).epoch).toBe(15);
+    expect((got!.deltas[1]!.step as { epoch: number }).epoch).toBe(15);
     expect(got?.meta.progress?.done).toBe(52);
   });
 

@@ -21,7 +21,12 @@ function setup() {
   let k = 0;
   const submit = (opts: { n?: number; priority?: 'high' | 'normal' | 'low'; noCheckpoints?: boolean } = {}) => {
     const m = input(opts.n);
-    const rec = newRecord(m, { nEpochs: 60 }, { name: 'job', ...(opts.priority ? { priority: opts.priority } : {}) }, { id: `j${++k}`, order: states.nextOrder(), owner: 'tab', settings: DEFAULT_SETTINGS });
+    const rec = newRecord(
+      m,
+      { nEpochs: 60 },
+      { name: 'job', ...(opts.priority ? { priority: opts.priority } : {}) },
+      { id: `j${++k}`, order: states.nextOrder(), owner: 'tab', settings: DEFAULT_SETTINGS },
+    );
     expect(states.submitted(rec, { immediate: m.n < 1000, input: m, noCheckpoints: opts.noCheckpoints ?? false })).toBe(true);
     return rec.id;
   };
@@ -31,7 +36,10 @@ function setup() {
     expect(states.started(id)).toBe(true);
     return states.peek(id)!.startSeq!;
   };
-  const stored = (over: Partial<JobRecord>): JobRecord => ({ ...newRecord(input(), {}, { name: 'stored' }, { id: 'old', order: 1, owner: 'gone-tab', settings: DEFAULT_SETTINGS }), ...over });
+  const stored = (over: Partial<JobRecord>): JobRecord => ({
+    ...newRecord(input(), {}, { name: 'stored' }, { id: 'old', order: 1, owner: 'gone-tab', settings: DEFAULT_SETTINGS }),
+    ...over,
+  });
   return { states, changes, submit, start, stored };
 }
 
@@ -41,7 +49,31 @@ describe('job state: the happy paths', () => {
     const id = submit();
     const v = states.view(id)!;
     expect(Object.keys(v).sort()).toEqual(
-      ['checkpoints', 'd', 'elapsedS', 'elsewhere', 'error', 'etaS', 'events', 'hasResult', 'id', 'immediate', 'interrupted', 'lastCheckpoint', 'local', 'n', 'name', 'order', 'priority', 'progress', 'resumedFrom', 'startSeq', 'state', 'storageWarning', 'stored'].sort(),
+      [
+        'checkpoints',
+        'd',
+        'elapsedS',
+        'elsewhere',
+        'error',
+        'etaS',
+        'events',
+        'hasResult',
+        'id',
+        'immediate',
+        'interrupted',
+        'lastCheckpoint',
+        'local',
+        'n',
+        'name',
+        'order',
+        'priority',
+        'progress',
+        'resumedFrom',
+        'startSeq',
+        'state',
+        'storageWarning',
+        'stored',
+      ].sort(),
     );
     expect(v).toMatchObject({ state: 'queued', local: false, immediate: false, events: 0, startSeq: null, stored: false, hasResult: false, progress: null });
     expect(changes).toEqual([{ id, transition: 'submitted', save: 'record', immediate: false }]);

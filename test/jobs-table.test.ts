@@ -29,7 +29,14 @@ function setup() {
   return { states, table, submit, start };
 }
 
-const result = { embedding: Float32Array.from([1, 2, 3, 4]), n: 2, nComponents: 2, params: { nEpochs: 5 }, timings: { knn: 0, graph: 0, init: 0, layout: 0 }, log: ['done'] } as unknown as UmapResult;
+const result = {
+  embedding: Float32Array.from([1, 2, 3, 4]),
+  n: 2,
+  nComponents: 2,
+  params: { nEpochs: 5 },
+  timings: { knn: 0, graph: 0, init: 0, layout: 0 },
+  log: ['done'],
+} as unknown as UmapResult;
 
 describe('job table', () => {
   it('writes the record each transition asks for; written(id) settles after the latest', async () => {

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  embeddingQuality,
-  exactKnnOf,
-  knnAccuracy,
-  knnRecall,
-  sampleIndices,
-  stratifiedFolds,
-  trustworthiness,
-} from '../bench/quality';
+import { embeddingQuality, exactKnnOf, knnAccuracy, knnRecall, sampleIndices, stratifiedFolds, trustworthiness } from '../bench/quality';
 import type { Matrix } from '../src/engine/types';
 import { D, EXPECTED_FULL, EXPECTED_SAMPLE_200, N, qualityFixture } from './fixtures/quality-fixture';
 
@@ -94,9 +86,7 @@ describe('metrics match the shared sklearn scorer', () => {
 
   it("assigns sklearn StratifiedKFold(5)'s folds", () => {
     const y = [3, 1, 1, 2, 3, 3, 1, 2, 2, 2, 1, 3, 3, 0, 1, 1, 2, 3, 3, 1, 0, 0, 0, 2, 1, 0, 0];
-    expect(Array.from(stratifiedFolds(y, 5))).toEqual([
-      0, 0, 1, 0, 0, 1, 2, 0, 1, 2, 2, 1, 2, 0, 3, 3, 3, 3, 4, 4, 1, 1, 2, 4, 4, 3, 4,
-    ]);
+    expect(Array.from(stratifiedFolds(y, 5))).toEqual([0, 0, 1, 0, 0, 1, 2, 0, 1, 2, 2, 1, 2, 0, 3, 3, 3, 3, 4, 4, 1, 1, 2, 4, 4, 3, 4]);
   });
 });
 

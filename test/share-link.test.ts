@@ -5,7 +5,13 @@ import { linkQuery, parseLink } from '../src/share/link';
 describe('share links', () => {
   it('round-trip source, parameters, view, colour and min cluster size, and keep coi=0', () => {
     const q = linkQuery(
-      { source: { kind: 'blobs', n: 250000, d: 64, clusters: 12 }, params: { nNeighbors: '20', minDist: '0.05', seed: '7', metric: 'cosine', nComponents: '2' }, view: { target: [0.123456789, -0.5], distance: 0.75 }, color: 'meta:kind', minClusterSize: 40 },
+      {
+        source: { kind: 'blobs', n: 250000, d: 64, clusters: 12 },
+        params: { nNeighbors: '20', minDist: '0.05', seed: '7', metric: 'cosine', nComponents: '2' },
+        view: { target: [0.123456789, -0.5], distance: 0.75 },
+        color: 'meta:kind',
+        minClusterSize: 40,
+      },
       '?coi=0&src=digits',
     );
     const link = parseLink(q)!;
@@ -28,7 +34,11 @@ describe('share links', () => {
   });
 
   it('generators are deterministic and shaped as asked', () => {
-    for (const source of [{ kind: 'swissroll', n: 500, d: 5 }, { kind: 'sphere', n: 300, d: 3 }, { kind: 'blobs', n: 400, d: 8, clusters: 4 }] as const) {
+    for (const source of [
+      { kind: 'swissroll', n: 500, d: 5 },
+      { kind: 'sphere', n: 300, d: 3 },
+      { kind: 'blobs', n: 400, d: 8, clusters: 4 },
+    ] as const) {
       const a = generate(source);
       const b = generate(source);
       expect(a.data.length).toBe(source.n * source.d);

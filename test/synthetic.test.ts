@@ -20,7 +20,11 @@ describe('gaussianMixture', () => {
     const gen = createGaussianMixture({ n: 300, d: 17, seed: 11 });
     const data = new Float32Array(300 * 17);
     const labels = new Int32Array(300);
-    for (const [start, count] of [[0, 1], [1, 128], [129, 171]] as const) {
+    for (const [start, count] of [
+      [0, 1],
+      [1, 128],
+      [129, 171],
+    ] as const) {
       gen.next(data.subarray(start * 17), labels.subarray(start), count);
     }
     expect(data).toEqual(whole.data);

@@ -115,16 +115,21 @@ async function main(): Promise<void> {
   let knn: KnnGraph | null = null;
   const phaseEnd: Record<string, number> = {};
   let lastPhase = 'knn';
-  const engine = new UmapEngine({ data: core.data, n, d }, decision.params, {
-    onLog: (line) => out({ event: 'log', line }),
-    onBoundary(e) {
-      if (e.phase !== lastPhase) {
-        phaseEnd[lastPhase] = (performance.now() - start) / 1000;
-        lastPhase = e.phase;
-      }
-      if (!knn && e.checkpoint().knn) knn = e.checkpoint().knn;
+  const engine = new UmapEngine(
+    { data: core.data, n, d },
+    decision.params,
+    {
+      onLog: (line) => out({ event: 'log', line }),
+      onBoundary(e) {
+        if (e.phase !== lastPhase) {
+          phaseEnd[lastPhase] = (performance.now() - start) / 1000;
+          lastPhase = e.phase;
+        }
+        if (!knn && e.checkpoint().knn) knn = e.checkpoint().knn;
+      },
     },
-  }, { pool, core });
+    { pool, core },
+  );
   await engine.run();
   const wall = (performance.now() - start) / 1000;
   const r = engine.result();

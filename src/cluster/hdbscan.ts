@@ -14,9 +14,8 @@ export interface HdbscanResult {
   clusterCount: number;
 }
 
-export function validateHdbscanOptions(opts: HdbscanOptions): void {
-  if (!Number.isInteger(opts.minClusterSize) || opts.minClusterSize < 2)
-    throw new Error(`Minimum cluster size must be a whole number of at least 2 (got ${opts.minClusterSize}).`);
+function validateHdbscanOptions(opts: HdbscanOptions): void {
+  if (!Number.isInteger(opts.minClusterSize) || opts.minClusterSize < 2) throw new Error(`Minimum cluster size must be a whole number of at least 2 (got ${opts.minClusterSize}).`);
   if (opts.minSamples !== undefined && (!Number.isInteger(opts.minSamples) || opts.minSamples < 1))
     throw new Error(`min_samples must be a whole number of at least 1 (got ${opts.minSamples}).`);
 }

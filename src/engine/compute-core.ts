@@ -88,7 +88,8 @@ export class ComputeCore {
     }
     const dot = k ? k.dot : (i: number, j: number) => dotRows(data, d, i, j);
     // The exact kernel's per-row scale for cosine is the inverse norm: computed once, shared by both.
-    const inv = (this.rowScale = exactRowScale(data, this.n, d, 'cosine'));
+    const inv = exactRowScale(data, this.n, d, 'cosine');
+    this.rowScale = inv;
     this.splitSide = (p, a, b) => dot(p, a) * inv[a]! - dot(p, b) * inv[b]!;
     return (i, j) => {
       const c = 1 - dot(i, j) * inv[i]! * inv[j]!;

@@ -19,7 +19,7 @@ export interface GradientTable {
   gamma: number;
 }
 
-export const TABLE_SIZE = 1 << 14;
+const TABLE_SIZE = 1 << 14;
 
 export function makeGradientTable(a: number, b: number, gamma: number, size = TABLE_SIZE): GradientTable {
   const attract = new Float64Array(size + 1);

@@ -11,4 +11,17 @@ export { optimizeLayoutEuclidean, learningRate, type EpochRunner } from './optim
 export { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 export { findAbParams } from './find-ab-params';
 // Placing new points into a finished map (umap-learn's UMAP.transform).
-export { TransformEngine, transform, buildFittedModel, fittedModelOf, knnKeeper, transformEpochsFor, type FittedModel, type FittedParts, type TransformCheckpoint, type TransformOptions, type TransformResult, type TransformHooks } from './transform';
+export {
+  TransformEngine,
+  transform,
+  buildFittedModel,
+  fittedModelOf,
+  knnKeeper,
+  transformEpochsFor,
+  type FittedModel,
+  type FittedParts,
+  type TransformCheckpoint,
+  type TransformOptions,
+  type TransformResult,
+  type TransformHooks,
+} from './transform';

@@ -15,16 +15,7 @@ export interface KnnChunk {
  * Four query rows share each pass over a data row, so every load of the data feeds four dot products.
  * `sqNorms` are squared row norms for euclidean, and inverse norms for cosine.
  */
-export function exactKnnChunk(
-  data: Float32Array,
-  n: number,
-  d: number,
-  metric: Metric,
-  rowScale: Float64Array,
-  start: number,
-  end: number,
-  k: number,
-): KnnChunk {
+export function exactKnnChunk(data: Float32Array, n: number, d: number, metric: Metric, rowScale: Float64Array, start: number, end: number, k: number): KnnChunk {
   const m = end - start;
   const heaps = makeHeaps(m, k);
   const cos = metric === 'cosine';

@@ -1,7 +1,7 @@
 import type { KnnGraph, Metric } from './types';
 import type { ComputePool } from './compute-core';
 import { ComputeCore } from './compute-core';
-import { makeHeaps, sortHeaps, type NeighborHeaps } from './neighbor-heap';
+import { sortHeaps, type NeighborHeaps } from './neighbor-heap';
 import { applyUpdates, buildCandidates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
 import { Rng, deriveSeed } from './prng';
 
@@ -133,9 +133,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
   if (s.stage === 'trees') {
     const first = s.treesDone;
     const last = Math.min(s.nTrees, first + pool.size);
-    const trees = await Promise.all(
-      Array.from({ length: last - first }, (_, t) => pool.rpTreeJoin(s.leafSize, deriveSeed(s.seed, 100 + first + t))),
-    );
+    const trees = await Promise.all(Array.from({ length: last - first }, (_, t) => pool.rpTreeJoin(s.leafSize, deriveSeed(s.seed, 100 + first + t))));
     const kept = applyTreeWave(s, heaps, trees, last - first, core, rec !== null);
     if (rec) rec.delta = { kind: 'approx', stage: 'trees', units: last - first, updates: concatUpdates(kept) };
     return false;

@@ -26,13 +26,7 @@ export function learningRate(c: Pick<LayoutConstants, 'initialAlpha' | 'nEpochs'
  * handed to the runner once). A range rather than all n_epochs at once, so the engine can stop at
  * any epoch and resume from a checkpoint with the same result.
  */
-export async function optimizeLayoutEuclidean(
-  embedding: Float32Array,
-  from: number,
-  to: number,
-  c: Pick<LayoutConstants, 'initialAlpha' | 'nEpochs'>,
-  runner: EpochRunner,
-): Promise<void> {
+export async function optimizeLayoutEuclidean(embedding: Float32Array, from: number, to: number, c: Pick<LayoutConstants, 'initialAlpha' | 'nEpochs'>, runner: EpochRunner): Promise<void> {
   if (to <= from) return;
   if (runner.layoutEpochs) {
     const alphas: number[] = [];

@@ -31,8 +31,7 @@ export function resolveParams(partial: Partial<UmapParams>, n: number): UmapPara
     throw new EngineInputError(msg);
   };
   if (!Number.isInteger(p.nNeighbors) || p.nNeighbors < 2) fail(`n_neighbors must be an integer ≥ 2 (got ${p.nNeighbors}).`);
-  if (n < p.nNeighbors + 1)
-    fail(`The data has ${n} point${n === 1 ? '' : 's'}, but n_neighbors = ${p.nNeighbors} needs at least ${p.nNeighbors + 1}. Lower n_neighbors or add points.`);
+  if (n < p.nNeighbors + 1) fail(`The data has ${n} point${n === 1 ? '' : 's'}, but n_neighbors = ${p.nNeighbors} needs at least ${p.nNeighbors + 1}. Lower n_neighbors or add points.`);
   if (!(p.minDist >= 0)) fail(`min_dist must be ≥ 0 (got ${p.minDist}).`);
   if (!(p.spread > 0)) fail(`spread must be > 0 (got ${p.spread}).`);
   if (p.minDist > p.spread) fail(`min_dist (${p.minDist}) must not exceed spread (${p.spread}).`);

@@ -4,14 +4,7 @@ import { Rng } from './prng';
  * Top principal components of the data (block power iteration on at most `maxSample` rows), with
  * every row projected onto them. The fallback init when the spectral solve cannot be used.
  */
-export function pcaProjection(
-  data: Float32Array,
-  n: number,
-  d: number,
-  nComponents: number,
-  seed: number,
-  maxSample = 20_000,
-): Float64Array {
+export function pcaProjection(data: Float32Array, n: number, d: number, nComponents: number, seed: number, maxSample = 20_000): Float64Array {
   const rng = new Rng(seed);
   const sampleN = Math.min(n, maxSample);
   const sample = new Int32Array(sampleN);

@@ -9,15 +9,7 @@ const MIN_K_DIST_SCALE = 1e-3;
  * Row-ranged so the graph phase can stop and resume at any chunk of points; rhos and sigmas are
  * written in place for those rows.
  */
-export function smoothKnnDist(
-  knn: KnnGraph,
-  localConnectivity: number,
-  meanAllDistances: number,
-  start: number,
-  end: number,
-  rhos: Float32Array,
-  sigmas: Float32Array,
-): void {
+export function smoothKnnDist(knn: KnnGraph, localConnectivity: number, meanAllDistances: number, start: number, end: number, rhos: Float32Array, sigmas: Float32Array): void {
   const { k, distances } = knn;
   const target = Math.log2(k);
   const nonZero = new Float64Array(k);

@@ -6,7 +6,7 @@ import { Rng } from './prng';
 export type SpectralOutcome = { ok: true; coords: Float64Array } | { ok: false; reason: string };
 
 /** Number of connected components (union–find over the graph's edges). */
-export function countComponents(g: FuzzyGraph): number {
+function countComponents(g: FuzzyGraph): number {
   const parent = new Int32Array(g.n);
   for (let i = 0; i < g.n; i++) parent[i] = i;
   const find = (x: number): number => {
@@ -116,7 +116,7 @@ function lanczos(
   const beta = new Float64Array(m);
   let v = Float64Array.from(start);
   orthogonalise(v, [deflate]);
-  let nv = norm(v);
+  const nv = norm(v);
   if (nv === 0) return null;
   scale(v, 1 / nv);
   const w = new Float64Array(n);

@@ -176,13 +176,17 @@ export class TransformEngine {
   step(): void {
     switch (this.cp.phase) {
       case 'knn':
-        return this.stepKnn();
+        this.stepKnn();
+        break;
       case 'graph':
-        return this.stepGraph();
+        this.stepGraph();
+        break;
       case 'init':
-        return this.stepInit();
+        this.stepInit();
+        break;
       case 'layout':
-        return this.stepLayout();
+        this.stepLayout();
+        break;
     }
   }
 

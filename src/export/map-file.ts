@@ -22,7 +22,7 @@ export interface MapFile {
   name: string;
 }
 
-export const MAP_FILE_VERSION = 1;
+const MAP_FILE_VERSION = 1;
 export const MAP_FILE_EXTENSION = '.map.json';
 
 export function toMapFileParts(m: MapFile): string[] {
@@ -45,7 +45,11 @@ export function toMapFileParts(m: MapFile): string[] {
   if (m.labels) parts.push(`,"labels":${JSON.stringify(m.labels)}`);
   if (m.clusters) parts.push(`,"clusters":[${m.clusters.join(',')}]`);
   if (m.meta && m.meta.length > 0) {
-    const cols = m.meta.map((c) => ({ name: c.name, kind: c.values instanceof Float64Array ? 'number' : 'text', values: Array.from(c.values as ArrayLike<number | string>, (v) => (typeof v === 'number' && Number.isNaN(v) ? null : v)) }));
+    const cols = m.meta.map((c) => ({
+      name: c.name,
+      kind: c.values instanceof Float64Array ? 'number' : 'text',
+      values: Array.from(c.values as ArrayLike<number | string>, (v) => (typeof v === 'number' && Number.isNaN(v) ? null : v)),
+    }));
     parts.push(`,"meta":${JSON.stringify(cols)}`);
   }
   parts.push('}');
@@ -78,13 +82,19 @@ export function parseMapFile(text: string, fileName = 'map file'): MapFile {
   const k = o.nComponents;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return fail(`"n" must be a positive whole number (got ${JSON.stringify(n)}).`);
   if (k !== 2 && k !== 3) return fail(`"nComponents" must be 2 or 3 (got ${JSON.stringify(k)}).`);
-  if (!Array.isArray(o.coords) || o.coords.length !== n * k) fail(`"coords" must hold n × nComponents = ${n * k} numbers (got ${Array.isArray(o.coords) ? o.coords.length : typeof o.coords}).`);
+  if (!Array.isArray(o.coords) || o.coords.length !== n * k)
+    fail(`"coords" must hold n × nComponents = ${n * k} numbers (got ${Array.isArray(o.coords) ? o.coords.length : typeof o.coords}).`);
   const coords = new Float32Array(n * k);
   (o.coords as unknown[]).forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`coordinate ${i} is not a finite number (${JSON.stringify(v)}).`);
     coords[i] = v as number;
   });
-  const out: MapFile = { nComponents: k, coords, params: typeof o.params === 'object' && o.params !== null ? (o.params as Record<string, unknown>) : {}, name: typeof o.name === 'string' ? o.name : fileName };
+  const out: MapFile = {
+    nComponents: k,
+    coords,
+    params: typeof o.params === 'object' && o.params !== null ? (o.params as Record<string, unknown>) : {},
+    name: typeof o.name === 'string' ? o.name : fileName,
+  };
   if (o.labels !== undefined) {
     if (!Array.isArray(o.labels) || o.labels.length !== n || !o.labels.every((l) => typeof l === 'string')) fail(`"labels" must be ${n} strings.`);
     out.labels = o.labels as string[];

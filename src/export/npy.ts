@@ -70,7 +70,7 @@ function pyString(s: string): string {
 }
 
 /** Version 1.0 header, padded with spaces so the data starts on a 64-byte boundary. */
-export function npyHeader(descr: string, n: number): Uint8Array {
+function npyHeader(descr: string, n: number): Uint8Array {
   const dict = `{'descr': ${descr}, 'fortran_order': False, 'shape': (${n},), }`;
   const unpadded = 10 + dict.length + 1;
   const text = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';

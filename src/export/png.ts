@@ -30,7 +30,10 @@ export async function renderViewPng(opts: {
     if (sx < -r || sy < -r || sx > opts.width + r || sy > opts.height + r) continue;
     const c = opts.codes ? opts.codes[i]! : 0;
     let path = byColor.get(c);
-    if (!path) byColor.set(c, (path = new Path2D()));
+    if (!path) {
+      path = new Path2D();
+      byColor.set(c, path);
+    }
     path.moveTo(sx * scale + r, sy * scale);
     path.arc(sx * scale, sy * scale, r, 0, 2 * Math.PI);
   }

@@ -12,7 +12,7 @@ export interface ExportTable {
   meta: MetaColumn[];
 }
 
-export const AXES = ['x', 'y', 'z'];
+const AXES = ['x', 'y', 'z'];
 
 export function rowCount(t: ExportTable): number {
   return t.rows ? t.rows.length : t.coords.length / t.nComponents;

@@ -86,7 +86,7 @@ export function requestDeviceWithAdapterLimits(adapter: GPUAdapter): Promise<GPU
   });
 }
 
-export const GPU_LOCK_NAME = 'mapstream-gpu';
+const GPU_LOCK_NAME = 'mapstream-gpu';
 
 /** Run fn holding the GPU lock; onWait is called if another job holds it. No Web Locks: runs at once. */
 export async function withGpuLock<T>(fn: () => Promise<T>, onWait?: () => void): Promise<T> {

@@ -2,7 +2,7 @@
 import type { ComputePool } from '../engine/compute-core';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
 import type { Candidates } from '../engine/nn-descent';
-import { GpuCompute, WgslCompileError } from './gpu-compute';
+import { type GpuCompute, WgslCompileError } from './gpu-compute';
 import type { GpuFaults } from './gpu-faults';
 
 export interface GpuPoolOptions {
@@ -87,13 +87,15 @@ export class GpuPool implements ComputePool {
     return this.guard(
       `kNN chunk at row ${start}`,
       async () => {
-        await (this.upload ??= this.gpu.uploadData(this.data));
+        this.upload ??= this.gpu.uploadData(this.data);
+        await this.upload;
         const r = await this.gpu.exactKnn(start, end, k);
         this.chunks++;
         this.opts.onChunk?.();
         // Every chunk frees its own buffers: what stays held is the data, norms and scratch only.
         this.steadyBytes ??= this.gpu.persistentBytes;
-        if (this.gpu.persistentBytes !== this.steadyBytes) this.opts.log?.(`GPU memory check failed after a kNN chunk: ${this.gpu.persistentBytes} bytes held, expected ${this.steadyBytes}.`);
+        if (this.gpu.persistentBytes !== this.steadyBytes)
+          this.opts.log?.(`GPU memory check failed after a kNN chunk: ${this.gpu.persistentBytes} bytes held, expected ${this.steadyBytes}.`);
         if (this.opts.faults?.loseDeviceAfterChunks !== undefined && this.chunks === this.opts.faults.loseDeviceAfterChunks) this.testLoseDevice();
         return r;
       },
@@ -119,7 +121,11 @@ export class GpuPool implements ComputePool {
       this.gpu.releaseKnn();
       this.upload = null;
     }
-    await this.guard('the layout setup', () => this.gpu.setLayout(g, c), () => this.ensureCpuLayout());
+    await this.guard(
+      'the layout setup',
+      () => this.gpu.setLayout(g, c),
+      () => this.ensureCpuLayout(),
+    );
   }
 
   private async ensureCpuLayout(): Promise<void> {

@@ -24,12 +24,7 @@ export function planGpuKnn(limits: GPUSupportedLimits, n: number, d: number, chu
   // WebGPU does not say how much memory is free; the budget is a share of four of the largest
   // buffers the device allows, which keeps us well inside what a browser will hand one page.
   const fixed = n * d * 4 + n * 4 + chunk * d * 4 + chunk * 4 + (1 << 16);
-  let blockRows = Math.min(
-    Math.floor(maxBinding / (d * 4)),
-    Math.floor(maxBinding / (chunk * 4)),
-    Math.floor((budgetBytes - fixed) / (chunk * 4)),
-    maxBlockRows,
-  );
+  let blockRows = Math.min(Math.floor(maxBinding / (d * 4)), Math.floor(maxBinding / (chunk * 4)), Math.floor((budgetBytes - fixed) / (chunk * 4)), maxBlockRows);
   blockRows = Math.floor(blockRows / ALIGN_ROWS) * ALIGN_ROWS;
   if (blockRows >= n) blockRows = Math.ceil(n / ALIGN_ROWS) * ALIGN_ROWS;
   const nBlocks = blockRows > 0 ? Math.ceil(n / blockRows) : 0;

@@ -8,7 +8,7 @@ export interface Categories {
 }
 
 /** Beyond this many distinct values labels look like ids, and colouring by them would mean nothing. */
-export const MAX_CATEGORIES = 100;
+const MAX_CATEGORIES = 100;
 
 /**
  * Codes are assigned in natural sort order ("2" before "10") so legends read the way people expect.

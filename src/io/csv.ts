@@ -24,7 +24,10 @@ const PREVIEW_ROWS = 5;
  * Quoted text is skipped so commas inside quotes do not vote.
  */
 export function sniffDelimiter(sample: string): string {
-  const lines = sample.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).slice(0, 21);
+  const lines = sample
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .slice(0, 21);
   // The last line may be cut off mid-record.
   if (lines.length > 2) lines.pop();
   const nonEmpty = lines.filter((l) => l.trim() !== '');
@@ -132,9 +135,7 @@ export class CsvParser {
     const k = this.header.length;
     if (fields.length !== k) {
       const what = this.hasHeader ? 'the header has' : 'the first row has';
-      this.sink.bad(
-        new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${what} ${k}.`, { row }),
-      );
+      this.sink.bad(new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${what} ${k}.`, { row }));
       return;
     }
     if (row === 1) this.classifyColumns(fields);
@@ -218,13 +219,6 @@ function truncate(s: string): string {
 export function parseCsv(text: string, fileName = 'file.csv', opts: CsvOptions = {}): Dataset {
   const p = new CsvParser(fileName, opts);
   p.push(text);
-  return p.finish();
-}
-
-/** Parse from decoded text chunks without holding the whole text. */
-export async function parseCsvChunks(chunks: AsyncIterable<string>, fileName = 'file.csv', opts: CsvOptions = {}): Promise<Dataset> {
-  const p = new CsvParser(fileName, opts);
-  for await (const chunk of chunks) p.push(chunk);
   return p.finish();
 }
 

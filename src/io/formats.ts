@@ -23,7 +23,7 @@ export interface FormatSpec {
   parseLabels?(src: FileSource): Promise<LabelColumn>;
 }
 
-export const npyFormat: FormatSpec = {
+const npyFormat: FormatSpec = {
   id: 'npy',
   extensions: ['.npy'],
   sniff: hasNpyMagic,
@@ -55,26 +55,26 @@ export const csvFormat: FormatSpec = {
   parse: (src, opts = {}) => parseCsvSource(src, { ...opts, format: 'csv' }),
 };
 
-export const tsvFormat: FormatSpec = {
+const tsvFormat: FormatSpec = {
   id: 'tsv',
   extensions: ['.tsv', '.tab'],
   role: textRole,
   parse: (src, opts = {}) => parseCsvSource(src, { delimiter: '\t', ...opts, format: 'tsv' }),
 };
 
-export const jsonFormat: FormatSpec = {
+const jsonFormat: FormatSpec = {
   id: 'json',
   extensions: ['.json'],
   parse: (src, opts) => parseJsonSource(src, opts),
 };
 
-export const jsonlFormat: FormatSpec = {
+const jsonlFormat: FormatSpec = {
   id: 'jsonl',
   extensions: ['.jsonl', '.ndjson'],
   parse: (src, opts) => parseJsonlSource(src, opts),
 };
 
-export const parquetFormat: FormatSpec = {
+const parquetFormat: FormatSpec = {
   id: 'parquet',
   extensions: ['.parquet', '.pq'],
   sniff: hasParquetMagic,

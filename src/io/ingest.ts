@@ -58,14 +58,12 @@ export async function ingestSources(sources: FileSource[], opts: IngestOptions =
   let labelName: string | undefined;
   if (labels.length === 1) {
     const lab = await labels[0]!.fmt.parseLabels!(labels[0]!.src);
-    if (lab.labels.length !== ds.n)
-      throw new IngestError(`${lab.fileName} has ${lab.labels.length} labels but ${ds.fileName} has ${ds.n} rows; they must match one to one.`);
+    if (lab.labels.length !== ds.n) throw new IngestError(`${lab.fileName} has ${lab.labels.length} labels but ${ds.fileName} has ${ds.n} rows; they must match one to one.`);
     labelName = stem(lab.fileName);
     extra.push({ name: labelName, values: lab.labels });
   }
   if (meta.length === 1) {
-    if (ds.droppedRows)
-      throw new IngestError(`${ds.fileName} had ${ds.droppedRows} bad rows dropped, so its rows no longer line up with ${meta[0]!.src.name}; fix the bad rows instead.`);
+    if (ds.droppedRows) throw new IngestError(`${ds.fileName} had ${ds.droppedRows} bad rows dropped, so its rows no longer line up with ${meta[0]!.src.name}; fix the bad rows instead.`);
     const cols = await parseMetadataSource(meta[0]!.src, ds.n, ds.fileName);
     extra.push(...cols);
     if (main.fmt.id === 'tsv' || main.fmt.id === 'csv') ds = { ...ds, format: 'projector' };

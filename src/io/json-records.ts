@@ -21,7 +21,7 @@ export function vectorCandidates(obj: Record<string, unknown>): string[] {
   return keys.sort((a, b) => rank(a) - rank(b));
 }
 
-export function abbreviate(v: unknown): string {
+function abbreviate(v: unknown): string {
   if (isList(v))
     return `[${Array.from(v)
       .slice(0, 3)

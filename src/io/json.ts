@@ -19,7 +19,7 @@ function isSpace(c: number): boolean {
  * and strings to find where each element ends, then JSON.parses that one element: memory is one
  * row's text, never the file's.
  */
-export class JsonArrayScanner {
+class JsonArrayScanner {
   private state: 'before' | 'between' | 'inside' | 'after' = 'before';
   private depth = 0;
   private inString = false;

@@ -30,8 +30,7 @@ export function readNpyHeader(bytes: Uint8Array, fileName = 'file'): NpyHeader {
   if (bytes.length < prefix) throw new IngestError(`${fileName} is truncated inside the .npy header.`);
   const headerLen = version === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataOffset = prefix + headerLen;
-  if (bytes.length < dataOffset)
-    throw new IngestError(`${fileName} is truncated: the .npy header says it is ${headerLen} bytes but the file ends first.`);
+  if (bytes.length < dataOffset) throw new IngestError(`${fileName} is truncated: the .npy header says it is ${headerLen} bytes but the file ends first.`);
   // v1/v2 headers are latin1/ASCII, v3 is UTF-8; the keys we read are ASCII either way.
   const text = new TextDecoder(version === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(prefix, dataOffset));
 
@@ -73,9 +72,7 @@ function checkLength(bytes: Uint8Array, h: NpyHeader, itemBytes: number, fileNam
   const expected = count * itemBytes;
   const actual = bytes.length - h.dataOffset;
   if (actual < expected)
-    throw new IngestError(
-      `${fileName} is truncated: its header says shape (${h.shape.join(', ')}) of ${h.descr}, which needs ${expected} bytes of data, but the file has only ${actual}.`,
-    );
+    throw new IngestError(`${fileName} is truncated: its header says shape (${h.shape.join(', ')}) of ${h.descr}, which needs ${expected} bytes of data, but the file has only ${actual}.`);
 }
 
 function toBytes(input: ArrayBuffer | Uint8Array): Uint8Array {
@@ -103,9 +100,7 @@ function planVectors(h: NpyHeader, fileName: string, fileBytes: number): VectorP
   const supported = dt && ((dt.kind === 'f' && [2, 4, 8].includes(dt.size)) || ((dt.kind === 'i' || dt.kind === 'u') && [1, 2, 4].includes(dt.size)));
   if (!dt || !supported) {
     const why = h.descr === '|O' || h.descr === 'O' ? ' (Python objects cannot be read outside Python)' : '';
-    throw new IngestError(
-      `${fileName}: unsupported dtype '${h.descr}'${why}; mapstream reads float16/32/64, int8/16/32 and uint8/16/32 (little-endian), and int64 only as labels.`,
-    );
+    throw new IngestError(`${fileName}: unsupported dtype '${h.descr}'${why}; mapstream reads float16/32/64, int8/16/32 and uint8/16/32 (little-endian), and int64 only as labels.`);
   }
   if (h.shape.length !== 2)
     throw new IngestError(
@@ -117,9 +112,7 @@ function planVectors(h: NpyHeader, fileName: string, fileBytes: number): VectorP
   const expected = n * d * item;
   const actual = fileBytes - h.dataOffset;
   if (actual < expected)
-    throw new IngestError(
-      `${fileName} is truncated: its header says shape (${h.shape.join(', ')}) of ${h.descr}, which needs ${expected} bytes of data, but the file has only ${actual}.`,
-    );
+    throw new IngestError(`${fileName} is truncated: its header says shape (${h.shape.join(', ')}) of ${h.descr}, which needs ${expected} bytes of data, but the file has only ${actual}.`);
   if (actual > expected)
     throw new IngestError(
       `${fileName}: its header says shape (${h.shape.join(', ')}) of ${h.descr}, which is ${expected} bytes of data, but the file has ${actual}; the header's shape is wrong.`,
@@ -206,7 +199,14 @@ export function parseNpy(input: ArrayBuffer | Uint8Array, fileName = 'file.npy',
   const scratch = new Float32Array(Math.min(step, p.n) * p.d);
   for (let r0 = 0; r0 < p.n; r0 += step) {
     const r1 = Math.min(p.n, r0 + step);
-    fillBlock(p, blockRanges(p, r0, r1).map(([a, b]) => bytes.subarray(a, b)), r0, r1, sink, scratch);
+    fillBlock(
+      p,
+      blockRanges(p, r0, r1).map(([a, b]) => bytes.subarray(a, b)),
+      r0,
+      r1,
+      sink,
+      scratch,
+    );
   }
   return sink.finish();
 }
@@ -238,22 +238,6 @@ export async function parseNpySource(src: FileSource, opts: IngestOptions = {}):
   }
   sink.progress(src.size, true);
   return sink.finish();
-}
-
-/** Float64 values beyond float32's range become ±Infinity on conversion, so this also catches overflow. */
-export function checkFinite(data: Float32Array, d: number, fileName: string): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v - v !== 0) {
-      const row = Math.floor(i / d);
-      const col = i % d;
-      const what = Number.isNaN(v) ? 'NaN' : 'an infinite value';
-      throw new IngestError(
-        `${fileName} contains ${what} at row ${row + 1}, column ${col + 1} (0-based [${row}, ${col}]); mapstream needs finite numbers.`,
-        { row: row + 1, column: String(col + 1) },
-      );
-    }
-  }
 }
 
 /** Read a 1-D (or n × 1) integer, bool, float or unicode array as one label per row. */

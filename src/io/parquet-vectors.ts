@@ -44,7 +44,10 @@ export async function readVectorGroup(
   onRow: (row: VectorRow) => void,
 ): Promise<void> {
   const leaf = schemaPath[schemaPath.length - 1]!;
-  const meta = chunkOf(group, schemaPath.slice(1).map((n) => n.element.name)).meta_data!;
+  const meta = chunkOf(
+    group,
+    schemaPath.slice(1).map((n) => n.element.name),
+  ).meta_data!;
   // Some writers (parquet-mr, Arrow C++) store 0 for "no dictionary page".
   const dict = Number(meta.dictionary_page_offset ?? 0);
   const first = dict > 0 ? Math.min(dict, Number(meta.data_page_offset)) : Number(meta.data_page_offset);
@@ -82,7 +85,12 @@ export async function readVectorGroup(
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompressPage(bytes, Number(header.uncompressed_page_size), meta.codec, compressors);
-      const dict = readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, meta.type, header.dictionary_page_header!.num_values, leaf.element.type_length);
+      const dict = readPlain(
+        { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 },
+        meta.type,
+        header.dictionary_page_header!.num_values,
+        leaf.element.type_length,
+      );
       dictionary = convert(dict, decoder) as Values;
       continue;
     }

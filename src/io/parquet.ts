@@ -73,8 +73,7 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
   }
   const schema = parquetSchema(metadata);
   const lists = numericListColumns(schema);
-  if (lists.length === 0)
-    throw new IngestError(`${f} has no column that is a list of numbers (its columns: ${describe(schema)}); mapstream needs the vectors in a list<float> column.`);
+  if (lists.length === 0) throw new IngestError(`${f} has no column that is a list of numbers (its columns: ${describe(schema)}); mapstream needs the vectors in a list<float> column.`);
   if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
     throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ')}.`, { column: opts.vectorField });
   // The same ranking as JSON fields, applied to names only.

@@ -91,7 +91,9 @@ export class VectorSink {
       if (v - v !== 0) {
         const what = Number.isNaN(v) ? 'NaN' : 'an infinite value';
         const col = columnName ? `'${columnName(j)}'` : `${j + 1}`;
-        this.bad(new IngestError(`${this.opts.fileName}: ${what} at row ${srcRow}, column ${col}; mapstream needs finite numbers.`, { row: srcRow, column: columnName?.(j) ?? String(j + 1) }));
+        this.bad(
+          new IngestError(`${this.opts.fileName}: ${what} at row ${srcRow}, column ${col}; mapstream needs finite numbers.`, { row: srcRow, column: columnName?.(j) ?? String(j + 1) }),
+        );
         return false;
       }
     }
@@ -136,11 +138,17 @@ export class VectorSink {
     const warnings: string[] = [];
     if (this.badCount > 0) warnings.push(`Dropped ${this.badCount} bad row${this.badCount === 1 ? '' : 's'} (first: ${this.firstBad!.message}).`);
     if (this.duplicates === this.rows - 1) warnings.push(`All ${this.rows} rows are identical; the map will be a single blob.`);
-    else if (this.duplicates > 0) warnings.push(`${this.duplicates} row${this.duplicates === 1 ? ' repeats' : 's repeat'} an earlier row (fine for UMAP, but they will sit on top of each other).`);
+    else if (this.duplicates > 0)
+      warnings.push(`${this.duplicates} row${this.duplicates === 1 ? ' repeats' : 's repeat'} an earlier row (fine for UMAP, but they will sit on top of each other).`);
     const flat: number[] = [];
     for (let j = 0; j < this.d; j++) if (this.min![j] === this.max![j]) flat.push(j);
     if (flat.length > 0 && this.duplicates !== this.rows - 1)
-      warnings.push(`${flat.length} column${flat.length === 1 ? ' has' : 's have'} the same value in every row (zero variance): ${flat.slice(0, 8).map((j) => j + 1).join(', ')}${flat.length > 8 ? '…' : ''}.`);
+      warnings.push(
+        `${flat.length} column${flat.length === 1 ? ' has' : 's have'} the same value in every row (zero variance): ${flat
+          .slice(0, 8)
+          .map((j) => j + 1)
+          .join(', ')}${flat.length > 8 ? '…' : ''}.`,
+      );
     const ds: Dataset = {
       data,
       n: this.rows,
@@ -198,7 +206,7 @@ export function toMetaColumn(name: string, values: MetaValue[]): MetaColumn {
 const LABEL_NAMES = ['label', 'labels', 'class', 'category', 'target', 'y'];
 
 /** The metadata column to colour by: a conventionally named one, else the only text column. */
-export function pickLabelColumn(meta: MetaColumn[] | undefined): MetaColumn | undefined {
+function pickLabelColumn(meta: MetaColumn[] | undefined): MetaColumn | undefined {
   if (!meta || meta.length === 0) return undefined;
   for (const name of LABEL_NAMES) {
     const c = meta.find((m) => m.name.toLowerCase() === name);
@@ -210,7 +218,7 @@ export function pickLabelColumn(meta: MetaColumn[] | undefined): MetaColumn | un
   return undefined;
 }
 
-export function labelsOf(col: MetaColumn): string[] {
+function labelsOf(col: MetaColumn): string[] {
   return Array.isArray(col.values) ? col.values : Array.from(col.values, (v) => (Number.isNaN(v) ? '' : String(v)));
 }
 

@@ -99,7 +99,11 @@ export class CheckpointWriter {
     // Engine time: waiting on the previous commit included.
     const cost = queuedAt - tStart;
     this.costMs += cost;
-    const agg = (this.byPhase[phase] ??= { ms: 0, bytes: 0 });
+    let agg = this.byPhase[phase];
+    if (!agg) {
+      agg = { ms: 0, bytes: 0 };
+      this.byPhase[phase] = agg;
+    }
     agg.ms += cost;
     agg.bytes += pending.bytes;
     if (layout && !isBase) {

@@ -2,7 +2,7 @@
 // or mismatched records and identify identical uploads, nothing adversarial.
 
 /** Two independent 32-bit lanes over the bytes of a typed array, folded into running state. */
-export class Hasher {
+class Hasher {
   private a = 0x811c9dc5;
   private b = 0x9747b28c;
   bytes = 0;

@@ -2,9 +2,7 @@
 // It has no callbacks: each request is answered once.
 
 /** The answer to one request; errors cross as plain data. */
-export type ClusterOutcome =
-  | { ok: true; labels: Int32Array; clusterCount: number; maxId: number; seconds: number }
-  | { ok: false; message: string };
+type ClusterOutcome = { ok: true; labels: Int32Array; clusterCount: number; maxId: number; seconds: number } | { ok: false; message: string };
 
 export interface ClusterWorkerApi {
   /** continueStream: match ids to the previous result (same points, a newer layout). */

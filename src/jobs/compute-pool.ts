@@ -103,7 +103,7 @@ export class WorkerPool implements ComputePool {
         return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim, alpha);
       }),
     );
-    parts.forEach((part, w) => embedding.set(part, ranges[w]! * dim));
+    for (const [w, part] of parts.entries()) embedding.set(part, ranges[w]! * dim);
   }
 
   terminate(): void {

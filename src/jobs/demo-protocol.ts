@@ -7,7 +7,7 @@ import type { LinkSource } from '../share/link';
 export type SyntheticSource = Exclude<LinkSource, { kind: 'digits' } | { kind: 'url' }>;
 
 /** Errors cross as plain data. */
-export type DemoOutcome = { ok: true; dataset: Dataset; categories: Categories | null } | { ok: false; message: string };
+type DemoOutcome = { ok: true; dataset: Dataset; categories: Categories | null } | { ok: false; message: string };
 
 export interface DemoWorkerApi {
   generate(source: SyntheticSource): DemoOutcome;

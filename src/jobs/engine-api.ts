@@ -1,5 +1,5 @@
 // What the UI may use of the engine and the clusterer. The UI imports neither directly, so their
 // insides can change without touching a view.
 export { DEFAULT_PARAMS, autoEpochs, resolveParams } from '../engine/params';
-export { PHASES, type Matrix, type Metric, type PhaseName, type ProgressEvent, type UmapParams, type UmapResult } from '../engine/types';
+export { PHASES, type PhaseName, type UmapParams, type UmapResult } from '../engine/types';
 export { defaultMinClusterSize } from '../cluster/hdbscan';

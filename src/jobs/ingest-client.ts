@@ -1,9 +1,9 @@
 import * as Comlink from 'comlink';
 import { IngestError } from '../io';
 import { rowStoreOf } from '../engine/wasm/row-kernels';
-import type { IngestApi, IngestEvent, IngestListener, IngestOutcome, Ingested, WireOptions } from './ingest-protocol';
+import type { IngestApi, IngestListener, IngestOutcome, Ingested, WireOptions } from './ingest-protocol';
 
-export type { IngestEvent, Ingested, WireOptions };
+export type { Ingested, WireOptions };
 
 let remote: Comlink.Remote<IngestApi> | null = null;
 

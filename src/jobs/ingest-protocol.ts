@@ -18,7 +18,7 @@ export type IngestOutcome = ({ ok: true } & Ingested) | { ok: false; error: Inge
 /** The options that cross to the Worker (callbacks travel separately, as one proxied function). */
 export type WireOptions = Omit<IngestOptions, 'onProgress' | 'onPreview'>;
 
-export type IngestEvent = ({ type: 'progress' } & ParseProgress) | ({ type: 'preview' } & PreviewInfo);
+type IngestEvent = ({ type: 'progress' } & ParseProgress) | ({ type: 'preview' } & PreviewInfo);
 
 /** The one callback: every event of a parse. */
 export type IngestListener = (e: IngestEvent) => void;

@@ -11,14 +11,12 @@ import type { JobFacts } from './job-state-view';
 import type { HeldLock } from './tab-lock';
 
 /** Start the job's run; throws when the Worker cannot be started. */
-export function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined): JobHandle {
+function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined): JobHandle {
   const fromStore = !e.input;
   return runJob(e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d }, e.rec.params, callbacks, {
     threads,
     checkpoint: e.checkpoint ?? undefined,
-    persist: e.immediate || e.noCheckpoints
-      ? undefined
-      : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
+    persist: e.immediate || e.noCheckpoints ? undefined : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
     ...(fromStore && e.rec.datasetKey ? { storedDataset: e.rec.datasetKey } : {}),
     ...(faults ? { faults } : {}),
   });
@@ -50,7 +48,10 @@ export class JobRuns {
   watch(id: string, cb: JobCallbacks): () => void {
     if (!this.states.has(id)) return () => {};
     let set = this.watchers.get(id);
-    if (!set) this.watchers.set(id, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.watchers.set(id, set);
+    }
     set.add(cb);
     return () => set.delete(cb);
   }

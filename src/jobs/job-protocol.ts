@@ -19,10 +19,7 @@ export type JobRows = Matrix & { memory?: WebAssembly.Memory };
  * transferred array (copied once there into private wasm memory for the SIMD kernels), or the key of
  * the dataset in the job store (a job resumed after a reload).
  */
-export type JobSource =
-  | { memory: WebAssembly.Memory; n: number; d: number }
-  | { data: Float32Array; n: number; d: number }
-  | { stored: string; n: number; d: number };
+export type JobSource = { memory: WebAssembly.Memory; n: number; d: number } | { data: Float32Array; n: number; d: number } | { stored: string; n: number; d: number };
 
 /** Checkpoints in IndexedDB for jobs that must survive a reload. */
 export interface PersistOptions {

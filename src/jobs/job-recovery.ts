@@ -7,7 +7,7 @@ import { TERMINAL } from './job-state-record';
 import type { JobTable } from './job-table';
 import { JOB_PREFIX, TAB_PREFIX, lockedNames, waitForLock, type HeldLock } from './tab-lock';
 
-export type Adoption =
+type Adoption =
   /** Nothing to do: the job is over. */
   | { kind: 'finished' }
   /** Another tab has it; wait on this lock, whose release means the job is free to take. */
@@ -22,7 +22,7 @@ export type Adoption =
   | { kind: 'keep' };
 
 /** What a stored record means for this tab, given the lock names held now. */
-export function adoption(rec: Readonly<JobRecord>, tabId: string, held: Set<string>): Adoption {
+function adoption(rec: Readonly<JobRecord>, tabId: string, held: Set<string>): Adoption {
   if (TERMINAL.has(rec.state)) return { kind: 'finished' };
   const ownerAlive = !!rec.owner && rec.owner !== tabId && held.has(TAB_PREFIX + rec.owner);
   const jobHeld = held.has(JOB_PREFIX + rec.id);
@@ -37,7 +37,7 @@ export function adoption(rec: Readonly<JobRecord>, tabId: string, held: Set<stri
   return { kind: 'keep' };
 }
 
-export const LOST_MESSAGE = 'The data of this job was not saved before the page closed; load the file again and start a new job.';
+const LOST_MESSAGE = 'The data of this job was not saved before the page closed; load the file again and start a new job.';
 
 /** What recovery needs of the scheduler. */
 export interface RecoveryHost {

@@ -16,7 +16,7 @@ import { rowStoreOfSource } from './job-source';
 import { PreviewThrottle, ProgressThrottle } from './progress-throttle';
 
 /** A compute pool the run owns and ends. */
-export type OwnedPool = ComputePool & { terminate(): void };
+type OwnedPool = ComputePool & { terminate(): void };
 
 export interface JobRunDeps {
   /** The job's compute Workers over its rows (WorkerPool in the app). */

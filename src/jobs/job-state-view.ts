@@ -6,7 +6,7 @@ import type { JobRows } from './job-protocol';
 import type { JobRecord, JobState, Priority } from './job-store';
 
 /** This tab's knowledge of a job beyond its stored record; the view shows it as is. */
-export interface JobTracking {
+interface JobTracking {
   /** Runs in this tab now. */
   local: boolean;
   /** Owned by another open tab (running or queued there). */

@@ -215,9 +215,7 @@ export class JobStates {
    * not running yet (queued, being started, or interrupted) stays where it is until resumed.
    */
   paused(id: string, checkpoint?: EngineCheckpoint): boolean {
-    const s = checkpoint
-      ? this.take(id, runningHere)
-      : this.take(id, (x) => (x.rec.state === 'queued' || x.rec.state === 'interrupted') && !x.elsewhere && !x.immediate);
+    const s = checkpoint ? this.take(id, runningHere) : this.take(id, (x) => (x.rec.state === 'queued' || x.rec.state === 'interrupted') && !x.elsewhere && !x.immediate);
     if (!s) return false;
     if (checkpoint) {
       s.checkpoint = checkpoint;

@@ -15,7 +15,7 @@ import type { Categories } from '../io';
 import { clearCheckpoints } from './checkpoint-store';
 import { db } from './jobs-db';
 
-export const DATASET_CHUNK_ROWS = 1000;
+const DATASET_CHUNK_ROWS = 1000;
 
 export type JobState = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type Priority = 'high' | 'normal' | 'low';
@@ -45,7 +45,7 @@ export interface JobRecord {
   owner?: string;
 }
 
-export interface DatasetManifest {
+interface DatasetManifest {
   key: string;
   n: number;
   d: number;
@@ -102,7 +102,7 @@ export async function deleteJob(id: string): Promise<void> {
 
 // --- datasets ------------------------------------------------------------------------------------
 
-export function getDatasetManifest(key: string): Promise<DatasetManifest | undefined> {
+function getDatasetManifest(key: string): Promise<DatasetManifest | undefined> {
   return db()('readonly', (s) => promisifyRequest(s.get(`ds:${key}`) as IDBRequest<DatasetManifest | undefined>));
 }
 
@@ -201,4 +201,3 @@ export function putResult(id: string, r: StoredResult): Promise<void> {
 export function getResult(id: string): Promise<StoredResult | undefined> {
   return db()('readonly', (s) => promisifyRequest(s.get(`res:${id}`) as IDBRequest<StoredResult | undefined>));
 }
-

@@ -10,7 +10,7 @@ import { TAB_PREFIX, lockedNames } from './tab-lock';
 import { describeStorageError } from './jobs-db';
 
 /** Failed and cancelled jobs are kept for retry only this long; completed ones stay for their result. */
-export function pastRetention(rec: Readonly<JobRecord>, retentionHours: number, now = Date.now()): boolean {
+function pastRetention(rec: Readonly<JobRecord>, retentionHours: number, now = Date.now()): boolean {
   const cutoff = now - retentionHours * 3600_000;
   return (rec.state === 'failed' || rec.state === 'cancelled') && (rec.finishedAt ?? rec.createdAt) < cutoff;
 }

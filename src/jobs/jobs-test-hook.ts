@@ -5,7 +5,7 @@ import type { Boundary } from './faults';
 import type { Priority } from './job-store';
 import type { JobView, Scheduler } from './scheduler';
 
-export interface MapstreamJobsHook {
+interface MapstreamJobsHook {
   /** Id of this tab (owner of the jobs it runs). */
   readonly tabId: string;
   /** Resolves once stored jobs from earlier page loads and other tabs are loaded. */

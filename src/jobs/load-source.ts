@@ -3,7 +3,7 @@ import { ingestFiles, ingestUrls, type Ingested } from './ingest-client';
 import type { DemoWorkerApi, SyntheticSource } from './demo-protocol';
 import type { LinkSource } from '../share/link';
 
-export const DIGITS_FILES = [
+const DIGITS_FILES = [
   { url: './demo/digits/digits.npy', name: 'digits.npy' },
   { url: './demo/digits/digits.labels.npy', name: 'digits.labels.npy' },
 ];
@@ -36,7 +36,7 @@ async function generateSynthetic(source: SyntheticSource): Promise<Ingested> {
  * Content-Security-Policy (connect-src limited to this origin and the link's dataset origin)
  * governs the request. The bytes then go to the ingest Worker like a local file.
  */
-export async function fetchDataset(url: string): Promise<File> {
+async function fetchDataset(url: string): Promise<File> {
   const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'dataset');
   let res: Response;
   try {

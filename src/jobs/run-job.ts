@@ -10,7 +10,7 @@ import { EtaEstimator, type JobProgress } from './eta';
 import type { Fault } from './faults';
 import type { JobCallbacks, JobOptions, JobOutcome, JobResult, JobRows, JobSource, JobWorkerApi } from './job-protocol';
 
-export type { JobCallbacks, JobOptions, JobProgress, JobResult, JobRows };
+export type { JobCallbacks, JobOptions, JobProgress, JobRows };
 
 export interface JobHandle {
   result: Promise<JobResult>;
@@ -26,7 +26,7 @@ export function workerMode(): 'shared' | 'transfer' {
   return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined' ? 'shared' : 'transfer';
 }
 
-export function defaultThreads(): number {
+function defaultThreads(): number {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
   return Math.max(1, Math.min(cores, 16));
 }
@@ -62,9 +62,7 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
       worker.terminate();
       reject(new Error(`The job's Worker crashed: ${ev.message || 'unknown error'}.`));
     });
-    const sourceP: Promise<JobSource> = options.storedDataset
-      ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d })
-      : jobSource(input, options.transferInput ?? false);
+    const sourceP: Promise<JobSource> = options.storedDataset ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d }) : jobSource(input, options.transferInput ?? false);
     const outcome = sourceP.then((source): Promise<JobOutcome> => {
       if (cancelled) throw new JobCancelledError();
       const { checkpoint, previewEveryMs, persist, faults } = options;

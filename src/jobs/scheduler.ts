@@ -4,7 +4,7 @@
 // this tab (Workers, locks, followers) and recovery (records from earlier page loads and other tabs).
 import type { UmapParams, UmapResult } from '../engine/types';
 import type { JobRows } from './job-protocol';
-import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
+import { JobCancelledError, JobStoppedError, type JobCallbacks, type JobHandle } from './run-job';
 import { messageOf } from './error-message';
 import type { Fault, FaultPlan } from './faults';
 import { getResult, type JobRecord, type Priority } from './job-store';
@@ -18,7 +18,7 @@ import { JobTable } from './job-table';
 import { loadSettings, type JobSettings } from './settings';
 import { TAB_PREFIX, JOB_PREFIX, tryLock, type HeldLock } from './tab-lock';
 
-export { IMMEDIATE_MAX_N, type JobView, type SubmitOptions };
+export type { JobView, SubmitOptions };
 
 export class Scheduler {
   readonly tabId = newId();
@@ -258,7 +258,7 @@ export class Scheduler {
     const plan = this.faults.get(id);
     // A hold is for one run: the run that resumes from it must not stop at the same boundary again.
     if (plan?.holdAt) this.faults.set(id, { ...plan, holdAt: undefined });
-    let handle;
+    let handle: JobHandle;
     try {
       handle = this.runs.launch(id, f.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan);
     } catch (err) {

@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS: JobSettings = {
 
 const KEY = 'mapstream.settings.v1';
 
-export class SettingsError extends Error {
+class SettingsError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SettingsError';

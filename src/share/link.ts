@@ -28,7 +28,7 @@ export interface MapLink {
 }
 
 export const MAX_SYNTHETIC_N = 1_000_000;
-export const MAX_SYNTHETIC_D = 1024;
+const MAX_SYNTHETIC_D = 1024;
 // Keys the link uses for the parameter form; short, since links get pasted into chats.
 const PARAM_KEYS: [keyof ParamsFormState, string][] = [
   ['nNeighbors', 'nn'],
@@ -137,19 +137,4 @@ export function linkQuery(link: MapLink, keep = ''): string {
     if (v !== null) q.set(k, v);
   }
   return `?${q.toString()}`;
-}
-
-export function describeSource(s: LinkSource): string {
-  switch (s.kind) {
-    case 'digits':
-      return 'the digits demo (1,797 × 64)';
-    case 'blobs':
-      return `${s.n.toLocaleString('en-US')} points in ${s.clusters} Gaussian blobs (d = ${s.d})`;
-    case 'swissroll':
-      return `a ${s.n.toLocaleString('en-US')}-point swiss roll (d = ${s.d})`;
-    case 'sphere':
-      return `${s.n.toLocaleString('en-US')} points on a sphere (d = ${s.d})`;
-    case 'url':
-      return s.url;
-  }
 }

@@ -33,9 +33,7 @@ export function App() {
           <SettingsPanel settings={scheduler.settings} onChange={(s) => scheduler.updateSettings(s)} />
           <StoragePanel scheduler={scheduler} />
           <p class="mode" data-testid="worker-mode">
-            {workerMode() === 'shared'
-              ? 'Workers share one copy of the data (cross-origin isolated page).'
-              : 'Workers get their own copy of the data (page is not cross-origin isolated).'}
+            {workerMode() === 'shared' ? 'Workers share one copy of the data (cross-origin isolated page).' : 'Workers get their own copy of the data (page is not cross-origin isolated).'}
           </p>
         </aside>
         <main class="main">

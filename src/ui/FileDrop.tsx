@@ -76,18 +76,10 @@ export function FileDrop(props: FileDropProps) {
       <Show when={props.canAddLabels}>
         <label class="file-button secondary">
           <span>Add labels (.npy)…</span>
-          <input
-            type="file"
-            accept=".npy"
-            data-testid="labels-input"
-            disabled={props.disabled}
-            onChange={(e) => take(e.currentTarget, (files) => props.onLabelsFile(files[0]!))}
-          />
+          <input type="file" accept=".npy" data-testid="labels-input" disabled={props.disabled} onChange={(e) => take(e.currentTarget, (files) => props.onLabelsFile(files[0]!))} />
         </label>
       </Show>
-      <p class="hint">
-        .npy (optionally with a 1-D labels .npy), CSV/TSV, JSON, JSONL, Parquet, or the Projector's vectors.tsv + metadata.tsv together. Or drop files anywhere on the page.
-      </p>
+      <p class="hint">.npy (optionally with a 1-D labels .npy), CSV/TSV, JSON, JSONL, Parquet, or the Projector's vectors.tsv + metadata.tsv together. Or drop files anywhere on the page.</p>
       <Show when={dragging()}>
         <div class="drop-overlay">Drop to load — nothing leaves your machine</div>
       </Show>

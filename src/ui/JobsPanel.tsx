@@ -47,12 +47,7 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                       {j.name}
                     </span>
                     <Show when={!j.immediate && (j.state === 'queued' || j.state === 'paused' || j.state === 'interrupted')}>
-                      <select
-                        class="job-priority"
-                        aria-label="priority"
-                        value={j.priority}
-                        onChange={(ev) => s.setPriority(j.id, ev.currentTarget.value as Priority)}
-                      >
+                      <select class="job-priority" aria-label="priority" value={j.priority} onChange={(ev) => s.setPriority(j.id, ev.currentTarget.value as Priority)}>
                         <option value="high">high</option>
                         <option value="normal">normal</option>
                         <option value="low">low</option>
@@ -103,6 +98,7 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                           </button>
                         }
                       >
+                        {/* biome-ignore lint/a11y/useSemanticElements: a fieldset would be a form section; this is two buttons inline in a row, grouped for screen readers */}
                         <span class="job-confirm" role="group" aria-label="Cancel this job">
                           <button type="button" data-testid="job-cancel-delete" title="Stop now and delete the job, its checkpoints and its stored data" onClick={() => s.cancel(j.id)}>
                             Stop and delete

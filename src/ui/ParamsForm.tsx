@@ -31,7 +31,13 @@ export function ParamsForm(props: { form: ParamsFormState; onChange<K extends ke
   return (
     <fieldset class="params" disabled={props.disabled}>
       <legend>Parameters</legend>
-      <TextField name="n_neighbors" label="n_neighbors" hint="Size of the local neighbourhood: larger keeps more global structure." value={f().nNeighbors} onInput={(v) => props.onChange('nNeighbors', v)} />
+      <TextField
+        name="n_neighbors"
+        label="n_neighbors"
+        hint="Size of the local neighbourhood: larger keeps more global structure."
+        value={f().nNeighbors}
+        onInput={(v) => props.onChange('nNeighbors', v)}
+      />
       <TextField name="min_dist" label="min_dist" hint="How tightly points may pack together." value={f().minDist} onInput={(v) => props.onChange('minDist', v)} />
       <TextField name="spread" label="spread" hint="Scale of the embedded points." value={f().spread} onInput={(v) => props.onChange('spread', v)} />
       <TextField name="n_epochs" label="n_epochs" hint="'auto': 500 up to 10,000 points, 200 above." value={f().nEpochs} onInput={(v) => props.onChange('nEpochs', v)} />

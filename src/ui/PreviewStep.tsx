@@ -149,7 +149,13 @@ export function PreviewStep(props: PreviewStepProps) {
                 <option value="" selected={!current()?.dataset.labelName}>
                   (none)
                 </option>
-                <For each={metaNames()}>{(name) => <option value={name} selected={current()?.dataset.labelName === name}>{name}</option>}</For>
+                <For each={metaNames()}>
+                  {(name) => (
+                    <option value={name} selected={current()?.dataset.labelName === name}>
+                      {name}
+                    </option>
+                  )}
+                </For>
               </select>
             </label>
           </Show>
@@ -165,12 +171,24 @@ export function PreviewStep(props: PreviewStepProps) {
             <label>
               delimiter{' '}
               <select data-testid="csv-delimiter" disabled={props.loading} onChange={(e) => reread({ delimiter: e.currentTarget.value })}>
-                <For each={DELIMITERS}>{([d, name]) => <option value={d} selected={(s.choices().delimiter ?? s.preview()?.delimiter) === d}>{name}</option>}</For>
+                <For each={DELIMITERS}>
+                  {([d, name]) => (
+                    <option value={d} selected={(s.choices().delimiter ?? s.preview()?.delimiter) === d}>
+                      {name}
+                    </option>
+                  )}
+                </For>
               </select>
             </label>
             <label>
-              <input type="checkbox" data-testid="csv-header" disabled={props.loading} checked={s.choices().header ?? s.preview()?.header ?? true} onChange={(e) => reread({ header: e.currentTarget.checked })} /> first
-              row is a header
+              <input
+                type="checkbox"
+                data-testid="csv-header"
+                disabled={props.loading}
+                checked={s.choices().header ?? s.preview()?.header ?? true}
+                onChange={(e) => reread({ header: e.currentTarget.checked })}
+              />{' '}
+              first row is a header
             </label>
           </Show>
           <Show when={s.files()}>

@@ -286,7 +286,9 @@ export function ScatterMap(props: ScatterMapProps) {
   return (
     <div class="map" ref={container} classList={{ previewing: showPreview() }}>
       <canvas ref={canvas} class="map-canvas" data-testid="map" />
+      {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: these canvases take no focus (no tabindex); the map's named canvas above is the one screen readers get */}
       <canvas ref={glCanvas} class="map-gl" aria-hidden="true" />
+      {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: as above, a drawing surface only */}
       <canvas ref={previewCanvas} class="map-preview" aria-hidden="true" />
       <Show when={!props.frame}>
         <div class="map-empty">Load a file or the digits demo, then press Run.</div>

@@ -16,7 +16,7 @@ export function createIngestSession() {
   const [choices, setChoices] = createSignal<ReadChoices>({});
   const [files, setFiles] = createSignal<File[] | null>(null);
 
-  const onEvent = (e: { type: 'progress' } & ParseProgress | { type: 'preview' } & PreviewInfo) => {
+  const onEvent = (e: ({ type: 'progress' } & ParseProgress) | ({ type: 'preview' } & PreviewInfo)) => {
     if (e.type === 'progress') setProgress(e);
     else setPreview(e);
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_PARAMS, type Metric, type UmapParams } from '../jobs/engine-api';
+import { DEFAULT_PARAMS, type UmapParams } from '../jobs/engine-api';
 import type { ParamsFormState } from '../share/params-text';
 
 export type { ParamsFormState };
@@ -19,7 +19,7 @@ export const DEFAULT_FORM: ParamsFormState = {
   nComponents: DEFAULT_PARAMS.nComponents === 3 ? '3' : '2',
 };
 
-export class ParamsFormError extends Error {
+class ParamsFormError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ParamsFormError';

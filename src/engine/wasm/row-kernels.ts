@@ -76,5 +76,5 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
     for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
     return out;
   }
-  return Uint8Array.from(Buffer.from(b64, "base64"));
+  return Uint8Array.from(Buffer.from(b64, 'base64'));
 }

@@ -47,7 +47,14 @@ export function Explorer() {
       </div>
       <MapArea ref={(el) => (area = el)} />
       <div class="map-panels">
-        <SelectionPanel selection={selection.selection()} n={map.n()} clusters={labels()} listColumn={listColumn()} onExport={() => void exports.save('selection', box())} onClear={selection.clear} />
+        <SelectionPanel
+          selection={selection.selection()}
+          n={map.n()}
+          clusters={labels()}
+          listColumn={listColumn()}
+          onExport={() => void exports.save('selection', box())}
+          onClear={selection.clear}
+        />
         <ExportPanel
           meta={map.meta()}
           chosen={exports.chosenMeta()}

@@ -45,7 +45,9 @@ export function SelectionPanel(props: {
           </For>
         </ol>
         <Show when={props.selection.length > SELECTION_LIST_MAX}>
-          <p class="hint">First {SELECTION_LIST_MAX} of {props.selection.length.toLocaleString('en-US')} shown; the export has all.</p>
+          <p class="hint">
+            First {SELECTION_LIST_MAX} of {props.selection.length.toLocaleString('en-US')} shown; the export has all.
+          </p>
         </Show>
       </Show>
     </section>
@@ -107,7 +109,13 @@ export function ExportPanel(props: {
         </button>
       </div>
       <Show when={props.error}>{(e) => <p class="error-text">{e()}</p>}</Show>
-      <Show when={props.clusterNote}>{(s) => <p class="hint" data-testid="cluster-note">{s()}</p>}</Show>
+      <Show when={props.clusterNote}>
+        {(s) => (
+          <p class="hint" data-testid="cluster-note">
+            {s()}
+          </p>
+        )}
+      </Show>
       <Show when={props.mcsError}>{(s) => <p class="error-text">{s()}</p>}</Show>
     </section>
   );
@@ -118,7 +126,14 @@ export function SharePanel(props: { link: string | null; noLinkReason: string | 
   return (
     <section class="panel" data-testid="share-panel">
       <h3>Share</h3>
-      <Show when={props.link} fallback={<p class="hint" data-testid="no-link-reason">{props.noLinkReason ?? 'Run a demo or a public dataset URL to get a link.'}</p>}>
+      <Show
+        when={props.link}
+        fallback={
+          <p class="hint" data-testid="no-link-reason">
+            {props.noLinkReason ?? 'Run a demo or a public dataset URL to get a link.'}
+          </p>
+        }
+      >
         {(link) => (
           <>
             <input class="share-link" data-testid="share-link" readonly value={link()} onFocus={(e) => e.currentTarget.select()} />

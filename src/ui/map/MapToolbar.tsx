@@ -27,7 +27,15 @@ export function ColourControls(props: {
       </label>
       <label title="HDBSCAN's min_cluster_size: smaller finds more, smaller clusters">
         Min cluster size{' '}
-        <input data-testid="min-cluster-size" type="text" inputmode="numeric" size="5" placeholder={String(props.mcsPlaceholder)} value={props.mcsText} onChange={(e) => props.onMcs(e.currentTarget.value)} />
+        <input
+          data-testid="min-cluster-size"
+          type="text"
+          inputmode="numeric"
+          size="5"
+          placeholder={String(props.mcsPlaceholder)}
+          value={props.mcsText}
+          onChange={(e) => props.onMcs(e.currentTarget.value)}
+        />
       </label>
     </>
   );
@@ -42,7 +50,16 @@ export function StyleControls(props: { pointSize: number; opacity: number; byDen
       </label>
       <label>
         Opacity{' '}
-        <input data-testid="opacity" type="range" min="0.05" max="1" step="0.05" value={props.opacity} disabled={props.byDensity} onInput={(e) => props.onOpacity(Number(e.currentTarget.value))} />
+        <input
+          data-testid="opacity"
+          type="range"
+          min="0.05"
+          max="1"
+          step="0.05"
+          value={props.opacity}
+          disabled={props.byDensity}
+          onInput={(e) => props.onOpacity(Number(e.currentTarget.value))}
+        />
       </label>
       <label>
         <input data-testid="opacity-density" type="checkbox" checked={props.byDensity} onChange={(e) => props.onDensity(e.currentTarget.checked)} /> by density

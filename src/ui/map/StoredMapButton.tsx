@@ -29,7 +29,12 @@ export function StoredMapButton(props: { onOpen(m: MapFile): void; onError(messa
           type="button"
           data-testid="forget-stored-map"
           title="Delete the stored map from this browser"
-          onClick={() => void forgetLastMap().then(() => setAvailable(false), (err: unknown) => props.onError(`Could not delete the stored map: ${String(err)}`))}
+          onClick={() =>
+            void forgetLastMap().then(
+              () => setAvailable(false),
+              (err: unknown) => props.onError(`Could not delete the stored map: ${String(err)}`),
+            )
+          }
         >
           Forget
         </button>

@@ -2,7 +2,7 @@ import type { Categories } from '../../io/categories';
 import type { Dataset, MetaColumn } from '../../io/dataset';
 import { categoricalPalette, UNLABELLED_COLOR } from '../palette';
 
-export const NOISE_COLOR = '#c4c4c4';
+const NOISE_COLOR = '#c4c4c4';
 const MAX_CATEGORICAL = 100;
 const SCALE_STEPS = 64;
 
@@ -100,7 +100,7 @@ export function metaColoring(col: MetaColumn): Coloring | string {
 /** Viridis anchors, interpolated: perceptually even and readable in greyscale. */
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
 
-export function scaleColors(steps: number): string[] {
+function scaleColors(steps: number): string[] {
   const rgb = VIRIDIS.map((h) => [1, 3, 5].map((o) => Number.parseInt(h.slice(o, o + 2), 16)));
   const out: string[] = [];
   for (let s = 0; s < steps; s++) {

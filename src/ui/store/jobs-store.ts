@@ -1,7 +1,7 @@
 // The Run button's side of the app: submits runs to the scheduler, follows the shown job's progress,
 // log and previews onto the screen, and puts finished jobs on the map.
 import { batch, createSignal, onCleanup } from 'solid-js';
-import { resolveParams } from '../../jobs/engine-api';
+import { resolveParams, type UmapParams } from '../../jobs/engine-api';
 import type { Ingested } from '../../jobs/ingest-client';
 import { Scheduler } from '../../jobs/scheduler';
 import type { LinkSource } from '../../share/link';
@@ -41,7 +41,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
   const run = (ing: Ingested | null, form: ParamsFormState, source: LinkSource | null) => {
     if (!ing) return app.fail(new Error('Choose a file (or the digits demo) first.'));
     const { data, n, d, memory } = ing.dataset;
-    let params;
+    let params: Partial<UmapParams>;
     try {
       params = readParams(form);
       // Same validation the engine applies, done here so bad parameters fail before any worker starts.
@@ -83,23 +83,28 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     let jobId: string;
     let done: ReturnType<Scheduler['whenDone']>;
     try {
-      jobId = scheduler.submit(memory ? { data, n, d, memory } : { data, n, d }, params, { name: ing.dataset.fileName, ...labels }, {
-        onProgress: (p) => {
-          if (!live()) return;
-          latest[p.phase] = p;
-          frameUpdates.request();
+      jobId = scheduler.submit(
+        memory ? { data, n, d, memory } : { data, n, d },
+        params,
+        { name: ing.dataset.fileName, ...labels },
+        {
+          onProgress: (p) => {
+            if (!live()) return;
+            latest[p.phase] = p;
+            frameUpdates.request();
+          },
+          onLog: (line) => {
+            if (!live()) return;
+            newLines.push(line);
+            frameUpdates.request();
+          },
+          onPreview: (coords, nComponents) => {
+            if (!live()) return;
+            preview = { coords, nComponents };
+            frameUpdates.request();
+          },
         },
-        onLog: (line) => {
-          if (!live()) return;
-          newLines.push(line);
-          frameUpdates.request();
-        },
-        onPreview: (coords, nComponents) => {
-          if (!live()) return;
-          preview = { coords, nComponents };
-          frameUpdates.request();
-        },
-      });
+      );
       done = scheduler.whenDone(jobId);
       setShownJob(jobId);
     } catch (err) {

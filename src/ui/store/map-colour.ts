@@ -23,7 +23,12 @@ export interface ColouringState {
   note: string | null;
 }
 
-export function createColouring(o: { frame: Accessor<MapFrame | null>; colorBy: Accessor<ColorBy>; clusters: Accessor<Clusters | null>; meta: Accessor<MetaColumn[]> }): Accessor<ColouringState> {
+export function createColouring(o: {
+  frame: Accessor<MapFrame | null>;
+  colorBy: Accessor<ColorBy>;
+  clusters: Accessor<Clusters | null>;
+  meta: Accessor<MetaColumn[]>;
+}): Accessor<ColouringState> {
   const n = () => o.frame()?.x.length ?? 0;
   // Previews arrive ~10 times a second with the same categories: reuse their colouring, so the
   // legend and the WebGL styling are not rebuilt for every frame.
@@ -33,7 +38,8 @@ export function createColouring(o: { frame: Accessor<MapFrame | null>; colorBy: 
     const by = o.colorBy();
     if (by.kind === 'label') {
       if (!f?.categories) return { coloring: plainColoring(), note: 'These data have no labels to colour by.' };
-      if (labelCache?.categories !== f.categories || labelCache.title !== f.labelName) labelCache = { categories: f.categories, title: f.labelName, coloring: labelColoring(f.categories, f.labelName) };
+      if (labelCache?.categories !== f.categories || labelCache.title !== f.labelName)
+        labelCache = { categories: f.categories, title: f.labelName, coloring: labelColoring(f.categories, f.labelName) };
       return { coloring: labelCache.coloring, note: null };
     }
     if (by.kind === 'cluster') {

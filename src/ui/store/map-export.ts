@@ -72,7 +72,17 @@ export function createExports(o: {
     if (!toScreen) throw new Error('The PNG needs the interactive map; wait until it is drawn.');
     const c = o.coloring();
     const st = o.style();
-    return renderViewPng({ x: f.x, y: f.y, codes: c.codes, colors: c.colors, width: box.width, height: box.height, pointSize: st.pointSize ?? autoPointSize(f.x.length), opacity: st.opacity, toScreen });
+    return renderViewPng({
+      x: f.x,
+      y: f.y,
+      codes: c.codes,
+      colors: c.colors,
+      width: box.width,
+      height: box.height,
+      pointSize: st.pointSize ?? autoPointSize(f.x.length),
+      opacity: st.opacity,
+      toScreen,
+    });
   };
 
   /** Write one export; `box` is the map's size on screen (for the PNG). */

@@ -26,7 +26,9 @@ export function createShareLink(o: {
     return new URL(linkQuery(l, location.search), location.href).href;
   });
   const noLinkReason = () =>
-    o.share().source === null && o.result() ? 'No link for this map: it was made from a file on your computer, and links never carry your data. Export a map file to share it instead.' : null;
+    o.share().source === null && o.result()
+      ? 'No link for this map: it was made from a file on your computer, and links never carry your data. Export a map file to share it instead.'
+      : null;
 
   const copy = async () => {
     const l = link();

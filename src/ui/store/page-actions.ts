@@ -71,7 +71,10 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
     openMap,
     /** Dropped or picked files: a map file opens as it was saved; anything else is data to read. */
     openFiles(files: File[]) {
-      void readMapFile(files).then((m) => (m ? openMap(m) : loadFiles(files)), (err: unknown) => app.fail(err));
+      void readMapFile(files).then(
+        (m) => (m ? openMap(m) : loadFiles(files)),
+        (err: unknown) => app.fail(err),
+      );
     },
     /** A labels .npy for the data file already read: both are read again together. */
     addLabels(labels: File) {

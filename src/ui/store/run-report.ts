@@ -65,5 +65,3 @@ export function createRunReport() {
     },
   };
 }
-
-export type RunReport = ReturnType<typeof createRunReport>;

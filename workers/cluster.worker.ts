@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import { hdbscan } from '../src/cluster/hdbscan';
 import { matchToPrevious } from '../src/cluster/stable-labels';
 import type { ClusterWorkerApi } from '../src/jobs/cluster-protocol';
-import { messageOf } from '../src/jobs/error-message';
+import { messageOf } from '../src/io/error-message';
 
 let previous: Int32Array | null = null;
 

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { encodeCategories, type Dataset } from '../src/io';
 import { generate } from '../src/share/generators';
 import type { DemoWorkerApi } from '../src/jobs/demo-protocol';
-import { messageOf } from '../src/jobs/error-message';
+import { messageOf } from '../src/io/error-message';
 
 const api: DemoWorkerApi = {
   generate(source) {

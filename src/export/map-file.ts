@@ -1,5 +1,6 @@
 import type { MetaColumn } from '../io/dataset';
 import { float32Text } from './csv';
+import { messageOf } from '../io/error-message';
 
 /**
  * A saved map: everything needed to show it again without recomputing. The first key is
@@ -70,7 +71,7 @@ export function parseMapFile(text: string, fileName = 'map file'): MapFile {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new MapFileError(`${fileName} is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+    throw new MapFileError(`${fileName} is not valid JSON (${messageOf(err)}).`);
   }
   const fail = (what: string): never => {
     throw new MapFileError(`${fileName}: ${what}`);

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ClusterWorkerApi } from './cluster-protocol';
-import { messageOf } from './error-message';
+import { messageOf } from '../io/error-message';
 
 export interface ClusterUpdate {
   labels: Int32Array;

@@ -9,7 +9,7 @@ import type { Metric, ProgressEvent, UmapParams } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import type { BackendChoice, BackendPreference, GpuSession, startGpuSession } from '../gpu/backend';
 import { BoundaryHold } from './boundary-hold';
-import { messageOf } from './error-message';
+import { messageOf } from '../io/error-message';
 import type { JobCallbacks, JobOptions, JobOutcome, JobStart } from './job-protocol';
 import { preparePersistence, resumeFromStore, type CheckpointSink, type JobStorage } from './job-persistence';
 import { rowStoreOfSource } from './job-source';

@@ -5,7 +5,7 @@
 import type { UmapParams, UmapResult } from '../engine/types';
 import type { JobRows } from './job-protocol';
 import { JobCancelledError, JobStoppedError, type JobCallbacks, type JobHandle } from './run-job';
-import { messageOf } from './error-message';
+import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
 import { getResult, type JobRecord, type Priority } from './job-store';
 import { JobRuns } from './job-launch';

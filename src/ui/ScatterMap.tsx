@@ -1,7 +1,7 @@
 import createScatterplot from 'regl-scatterplot';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Categories } from '../io/categories';
-import { messageOf } from '../jobs/error-message';
+import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
 import type { Coloring } from './map/coloring';

@@ -1,6 +1,6 @@
 import { createSignal, onMount, Show } from 'solid-js';
 import type { MapFile } from '../../export/map-file';
-import { messageOf } from '../../jobs/error-message';
+import { messageOf } from '../../io/error-message';
 import { forgetLastMap, hasLastMap, loadLastMap } from './stored-map';
 
 /**

@@ -1,6 +1,6 @@
 // Where the page as a whole stands: the status the user (and the tests) see, and the one error banner.
 import { batch, createSignal } from 'solid-js';
-import { messageOf } from '../../jobs/error-message';
+import { messageOf } from '../../io/error-message';
 
 export type AppStatus = 'idle' | 'running' | 'done' | 'error';
 

@@ -9,7 +9,7 @@ import { renderViewPng } from '../../export/png';
 import type { ExportTable } from '../../export/table';
 import type { MetaColumn } from '../../io/dataset';
 import type { Ingested } from '../../jobs/ingest-client';
-import { messageOf } from '../../jobs/error-message';
+import { messageOf } from '../../io/error-message';
 import type { Coloring } from '../map/coloring';
 import { screenTransform } from '../map/screen-transform';
 import { autoPointSize, type MapControl, type MapFrame, type MapStyle } from '../ScatterMap';

@@ -96,11 +96,6 @@ export class ComputeCore {
       return c < 0 ? 0 : c;
     };
   }
-
-  /** Convert an ordering distance back to the metric's distance. */
-  static trueDistance(metric: Metric, orderDistance: number): number {
-    return metric === 'euclidean' ? Math.sqrt(orderDistance) : orderDistance;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { KnnGraph, Metric } from './types';
-import type { ComputePool } from './compute-core';
-import { ComputeCore } from './compute-core';
+import type { ComputeCore, ComputePool } from './compute-core';
+import { trueDistance } from './distance';
 import { sortHeaps, type NeighborHeaps } from './neighbor-heap';
 import { applyUpdates, buildCandidates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
 import { Rng, deriveSeed } from './prng';
@@ -152,7 +152,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
   sortHeaps(heaps);
-  for (let t = 0; t < s.distances.length; t++) s.distances[t] = ComputeCore.trueDistance(metric, s.distances[t]!);
+  for (let t = 0; t < s.distances.length; t++) s.distances[t] = trueDistance(metric, s.distances[t]!);
   return true;
 }
 

@@ -1,7 +1,8 @@
 import type { FittedModel } from './fitted-model';
 import { heapPush, makeHeaps, sortHeaps, type NeighborHeaps } from './neighbor-heap';
 import { Rng } from './prng';
-import { inverseNorms, queryDistance, trueDistance, type QueryDistance } from './query-distance';
+import { trueDistance } from './distance';
+import { inverseNorms, queryDistance, type QueryDistance } from './query-distance';
 import { descendTree } from './transform-index';
 import { hash32 } from './sgd-layout';
 

@@ -1,7 +1,8 @@
 import type { Metric } from './types';
 import { smoothKnnDist } from './smooth-knn-dist';
 import { exactAttract, exactRepel, lookup, makeGradientTable, type GradientTable } from './gradient-table';
-import { hash32 } from './sgd-layout';
+import { learningRate } from './optimize-layout';
+import { hash32, type LayoutConstants } from './sgd-layout';
 
 /**
  * The three steps after the search, as umap-learn's transform runs them, each over a range of new
@@ -91,18 +92,6 @@ export function initRange(indices: Int32Array, weights: Float32Array, k: number,
   }
 }
 
-export interface TransformLayoutConstants {
-  a: number;
-  b: number;
-  gamma: number;
-  /** umap-learn starts the transform's SGD at a quarter of the fit's learning rate. */
-  initialAlpha: number;
-  negativeSampleRate: number;
-  nComponents: number;
-  nEpochs: number;
-  seed: number;
-}
-
 /** The edges a new point trains on and what it repels from. */
 export interface TransformLayoutInput {
   indices: Int32Array;
@@ -124,11 +113,11 @@ export interface TransformLayoutInput {
  * fitted neighbour and pushes it away from negative samples among the fitted points. Every draw is a
  * hash of (seed, epoch, the point's key, its edge slot, the sample), so a point moves the same in any batch.
  */
-export function transformEpochRange(g: TransformLayoutInput, emb: Float32Array, start: number, end: number, epoch: number, c: TransformLayoutConstants): void {
+export function transformEpochRange(g: TransformLayoutInput, emb: Float32Array, start: number, end: number, epoch: number, c: LayoutConstants): void {
   const { indices, weights, k, keys, fitted, fittedN: n } = g;
   const dim = c.nComponents;
   const { a, b, gamma } = c;
-  const alpha = c.initialAlpha * (1 - epoch / c.nEpochs);
+  const alpha = learningRate(c, epoch);
   const nNeg = c.negativeSampleRate;
   const T = tableFor(a, b, gamma);
   const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);

@@ -4,8 +4,9 @@ import type { RunControl } from './engine';
 import { yieldToEventLoop } from './engine';
 import { transformEpochsFor, type FittedModel } from './fitted-model';
 import { FittedSearch, pointKeys, queryRows, type QueryRows } from './transform-knn';
-import { initRange, membershipRange, transformEpochRange, type TransformLayoutConstants, type TransformLayoutInput } from './transform-layout';
+import { initRange, membershipRange, transformEpochRange, type TransformLayoutInput } from './transform-layout';
 import { deriveSeed } from './prng';
+import type { LayoutConstants } from './sgd-layout';
 
 export { buildFittedModel, fittedModelOf, knnKeeper, transformEpochsFor, type FittedModel, type FittedParts } from './fitted-model';
 
@@ -245,11 +246,11 @@ export class TransformEngine {
     const c = this.cp;
     const mdl = this.model;
     const g: TransformLayoutInput = { indices: c.indices, weights: c.weights!, k: c.k, keys: c.keys, fitted: mdl.embedding, fittedN: mdl.n };
-    const consts: TransformLayoutConstants = {
+    const consts: LayoutConstants = {
       a: mdl.a,
       b: mdl.b,
       gamma: mdl.repulsionStrength,
-      initialAlpha: mdl.learningRate / 4,
+      initialAlpha: mdl.learningRate / 4, // umap-learn starts the transform's SGD at a quarter of the fit's learning rate
       negativeSampleRate: mdl.negativeSampleRate,
       nComponents: c.nComponents,
       nEpochs: c.nEpochs,

@@ -177,17 +177,8 @@ export class UmapEngine {
   }
 
   /** Run until done or until control.shouldStop() answers true at a boundary. */
-  async run(control: RunControl = {}): Promise<'done' | 'stopped'> {
-    while (this.cp.phase !== 'done') {
-      if (control.shouldStop?.()) return 'stopped';
-      const phase = this.cp.phase;
-      const t0 = now();
-      await this.step();
-      this.cp.timings[phase] += (now() - t0) / 1000;
-      await this.hooks.onBoundary?.(this);
-      await yieldToEventLoop();
-    }
-    return 'done';
+  run(control: RunControl = {}): Promise<'done' | 'stopped'> {
+    return runSteps(this, control, () => this.hooks.onBoundary?.(this));
   }
 
   result(): UmapResult {
@@ -357,6 +348,30 @@ export class UmapEngine {
 
 function now(): number {
   return performance.now();
+}
+
+/** A resumable engine as runSteps drives it: one step at a time, its live state valid between steps. */
+interface Stepper {
+  readonly phase: PhaseName | 'done';
+  step(): void | Promise<void>;
+  checkpoint(): { timings: PhaseTimings };
+}
+
+/**
+ * Step until done or until control.shouldStop() answers true at a boundary; each step's time goes to
+ * its phase. The fit and the transform both run this way, so a stop lands at the same kind of boundary.
+ */
+export async function runSteps(engine: Stepper, control: RunControl, onBoundary: () => unknown): Promise<'done' | 'stopped'> {
+  while (engine.phase !== 'done') {
+    if (control.shouldStop?.()) return 'stopped';
+    const phase = engine.phase;
+    const t0 = now();
+    await engine.step();
+    engine.checkpoint().timings[phase] += (now() - t0) / 1000;
+    await onBoundary();
+    await yieldToEventLoop();
+  }
+  return 'done';
 }
 
 /**

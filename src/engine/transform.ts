@@ -1,7 +1,6 @@
 import type { Matrix, PhaseName, PhaseTimings, ProgressEvent } from './types';
 import { EngineInputError } from './types';
-import type { RunControl } from './engine';
-import { yieldToEventLoop } from './engine';
+import { runSteps, type RunControl } from './engine';
 import { transformEpochsFor, type FittedModel } from './fitted-model';
 import { FittedSearch, pointKeys, queryRows, type QueryRows } from './transform-knn';
 import { initRange, membershipRange, transformEpochRange, type TransformLayoutInput } from './transform-layout';
@@ -154,17 +153,8 @@ export class TransformEngine {
     this.hooks.onLog?.(line);
   }
 
-  async run(control: RunControl = {}): Promise<'done' | 'stopped'> {
-    while (this.cp.phase !== 'done') {
-      if (control.shouldStop?.()) return 'stopped';
-      const phase = this.cp.phase;
-      const t0 = performance.now();
-      this.step();
-      this.cp.timings[phase] += (performance.now() - t0) / 1000;
-      await this.hooks.onBoundary?.(this);
-      await yieldToEventLoop();
-    }
-    return 'done';
+  run(control: RunControl = {}): Promise<'done' | 'stopped'> {
+    return runSteps(this, control, () => this.hooks.onBoundary?.(this));
   }
 
   result(): TransformResult {

@@ -33,30 +33,38 @@ export function buildRpTree(n: number, leafSize: number, seed: number, sideOf: S
       starts.push(lo);
       continue;
     }
-    const ia = rng.int(size);
-    const ib = (ia + 1 + rng.int(size - 1)) % size;
-    const a = order[lo + ia]!;
-    const b = order[lo + ib]!;
-    let left = 0;
-    for (let t = lo; t < hi; t++) {
-      const s = sideOf(order[t]!, a, b);
-      const goLeft = s > 0 || (s === 0 && (rng.next() & 1) === 0);
-      side[t - lo] = goLeft ? 1 : 0;
-      if (goLeft) left++;
-    }
-    if (left === 0 || left === size) {
-      // Degenerate split (duplicates, or points on the plane): halve at random so the tree still ends.
-      left = size >> 1;
-      for (let t = 0; t < size; t++) side[t] = t < left ? 1 : 0;
-      shuffleRange(order, lo, hi, rng);
-    } else {
-      partition(order, side, lo, hi);
-    }
+    const { left } = splitRange(order, side, lo, hi, rng, sideOf);
     stack.push(lo, lo + left, lo + left, hi);
   }
   starts.sort((x, y) => x - y);
   starts.push(n);
   return { order, leafStarts: Int32Array.from(starts) };
+}
+
+/**
+ * Split order[lo..hi) by the hyperplane between two random points of it, a's side first, ties by a
+ * coin. A degenerate split (duplicates, or points on the plane) shuffles and halves instead so the
+ * tree still ends, and gives a = b = −1. Both trees, the fit's and the transform's kept one, split so.
+ */
+export function splitRange(order: Int32Array, side: Uint8Array, lo: number, hi: number, rng: Rng, sideOf: SplitSide): { a: number; b: number; left: number } {
+  const size = hi - lo;
+  const ia = rng.int(size);
+  const ib = (ia + 1 + rng.int(size - 1)) % size;
+  const a = order[lo + ia]!;
+  const b = order[lo + ib]!;
+  let left = 0;
+  for (let t = lo; t < hi; t++) {
+    const s = sideOf(order[t]!, a, b);
+    const goLeft = s > 0 || (s === 0 && (rng.next() & 1) === 0);
+    side[t - lo] = goLeft ? 1 : 0;
+    if (goLeft) left++;
+  }
+  if (left === 0 || left === size) {
+    shuffleRange(order, lo, hi, rng);
+    return { a: -1, b: -1, left: size >> 1 };
+  }
+  partition(order, side, lo, hi);
+  return { a, b, left };
 }
 
 /** Stable partition of order[lo..hi) so that side==1 entries come first. */

@@ -1,6 +1,7 @@
 import type { KnnGraph } from './types';
 import type { QueryDistance } from './query-distance';
 import { Rng } from './prng';
+import { splitRange, type SplitSide } from './rp-tree';
 import { hash32 } from './sgd-layout';
 
 /**
@@ -47,6 +48,7 @@ export function buildSearchTree(x: Float32Array, n: number, d: number, dist: Que
   const right: number[] = [];
   const leafStarts: number[] = [];
   const rowInv = (i: number) => (inv ? inv[i]! : 0);
+  const sideOf: SplitSide = (p, a, b) => dist(x, p * d, rowInv(p), b) - dist(x, p * d, rowInv(p), a);
 
   // Left subtrees first, so leaves come out in the order of their ranges in `order`.
   const build = (lo: number, hi: number): number => {
@@ -55,34 +57,8 @@ export function buildSearchTree(x: Float32Array, n: number, d: number, dist: Que
       leafStarts.push(lo);
       return -leafStarts.length;
     }
-    const ia = rng.int(size);
-    const ib = (ia + 1 + rng.int(size - 1)) % size;
-    let a = order[lo + ia]!;
-    let b = order[lo + ib]!;
-    let nLeft = 0;
-    for (let t = lo; t < hi; t++) {
-      const p = order[t]!;
-      const s = dist(x, p * d, rowInv(p), b) - dist(x, p * d, rowInv(p), a);
-      const goLeft = s > 0 || (s === 0 && (rng.next() & 1) === 0);
-      side[t - lo] = goLeft ? 1 : 0;
-      if (goLeft) nLeft++;
-    }
-    if (nLeft === 0 || nLeft === size) {
-      // Duplicates or points on the plane: halve at random, and let queries pick a side by key.
-      a = b = -1;
-      nLeft = size >> 1;
-      for (let t = hi - 1; t > lo; t--) {
-        const u = lo + rng.int(t - lo + 1);
-        const v = order[t]!;
-        order[t] = order[u]!;
-        order[u] = v;
-      }
-    } else {
-      const tmp = order.slice(lo, hi);
-      let w = lo;
-      for (let t = 0; t < size; t++) if (side[t] === 1) order[w++] = tmp[t]!;
-      for (let t = 0; t < size; t++) if (side[t] === 0) order[w++] = tmp[t]!;
-    }
+    // On a degenerate split a = b = −1: a query then picks a side by its own key.
+    const { a, b, left: nLeft } = splitRange(order, side, lo, hi, rng, sideOf);
     const node = pivotA.length;
     pivotA.push(a);
     pivotB.push(b);

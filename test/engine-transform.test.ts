@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import {
   EngineInputError,
   TransformEngine,
@@ -20,16 +19,7 @@ import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { trustworthiness } from '../bench/quality';
 import { FittedSearch, pointKeys, queryRows } from '../src/engine/transform-knn';
-
-function loadDigits() {
-  const buf = readFileSync(new URL('../public/demo/digits/digits.npy', import.meta.url));
-  const off = 10 + buf.readUInt16LE(8);
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length));
-  const lb = readFileSync(new URL('../public/demo/digits/digits.labels.npy', import.meta.url));
-  const loff = 10 + lb.readUInt16LE(8);
-  const labels = Int32Array.from(lb.subarray(loff));
-  return { data, labels, n: 1797, d: 64 };
-}
+import { loadDigits } from './fixtures/digits';
 
 /** Exact k nearest rows of x (n × d) for each row of q (m × d), by brute force: the tests' ground truth. */
 function bruteKnn(q: Float32Array, m: number, x: Float32Array, n: number, d: number, k: number): Int32Array {

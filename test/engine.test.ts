@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { UmapEngine, resolveParams, EngineInputError, type EngineCheckpoint } from '../src/engine';
 import type { EngineDelta } from '../src/engine/engine';
 import { applyUpdates } from '../src/engine/nn-descent';
@@ -10,16 +9,7 @@ import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } fr
 import { ComputeCore } from '../src/engine/compute-core';
 import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
 import { LocalPool } from '../src/engine/compute-core';
-
-function loadDigits() {
-  const buf = readFileSync(new URL('../public/demo/digits/digits.npy', import.meta.url));
-  const off = 10 + buf.readUInt16LE(8);
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length));
-  const lb = readFileSync(new URL('../public/demo/digits/digits.labels.npy', import.meta.url));
-  const loff = 10 + lb.readUInt16LE(8);
-  const labels = Int32Array.from(lb.subarray(loff));
-  return { data, labels, n: 1797, d: 64 };
-}
+import { loadDigits } from './fixtures/digits';
 
 async function runToEnd(data: Float32Array, n: number, d: number, params: Parameters<typeof resolveParams>[0]) {
   const e = new UmapEngine({ data, n, d }, resolveParams(params, n));

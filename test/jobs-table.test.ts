@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Matrix, UmapResult } from '../src/engine/types';
 import { JobStates } from '../src/jobs/job-state';
 import { newRecord } from '../src/jobs/job-state-record';
-import { getJob, getResult, listJobs } from '../src/jobs/job-store';
+import { getJob, getResult, listJobs, putDataset, readDataset } from '../src/jobs/job-store';
 import { JobTable } from '../src/jobs/job-table';
 import { DEFAULT_SETTINGS } from '../src/jobs/settings';
 
@@ -39,6 +39,19 @@ const result = {
 } as unknown as UmapResult;
 
 describe('job table', () => {
+  it('the retention sweep also removes datasets no job refers to, and keeps those a job uses', async () => {
+    const { table, submit } = setup();
+    const rows = Float32Array.from([1, 2, 3, 4]);
+    // Left behind as a delete cut off between its two steps would leave it: rows without a reference.
+    await putDataset('2x2-orphan', rows, 2, 2);
+    const id = submit();
+    await table.written(id);
+    await putDataset('2x2-used', rows, 2, 2, id);
+    await table.sweepRetention(24, 'tab');
+    await expect(readDataset('2x2-orphan')).rejects.toThrow();
+    expect(Array.from((await readDataset('2x2-used')).data)).toEqual([1, 2, 3, 4]);
+  });
+
   it('writes the record each transition asks for; written(id) settles after the latest', async () => {
     const { states, table, submit, start } = setup();
     const id = submit();

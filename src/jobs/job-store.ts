@@ -180,6 +180,18 @@ function deleteDatasetIfUnused(key: string): Promise<void> {
   });
 }
 
+/**
+ * Remove every stored dataset that no job refers to any more: one whose last job's delete was cut
+ * off between its two steps (the tab closed), or that an older version left without references.
+ * Each goes through the same locked check as a single delete, so a job storing the rows is safe.
+ */
+export async function deleteUnusedDatasets(): Promise<void> {
+  const keys = await db()('readonly', (s) => promisifyRequest(s.getAllKeys(IDBKeyRange.bound('ds:', 'ds:\uffff'))));
+  // A manifest is `ds:<key>`; its chunks are `ds:<key>:<i>` (dataset keys hold no colon).
+  const manifests = keys.map(String).filter((k) => k.indexOf(':', 3) < 0);
+  for (const m of manifests) await deleteDatasetIfUnused(m.slice(3));
+}
+
 function deleteDatasetRows(key: string): Promise<void> {
   return db()('readwrite', (s) => {
     // Manifest first: a half-deleted dataset must never look complete.

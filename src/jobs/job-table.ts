@@ -4,10 +4,11 @@
 // writes what each one asks for; it changes job state only by requesting transitions.
 import { deleteCheckpoints } from './checkpoint-store';
 import { datasetKeyOfAsync } from './checksum';
-import { deleteJob, putDataset, putJob, putResult, type JobRecord } from './job-store';
+import { deleteJob, deleteUnusedDatasets, putDataset, putJob, putResult, type JobRecord } from './job-store';
 import type { JobChange, JobStates } from './job-state';
 import { TAB_PREFIX, lockedNames } from './tab-lock';
 import { describeStorageError } from './jobs-db';
+import { messageOf } from '../io/error-message';
 
 /** Failed and cancelled jobs are kept for retry only this long; completed ones stay for their result. */
 function pastRetention(rec: Readonly<JobRecord>, retentionHours: number, now = Date.now()): boolean {
@@ -106,6 +107,9 @@ export class JobTable {
       if (owner && owner !== tabId && held.has(TAB_PREFIX + owner)) continue;
       this.states.expired(f.rec.id);
     }
+    // Once every delete queued so far has been written, nothing stored may be left without a job.
+    await Promise.all([...this.writes.values()]);
+    await deleteUnusedDatasets().catch((err) => console.warn(`mapstream: could not remove unused datasets: ${messageOf(err)}`));
   }
 
   private changed(c: JobChange): void {
@@ -130,7 +134,7 @@ export class JobTable {
         // Any Worker of the job is already terminated, so no checkpoint write of it can land after this.
         this.enqueue(id, () =>
           deleteJob(id)
-            .catch((err) => (c.transition === 'expired' ? undefined : this.warn(err)))
+            .catch((err) => (c.transition === 'expired' ? console.warn(`mapstream: could not remove expired job ${id}: ${messageOf(err)}`) : this.warn(err)))
             .then(() => this.broadcast(id)),
         );
     }

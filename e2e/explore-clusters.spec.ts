@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { waitDone } from './explore-helpers';
 
@@ -70,4 +70,41 @@ test('while clusters stream, the legend counts always equal the current clusteri
   // Several distinct clusterings were checked before the finished one.
   expect(streaming.length).toBeGreaterThanOrEqual(3);
   await waitDone(page);
+});
+
+/** Open a link in its own context and wait for the clustering of the finished layout. */
+async function finalClustering(browser: Browser, url: string): Promise<Snapshot> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  let s: Snapshot;
+  do s = await nextSnapshot(page, 170_000);
+  while (!s.final);
+  await waitDone(page);
+  await context.close();
+  return s;
+}
+
+test('two viewers of one share link get the same cluster ids and legend colours', async ({ browser, baseURL }) => {
+  const link = `${baseURL}?src=digits&seed=7&nn=12&color=cluster`;
+  // At once, so the two pages stream (and match previews) on different schedules.
+  const [a, b] = await Promise.all([finalClustering(browser, link), finalClustering(browser, link)]);
+  expect(a.labels.length).toBe(1797);
+  expect(b.labels).toEqual(a.labels);
+  expect(b.rows).toEqual(a.rows);
+  expectLegendMatches(a, 1797);
+  // The ids are the canonical ones: cluster 0 the largest, ties broken by the lowest point index.
+  const first = new Map<number, number>();
+  const size = new Map<number, number>();
+  a.labels.forEach((l, i) => {
+    if (l < 0) return;
+    if (!first.has(l)) first.set(l, i);
+    size.set(l, (size.get(l) ?? 0) + 1);
+  });
+  const ids = [...size.keys()].sort((p, q) => p - q);
+  expect(ids).toEqual(ids.map((_, k) => k));
+  for (let k = 1; k < ids.length; k++) {
+    const [sa, sb] = [size.get(k - 1)!, size.get(k)!];
+    expect(sa > sb || (sa === sb && first.get(k - 1)! < first.get(k)!), `cluster ${k - 1} before cluster ${k}`).toBe(true);
+  }
 });

@@ -4,7 +4,7 @@ import { UmapEngine, resolveParams } from '../src/engine';
 import { defaultMinClusterSize, hdbscan } from '../src/cluster/hdbscan';
 import { buildKdTree, kthNeighbourDistances } from '../src/cluster/kd-tree';
 import { mutualReachabilityMst } from '../src/cluster/mst';
-import { adjustedRandIndex, matchToPrevious } from '../src/cluster/stable-labels';
+import { adjustedRandIndex, canonicalLabels, matchToPrevious } from '../src/cluster/stable-labels';
 import { Rng } from '../src/engine/prng';
 
 function readNpy(file: string): { bytes: Buffer; offset: number } {
@@ -143,6 +143,16 @@ describe('stable cluster ids', () => {
     expect(Array.from(labels)).toEqual([0, 0, 0, 1, 1, 1, 2, -1, 2]);
     const grown = matchToPrevious(Int32Array.from([0, 0, 1, 1]), Int32Array.from([2, 2, 0, 1]), 3);
     expect(Array.from(grown.labels)).toEqual([0, 0, 1, 2]);
+  });
+
+  it('canonical ids order clusters by size, then by lowest point index, whatever ids they came with', () => {
+    // Sizes: id 2 has 3 points, ids 0 and 3 have 2 (id 3 starts earlier), id 1 has none.
+    const labels = Int32Array.from([-1, 3, 2, 0, 2, 3, 0, 2, -1]);
+    expect(Array.from(canonicalLabels(labels, 4))).toEqual([-1, 1, 0, 2, 0, 1, 2, 0, -1]);
+    // Any renumbering of the same partition gives the same canonical ids.
+    const permuted = labels.map((l) => (l < 0 ? l : [3, 0, 1, 2][l]!));
+    expect(Array.from(canonicalLabels(permuted, 4))).toEqual(Array.from(canonicalLabels(labels, 4)));
+    expect(Array.from(canonicalLabels(Int32Array.from([-1, -1]), 0))).toEqual([-1, -1]);
   });
 
   it('adjusted Rand index is 1 for a relabelling and near 0 for unrelated labels', () => {

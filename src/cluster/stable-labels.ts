@@ -42,6 +42,30 @@ export function matchToPrevious(prev: Int32Array | null, next: Int32Array, nextC
   return { labels, ids };
 }
 
+/**
+ * Renumber clusters by a canonical order — largest first, equal sizes by their lowest point index —
+ * so the ids depend on the labelling alone, not on the stream of previews that led to it: two viewers
+ * of the same map get the same ids, and so the same colours. Noise (-1) stays -1.
+ */
+export function canonicalLabels(labels: Int32Array, count: number): Int32Array {
+  const size = new Array<number>(count).fill(0);
+  const first = new Array<number>(count).fill(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    if (c < 0) continue;
+    size[c]!++;
+    if (first[c] === labels.length) first[c] = i;
+  }
+  const order = [...size.keys()].filter((c) => size[c]! > 0).sort((a, b) => size[b]! - size[a]! || first[a]! - first[b]!);
+  const id = new Int32Array(count).fill(-1);
+  order.forEach((c, k) => {
+    id[c] = k;
+  });
+  const out = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) out[i] = labels[i]! < 0 ? -1 : id[labels[i]!]!;
+  return out;
+}
+
 /** Adjusted Rand index of two labelings (Hubert & Arabie); noise (-1) counts as one more label. */
 export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { ClusterWorkerApi } from './cluster-protocol';
+import type { ClusterIds, ClusterWorkerApi } from './cluster-protocol';
 import { messageOf } from '../io/error-message';
 
 export interface ClusterUpdate {
@@ -71,12 +71,13 @@ export class StreamingClusterer {
       this.worker = new Worker(new URL('../../workers/cluster.worker.ts', import.meta.url), { type: 'module', name: 'cluster' });
       this.remote = Comlink.wrap<ClusterWorkerApi>(this.worker);
     }
-    const continuing = this.continuing;
+    // A finished layout gets canonical ids, whatever previews came before it on this page.
+    const ids: ClusterIds = job.final ? 'canonical' : this.continuing ? 'continue' : 'fresh';
     // Copies go to the Worker; the page keeps drawing its own arrays.
     const x = job.x.slice();
     const y = job.y.slice();
     void this.remote
-      .cluster(Comlink.transfer(x, [x.buffer]), Comlink.transfer(y, [y.buffer]), job.minClusterSize, continuing)
+      .cluster(Comlink.transfer(x, [x.buffer]), Comlink.transfer(y, [y.buffer]), job.minClusterSize, ids)
       .then(
         (out) => {
           if (job.stream !== this.stream) return;

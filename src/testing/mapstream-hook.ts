@@ -12,6 +12,8 @@ export interface MapstreamTestHook {
   /** HDBSCAN cluster per point (-1 noise) of the latest clustering, or null. */
   clusters?(): Int32Array | null;
   readonly clusterCount?: number;
+  /** Whether clusters() was computed on the finished layout (or saved with an opened map). */
+  readonly clustersFinal?: boolean;
   /** Indices of the selected points (lasso, click or search). */
   selection?(): number[];
   /** A point's position on the interactive map, CSS pixels from the map's top-left, or null. */

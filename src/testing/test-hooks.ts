@@ -21,6 +21,9 @@ export function installTestHooks({ app, map, jobs }: AppStores): void {
     get clusterCount() {
       return map.clustering.clusters()?.count ?? 0;
     },
+    get clustersFinal() {
+      return map.clustering.clusters()?.final ?? false;
+    },
     selection: () => map.selection.selection().slice(),
     screenPosition: (i) => map.control()?.screenPosition(i) ?? null,
     get shareLink() {

@@ -1,5 +1,8 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 
 // COOP/COEP make the page cross-origin isolated, which unlocks SharedArrayBuffer for the Worker pool.
@@ -8,10 +11,54 @@ export const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// Files of public/ the app loads: its icon and the digits demo (src/jobs/load-source.ts,
+// src/ui/store/page-actions.ts). The rest of public/demo/ is for tests and people, not the app.
+const PUBLIC_PRECACHE = ['favicon.svg', 'demo/digits/digits.npy', 'demo/digits/digits.labels.npy'];
+const SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] };";
+
+/**
+ * Writes into dist/sw.js the list of every file the app may load (entry, styles, lazy chunks, every
+ * Worker script with its chunks, index.html, the demo data), for the service worker to cache at
+ * install. Without it a Worker the page had not started yet was missing offline. The test hooks'
+ * chunk is listed too (1 kB): only pages opened for tests load it, and those must work offline as well.
+ */
+function precacheManifest(): Plugin {
+  let outDir = '';
+  let built: string[] = [];
+  return {
+    name: 'mapstream-precache',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    writeBundle(_options, bundle) {
+      built = Object.values(bundle)
+        .filter((f) => !f.fileName.endsWith('.map'))
+        .map((f) => f.fileName);
+    },
+    // After public/ (and so sw.js) has been copied into dist/.
+    async closeBundle() {
+      // A build that failed wrote nothing: leave its own error to be seen.
+      if (built.length === 0) return;
+      const files = [...new Set([...built, ...PUBLIC_PRECACHE])].sort();
+      const hash = createHash('sha256');
+      for (const f of files) {
+        // A file named here but missing from dist/ fails the build, not the service worker's install.
+        hash.update(f).update(await readFile(resolve(outDir, f)));
+      }
+      const swPath = resolve(outDir, 'sw.js');
+      const sw = await readFile(swPath, 'utf8');
+      if (!sw.includes(SW_PLACEHOLDER)) throw new Error(`mapstream-precache: ${swPath} lacks the line ${SW_PLACEHOLDER}`);
+      const build = { version: hash.digest('hex').slice(0, 16), files };
+      await writeFile(swPath, sw.replace(SW_PLACEHOLDER, `const BUILD = ${JSON.stringify(build)};`));
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base so dist/ works from any static host under any sub-path.
   base: './',
-  plugins: [solid()],
+  plugins: [solid(), precacheManifest()],
   worker: { format: 'es' },
   // Only the app: the bench and GPU test pages are built apart (bench/vite.config.ts into dist-bench/),
   // so nothing shipped holds test or bench code.

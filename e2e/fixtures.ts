@@ -12,6 +12,8 @@ interface ServeOptions {
   /** COOP/COEP/CORP headers; false gives a page without SharedArrayBuffer (transferred-chunks mode). */
   isolate?: boolean;
   basePath?: string;
+  /** A Vary header on every response ('Origin' mimics `vite preview`). */
+  vary?: string;
 }
 
 interface WorkerFixtures {
@@ -44,8 +46,8 @@ async function openForTests(context: BrowserContext): Promise<void> {
   });
 }
 
-function serve({ isolate = true, basePath = APP_BASE_PATH }: ServeOptions = {}): Promise<StaticServer> {
-  return startStaticServer({ root: DIST, basePath, isolate });
+function serve({ isolate = true, basePath = APP_BASE_PATH, vary }: ServeOptions = {}): Promise<StaticServer> {
+  return startStaticServer({ root: DIST, basePath, isolate, vary: vary ?? null });
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({

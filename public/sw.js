@@ -1,38 +1,46 @@
 // mapstream's service worker. Two jobs, both for same-origin GET requests only:
 // 1. Add COOP/COEP headers, so the page is cross-origin isolated (SharedArrayBuffer, one shared copy
 //    of the data for every Worker) even on static hosts that cannot set headers.
-// 2. Keep a copy of the app shell and assets, so a reload with the network off still opens the app.
+// 2. Keep a copy of the whole app, so a reload with the network off opens it and everything in it
+//    works: every Worker script, not only those the page happened to start while online.
 // It never sees user data: files are read locally and never fetched, and other origins pass through.
-const CACHE = 'mapstream-shell-v1';
 
-self.addEventListener('install', () => self.skipWaiting());
+// Filled in by the build (the precache plugin in vite.config.ts): every file the app may load, as
+// URLs relative to this script, so it works under any sub-path, and a version that changes with
+// their contents. A new build thus changes this file, which makes the browser install it again.
+const BUILD = { version: 'dev', files: [] };
+const CACHE = `mapstream-${BUILD.version}`;
 
-// 3. The page lists what it loaded before this worker controlled it (the entry script, styles,
-//    icons: their names are content hashes the worker cannot know); they are cached here, so the
-//    first visit is enough for a reload with the network off to open the app.
-self.addEventListener('message', (event) => {
-  const msg = event.data;
-  if (!msg || msg.type !== 'cache-shell' || !Array.isArray(msg.urls)) return;
-  event.waitUntil(cacheShell(msg.urls));
+self.addEventListener('install', (event) => {
+  self.skipWaiting();
+  event.waitUntil(precache());
 });
 
-async function cacheShell(urls) {
+// All or nothing, like a failed install: a worker that claims the app offline must hold all of it.
+// If a file fails (network dropped mid-install) the install fails and the browser tries again on
+// the next visit; the page still runs meanwhile, only without this worker.
+async function precache() {
   const cache = await caches.open(CACHE);
   await Promise.all(
-    urls
-      .filter((u) => typeof u === 'string' && new URL(u).origin === self.location.origin)
-      .map(async (u) => {
-        if (await cache.match(u)) return;
-        try {
-          const res = await fetch(u, { credentials: 'same-origin' });
-          if (res.ok && res.type === 'basic') await cache.put(u, res);
-        } catch {
-          // Offline already, or gone: the network-first handler will try again on the next load.
-        }
-      }),
+    BUILD.files.map(async (file) => {
+      const url = new URL(file, self.location.href).href;
+      const res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+      if (!res.ok) throw new Error(`precache: ${url} answered HTTP ${res.status}`);
+      await cache.put(url, res);
+    }),
   );
 }
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+// Older builds' caches go: their hashed files are no longer referenced by the app now served.
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(names.filter((n) => n.startsWith('mapstream-') && n !== CACHE).map((n) => caches.delete(n)));
+      await self.clients.claim();
+    })(),
+  );
+});
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
@@ -49,7 +57,11 @@ async function networkFirst(req) {
     if (res.ok && res.type === 'basic') cache.put(req, res.clone()).catch(() => {});
     return isolate(res);
   } catch (err) {
-    const hit = await cache.match(req, { ignoreSearch: req.mode === 'navigate' });
+    // ignoreVary: hosts such as `vite preview` send `Vary: Origin`, and the request stored (this
+    // worker's own precache fetch) need not carry the Origin header the asking one does, so a match
+    // that honours Vary misses. Every navigation in scope is the app itself: index.html answers it.
+    const navigate = req.mode === 'navigate';
+    const hit = (await cache.match(req, { ignoreVary: true, ignoreSearch: navigate })) ?? (navigate ? await cache.match(new URL('index.html', self.location.href).href, { ignoreVary: true }) : undefined);
     if (hit) return isolate(hit);
     throw err;
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Serves the built app: node scripts/serve.mjs [--root dist] [--base /x/] [--no-isolate] [--port N]
+// Serves the built app: node scripts/serve.mjs [--root dist] [--base /x/] [--no-isolate] [--port N] [--vary HEADER]
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from './lib/static-server.mjs';
 
@@ -11,8 +11,9 @@ for (let i = 0; i < argv.length; i++) {
   else if (arg === '--root') opts.root = argv[++i];
   else if (arg === '--port') opts.port = Number(argv[++i]);
   else if (arg === '--no-isolate') opts.isolate = false;
+  else if (arg === '--vary') opts.vary = argv[++i];
   else {
-    console.error(`Unknown argument ${arg}\nUsage: node scripts/serve.mjs [--root dist] [--base /x/] [--no-isolate] [--port N]`);
+    console.error(`Unknown argument ${arg}\nUsage: node scripts/serve.mjs [--root dist] [--base /x/] [--no-isolate] [--port N] [--vary HEADER]`);
     process.exit(2);
   }
 }

@@ -3,6 +3,8 @@ export interface StaticServerOptions {
   basePath?: string;
   isolate?: boolean;
   port?: number;
+  /** A Vary header on every response (e.g. 'Origin', as `vite preview` sends). */
+  vary?: string | null;
 }
 
 export interface LoggedRequest {

@@ -1,6 +1,7 @@
 // A tiny static server for dist/, mounted under a sub-path so tests catch absolute URLs that only work at
 // the site root. Cross-origin isolation headers are switchable so both SharedArrayBuffer and
-// transferred-chunk modes can be exercised.
+// transferred-chunk modes can be exercised. `vary` adds a Vary header to every response, as some hosts
+// do (`vite preview` sends `Vary: Origin`), to check the service worker's cache still answers.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -38,7 +39,7 @@ function normaliseBase(basePath) {
   return base;
 }
 
-export async function startStaticServer({ root, basePath = '/', isolate = true, port = 0 } = {}) {
+export async function startStaticServer({ root, basePath = '/', isolate = true, port = 0, vary = null } = {}) {
   if (!root) throw new Error('startStaticServer: root is required');
   const rootDir = resolve(root);
   const base = normaliseBase(basePath);
@@ -57,7 +58,7 @@ export async function startStaticServer({ root, basePath = '/', isolate = true, 
   });
 
   async function respond(req, res) {
-    const headers = { 'Cache-Control': 'no-store', ...(isolate ? ISOLATION_HEADERS : {}) };
+    const headers = { 'Cache-Control': 'no-store', ...(isolate ? ISOLATION_HEADERS : {}), ...(vary ? { Vary: vary } : {}) };
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { ...headers, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);

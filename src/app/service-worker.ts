@@ -1,7 +1,8 @@
 /**
- * Register the service worker (isolation headers + offline shell). When the host did not make the
- * page cross-origin isolated, reload once under the worker's control so it is; if isolation still
- * fails, the app runs in transfer mode. `?coi=0` opts out, to use or test transfer mode on purpose.
+ * Register the service worker (isolation headers, and the whole app cached at install for offline
+ * use). When the host did not make the page cross-origin isolated, reload once under the worker's
+ * control so it is; if isolation still fails, the app runs in transfer mode. `?coi=0` opts out, to
+ * use or test transfer mode on purpose.
  */
 export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
@@ -10,9 +11,6 @@ export async function registerServiceWorker(): Promise<void> {
   try {
     const reg = await navigator.serviceWorker.register('./sw.js', { scope: './' });
     await navigator.serviceWorker.ready;
-    // Offline shell: hand the worker the page and the same-origin files it loaded before it took control.
-    const shell = [location.href.split('#')[0]!, ...performance.getEntriesByType('resource').map((e) => e.name)].filter((u) => new URL(u).origin === location.origin);
-    reg.active?.postMessage({ type: 'cache-shell', urls: shell });
     const key = 'mapstream.coi-reload';
     if (!crossOriginIsolated && reg.active && !sessionStorage.getItem(key)) {
       sessionStorage.setItem(key, '1');

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ClusterIds, ClusterWorkerApi } from './cluster-protocol';
 import { messageOf } from '../io/error-message';
+import { workerFailure } from './worker-failure';
 
 export interface ClusterUpdate {
   labels: Int32Array;
@@ -19,6 +20,7 @@ export interface ClusterUpdate {
 export class StreamingClusterer {
   private remote: Comlink.Remote<ClusterWorkerApi> | null = null;
   private worker: Worker | null = null;
+  private failed: Promise<never> | null = null;
   private busy = false;
   private pending: { x: Float32Array; y: Float32Array; minClusterSize: number; final: boolean; stream: number } | null = null;
   private lastStart = 0;
@@ -50,6 +52,7 @@ export class StreamingClusterer {
     this.worker?.terminate();
     this.worker = null;
     this.remote = null;
+    this.failed = null;
   }
 
   private pump(): void {
@@ -67,17 +70,28 @@ export class StreamingClusterer {
     this.pending = null;
     this.busy = true;
     this.lastStart = performance.now();
-    if (!this.remote) {
-      this.worker = new Worker(new URL('../../workers/cluster.worker.ts', import.meta.url), { type: 'module', name: 'cluster' });
-      this.remote = Comlink.wrap<ClusterWorkerApi>(this.worker);
+    if (!this.remote || !this.failed) {
+      const worker = new Worker(new URL('../../workers/cluster.worker.ts', import.meta.url), { type: 'module', name: 'cluster' });
+      const failed = workerFailure(worker, 'the clusterer');
+      // A Worker that failed is dropped, so the next layout starts a new one.
+      failed.catch(() => {
+        if (this.worker !== worker) return;
+        this.worker = null;
+        this.remote = null;
+        this.failed = null;
+        // The stable ids lived in that Worker; a new one starts from none.
+        this.continuing = false;
+      });
+      this.worker = worker;
+      this.remote = Comlink.wrap<ClusterWorkerApi>(worker);
+      this.failed = failed;
     }
     // A finished layout gets canonical ids, whatever previews came before it on this page.
     const ids: ClusterIds = job.final ? 'canonical' : this.continuing ? 'continue' : 'fresh';
     // Copies go to the Worker; the page keeps drawing its own arrays.
     const x = job.x.slice();
     const y = job.y.slice();
-    void this.remote
-      .cluster(Comlink.transfer(x, [x.buffer]), Comlink.transfer(y, [y.buffer]), job.minClusterSize, ids)
+    void Promise.race([this.remote.cluster(Comlink.transfer(x, [x.buffer]), Comlink.transfer(y, [y.buffer]), job.minClusterSize, ids), this.failed])
       .then(
         (out) => {
           if (job.stream !== this.stream) return;

@@ -6,6 +6,7 @@ import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
 import type { ComputeWorkerApi } from './compute-protocol';
+import { workerFailure } from './worker-failure';
 
 /**
  * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;
@@ -27,14 +28,21 @@ export class WorkerPool implements ComputePool {
     const { n, d } = store;
     const shared = store.shared;
     pool.shared = shared;
+    const failures: Promise<never>[] = [];
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: `mapstream-compute-${i}` });
       const r = Comlink.wrap<ComputeWorkerApi>(w);
+      failures.push(workerFailure(w, 'a compute Worker'));
       pool.workers.push(w);
       pool.remotes.push(r);
       pool.busy.push(0);
     }
-    await Promise.all(pool.remotes.map((r) => r.init(shared && store.memory ? store.memory : store.data.slice(), n, d, metric)));
+    try {
+      await Promise.race([Promise.all(pool.remotes.map((r) => r.init(shared && store.memory ? store.memory : store.data.slice(), n, d, metric))), ...failures]);
+    } catch (e) {
+      pool.terminate();
+      throw e;
+    }
     return pool;
   }
 

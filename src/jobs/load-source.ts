@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { ingestFiles, ingestUrls, type Ingested } from './ingest-client';
 import type { DemoWorkerApi, SyntheticSource } from './demo-protocol';
 import type { LinkSource } from '../share/link';
+import { workerFailure } from './worker-failure';
 
 const DIGITS_FILES = [
   { url: './demo/digits/digits.npy', name: 'digits.npy' },
@@ -23,7 +24,7 @@ export async function loadLinkSource(source: LinkSource): Promise<Ingested> {
 async function generateSynthetic(source: SyntheticSource): Promise<Ingested> {
   const worker = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), { type: 'module', name: 'demo' });
   try {
-    const out = await Comlink.wrap<DemoWorkerApi>(worker).generate(source);
+    const out = await Promise.race([Comlink.wrap<DemoWorkerApi>(worker).generate(source), workerFailure(worker, 'the demo data generator')]);
     if (!out.ok) throw new Error(`Generating the demo data failed: ${out.message}`);
     return { dataset: out.dataset, categories: out.categories };
   } finally {

@@ -60,7 +60,14 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
       if (cancelled) return;
       cancelled = true;
       worker.terminate();
-      reject(new Error(`The job's Worker crashed: ${ev.message || 'unknown error'}.`));
+      // A bare Event (no message) means its script never loaded.
+      reject(
+        new Error(
+          ev.message
+            ? `The job's Worker crashed: ${ev.message}.`
+            : "Could not start the job's Worker: its script did not load (the network is off and this copy of the app lacks it, or the server failed).",
+        ),
+      );
     });
     const sourceP: Promise<JobSource> = options.storedDataset ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d }) : jobSource(input, options.transferInput ?? false);
     const outcome = sourceP.then((source): Promise<JobOutcome> => {

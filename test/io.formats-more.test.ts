@@ -122,6 +122,7 @@ describe('.npz', () => {
       expect(ds.labelName).toBe('y');
       expect(ds.labels?.slice(0, 5)).toEqual(['0', '1', '2', '3', '0']);
       expect(preview?.vectorCandidates).toEqual(['pca', 'embeddings']);
+      expect(preview?.metaColumns).toEqual(['y']);
     });
   }
 

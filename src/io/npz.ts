@@ -122,7 +122,10 @@ export async function parseNpzSource(src: FileSource, opts: IngestOptions = {}):
   const name = `${f}: ${main.key}`;
   const { onPreview } = opts;
   const inner: IngestOptions = { ...opts };
-  if (onPreview) inner.onPreview = (p) => onPreview({ ...p, fileName: f, format: 'npz', vectorField: main.key, vectorCandidates: twoD.map((m) => m.key) });
+  const perRow = (m: Member) => m !== main && m.header.shape[0] === main.header.shape[0] && (m.header.shape.length === 1 || (m.header.shape.length === 2 && m.header.shape[1] === 1));
+  // The 1-D arrays are read after the vectors, but their headers already say which ones will be metadata.
+  const metaColumns = members.filter(perRow).map((m) => m.key);
+  if (onPreview) inner.onPreview = (p) => onPreview({ ...p, fileName: f, format: 'npz', vectorField: main.key, vectorCandidates: twoD.map((m) => m.key), metaColumns });
   const ds =
     main.method === 0
       ? await parseNpySource({ ...subSource(src, main), name }, inner)
@@ -130,8 +133,7 @@ export async function parseNpzSource(src: FileSource, opts: IngestOptions = {}):
   const n = ds.n;
   const metadata: MetaColumn[] = [];
   for (const m of members) {
-    const s = m.header.shape;
-    if (m === main || s[0] !== n || !(s.length === 1 || (s.length === 2 && s[1] === 1)) || ds.droppedRows) continue;
+    if (!perRow(m) || m.header.shape[0] !== n) continue;
     const parts: Uint8Array[] = [];
     for await (const c of memberChunks(src, m)) parts.push(c);
     const col = readNpyLabels(concatAll(parts), `${f}: ${m.key}`);

@@ -2,7 +2,10 @@
 // (fixed-size list, list, wide), .npz (stored and deflated, key choice, labels) and gzip-compressed
 // text and .npy, each checked against the values written, and the messages for bad variants.
 import { describe, expect, it } from 'vitest';
+import { compressionRegistry, CompressionType } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { readFileSync } from 'node:fs';
+import { decodeLz4Frames } from '../src/io/lz4-frame';
 import { ingestSources, memorySource, type PreviewInfo } from '../src/io';
 import { encodeNpy, fixedListArrow, gzip, int64Npy, npz, wideArrow, wideParquet } from './helpers/format-fixtures';
 
@@ -106,6 +109,38 @@ describe('Arrow IPC / Feather v2', () => {
   it('a truncated file names the problem', async () => {
     const bytes = fixedListArrow(data, n, d, labels, 'stream');
     await expect(ingest('t.arrow', bytes.subarray(0, bytes.length - 500))).rejects.toThrow(/t\.arrow/);
+  });
+});
+
+describe('LZ4 frames (Arrow IPC buffers, pandas to_feather default)', () => {
+  it('decodes linked blocks as the lz4 tool writes them (test/fixtures/lz4-linked-blocks.lz4)', () => {
+    let text = '';
+    for (let i = 0; i < 3000; i++) text += `row ${i}: ${(i * 7) % 13} ${(i * i) % 101} label_${i % 5}\n`;
+    const out = decodeLz4Frames(new Uint8Array(readFileSync(new URL('./fixtures/lz4-linked-blocks.lz4', import.meta.url))));
+    expect(new TextDecoder().decode(out)).toBe(text);
+  });
+
+  it('reads a Feather file with LZ4_FRAME buffers', async () => {
+    // No LZ4 compressor in Node: frames of stored blocks are valid LZ4 and take the same path through arrow-js.
+    const stored = (b: Uint8Array) => {
+      const parts: Uint8Array[] = [Uint8Array.of(0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0)];
+      for (let at = 0; at < b.length; at += 1 << 16) {
+        const block = b.subarray(at, at + (1 << 16));
+        const size = new Uint8Array(4);
+        new DataView(size.buffer).setUint32(0, (block.length | 0x80000000) >>> 0, true);
+        parts.push(size, block);
+      }
+      parts.push(new Uint8Array(4));
+      return Uint8Array.from(parts.flatMap((p) => Array.from(p)));
+    };
+    const codec = compressionRegistry.get(CompressionType.LZ4_FRAME)!;
+    compressionRegistry.set(CompressionType.LZ4_FRAME, { ...codec, encode: stored });
+    const bytes = wideArrow(data, n, d, { label: labels }, 'file', CompressionType.LZ4_FRAME);
+    compressionRegistry.set(CompressionType.LZ4_FRAME, codec);
+    const ds = await ingest('z.feather', bytes);
+    expect([ds.n, ds.d]).toEqual([n, d]);
+    expect(Array.from(ds.data)).toEqual(Array.from(data));
+    expect(ds.labels).toEqual(labels);
   });
 });
 

@@ -4,6 +4,7 @@ import { compressionRegistry, CompressionType, DataType, RecordBatchReader, type
 import { decompressZstd } from 'hyparquet-compressors';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
+import { decodeLz4Frames } from './lz4-frame';
 import type { FileSource } from './source';
 import { planWide, WideRows, type ColumnGetter, type WideColumn } from './wide';
 
@@ -13,8 +14,10 @@ export function hasArrowMagic(head: Uint8Array): boolean {
   return head.length >= 6 && MAGIC.every((b, i) => head[i] === b);
 }
 
-// Polars and pyarrow may compress IPC buffers with ZSTD; arrow-js decodes them once a codec is registered.
+// pandas' to_feather compresses IPC buffers with LZ4 by default, polars and pyarrow may use ZSTD;
+// arrow-js decodes them once a codec is registered.
 if (!compressionRegistry.get(CompressionType.ZSTD)) compressionRegistry.set(CompressionType.ZSTD, { decode: (b) => decompressZstd(b) });
+if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: decodeLz4Frames });
 
 function isNumber(t: DataType): boolean {
   return DataType.isFloat(t) || DataType.isInt(t);
@@ -101,9 +104,7 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
       return r.done ? null : r.value;
     } catch (e) {
       const msg = (e as Error).message;
-      const codec = /codec|compress/i.test(msg)
-        ? ' It may use a compression mapstream cannot decode (it reads uncompressed and ZSTD); write it with compression="zstd" or "uncompressed".'
-        : '';
+      const codec = /codec|compress/i.test(msg) ? ' It may use a compression mapstream cannot decode (it reads uncompressed, LZ4 and ZSTD buffers).' : '';
       throw new IngestError(`${f}: a record batch cannot be read (${msg}).${codec}`);
     }
   };

@@ -1,7 +1,7 @@
 // Writers for the columnar and archive formats the ingest tests read: wide Parquet (as pandas writes a
 // frame of numeric columns), Arrow IPC, .npz (stored or deflated, as np.savez / np.savez_compressed)
 // and gzip. Node only; the e2e specs and the bench samples use them too.
-import { Field, FixedSizeList, Float32, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, vectorFromArray, Utf8 } from 'apache-arrow';
+import { type CompressionType, Field, FixedSizeList, Float32, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, vectorFromArray, Utf8 } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { encodeNpy, npyHeader } from '../../bench/npy-writer';
@@ -24,11 +24,18 @@ export function fixedListArrow(data: Float32Array, n: number, d: number, labels:
 }
 
 /** Arrow IPC with one float32 column per dimension, plus extra columns (each any arrow-typed array). */
-export function wideArrow(data: Float32Array, n: number, d: number, extra: Record<string, unknown[]> = {}, format: 'file' | 'stream' = 'file'): Uint8Array {
+export function wideArrow(
+  data: Float32Array,
+  n: number,
+  d: number,
+  extra: Record<string, unknown[]> = {},
+  format: 'file' | 'stream' = 'file',
+  compression: CompressionType | null = null,
+): Uint8Array {
   const cols: Record<string, ReturnType<typeof vectorFromArray>> = {};
   for (let j = 0; j < d; j++) cols[`f${j}`] = vectorFromArray(Float32Array.from({ length: n }, (_, i) => data[i * d + j]!));
   for (const [k, v] of Object.entries(extra)) cols[k] = vectorFromArray(v);
-  return tableToIPC(new Table(cols), format);
+  return tableToIPC(new Table(cols), format, compression);
 }
 
 /** A zip archive of .npy members, each stored or deflated; numpy's own layout for .npz. */

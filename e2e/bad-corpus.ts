@@ -45,8 +45,11 @@ export const BAD_CASES: BadCase[] = [
   { files: ['bad-line.jsonl'], message: /bad-line\.jsonl: line 2 is not valid JSON/ },
   { files: ['null-in-vector.jsonl'], message: /null-in-vector\.jsonl: line 3, vector element 2 is null, not a number/ },
   // Parquet
-  { files: ['no-list-column.parquet'], message: /no-list-column\.parquet has no column that is a list of numbers \(its columns: id \(INT32\), text \(BYTE_ARRAY\)\)/ },
-  { files: ['string-list.parquet'], message: /string-list\.parquet has no column that is a list of numbers \(its columns: tags \(list of BYTE_ARRAY\)\)/ },
+  {
+    files: ['no-list-column.parquet'],
+    message: /no-list-column\.parquet has no column that is a list of numbers and no numeric columns to use as the vector \(its columns: id \(INT32\), text \(BYTE_ARRAY \w+\)\)/,
+  },
+  { files: ['string-list.parquet'], message: /string-list\.parquet: column 'tags' \(list\) is neither a number nor text/ },
   { files: ['not-parquet.parquet'], message: /not-parquet\.parquet is not a readable Parquet file/ },
   // Anything else
   { files: ['sheet.xlsx'], message: /sheet\.xlsx: unrecognised file type '\.xlsx'/ },

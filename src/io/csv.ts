@@ -2,6 +2,7 @@ import { RecordScanner } from './csv-records';
 import { IngestError, type Dataset, type IngestOptions, type PreviewInfo } from './dataset';
 import { textChunks, type FileSource } from './source';
 import { sinkOptions, VectorSink, type MetaValue } from './vector-sink';
+import { isMetadataName } from './wide';
 
 export interface CsvOptions extends IngestOptions {
   /** Format id for messages and the preview (csv, tsv, projector). */
@@ -12,8 +13,6 @@ export interface CsvOptions extends IngestOptions {
 
 const NAN_RE = /^[+-]?nan$/i;
 const INF_RE = /^[+-]?inf(inity)?$/i;
-/** Numeric columns with these names are ids or labels, not vector components. */
-const NOT_VECTOR = new Set(['label', 'labels', 'class', 'category', 'target', 'id', 'index']);
 const CANDIDATES = [',', '\t', ';', '|'];
 /** Enough text to see a few whole records of even very wide rows before deciding the dialect. */
 const SNIFF_CHARS = 1 << 18;
@@ -180,7 +179,7 @@ export class CsvParser {
     const vector: number[] = [];
     const meta: number[] = [];
     header.forEach((name, j) => {
-      (looksNumeric(first[j]!) && !NOT_VECTOR.has(name.toLowerCase()) ? vector : meta).push(j);
+      (looksNumeric(first[j]!) && !isMetadataName(name) ? vector : meta).push(j);
     });
     if (vector.length === 0)
       throw new IngestError(`${this.fileName} has no numeric columns to use as the vector (row 1 has only text in columns ${header.map((h) => `'${h}'`).join(', ')}).`, {

@@ -25,7 +25,7 @@ export interface Dataset {
   /** For JSON/Parquet: the field used as the vector, and the other fields that could be. */
   vectorField?: string;
   vectorCandidates?: string[];
-  /** Format id (npy, csv, tsv, json, jsonl, parquet, projector). */
+  /** Format id (npy, npz, csv, tsv, json, jsonl, parquet, arrow, projector); a .gz file has the id of what it holds. */
   format?: string;
   /** The shared wasm Memory that data is a view of (cross-origin isolated ingest), so a job reads it in place. */
   memory?: WebAssembly.Memory;
@@ -75,7 +75,7 @@ export interface IngestOptions {
   /** CSV/TSV overrides of what is detected. */
   delimiter?: string;
   header?: boolean;
-  /** JSON/Parquet: the field that holds the vector. */
+  /** JSON/Parquet/Arrow: the field that holds the vector; .npz: the key of the array. */
   vectorField?: string;
   /** Put the vectors in a growable shared WebAssembly.Memory (cross-origin isolated pages). */
   sharedMemory?: boolean;

@@ -79,7 +79,7 @@ function toBytes(input: ArrayBuffer | Uint8Array): Uint8Array {
   return input instanceof Uint8Array ? input : new Uint8Array(input);
 }
 
-interface VectorPlan {
+export interface VectorPlan {
   h: NpyHeader;
   n: number;
   d: number;
@@ -95,7 +95,7 @@ const F16 = (() => {
 })();
 
 /** Check dtype, order, shape and length up front, so a bad file fails before any row is read. */
-function planVectors(h: NpyHeader, fileName: string, fileBytes: number): VectorPlan {
+export function planVectors(h: NpyHeader, fileName: string, fileBytes: number): VectorPlan {
   const dt = parseDescr(h.descr);
   const supported = dt && ((dt.kind === 'f' && [2, 4, 8].includes(dt.size)) || ((dt.kind === 'i' || dt.kind === 'u') && [1, 2, 4].includes(dt.size)));
   if (!dt || !supported) {

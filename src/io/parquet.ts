@@ -1,6 +1,7 @@
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { readVectorGroup, type VectorRow } from './parquet-vectors';
 import { compressors } from 'hyparquet-compressors';
+import { parseWideParquet } from './parquet-wide';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
 import type { FileSource } from './source';
@@ -11,12 +12,6 @@ const PAR1 = [0x50, 0x41, 0x52, 0x31];
 
 export function hasParquetMagic(head: Uint8Array): boolean {
   return head.length >= 4 && PAR1.every((b, i) => head[i] === b);
-}
-
-function leafOf(node: SchemaNode): SchemaNode {
-  let n = node;
-  while (n.children.length > 0) n = n.children[0]!;
-  return n;
 }
 
 /**
@@ -42,19 +37,9 @@ function numericListColumns(schema: SchemaNode): string[] {
     .map((c) => c.element.name);
 }
 
-function describe(schema: SchemaNode): string {
-  return schema.children
-    .map((c) => {
-      const leaf = leafOf(c);
-      const list = c.children.length > 0 ? 'list of ' : '';
-      return `${c.element.name} (${list}${leaf.element.type ?? 'group'})`;
-    })
-    .join(', ');
-}
-
 /**
  * Parquet, one row group at a time: a list<float> column is the vector, every other column is
- * metadata. Only the row group being decoded is held besides the float32 result.
+ * metadata (without one, the numeric columns are: parquet-wide.ts). Only the row group being decoded is held besides the float32 result.
  */
 export async function parseParquetSource(src: FileSource, opts: IngestOptions = {}): Promise<Dataset> {
   const f = src.name;
@@ -73,7 +58,8 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
   }
   const schema = parquetSchema(metadata);
   const lists = numericListColumns(schema);
-  if (lists.length === 0) throw new IngestError(`${f} has no column that is a list of numbers (its columns: ${describe(schema)}); mapstream needs the vectors in a list<float> column.`);
+  // No list column: the vector is the numeric scalar columns, as pandas writes a frame of them.
+  if (lists.length === 0) return parseWideParquet(file, metadata, schema, compressors, f, src.size, opts);
   if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
     throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ')}.`, { column: opts.vectorField });
   // The same ranking as JSON fields, applied to names only.

@@ -1,0 +1,174 @@
+// Arrow IPC (stream and file format; Feather v2 is the file format) as pandas, polars and Hugging Face
+// write it, read batch by batch from the file's bytes in order, so the file is never held whole.
+import { compressionRegistry, CompressionType, DataType, RecordBatchReader, type Field, type RecordBatch, type Vector } from 'apache-arrow';
+import { decompressZstd } from 'hyparquet-compressors';
+import { IngestError, type Dataset, type IngestOptions } from './dataset';
+import { RecordRows, vectorCandidates } from './json-records';
+import { decodeLz4Frames } from './lz4-frame';
+import type { FileSource } from './source';
+import { planWide, WideRows, type ColumnGetter, type WideColumn } from './wide';
+
+const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // ARROW1
+
+export function hasArrowMagic(head: Uint8Array): boolean {
+  return head.length >= 6 && MAGIC.every((b, i) => head[i] === b);
+}
+
+// pandas' to_feather compresses IPC buffers with LZ4 by default, polars and pyarrow may use ZSTD;
+// arrow-js decodes them once a codec is registered.
+if (!compressionRegistry.get(CompressionType.ZSTD)) compressionRegistry.set(CompressionType.ZSTD, { decode: (b) => decompressZstd(b) });
+if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: decodeLz4Frames });
+
+function isNumber(t: DataType): boolean {
+  return DataType.isFloat(t) || DataType.isInt(t);
+}
+
+/** A list or fixed-size list of numbers: a vector column. */
+function isNumericList(t: DataType): boolean {
+  return (DataType.isFixedSizeList(t) || DataType.isList(t) || DataType.isLargeList(t)) && t.children[0] !== undefined && isNumber(t.children[0].type);
+}
+
+function wideKind(f: Field): WideColumn {
+  const t = f.type;
+  const type = String(t);
+  if (isNumber(t)) return { name: f.name, kind: 'number', type };
+  const text =
+    DataType.isUtf8(t) ||
+    DataType.isLargeUtf8(t) ||
+    DataType.isUtf8View(t) ||
+    DataType.isBool(t) ||
+    DataType.isDate(t) ||
+    DataType.isTimestamp(t) ||
+    DataType.isTime(t) ||
+    DataType.isDuration(t) ||
+    DataType.isDecimal(t) ||
+    DataType.isDictionary(t) ||
+    DataType.isNull(t);
+  return { name: f.name, kind: text ? 'text' : 'other', type };
+}
+
+/** Chunks in order, noting how far into the file they reach. */
+async function* counted(src: FileSource, onBytes: (at: number) => void): AsyncGenerator<Uint8Array> {
+  let at = 0;
+  for await (const chunk of src.byteChunks()) {
+    at += chunk.length;
+    onBytes(at);
+    yield chunk;
+  }
+}
+
+/**
+ * The file format, read by offset through its footer (arrow-js reads a Node FileHandle that way; this
+ * is one over the FileSource), so only the batch being read is held. fd is what arrow-js tells a
+ * FileHandle by.
+ */
+function fileHandle(src: FileSource, onBytes: (at: number) => void) {
+  return {
+    fd: -1,
+    stat: async () => ({ size: src.size }),
+    read: async (buffer: Uint8Array, offset: number, length: number, position: number) => {
+      const u = await src.slice(position, Math.min(src.size, position + length));
+      buffer.set(u, offset);
+      onBytes(position + u.length);
+      return { bytesRead: u.length, buffer };
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * sequential: the bytes can only be read in order (a decompressed .gz); the file format is then
+ * gathered whole by arrow-js, the stream format still read batch by batch.
+ */
+export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}, sequential = false): Promise<Dataset> {
+  const f = src.name;
+  let at = 0;
+  let batches: AsyncIterator<RecordBatch>;
+  let fields: Field[];
+  try {
+    const onBytes = (b: number) => (at = Math.max(at, b));
+    const random = !sequential && hasArrowMagic(await src.head(Math.min(src.size, 8)));
+    const reader = await RecordBatchReader.from(random ? (fileHandle(src, onBytes) as never) : counted(src, onBytes));
+    await reader.open();
+    fields = reader.schema.fields;
+    batches = reader[Symbol.asyncIterator]();
+  } catch (e) {
+    throw new IngestError(`${f} is not a readable Arrow IPC / Feather v2 file (${(e as Error).message}).`);
+  }
+  const lists = fields.filter((x) => isNumericList(x.type)).map((x) => x.name);
+  if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
+    throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ') || 'none'}.`, { column: opts.vectorField });
+  const next = async (): Promise<RecordBatch | null> => {
+    try {
+      const r = await batches.next();
+      return r.done ? null : r.value;
+    } catch (e) {
+      const msg = (e as Error).message;
+      const codec = /codec|compress/i.test(msg) ? ' It may use a compression mapstream cannot decode (it reads uncompressed, LZ4 and ZSTD buffers).' : '';
+      throw new IngestError(`${f}: a record batch cannot be read (${msg}).${codec}`);
+    }
+  };
+  if (lists.length === 0) {
+    const rows = new WideRows(f, 'arrow', src.size, opts, planWide(f, fields.map(wideKind), 'list<float> or fixed_size_list<float>'));
+    for (let b = await next(); b; b = await next()) {
+      const batch = b;
+      rows.addBatch(batch.numRows, (name) => columnOf(batch.getChild(name)!));
+      rows.sink.progress(at);
+    }
+    rows.sink.progress(src.size, true);
+    return rows.finish();
+  }
+  const ranked = vectorCandidates(Object.fromEntries(lists.map((name) => [name, [0]])));
+  const field = opts.vectorField ?? ranked[0]!;
+  const others = fields.map((x) => x.name).filter((name) => name !== field);
+  const rows = new RecordRows(f, 'arrow', src.size, { ...opts, vectorField: field });
+  for (let b = await next(); b; b = await next()) {
+    const vec = b.getChild(field)!;
+    const meta = others.map((name) => b.getChild(name)!);
+    for (let i = 0; i < b.numRows; i++) {
+      const obj: Record<string, unknown> = { [field]: listRow(vec, i) };
+      for (let k = 0; k < others.length; k++) obj[others[k]!] = plain(meta[k]!.get(i));
+      rows.add(obj, `row ${rows.rows + 1}`);
+    }
+    rows.sink.progress(at);
+  }
+  rows.sink.progress(src.size, true);
+  const ds = rows.finish();
+  ds.vectorCandidates = ranked;
+  return ds;
+}
+
+/** Plain numbers a view can hand out as they are; bigints, float16 and nullable columns go value by value. */
+function numericView(v: Vector): Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | null {
+  if (v.nullCount > 0 || !(DataType.isFloat(v.type) || DataType.isInt(v.type))) return null;
+  const a = v.toArray() as unknown;
+  return a instanceof Float32Array ||
+    a instanceof Float64Array ||
+    a instanceof Int32Array ||
+    a instanceof Int16Array ||
+    a instanceof Int8Array ||
+    a instanceof Uint8Array ||
+    (a instanceof Uint16Array && DataType.isInt(v.type))
+    ? a
+    : null;
+}
+
+/** A whole column as a typed array when it is one without nulls, else a getter. */
+function columnOf(v: Vector): ColumnGetter | ArrayLike<number> {
+  return numericView(v) ?? ((i) => plain(v.get(i)));
+}
+
+/** Row i of a list column: a view of its values where they are plain numbers, else an array. */
+function listRow(v: Vector, i: number): unknown {
+  if (!v.isValid(i)) return null;
+  const inner = v.get(i) as Vector | null;
+  if (!inner) return null;
+  return numericView(inner) ?? Array.from({ length: inner.length }, (_, j) => plain(inner.get(j)));
+}
+
+/** Arrow's row values as RecordRows' metadata expects: structs and lists as JSON, big integers as numbers. */
+function plain(x: unknown): unknown {
+  if (typeof x === 'bigint') return Number(x);
+  if (x !== null && typeof x === 'object' && 'toJSON' in x && typeof x.toJSON === 'function') return x.toJSON();
+  return x;
+}

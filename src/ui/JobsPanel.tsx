@@ -54,7 +54,7 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                       </select>
                     </Show>
                   </div>
-                  <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
+                  <div class="bar" role="progressbar" aria-label={`${j.name}: progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
                     <div class="bar-fill" style={{ width: `${(frac() * 100).toFixed(1)}%` }} />
                   </div>
                   <div class="job-line" data-testid="job-progress">

@@ -49,7 +49,7 @@ export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; 
                   </Show>
                 </span>
               </div>
-              <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
+              <div class="bar" role="progressbar" aria-label={`${PHASE_LABELS[phase]} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
                 <div class="bar-fill" style={{ width: `${(frac() * 100).toFixed(1)}%` }} />
               </div>
               <Show when={p()}>

@@ -136,7 +136,7 @@ export function SharePanel(props: { link: string | null; noLinkReason: string | 
       >
         {(link) => (
           <>
-            <input class="share-link" data-testid="share-link" readonly value={link()} onFocus={(e) => e.currentTarget.select()} />
+            <input class="share-link" data-testid="share-link" aria-label="Link to this map" readonly value={link()} onFocus={(e) => e.currentTarget.select()} />
             <button type="button" data-testid="copy-link" onClick={props.onCopy}>
               Copy link
             </button>

@@ -8,7 +8,11 @@ import { makeNpy } from './io.fixtures';
 import { wideParquet } from './helpers/format-fixtures';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const ingest = (files: [string, Uint8Array][], opts = {}) => ingestSources(files.map(([name, bytes]) => memorySource(name, bytes, 97)), opts);
+const ingest = (files: [string, Uint8Array][], opts = {}) =>
+  ingestSources(
+    files.map(([name, bytes]) => memorySource(name, bytes, 97)),
+    opts,
+  );
 const names = (fam: { columns: string[] } | undefined) => fam?.columns ?? null;
 
 describe('the naming rule', () => {
@@ -130,9 +134,7 @@ describe('CSV', () => {
     await expect(ingest([['m.csv', enc(`x,y,label\n${bad('inf', 2)}\n`)]])).rejects.toThrow("infinite value 'inf' at row 3 (line 4), column 'x'");
     await expect(ingest([['m.csv', enc(`x,y,label\n${bad('abc', 4)}\n`)]])).rejects.toThrow("m.csv: non-numeric value 'abc' at row 5 (line 6), column 'x'.");
     // Text in the first row makes the column text; a map's column must still be numbers.
-    await expect(ingest([['m.csv', enc(`x,y,label\n${bad('abc', 0)}\n`)]])).rejects.toThrow(
-      "m.csv: row 1, column 'x' is 'abc', not a number; the map's coordinates must be finite numbers.",
-    );
+    await expect(ingest([['m.csv', enc(`x,y,label\n${bad('abc', 0)}\n`)]])).rejects.toThrow("m.csv: row 1, column 'x' is 'abc', not a number; the map's coordinates must be finite numbers.");
   });
 });
 
@@ -192,7 +194,11 @@ describe('Parquet and JSONL', () => {
 
 describe('.npy', () => {
   it('an (n, 2) array is a map or 2-D data: both stay possible, with its labels file', async () => {
-    const labelNpy = makeNpy('<i4', [n], Int32Array.from({ length: n }, (_, i) => i % 3));
+    const labelNpy = makeNpy(
+      '<i4',
+      [n],
+      Int32Array.from({ length: n }, (_, i) => i % 3),
+    );
     let preview: PreviewInfo | undefined;
     const ds = await ingest(
       [

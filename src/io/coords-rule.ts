@@ -63,10 +63,10 @@ export function coordFamilies(candidates: readonly string[], vector: readonly st
 }
 
 /** Numeric columns left beside a map are the vectors only when there are at least this many; fewer are metadata. */
-export const MIN_VECTOR_COLUMNS = 8;
+const MIN_VECTOR_COLUMNS = 8;
 
 /** A column of whole cluster ids (-1 noise) beside the map: our own CSV export writes `cluster`. */
-export const CLUSTER_COLUMN = /^(hdbscan[ _.-]?)?cluster(s|[ _.-]?id)?$/i;
+const CLUSTER_COLUMN = /^(hdbscan[ _.-]?)?cluster(s|[ _.-]?id)?$/i;
 
 /** How a file's columns divide once a map is found in it. */
 export interface CoordPlan {

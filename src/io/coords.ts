@@ -39,7 +39,8 @@ type Getter = (i: number) => number | string;
 
 /** One column's values by row, from the vectors or the metadata. */
 function getter(ds: Dataset, name: string): Getter {
-  const j = ds.vectorField === undefined ? ds.columns.indexOf(name) : -1;
+  // A list column's components are unnamed, except an array's (npy, npz), which is all vector.
+  const j = ds.vectorField === undefined || UNNAMED.has(ds.format ?? '') ? ds.columns.indexOf(name) : -1;
   if (j >= 0) return (i) => ds.data[i * ds.d + j]!;
   const col = ds.metadata!.find((m) => m.name === name)!;
   return (i) => col.values[i]!;

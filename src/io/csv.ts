@@ -129,7 +129,10 @@ export class CsvParser {
     if (this.header === null) {
       this.hasHeader = this.opts.header ?? !fields.every(looksNumeric);
       this.header = this.hasHeader ? fields.map((h, j) => h.trim() || `column ${j + 1}`) : fields.map((_, j) => `c${j}`);
-      if (this.hasHeader) fields.forEach((h, j) => h.trim() === '' && this.unnamed.add(j));
+      if (this.hasHeader)
+        fields.forEach((h, j) => {
+          if (h.trim() === '') this.unnamed.add(j);
+        });
       if (this.hasHeader) return;
     }
     const row = ++this.dataRows;

@@ -160,7 +160,9 @@ export class RecordRows {
       fileName: this.fileName,
       format: this.format,
       columns: this.kind === 'array' ? ['vector'] : [...this.vectorKeys(), ...this.metaKeys],
-      rows: this.firstRows.map((r) => (this.kind === 'array' ? [abbreviate(r)] : [...this.vectorKeys(), ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])))),
+      rows: this.firstRows.map((r) =>
+        this.kind === 'array' ? [abbreviate(r)] : [...this.vectorKeys(), ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])),
+      ),
       d: this.sink.d,
       vectorColumns: this.kind === 'array' ? ['each row'] : this.vectorKeys(),
       metaColumns: this.metaKeys,

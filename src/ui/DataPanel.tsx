@@ -42,6 +42,7 @@ export function DataPanel() {
         shared={workerMode() === 'shared'}
         onReread={(choices) => actions.reread(choices)}
         onLabelColumn={(name) => data.relabel(name)}
+        onOpenAsMap={() => actions.openAsMap()}
       />
       <PasteBox disabled={!!data.loading()} onFile={(f) => actions.openFiles([f])} />
     </section>

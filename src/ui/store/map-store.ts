@@ -131,9 +131,11 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     beginRun(source: LinkSource | null, params: ParamsFormState) {
       setShare({ source, params });
     },
-    /** Show a saved map (file or browser storage) as it was, without recomputing. */
-    open(m: MapFile) {
-      const ing = mapFileIngested(m);
+    /**
+     * Show a saved map (file or browser storage) as it was, without recomputing. A precomputed map
+     * passes the dataset it was read with, so its vectors stay with the map (`input()`).
+     */
+    open(m: MapFile, ing: Ingested = mapFileIngested(m)) {
       const f: MapFrame = { ...normalizeToUnitSquare(m.coords, m.nComponents), categories: ing.categories, final: true };
       if (ing.dataset.labelName !== undefined) f.labelName = ing.dataset.labelName;
       batch(() => {

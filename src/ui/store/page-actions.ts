@@ -6,7 +6,7 @@ import type { Ingested } from '../../jobs/ingest-client';
 import type { MapLink } from '../../share/link';
 import { loadLinkSource } from '../../jobs/load-source';
 import type { ReadChoices } from '../ingest-session';
-import { readMapFile } from '../map/app-bridge';
+import { precomputedMapFile, readMapFile } from '../map/app-bridge';
 import type { AppStore } from './app-store';
 import type { DataStore } from './data-store';
 import type { JobsStore } from './jobs-store';
@@ -56,10 +56,10 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
   };
 
   /** Show a saved map (file or browser storage) as it was, without recomputing. */
-  const openMap = (m: MapFile) => {
+  const openMap = (m: MapFile, ing?: Ingested) => {
     jobs.detach();
     batch(() => {
-      map.open(m);
+      map.open(m, ing);
       app.clearError();
       app.setStatus('done');
     });
@@ -68,7 +68,13 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
   return {
     run,
     cancel: () => jobs.cancel(),
-    openMap,
+    openMap: (m: MapFile) => openMap(m),
+    /** The data read carry their own map (x/y, umap_1/umap_2… or an (n, 2) array): show it as it is. */
+    openAsMap() {
+      const ing = data.input();
+      const m = ing && precomputedMapFile(ing);
+      if (m) openMap(m, ing);
+    },
     /** Dropped or picked files: a map file opens as it was saved; anything else is data to read. */
     openFiles(files: File[]) {
       void readMapFile(files).then(

@@ -108,7 +108,9 @@ describe('approximate predict rules', () => {
     ];
     const indices = new Int32Array(at.length * k);
     // The far point's neighbours in the original space are blob 0's, but on the map it is far away.
-    at.forEach(([px, py], q) => indices.set(nearest(px!, q === 2 ? 0 : py!, k), q * k));
+    at.forEach(([px, py], q) => {
+      indices.set(nearest(px!, q === 2 ? 0 : py!, k), q * k);
+    });
     const out = approximatePredict(model, { x: at.map((p) => p[0]!), y: at.map((p) => p[1]!), indices, k });
     expect(Array.from(out)).toEqual([0, 1, -1]);
   });

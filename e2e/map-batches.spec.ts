@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { DIGITS_LABELS, DIGITS_NPY, coords, downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
-import type { TestPlacedPoints } from '../src/testing/mapstream-hook';
+
+type TestPlacedPoints = Parameters<NonNullable<NonNullable<Window['__mapstream']>['addBatch']>>[0];
 
 const N = 1797;
 const D = 64;

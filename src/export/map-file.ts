@@ -28,7 +28,7 @@ export interface MapFile {
   batches?: MapFileBatches;
 }
 
-export interface MapFileBatches {
+interface MapFileBatches {
   /** The added batches' names, batch 1 first. */
   names: string[];
   /** Batch per point: 0 for the fitted map, i for names[i - 1]. */

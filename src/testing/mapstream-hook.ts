@@ -30,7 +30,7 @@ export interface MapstreamTestHook {
   batches?(): number[] | null;
 }
 
-export interface TestPlacedPoints {
+interface TestPlacedPoints {
   embedding: number[];
   m: number;
   nComponents: number;

@@ -41,7 +41,7 @@ export interface MapBatch {
 }
 
 /** The name the fitted points go by when the map is coloured by batch. */
-export const FITTED_BATCH_NAME = 'fitted map';
+const FITTED_BATCH_NAME = 'fitted map';
 
 export function createBatches(o: {
   /** The map as computed or opened, without added points. */

@@ -14,6 +14,8 @@ import { saveLastMap } from '../map/stored-map';
 import { normalizeToUnitSquare } from '../normalize';
 import type { ParamsFormState } from '../params-form-model';
 import type { MapControl, MapFrame } from '../ScatterMap';
+import { batchInfo, splitMapFile, withBatches } from './map-batch-file';
+import { createBatches, extendMeta, type MapBatch, type PlacedPoints } from './map-batches';
 import { createClustering } from './map-clusters';
 import { createColourChoice, createColouring, createMapStyle } from './map-colour';
 import { createExports } from './map-export';
@@ -29,7 +31,8 @@ export interface FrameLabels {
 
 /** `input`: the data a Run would use (the map of a run describes it; an opened map file has its own). */
 export function createMapStore(input: Accessor<Ingested | null>, initial: MapInitial) {
-  const [frame, setFrame] = createSignal<MapFrame | null>(null);
+  // The map as run or opened; `frame` adds the points placed on it since (map-batches.ts).
+  const [baseFrame, setFrame] = createSignal<MapFrame | null>(null);
   // The last finished layout, row-major n × nComponents; previews of a newer run leave it as it is.
   const [coords, setCoords] = createSignal<Float32Array | null>(null);
   const [share, setShare] = createSignal<ShareState>({ source: null, params: null });
@@ -38,18 +41,29 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
   let control: MapControl | null = null;
   let initialView = initial.view;
 
+  const batches = createBatches({
+    base: baseFrame,
+    fittedCoords: () => (baseFrame()?.final ? coords() : null),
+    clusters: () => {
+      const c = clustering.clusters();
+      return c?.final ? c.labels : null;
+    },
+    minClusterSize: () => clustering.minClusterSize(),
+    labelName: () => baseFrame()?.labelName,
+  });
+  const frame = batches.frame;
   const shownOpened = () => {
     const o = opened();
-    return o && o.frame === frame() ? o : null;
+    return o && o.frame === baseFrame() ? o : null;
   };
   const shownInput = () => shownOpened()?.ing ?? input();
   const n = () => frame()?.x.length ?? 0;
   const meta = createMemo<MetaColumn[]>(() => {
     const ing = shownInput();
-    return ing ? metadataColumns(ing.dataset) : [];
+    return ing ? extendMeta(metadataColumns(ing.dataset), batches.batches()) : [];
   });
-  const result = createMemo<MapResult | null>(() => {
-    const f = frame();
+  const fittedResult = createMemo<MapResult | null>(() => {
+    const f = baseFrame();
     const o = shownOpened();
     if (o) return o.result;
     const c = coords();
@@ -57,6 +71,8 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     const s = share();
     return { coords: c, nComponents: c.length / f.x.length, params: { ...(s.params ?? {}) }, name: input()?.dataset.fileName ?? 'map' };
   });
+  // The finished map with its added points after the fitted ones.
+  const result = createMemo<MapResult | null>(() => withBatches(fittedResult(), batches));
 
   const style = createMapStyle(n);
   const colour = createColourChoice(frame, initial.color);
@@ -67,8 +83,9 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     wanted: () => colour.colorBy().kind === 'cluster',
     initialMinClusterSize: initial.minClusterSize,
     onNewPoints: () => selection.selected([]),
+    addedClusters: batches.addedClusters,
   });
-  const colouring = createColouring({ frame, colorBy: colour.colorBy, clusters: clustering.clusters, meta });
+  const colouring = createColouring({ frame, colorBy: colour.colorBy, clusters: clustering.clusters, meta, batches: () => batchInfo(batches) });
   const shareLink = createShareLink({
     share,
     result,
@@ -88,6 +105,8 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     style: style.style,
     shareLink: shareLink.link,
     control: () => control,
+    batches: () => batchInfo(batches),
+    addedBatches: batches.batches,
   });
 
   // Every finished map is kept in this browser (IndexedDB), so it reopens offline.
@@ -113,6 +132,9 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     colour,
     colouring,
     clustering,
+    batches,
+    /** Each point's batch (0: fitted) and the batches' names, once points were added; else null. */
+    batchInfo: () => batchInfo(batches),
     selection,
     shareLink,
     exports,
@@ -123,27 +145,40 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
       const f: MapFrame = { ...normalizeToUnitSquare(c, nComponents), categories: labels.categories, final };
       if (labels.labelName !== undefined) f.labelName = labels.labelName;
       batch(() => {
+        batches.clear();
         if (final) setCoords(c);
         setFrame(f);
       });
     },
     /** A run starts: its map links back to this source with these parameters. */
     beginRun(source: LinkSource | null, params: ParamsFormState) {
+      batches.clear();
       setShare({ source, params });
     },
     /**
      * Show a saved map (file or browser storage) as it was, without recomputing. A precomputed map
      * passes the dataset it was read with, so its vectors stay with the map (`input()`).
      */
-    open(m: MapFile, ing: Ingested = mapFileIngested(m)) {
+    open(file: MapFile, given?: Ingested) {
+      // A map with added points opens as its fitted map, normalised on its own, plus its batches.
+      const { fitted: m, batches: saved } = splitMapFile(file);
+      const ing = given ?? mapFileIngested(m);
       const f: MapFrame = { ...normalizeToUnitSquare(m.coords, m.nComponents), categories: ing.categories, final: true };
       if (ing.dataset.labelName !== undefined) f.labelName = ing.dataset.labelName;
       batch(() => {
         setCoords(m.coords);
         setOpened({ frame: f, ing, result: mapFileResult(m) });
         setShare({ source: null, params: null });
+        batches.restore(saved);
         setFrame(f);
       });
+    },
+    /**
+     * Put a placed batch of new points on the finished map: the view does not move, the fitted points
+     * keep their places and clusters, and the new points take clusters from their fitted neighbours.
+     */
+    addBatch(placed: PlacedPoints, name: string, metadata?: MetaColumn[]): MapBatch {
+      return batches.add(placed, name, metadata);
     },
     /** The interactive map is ready to be asked for positions, views and selections. */
     attach(c: MapControl) {

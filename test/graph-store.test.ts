@@ -4,16 +4,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { promisifyRequest } from 'idb-keyval';
 import type { FuzzyGraph, KnnGraph } from '../src/engine/types';
-import {
-  deleteUnusedGraphs,
-  fuzzyGraphKey,
-  getFuzzyGraph,
-  getKnnGraph,
-  knnGraphKey,
-  putFuzzyGraph,
-  putKnnGraph,
-  refGraph,
-} from '../src/jobs/graph-store';
+import { deleteUnusedGraphs, fuzzyGraphKey, getFuzzyGraph, getKnnGraph, knnGraphKey, putFuzzyGraph, putKnnGraph, refGraph } from '../src/jobs/graph-store';
 import { deleteJob, putJob } from '../src/jobs/job-store';
 import { newRecord } from '../src/jobs/job-state-record';
 import { db } from '../src/jobs/jobs-db';

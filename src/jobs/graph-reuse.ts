@@ -7,6 +7,7 @@ import type { RowStore } from '../engine/wasm/row-kernels';
 import { messageOf } from '../io/error-message';
 import { datasetKeyOf } from './checksum';
 import {
+  describeReuse,
   fuzzyGraphKey,
   getFuzzyGraph,
   getKnnGraph,
@@ -46,12 +47,6 @@ export const indexedDbGraphs: GraphCache = {
   },
 };
 
-/** The sentence the job log and the run report show for a reuse. */
-export function describeReuse(r: GraphReuse): string {
-  const from = r.fromName !== null ? `${r.fromName}${r.seed !== null ? ` (seed ${r.seed})` : ''}` : 'an earlier map (since deleted)';
-  return r.what === 'fuzzy' ? `Reused the kNN and fuzzy graphs of ${from}: kNN and graph phases skipped.` : `kNN graph reused from ${from}: kNN phase skipped.`;
-}
-
 const now = () => performance.now();
 
 /** One run's side of the cache: where it starts, and the writes of the graphs it computes. */
@@ -77,7 +72,15 @@ export class GraphReuser {
    * Look the graphs up for a fresh fit. A failed lookup is logged and the fit computes everything; the
    * reuse is reported through onReused, and the job then refers to what it took, so it stays while the job does.
    */
-  static async prepare(cache: GraphCache, jobId: string, source: JobSource, store: RowStore, params: UmapParams, cb: JobCallbacks<ProgressEvent>, log: (line: string) => void): Promise<GraphReuser> {
+  static async prepare(
+    cache: GraphCache,
+    jobId: string,
+    source: JobSource,
+    store: RowStore,
+    params: UmapParams,
+    cb: JobCallbacks<ProgressEvent>,
+    log: (line: string) => void,
+  ): Promise<GraphReuser> {
     const t0 = now();
     const datasetKey = 'stored' in source ? source.stored : datasetKeyOf(store.data, store.n, store.d);
     const { metric, nNeighbors } = params;
@@ -89,7 +92,10 @@ export class GraphReuser {
       const knn = fuzzy?.n === store.n ? undefined : await cache.getKnn(datasetKey, metric, nNeighbors);
       const from = fuzzy?.n === store.n ? fuzzy : knn?.n === store.n && knn.k === nNeighbors ? knn : undefined;
       if (from) {
-        start = from === fuzzy ? { graph: { n: from.n, rows: fuzzy.rows, cols: fuzzy.cols, weights: fuzzy.weights } } : { knn: { n: knn!.n, k: knn!.k, indices: knn!.indices, distances: knn!.distances } };
+        start =
+          from === fuzzy
+            ? { graph: { n: from.n, rows: fuzzy.rows, cols: fuzzy.cols, weights: fuzzy.weights } }
+            : { knn: { n: knn!.n, k: knn!.k, indices: knn!.indices, distances: knn!.distances } };
         // A map made from the fuzzy graph also stands on the kNN graph under it (a transform needs it).
         await cache.ref(jobId, knnGraphKey(datasetKey, metric, nNeighbors));
         if (from === fuzzy) await cache.ref(jobId, fuzzyGraphKey(datasetKey, metric, nNeighbors, fuzzyParams));

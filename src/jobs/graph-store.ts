@@ -51,6 +51,12 @@ export interface GraphReuse {
   loadS: number;
 }
 
+/** The sentence the job log and the run report show for a reuse. */
+export function describeReuse(r: GraphReuse): string {
+  const from = r.fromName !== null ? `${r.fromName}${r.seed !== null ? ` (seed ${r.seed})` : ''}` : 'an earlier map (since deleted)';
+  return r.what === 'fuzzy' ? `Reused the kNN and fuzzy graphs of ${from}: kNN and graph phases skipped.` : `kNN graph reused from ${from}: kNN phase skipped.`;
+}
+
 export const knnGraphKey = (datasetKey: string, metric: Metric, nNeighbors: number) => `gknn:${datasetKey}:${metric}:${nNeighbors}`;
 export const fuzzyGraphKey = (datasetKey: string, metric: Metric, nNeighbors: number, p: FuzzyGraphParams) =>
   `gfz:${datasetKey}:${metric}:${nNeighbors}:${p.localConnectivity}:${p.setOpMixRatio}`;

@@ -135,7 +135,14 @@ export class JobRun {
             : undefined,
       };
       const makeEngine = (cp: EngineCheckpoint | undefined, steps: EngineDelta[] | undefined) =>
-        new UmapEngine(store, gpu?.params ?? params, hooks, { pool: gpu?.pool ?? pool, core, checkpoint: cp, deltas: steps, recordDeltas: writer !== null, start: cp ? undefined : reuse?.start });
+        new UmapEngine(store, gpu?.params ?? params, hooks, {
+          pool: gpu?.pool ?? pool,
+          core,
+          checkpoint: cp,
+          deltas: steps,
+          recordDeltas: writer !== null,
+          start: cp ? undefined : reuse?.start,
+        });
       let engine: UmapEngine;
       try {
         engine = makeEngine(p.checkpoint, p.deltas);

@@ -2,6 +2,7 @@ import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { JobView, Scheduler } from '../jobs/scheduler';
 import type { Priority } from '../jobs/job-store';
+import { describeReuse } from '../jobs/graph-store';
 import { formatCount, formatSeconds } from './format';
 import './jobs.css';
 
@@ -62,6 +63,13 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                     <Show when={j.state === 'running' && j.local && j.etaS != null}> · ETA {formatSeconds(j.etaS)}</Show>
                     <Show when={j.state === 'queued' && j.stored}> · data saved: survives a reload</Show>
                   </div>
+                  <Show when={j.reused}>
+                    {(r) => (
+                      <div class="job-line" data-testid="job-reused">
+                        {describeReuse(r())}
+                      </div>
+                    )}
+                  </Show>
                   <Show when={j.error}>
                     <div class="job-error" data-testid="job-error">
                       {j.error}

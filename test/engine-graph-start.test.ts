@@ -39,7 +39,12 @@ describe('engine started from a stored graph', () => {
       const fromKnn = new UmapEngine({ data, n, d }, p, {}, { start: { knn: full.knn } });
       expect(fromKnn.phase).toBe('graph');
       const phases = new Set<string>();
-      await fromKnn.run({ shouldStop: () => (phases.add(fromKnn.phase), false) });
+      await fromKnn.run({
+        shouldStop: () => {
+          phases.add(fromKnn.phase);
+          return false;
+        },
+      });
       expect(phases.has('knn')).toBe(false);
       expect(same(fromKnn.result().embedding, full.embedding)).toBe(true);
       expect(fromKnn.result().timings.knn).toBe(0);

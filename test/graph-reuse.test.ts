@@ -41,7 +41,7 @@ const run = new JobRun({
 });
 
 let seq = 0;
-async function fit(params: Partial<UmapParams>, name: string) {
+async function fitJob(params: Partial<UmapParams>, name: string) {
   const rec = newRecord({ data, n, d }, params, { name }, { id: `r${++seq}`, order: seq, owner: 'tab', settings: DEFAULT_SETTINGS });
   await putJob(rec);
   const phases = new Set<string>();
@@ -65,20 +65,20 @@ describe('graph reuse in a job run', () => {
       const p = { nEpochs: 60, seed: 3, backend: 'cpu' as const, knnChunkSize: 300, ...extra };
       // Another dataset each time (a different n_neighbors), so the first fit of each mode is a full one.
       const nNeighbors = 'exactKnnMaxN' in extra ? 12 : 10;
-      const full = await fit({ ...p, nNeighbors }, `full ${mode}`);
+      const full = await fitJob({ ...p, nNeighbors }, `full ${mode}`);
       expect(full.reused).toEqual([]);
       expect(full.phases.has('knn')).toBe(true);
       const stored = await getKnnGraph(datasetKeyOf(data, n, d), 'euclidean', nNeighbors);
       expect(stored).toMatchObject({ fromJob: full.id, n, k: nNeighbors });
 
-      const again = await fit({ ...p, nNeighbors }, 'again');
+      const again = await fitJob({ ...p, nNeighbors }, 'again');
       expect(again.reused).toEqual([expect.objectContaining({ what: 'fuzzy', fromJob: full.id, fromName: `full ${mode}`, seed: 3 })]);
       expect(again.phases.has('knn') || again.phases.has('graph')).toBe(false);
       expect(again.result.log.join('\n')).toContain(`Reused the kNN and fuzzy graphs of full ${mode} (seed 3): kNN and graph phases skipped.`);
       expect(same(again.result.embedding, full.result.embedding)).toBe(true);
 
       // Another local connectivity: the fuzzy graph differs, the kNN graph is still good.
-      const lc = await fit({ ...p, nNeighbors, localConnectivity: 2 }, 'lc');
+      const lc = await fitJob({ ...p, nNeighbors, localConnectivity: 2 }, 'lc');
       expect(lc.reused).toEqual([expect.objectContaining({ what: 'knn', fromJob: full.id })]);
       expect(lc.phases.has('knn')).toBe(false);
       expect(lc.phases.has('graph')).toBe(true);
@@ -91,8 +91,8 @@ describe('graph reuse in a job run', () => {
 
   it('a re-run with another min_dist takes the graph and changes only the layout', async () => {
     const p = { nEpochs: 40, seed: 1, backend: 'cpu' as const, nNeighbors: 8 };
-    const full = await fit(p, 'base');
-    const moved = await fit({ ...p, minDist: 0.5 }, 'min_dist 0.5');
+    const full = await fitJob(p, 'base');
+    const moved = await fitJob({ ...p, minDist: 0.5 }, 'min_dist 0.5');
     expect(moved.reused[0]?.what).toBe('fuzzy');
     expect(same(moved.result.embedding, full.result.embedding)).toBe(false);
     expect(moved.result.timings.knn).toBe(0);

@@ -72,9 +72,11 @@ export class JobRun {
     const params = checkpoint?.params ?? resolveParams(partial, store.n);
     const choice = await this.deps.chooseBackend(params.backend ?? 'auto');
     // Result caching: only a fresh fit starts from a stored graph (a resumed one is past it already).
+    // A run held at a boundary (a test fault) computes every phase, so the boundary it waits for comes.
     const notes: string[] = [];
     const graphJob = options.persist?.jobId ?? options.graphs?.jobId;
-    const reuse = graphJob && storage.graphs && !checkpoint ? await GraphReuser.prepare(storage.graphs, graphJob, source, store, params, cb, (l) => notes.push(l)) : null;
+    const reuse =
+      graphJob && storage.graphs && !checkpoint && !options.faults?.holdAt ? await GraphReuser.prepare(storage.graphs, graphJob, source, store, params, cb, (l) => notes.push(l)) : null;
     const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options, reuse, notes }, cb);
     // One GPU job at a time, across every Worker and tab of the origin.
     return choice.adapter ? this.deps.withGpuLock(run, () => cb.onLog?.('Waiting for another job to finish with the GPU.')) : run();

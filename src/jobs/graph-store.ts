@@ -53,7 +53,7 @@ export interface GraphReuse {
 
 /** The sentence the job log and the run report show for a reuse. */
 export function describeReuse(r: GraphReuse): string {
-  const from = r.fromName !== null ? `${r.fromName}${r.seed !== null ? ` (seed ${r.seed})` : ''}` : 'an earlier map (since deleted)';
+  const from = r.fromName !== null ? `${r.fromName}${r.seed !== null ? ` (seed ${r.seed})` : ''}` : `job ${r.fromJob} (no longer listed)`;
   return r.what === 'fuzzy' ? `Reused the kNN and fuzzy graphs of ${from}: kNN and graph phases skipped.` : `kNN graph reused from ${from}: kNN phase skipped.`;
 }
 

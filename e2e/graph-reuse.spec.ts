@@ -18,6 +18,7 @@ async function waitForDone(page: Page, jobs: number): Promise<void> {
 }
 
 const newest = (page: Page) => page.evaluate(() => window.__mapstreamJobs!.list()[0]!);
+const reused = (page: Page, id: string) => page.evaluate((i) => window.__mapstreamJobs!.reused(i), id);
 const coords = (page: Page) => page.evaluate(() => Array.from(window.__mapstream!.coords()!));
 
 test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re-run is the first map', async ({ page }) => {
@@ -27,7 +28,7 @@ test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re
   await page.getByTestId('demo-digits').click();
   await waitForDone(page, 1);
   const first = await newest(page);
-  expect(first.reused).toBeNull();
+  expect(await reused(page, first.id)).toBeNull();
   const firstMap = await coords(page);
   expect((await page.evaluate((id) => window.__mapstreamJobs!.timings(id), first.id))!.knn).toBeGreaterThan(0);
   await expect(page.getByTestId('reuse-note')).toHaveCount(0);
@@ -41,7 +42,7 @@ test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re
   await waitForDone(page, 2);
   const second = await newest(page);
   expect(second.id).not.toBe(first.id);
-  expect(second.reused).toMatchObject({ what: 'fuzzy', fromJob: first.id, fromName: first.name, seed: 42 });
+  expect(await reused(page, second.id)).toMatchObject({ what: 'fuzzy', fromJob: first.id, fromName: first.name, seed: 42 });
   const note = `Reused the kNN and fuzzy graphs of ${first.name} (seed 42): kNN and graph phases skipped.`;
   await expect(page.getByTestId('reuse-note')).toHaveText(note);
   await expect(page.getByTestId('job-reused').first()).toHaveText(note);
@@ -59,6 +60,6 @@ test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re
   await page.getByTestId('rerun').click();
   await waitForDone(page, 3);
   const third = await newest(page);
-  expect(third.reused).toMatchObject({ what: 'fuzzy', fromJob: first.id });
+  expect(await reused(page, third.id)).toMatchObject({ what: 'fuzzy', fromJob: first.id });
   expect(await coords(page)).toEqual(firstMap);
 });

@@ -3,7 +3,6 @@
 import type { EngineCheckpoint } from '../engine/engine';
 import type { ProgressEvent, UmapResult } from '../engine/types';
 import type { JobRows } from './job-protocol';
-import type { GraphReuse } from './graph-store';
 import type { JobRecord, JobState, Priority } from './job-store';
 
 /** This tab's knowledge of a job beyond its stored record; the view shows it as is. */
@@ -43,8 +42,6 @@ export interface JobView extends JobTracking {
   hasResult: boolean;
   /** Its data is in IndexedDB, so it survives a reload (queued jobs too). */
   stored: boolean;
-  /** The stored graph its fit started from, if it reused one. */
-  reused: GraphReuse | null;
 }
 
 /** Everything the state owner keeps per job. Only job-state.ts writes it. */
@@ -122,6 +119,5 @@ export function viewOf(e: JobSlot): JobView {
     hasResult: r.state === 'completed',
     stored: r.datasetKey !== null,
     interrupted: e.interrupted,
-    reused: r.reused ? { ...r.reused } : null,
   };
 }

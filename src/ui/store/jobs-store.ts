@@ -129,7 +129,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
           if (res.log.length > 0) report.replaceLog(res.log);
           else report.appendLog(newLines.splice(0));
           report.finished(res);
-          report.reused(scheduler.get(jobId)?.reused ?? null);
+          report.reused(scheduler.reused(jobId));
           app.setStatus('done');
         });
       },

@@ -29,7 +29,25 @@ class UsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
-  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]`;
+  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
+  [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N]]  (repeatable: each is a re-run reusing the full run's graphs)`;
+
+/** `min_dist=0.5,seed=2`: the layout parameters a re-run changes (the graph's stay, so it is reused). */
+const RELAYOUT_KEYS = { min_dist: 'minDist', spread: 'spread', seed: 'seed', n_epochs: 'nEpochs' };
+function parseRelayout(spec) {
+  const change = {};
+  for (const part of spec.split(',')) {
+    const [k, v, ...extra] = part.split('=').map((x) => x.trim());
+    const key = RELAYOUT_KEYS[k];
+    const num = Number(v);
+    if (!key || extra.length || v === undefined || v === '' || !Number.isFinite(num)) {
+      throw new UsageError(`--relayout: "${part}" is not NAME=NUMBER with NAME one of ${Object.keys(RELAYOUT_KEYS).join(', ')}.`);
+    }
+    if ((key === 'seed' || key === 'nEpochs') && !Number.isInteger(num)) throw new UsageError(`--relayout: ${k} must be a whole number (got ${v}).`);
+    change[key] = num;
+  }
+  return change;
+}
 
 function parseCli(argv) {
   let values;
@@ -59,6 +77,7 @@ function parseCli(argv) {
         dist: { type: 'string', default: 'dist-bench' },
         'no-ours': { type: 'boolean', default: false },
         'timeout-min': { type: 'string', default: '30' },
+        relayout: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -95,6 +114,8 @@ function parseCli(argv) {
   const minDist = Number(values['min-dist']);
   if (!(minDist >= 0)) throw new UsageError(`--min-dist must be a number ≥ 0 (got ${values['min-dist']}).`);
   const impls = [...(values['no-ours'] ? [] : ['mapstream']), ...new Set(compare)];
+  const relayout = values.relayout.map(parseRelayout);
+  if (relayout.length > 0 && values['no-ours']) throw new UsageError('--relayout re-runs mapstream; it cannot be combined with --no-ours.');
   if (values.out && values['no-ours']) throw new UsageError("--out writes mapstream's embedding; it cannot be combined with --no-ours (use --save-all DIR).");
   if (impls.length === 0) throw new UsageError('Nothing to run: --no-ours without --compare.');
   return {
@@ -107,6 +128,7 @@ function parseCli(argv) {
     saveAll: values['save-all'] ? resolve(values['save-all']) : null,
     synthetic,
     seed: int('seed', 0),
+    relayout,
     nNeighbors: int('n-neighbors', 2),
     minDist,
     epochs: values.epochs === undefined ? null : int('epochs', 1),
@@ -272,7 +294,10 @@ async function runOne(impl, ctx) {
     let peak;
     try {
       res = await withTimeout(
-        page.evaluate(([name, params, backend]) => window.mapstreamBench.run(name, params, backend), [impl, ctx.params, ctx.backend]),
+        page.evaluate(
+          ([name, params, backend, relayout]) => window.mapstreamBench.run(name, params, backend, relayout),
+          [impl, ctx.params, ctx.backend, impl === 'mapstream' ? ctx.relayout : []],
+        ),
         ctx.timeoutMs,
         `${impl} did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
       );
@@ -325,7 +350,7 @@ async function main() {
   const exposed = await exposeData(distDir, opts.data);
   let failures = 0;
   try {
-    const ctx = { serverUrl: server.url, dataUrl: `${server.url}${exposed.rel}`, maxDim: opts.maxDim, params, backend: opts.backend, timeoutMs: opts.timeoutMs };
+    const ctx = { serverUrl: server.url, dataUrl: `${server.url}${exposed.rel}`, maxDim: opts.maxDim, params, backend: opts.backend, timeoutMs: opts.timeoutMs, relayout: opts.relayout };
     for (const impl of opts.impls) {
       log(`running ${impl}`);
       let r;
@@ -373,6 +398,32 @@ async function main() {
       };
       if (r.res.notes?.length) log(`${impl}: ${r.res.notes.join('; ')}`);
       console.log(JSON.stringify(line));
+      for (const re of r.res.relayouts ?? []) {
+        const emb = new Float32Array(new Uint8Array(Buffer.from(re.embeddingBase64, 'base64')).buffer);
+        const rq = helpers.scoreEmbedding(ref, emb);
+        if (re.notes?.length) log(`mapstream-relayout: ${re.notes.join('; ')}`);
+        console.log(
+          JSON.stringify({
+            impl: 'mapstream-relayout',
+            backend: r.res.backend,
+            n: r.loaded.n,
+            d: r.loaded.d,
+            change: re.change,
+            reused: re.reused,
+            // Engine phases plus the graph lookup (content key and read from IndexedDB), as the full run's wall_s.
+            wall_s: round(re.wallS),
+            graph_load_s: round(re.loadS),
+            relayout_ratio: round(re.wallS / r.res.wallS, 4),
+            phases: { knn: round(re.phases.knn), graph: round(re.phases.graph), init: round(re.phases.init), optimise: round(re.phases.optimise) },
+            trustworthiness_15: round(rq.trustworthiness, 4),
+            knn_recall_15: round(rq.knnRecall, 4),
+            knn10_acc: rq.knnAccuracy === null ? null : round(rq.knnAccuracy, 4),
+            epochs: re.epochs,
+            load_1m: round(loadavg()[0], 2),
+            params: { ...params, ...re.change },
+          }),
+        );
+      }
       if (impl === 'mapstream' && opts.out) {
         await writeFile(opts.out, helpers.encodeNpy(r.embedding, [opts.n, 2]));
         log(`wrote ${opts.out}`);

@@ -4,7 +4,7 @@ import { parseNpy } from '../../src/io/npy';
 import { workerMode, type JobRows } from '../../src/jobs/run-job';
 import { wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
-import { runOurs } from './impl-ours';
+import { runOursWithRelayouts, type Relayout, type RelayoutDone } from './impl-ours';
 import type { BenchParams, RunDone } from './protocol';
 
 export type ImplName = 'mapstream' | 'umap-js' | 'embedding-atlas';
@@ -23,6 +23,8 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
   pageWallS: number;
   backendReason: string | null;
   embeddingBase64: string;
+  /** mapstream only: the --relayout re-runs after the full run, each reusing its graphs. */
+  relayouts?: (Omit<RelayoutDone, 'embedding'> & { embeddingBase64: string })[];
 }
 
 let matrix: JobRows | null = null;
@@ -62,13 +64,14 @@ function peerWorker(impl: Exclude<ImplName, 'mapstream'>): Worker {
   return new Worker(new URL('./peer-atlas.worker.ts', import.meta.url), { type: 'module' });
 }
 
-async function run(impl: ImplName, params: BenchParams, backend: string): Promise<RunResult> {
+async function run(impl: ImplName, params: BenchParams, backend: string, relayout: Relayout[] = []): Promise<RunResult> {
   if (!matrix) throw new Error('load() the data first');
   const t0 = performance.now();
   if (impl === 'mapstream') {
-    const { type: _type, embedding, backendUsed, backendReason, ...rest } = await runOurs(matrix, params, backend);
-    const pageWallS = (performance.now() - t0) / 1000;
-    return { ...rest, impl, backend: backendUsed, backendReason, pageWallS, embeddingBase64: toBase64(embedding) };
+    const { full, fullPageS: pageWallS, relayouts } = await runOursWithRelayouts(matrix, params, backend, relayout);
+    const { type: _type, embedding, backendUsed, backendReason, ...rest } = full;
+    const again = relayouts.map(({ embedding: e, ...r }) => ({ ...r, embeddingBase64: toBase64(e) }));
+    return { ...rest, impl, backend: backendUsed, backendReason, pageWallS, embeddingBase64: toBase64(embedding), ...(again.length ? { relayouts: again } : {}) };
   }
   const { type: _type, embedding, ...rest } = await runPeer(peerWorker(impl), matrix, params);
   const pageWallS = (performance.now() - t0) / 1000;

@@ -127,6 +127,7 @@ export class JobRuns {
         if (!s.restored(id, from?.progress ?? null) || !from) return;
         this.each(id, (w) => w.onLog?.(`Resumed from a checkpoint (${from.progress ? `${from.progress.phase} ${from.progress.done}/${from.progress.total}` : 'start'}).`));
       },
+      onReused: (info) => void s.reused(id, run, info),
       onStorageWarning: (message) => {
         s.storageWarned(id, message);
         this.onStorageWarning(message);

@@ -10,6 +10,7 @@ import { datasetKeyOf } from './checksum';
 import type { JobCallbacks, PersistOptions } from './job-protocol';
 import { putDataset, readDataset } from './job-store';
 import { describeStorageError, openJobStore } from './jobs-db';
+import { indexedDbGraphs, type GraphCache } from './graph-reuse';
 
 /** What a run needs of its checkpoint writer (CheckpointWriter in the app). */
 export interface CheckpointSink {
@@ -31,6 +32,8 @@ export interface JobStorage {
   /** The newest stored state that verifies, or null. */
   loadCheckpoint(jobId: string): Promise<LoadedCheckpoint | null>;
   checkpointWriter(jobId: string, onSaved: (meta: CheckpointMeta) => void, onError: (message: string) => void): CheckpointSink;
+  /** Stored kNN and fuzzy graphs for reuse; without it every fit computes them. */
+  graphs?: GraphCache;
 }
 
 /** The app's storage: the jobs database in IndexedDB. */
@@ -40,6 +43,7 @@ export const indexedDbStorage: JobStorage = {
   readDataset: (key, into) => readDataset(key, into),
   loadCheckpoint,
   checkpointWriter: (jobId, onSaved, onError) => new CheckpointWriter(jobId, Date.now(), onSaved, onError),
+  graphs: indexedDbGraphs,
 };
 
 const IN_MEMORY = '; the job continues in memory and will not survive a reload.';

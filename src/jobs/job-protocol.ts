@@ -7,6 +7,7 @@ import type { BackendReport } from '../gpu/backend';
 import type { CheckpointMeta } from './checkpoint-store';
 import type { JobProgress } from './eta';
 import type { Fault, FaultPlan } from './faults';
+import type { GraphReuse } from './graph-store';
 
 /**
  * A job's rows: the matrix, and, when the rows live in a shared wasm Memory (an isolated page's
@@ -39,6 +40,11 @@ export interface JobOptions {
   /** Minimum milliseconds between preview posts (default 200). */
   previewEveryMs?: number;
   persist?: PersistOptions;
+  /**
+   * Reuse stored kNN and fuzzy graphs of the same rows and store this fit's, referred to by this job
+   * id (persisted jobs do with their own id; the bench without checkpoints). Off for a resumed run.
+   */
+  graphs?: { jobId: string };
   /** Tests only: faults fixed for this run (see faults.ts). */
   faults?: FaultPlan;
   /**
@@ -78,6 +84,8 @@ export interface JobCallbacks<P extends ProgressEvent = JobProgress> {
   onResumed?(from: CheckpointMeta | null, fellBack: boolean): void;
   /** A storage write failed; the job goes on in memory. */
   onStorageWarning?(message: string): void;
+  /** The fit starts from a stored graph instead of computing it. */
+  onReused?(info: GraphReuse): void;
 }
 
 export interface JobWorkerApi {

@@ -12,6 +12,7 @@ import { BoundaryHold } from './boundary-hold';
 import { messageOf } from '../io/error-message';
 import type { JobCallbacks, JobOptions, JobOutcome, JobStart } from './job-protocol';
 import { preparePersistence, resumeFromStore, type CheckpointSink, type JobStorage } from './job-persistence';
+import { GraphReuser } from './graph-reuse';
 import { rowStoreOfSource } from './job-source';
 import { PreviewThrottle, ProgressThrottle } from './progress-throttle';
 
@@ -43,6 +44,9 @@ interface Prepared {
   checkpoint: EngineCheckpoint | undefined;
   deltas: EngineDelta[] | undefined;
   options: JobOptions;
+  reuse: GraphReuser | null;
+  /** Lines for the job log from before the engine exists. */
+  notes: string[];
 }
 
 /** One job Worker's runs, one at a time. */
@@ -67,7 +71,13 @@ export class JobRun {
     }
     const params = checkpoint?.params ?? resolveParams(partial, store.n);
     const choice = await this.deps.chooseBackend(params.backend ?? 'auto');
-    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options }, cb);
+    // Result caching: only a fresh fit starts from a stored graph (a resumed one is past it already).
+    // A run held at a boundary (a test fault) computes every phase, so the boundary it waits for comes.
+    const notes: string[] = [];
+    const graphJob = options.persist?.jobId ?? options.graphs?.jobId;
+    const reuse =
+      graphJob && storage.graphs && !checkpoint && !options.faults?.holdAt ? await GraphReuser.prepare(storage.graphs, graphJob, source, store, params, cb, (l) => notes.push(l)) : null;
+    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options, reuse, notes }, cb);
     // One GPU job at a time, across every Worker and tab of the origin.
     return choice.adapter ? this.deps.withGpuLock(run, () => cb.onLog?.('Waiting for another job to finish with the GPU.')) : run();
   }
@@ -93,7 +103,8 @@ export class JobRun {
     const core = new ComputeCore(store, store.n, store.d, params.metric);
     // Lines logged before the engine exists (GPU setup) go into its log once it does.
     let engineRef: UmapEngine | null = null;
-    const early: string[] = [`Backend: ${choice.report.reason}.`];
+    const early: string[] = [`Backend: ${choice.report.reason}.`, ...p.notes];
+    const reuse = p.reuse;
     const log = (line: string) => (engineRef ? engineRef.log(line) : early.push(line));
     let gpu: GpuSession | null = null;
     try {
@@ -116,8 +127,9 @@ export class JobRun {
           cb.onPreview?.(transfer(copy, [copy.buffer]), params.nComponents);
         },
         onBoundary:
-          writer || hold
+          writer || hold || reuse
             ? async (eng) => {
+                reuse?.boundary(eng);
                 await writer?.boundary(eng, progress.latest);
                 // The page is sent this boundary's progress before the wait, so it sees exactly where the run is.
                 await hold?.reached(progress.latest, () => progress.flush());
@@ -125,7 +137,14 @@ export class JobRun {
             : undefined,
       };
       const makeEngine = (cp: EngineCheckpoint | undefined, steps: EngineDelta[] | undefined) =>
-        new UmapEngine(store, gpu?.params ?? params, hooks, { pool: gpu?.pool ?? pool, core, checkpoint: cp, deltas: steps, recordDeltas: writer !== null });
+        new UmapEngine(store, gpu?.params ?? params, hooks, {
+          pool: gpu?.pool ?? pool,
+          core,
+          checkpoint: cp,
+          deltas: steps,
+          recordDeltas: writer !== null,
+          start: cp ? undefined : reuse?.start,
+        });
       let engine: UmapEngine;
       try {
         engine = makeEngine(p.checkpoint, p.deltas);
@@ -143,6 +162,7 @@ export class JobRun {
       progress.flush();
       if (status === 'stopped') await writer?.stopped(engine, progress.latest);
       await writer?.flush();
+      await reuse?.flush();
       const summary = writer?.summary();
       if (summary) engine.log(summary);
       if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };

@@ -7,6 +7,7 @@
 // from the transitions instead of every caller remembering to save.
 import type { EngineCheckpoint } from '../engine/engine';
 import type { ProgressEvent, UmapResult } from '../engine/types';
+import type { GraphReuse } from './graph-store';
 import type { JobRows } from './job-protocol';
 import type { JobChange, RunProgress, Save, Transition } from './job-state-change';
 import type { JobRecord, JobState, Priority } from './job-store';
@@ -201,6 +202,14 @@ export class JobStates {
     if (!s) return false;
     s.rec.datasetKey = key;
     return this.emit(s, 'datasetStored', 'record');
+  }
+
+  /** The running fit started from a stored graph (result caching). */
+  reused(id: string, run: number, info: GraphReuse): boolean {
+    const s = this.take(id, (x) => this.ofRun(x, run));
+    if (!s) return false;
+    s.rec.reused = info;
+    return this.emit(s, 'reused', 'record');
   }
 
   storageWarned(id: string, message: string): boolean {

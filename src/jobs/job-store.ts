@@ -9,10 +9,14 @@
 //                     cp:<id>:<seq>:layout its newest layout state; cpptr:<id> points at the current
 //                     base and the one before
 //   res:<id>          a completed job's result
+//   gknn:… gfz:… gref:<id>:…  stored kNN and fuzzy graphs and the jobs that made or used them
+//                     (graph-store.ts: gknn:<datasetKey>:<metric>:<nNeighbors>,
+//                     gfz:<datasetKey>:<metric>:<nNeighbors>:<localConnectivity>:<setOpMixRatio>)
 import { promisifyRequest } from 'idb-keyval';
 import type { ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
 import { clearCheckpoints } from './checkpoint-store';
+import { clearGraphRefs, deleteGraphsIfUnused, type GraphReuse } from './graph-store';
 import { db } from './jobs-db';
 
 const DATASET_CHUNK_ROWS = 1000;
@@ -43,6 +47,8 @@ export interface JobRecord {
   error: string | null;
   /** The tab that owns the job (see tab-lock.ts). */
   owner?: string;
+  /** The stored graph this fit started from, when it skipped kNN (and the graph phase). */
+  reused?: GraphReuse;
 }
 
 interface DatasetManifest {
@@ -83,21 +89,23 @@ export function listJobs(): Promise<JobRecord[]> {
 }
 
 /**
- * Remove a job: its record, result, checkpoints and dataset references go in one transaction (so a
- * reload never finds half a job); then each dataset it referenced, unless another job uses it.
+ * Remove a job: its record, result, checkpoints, dataset and graph references go in one transaction (so
+ * a reload never finds half a job); then each dataset and graph it referenced, unless another job uses it.
  */
 export async function deleteJob(id: string): Promise<void> {
-  const keys = await db()('readwrite', async (s) => {
+  const { keys, graphs } = await db()('readwrite', async (s) => {
     const rec = (await promisifyRequest(s.get(jobKey(id)))) as JobRecord | undefined;
     const refs = ((await promisifyRequest(s.getAllKeys(IDBKeyRange.bound('dsref:', 'dsref:\uffff')))) as IDBValidKey[]).map(String).filter((k) => k.endsWith(`:${id}`));
     s.delete(jobKey(id));
     s.delete(`res:${id}`);
     clearCheckpoints(s, id);
     for (const r of refs) s.delete(r);
+    const graphs = await clearGraphRefs(s, id);
     await promisifyRequest(s.transaction);
-    return new Set([rec?.datasetKey, ...refs.map((r) => r.slice('dsref:'.length, r.lastIndexOf(':')))].filter((k): k is string => !!k));
+    return { keys: new Set([rec?.datasetKey, ...refs.map((r) => r.slice('dsref:'.length, r.lastIndexOf(':')))].filter((k): k is string => !!k)), graphs };
   });
   for (const key of keys) await deleteDatasetIfUnused(key);
+  await deleteGraphsIfUnused(graphs);
 }
 
 // --- datasets ------------------------------------------------------------------------------------

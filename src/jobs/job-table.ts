@@ -4,6 +4,7 @@
 // writes what each one asks for; it changes job state only by requesting transitions.
 import { deleteCheckpoints } from './checkpoint-store';
 import { datasetKeyOfAsync } from './checksum';
+import { deleteUnusedGraphs } from './graph-store';
 import { deleteJob, deleteUnusedDatasets, putDataset, putJob, putResult, type JobRecord } from './job-store';
 import type { JobChange, JobStates } from './job-state';
 import { TAB_PREFIX, lockedNames } from './tab-lock';
@@ -110,6 +111,7 @@ export class JobTable {
     // Once every delete queued so far has been written, nothing stored may be left without a job.
     await Promise.all([...this.writes.values()]);
     await deleteUnusedDatasets().catch((err) => console.warn(`mapstream: could not remove unused datasets: ${messageOf(err)}`));
+    await deleteUnusedGraphs().catch((err) => console.warn(`mapstream: could not remove unused graphs: ${messageOf(err)}`));
   }
 
   private changed(c: JobChange): void {

@@ -2,6 +2,7 @@
 // curious user in devtools). Documented in README.md ("Test hook"); keep the shape stable.
 import type { UmapParams } from '../engine/types';
 import type { Boundary } from './faults';
+import type { GraphReuse } from './graph-store';
 import type { Priority } from './job-store';
 import type { JobView, Scheduler } from './scheduler';
 
@@ -22,6 +23,8 @@ interface MapstreamJobsHook {
   coords(id: string): Promise<number[] | null>;
   /** A completed job's log (includes the checkpoint count and their engine time). */
   log(id: string): Promise<string[] | null>;
+  /** The stored graph the job's fit started from (what, fromJob, fromName, seed, loadS), or null. */
+  reused(id: string): GraphReuse | null;
   /** A completed job's phase timings in seconds (engine time, without Worker start-up or storage). */
   timings(id: string): Promise<Record<string, number> | null>;
   pause(id: string): Promise<void>;
@@ -63,6 +66,7 @@ export function installJobsTestHook(s: Scheduler): void {
       return r ? Array.from(r.embedding) : null;
     },
     log: async (id) => (await s.result(id))?.log ?? null,
+    reused: (id) => s.reused(id),
     timings: async (id) => {
       const t = (await s.result(id))?.timings;
       return t ? { ...t } : null;

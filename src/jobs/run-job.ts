@@ -8,6 +8,7 @@ import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels'
 import type { CheckpointMeta } from './checkpoint-store';
 import { EtaEstimator, type JobProgress } from './eta';
 import type { Fault } from './faults';
+import type { GraphReuse } from './graph-store';
 import type { JobCallbacks, JobOptions, JobOutcome, JobResult, JobRows, JobSource, JobWorkerApi } from './job-protocol';
 
 export type { JobCallbacks, JobOptions, JobProgress, JobRows };
@@ -50,6 +51,7 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
     onCheckpoint: (meta: CheckpointMeta) => cb.onCheckpoint?.(meta),
     onResumed: (from: CheckpointMeta | null, fellBack: boolean) => cb.onResumed?.(from, fellBack),
     onStorageWarning: (message: string) => cb.onStorageWarning?.(message),
+    onReused: (info: GraphReuse) => cb.onReused?.(info),
   });
 
   const result = new Promise<JobResult>((resolve, reject) => {
@@ -72,8 +74,8 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
     const sourceP: Promise<JobSource> = options.storedDataset ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d }) : jobSource(input, options.transferInput ?? false);
     const outcome = sourceP.then((source): Promise<JobOutcome> => {
       if (cancelled) throw new JobCancelledError();
-      const { checkpoint, previewEveryMs, persist, faults } = options;
-      const msg = { source, params, options: { threads: options.threads ?? defaultThreads(), checkpoint, previewEveryMs, persist, faults } };
+      const { checkpoint, previewEveryMs, persist, faults, graphs } = options;
+      const msg = { source, params, options: { threads: options.threads ?? defaultThreads(), checkpoint, previewEveryMs, persist, faults, graphs } };
       return remote.start('data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(msg, [source.data.buffer]) : msg, callbacks);
     });
     outcome

@@ -8,6 +8,7 @@ import { JobCancelledError, JobStoppedError, type JobCallbacks, type JobHandle }
 import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
 import { getResult, type JobRecord, type Priority } from './job-store';
+import type { GraphReuse } from './graph-store';
 import { JobRuns } from './job-launch';
 import { needsGpu, threadsPerJob } from './job-queue';
 import { JobRecovery } from './job-recovery';
@@ -58,6 +59,12 @@ export class Scheduler {
 
   get(id: string): JobView | null {
     return this.states.view(id);
+  }
+
+  /** The stored graph the job's fit started from (result caching); null if it computed everything. */
+  reused(id: string): GraphReuse | null {
+    const r = this.states.peek(id)?.rec.reused;
+    return r ? { ...r } : null;
   }
 
   /** The latest storage failure, for the storage panel; null while storage works. */

@@ -21,6 +21,8 @@ export function createJobsStore(app: AppStore, map: MapStore) {
   let updates: FrameScheduler | null = null;
   // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
   let runId = 0;
+  // The last run's rows and form, so "Re-run with…" can submit the same data with a few values changed.
+  const [lastRun, setLastRun] = createSignal<{ jobId: string; ing: Ingested; form: ParamsFormState; source: LinkSource | null } | null>(null);
 
   /** Stop following the shown job; it goes on in the jobs panel. */
   const detach = () => {
@@ -107,6 +109,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       );
       done = scheduler.whenDone(jobId);
       setShownJob(jobId);
+      setLastRun({ jobId, ing, form: { ...form }, source });
     } catch (err) {
       return app.fail(err);
     }
@@ -126,6 +129,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
           if (res.log.length > 0) report.replaceLog(res.log);
           else report.appendLog(newLines.splice(0));
           report.finished(res);
+          report.reused(scheduler.reused(jobId));
           app.setStatus('done');
         });
       },
@@ -148,6 +152,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       setShownJob(id);
       map.show(r.embedding, r.nComponents, { categories: r.rec.categories, ...(r.rec.labelName !== undefined ? { labelName: r.rec.labelName } : {}) }, true);
       report.replaceLog(r.log);
+      report.reused(r.rec.reused ?? null);
       app.clearError();
       app.setStatus('done');
     });
@@ -168,11 +173,26 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     }),
   );
 
+  /** The finished map on screen, when its rows are still in memory (a "Re-run with…" needs them). */
+  const rerunBase = () => {
+    const l = lastRun();
+    return l && l.jobId === shownJob() && app.status() === 'done' ? l : null;
+  };
+
+  /** Run the shown map's data again with these values changed; the fit reuses its stored graphs. */
+  const rerun = (changes: Pick<ParamsFormState, 'minDist' | 'spread' | 'seed' | 'nEpochs'>) => {
+    const base = rerunBase();
+    if (!base) return app.fail(new Error('The data of this map is no longer in memory; load the file again to re-run it.'));
+    run(base.ing, { ...base.form, ...changes }, base.source);
+  };
+
   return {
     scheduler,
     report,
     shownJob,
     run,
+    rerunBase,
+    rerun,
     cancel,
     detach,
     showJob,

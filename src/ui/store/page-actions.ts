@@ -2,6 +2,7 @@
 // was read. Each flow spans the stores (data, map, jobs, status), so it lives here, not in one of them.
 import { batch } from 'solid-js';
 import type { MapFile } from '../../export/map-file';
+import type { SaveOrigin } from '../../jobs/map-library';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { MapLink } from '../../share/link';
 import { loadLinkSource } from '../../jobs/load-source';
@@ -55,11 +56,11 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
     jobs.run(ing, data.form, ing ? data.sourceOf(ing) : null);
   };
 
-  /** Show a saved map (file or browser storage) as it was, without recomputing. */
-  const openMap = (m: MapFile) => {
+  /** Show a saved map (file or the library) as it was, without recomputing; `from`: its library entry. */
+  const openMap = (m: MapFile, from?: SaveOrigin) => {
     jobs.detach();
     batch(() => {
-      map.open(m);
+      map.open(m, from);
       app.clearError();
       app.setStatus('done');
     });

@@ -11,7 +11,10 @@ test.setTimeout(600_000);
 
 function bigMap(n: number): MapFile {
   let s = 12345;
-  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const rnd = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
   return {
     nComponents: 2,
     coords: Float32Array.from({ length: n * 2 }, () => rnd() * 20 - 10),

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { coords, waitDone, waitInteractive } from './explore-helpers';
+import { submit, waitForJob } from './jobs-helpers';
 
 /** The library panel's rows, newest change first. */
 const entries = (page: Page) => page.getByTestId('library-entry');
@@ -127,4 +128,22 @@ test('a map opened from a file is added once; deleting with the job removes the 
   await page.reload();
   await expect(page.getByTestId('library')).toContainText('No maps yet');
   await expect(page.getByTestId('job')).toHaveCount(0);
+});
+
+test('a job that finishes while the map shows something else is kept too, and a reload keeps it', async ({ page }) => {
+  await page.goto('./');
+  await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
+  // Submitted straight to the scheduler: the explorer never shows it.
+  const data = Float32Array.from({ length: 1200 * 3 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453));
+  const id = await submit(page, data, 1200, 3, { nEpochs: 20, seed: 1 }, { name: 'background.npy' });
+  await waitForJob(page, id, "j.state === 'completed'");
+  await expect(entries(page)).toHaveCount(1);
+  await expect(entries(page).first().getByTestId('library-name')).toHaveText('background.npy');
+  await expect(entries(page).first().getByTestId('library-facts')).toContainText('1,200 × 3');
+  await page.reload();
+  await expect(entries(page)).toHaveCount(1);
+  await entries(page).first().getByTestId('library-open').click();
+  await waitDone(page);
+  expect(await page.evaluate(() => window.__mapstream!.coords()!.length)).toBe(1200 * 2);
+  await expect(entries(page)).toHaveCount(1);
 });

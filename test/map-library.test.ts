@@ -73,6 +73,16 @@ describe('map library', () => {
     expect((await readMap(id)).map.name).toBe('My photos');
   });
 
+  it('a background save (ifAbsent) never overwrites the entry the explorer saved, and adds one when none is there', async () => {
+    const full = map(15, 0, { clusters: Int32Array.from({ length: 15 }, () => 0), minClusterSize: 5 });
+    const id = await saveMap(full, { jobId: 'j' });
+    expect(await saveMap(map(15), { jobId: 'j', ifAbsent: true })).toBe(id);
+    expect(Array.from((await readMap(id!)).map.clusters!)).toEqual(Array.from(full.clusters!));
+    const other = await saveMap(map(15, 3), { jobId: 'k', ifAbsent: true });
+    expect(other).not.toBe(id);
+    expect(await listMaps()).toHaveLength(2);
+  });
+
   it('a re-save of a deleted entry does not bring it back; rename refuses an empty name', async () => {
     const id = (await saveMap(map(10)))!;
     await deleteMap(id);

@@ -38,6 +38,8 @@ export interface SaveOrigin {
   jobId?: string;
   d?: number;
   params?: Record<string, unknown>;
+  /** Only add the map when no entry holds it yet (a job kept in the background: the explorer's save, with clusters and metadata, wins). */
+  ifAbsent?: boolean;
 }
 
 const LEGACY_KEY = 'last';
@@ -103,14 +105,20 @@ type StoredMap = Omit<MapFile, 'labels' | 'meta'> & {
 function pack(values: readonly string[]): PackedText {
   const ends = new Uint32Array(values.length);
   let at = 0;
-  for (let i = 0; i < values.length; i++) ends[i] = at += values[i]!.length;
+  for (let i = 0; i < values.length; i++) {
+    at += values[i]!.length;
+    ends[i] = at;
+  }
   return { joined: values.join(''), ends };
 }
 
 function unpack(p: PackedText): string[] {
   const out = new Array<string>(p.ends.length);
   let from = 0;
-  for (let i = 0; i < p.ends.length; i++) out[i] = p.joined.slice(from, (from = p.ends[i]!));
+  for (let i = 0; i < p.ends.length; i++) {
+    out[i] = p.joined.slice(from, p.ends[i]);
+    from = p.ends[i]!;
+  }
   return out;
 }
 
@@ -260,7 +268,7 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
         found = all.find((e) => e.id === origin.libraryId);
         if (!found) return null;
       } else found = all.find((e) => e.coordsKey === keys.coordsKey && e.nComponents === m.nComponents);
-      if (found && found.contentKey === keys.contentKey) return found.id;
+      if (found && (found.contentKey === keys.contentKey || origin.ifAbsent)) return found.id;
       const id = found?.id ?? newId();
       const e = entryOf(id, m, origin, now, keys);
       if (found) {

@@ -4,7 +4,7 @@ import { createMemo, createSignal, onCleanup } from 'solid-js';
 import { saveFile } from '../../export/download';
 import { MAP_FILE_EXTENSION, toMapFileParts, type MapFile } from '../../export/map-file';
 import { messageOf } from '../../io/error-message';
-import { deleteMap, listMaps, onLibraryChange, readMap, renameMap, type LibraryEntry, type SaveOrigin } from '../../jobs/map-library';
+import { deleteMap, listMaps, onLibraryChange, readMap, renameMap, saveMap, type LibraryEntry, type SaveOrigin } from '../../jobs/map-library';
 import type { JobView, Scheduler } from '../../jobs/scheduler';
 
 export function createLibraryStore(scheduler: Scheduler) {
@@ -24,7 +24,30 @@ export function createLibraryStore(scheduler: Scheduler) {
     );
   void refresh();
   onCleanup(onLibraryChange(() => void refresh()));
-  onCleanup(scheduler.subscribe(() => setJobsSeen((v) => v + 1)));
+
+  // A job that finishes in this tab while another map is shown is kept too, from its result (its
+  // labels, no metadata or clusters); if it is shown later, that save completes the same entry.
+  // Only jobs seen unfinished here count: a map the user deleted while keeping its job stays deleted.
+  const unfinished = new Set<string>();
+  const keepFinished = async (id: string) => {
+    const r = await scheduler.result(id);
+    if (!r) return;
+    const m: MapFile = { nComponents: r.nComponents, coords: r.embedding, params: { ...r.rec.params }, name: r.rec.name };
+    const cats = r.rec.categories;
+    if (cats) m.labels = Array.from(cats.codes, (c) => cats.names[c]!);
+    if (r.rec.labelName !== undefined) m.labelName = r.rec.labelName;
+    await saveMap(m, { jobId: id, d: r.rec.d, params: { ...r.rec.params }, ifAbsent: true });
+  };
+  onCleanup(
+    scheduler.subscribe(() => {
+      setJobsSeen((v) => v + 1);
+      for (const j of scheduler.list()) {
+        if (j.elsewhere) continue;
+        if (j.state !== 'completed') unfinished.add(j.id);
+        else if (unfinished.delete(j.id)) keepFinished(j.id).catch((err: unknown) => setError(`A finished map could not be kept in the library: ${messageOf(err)}`));
+      }
+    }),
+  );
 
   const totalBytes = createMemo(() => entries().reduce((sum, e) => sum + e.bytes, 0));
 

@@ -93,6 +93,29 @@ describe('map library', () => {
     await expect(renameMap(b, '   ')).rejects.toThrow('needs a name');
   });
 
+  it('a save still pending when its map is deleted does not bring it back; a save after the delete adds it again', async () => {
+    const id = (await saveMap(map(9)))!;
+    const pending = saveMap(map(9, 0, { minClusterSize: 4 }));
+    const del = deleteMap(id);
+    // The pending save ran first and updated the entry; the delete then removed it.
+    expect(await pending).toBe(id);
+    await del;
+    const lateOrigin = {};
+    const stillQueued = saveMap(map(9, 0, { minClusterSize: 5 }), lateOrigin);
+    await stillQueued;
+    const id2 = (await listMaps())[0]!.id;
+    // A save asked for before the delete runs, of a map found by its coordinates only, stays out.
+    const asked = saveMap(map(9, 0, { minClusterSize: 6 }));
+    const del2 = deleteMap(id2);
+    const beforeDelete = saveMap(map(9, 0, { minClusterSize: 7 }));
+    await del2;
+    expect(await asked).toBe(id2);
+    expect(await beforeDelete).toBeNull();
+    expect(await listMaps()).toEqual([]);
+    // Opened again later: added again.
+    expect(await saveMap(map(9))).not.toBeNull();
+  });
+
   it('tells listeners of every change', async () => {
     let seen = 0;
     const stop = onLibraryChange(() => seen++);

@@ -248,15 +248,22 @@ export async function readMap(id: string): Promise<{ entry: LibraryEntry; map: M
   return { entry, map: { ...fromStored(map), name: entry.name } };
 }
 
+// Maps deleted in this tab, by coordinates, with the order of their delete: a save asked for before
+// a delete must not bring the deleted map back as a new entry.
+let deletes = 0;
+const deletedAt = new Map<string, number>();
+
 /**
  * Keep a finished map. It updates the entry the map already is (`origin.libraryId`), else the entry
  * holding the same coordinates (the same job shown again, the same file opened again), else it is
- * added. Returns the entry's id; null when `origin.libraryId` names an entry deleted since (a map the
- * user deleted is not brought back by a re-save).
+ * added. Returns the entry's id and records it in `origin.libraryId` (so the next save of the same
+ * map, even one already queued, updates it); null when the entry was deleted since (a map the user
+ * deleted is not brought back by a re-save).
  */
 export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | null> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);
   const keys = keysOf(m);
+  const asked = deletes;
   return serial(async () => {
     await migrateLegacy();
     let wrote = false;
@@ -268,6 +275,7 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
         found = all.find((e) => e.id === origin.libraryId);
         if (!found) return null;
       } else found = all.find((e) => e.coordsKey === keys.coordsKey && e.nComponents === m.nComponents);
+      if (!found && (deletedAt.get(keys.coordsKey) ?? -1) >= asked) return null;
       if (found && (found.contentKey === keys.contentKey || origin.ifAbsent)) return found.id;
       const id = found?.id ?? newId();
       const e = entryOf(id, m, origin, now, keys);
@@ -286,6 +294,7 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
       return id;
     });
     if (wrote) changed();
+    if (id) origin.libraryId = id;
     return id;
   });
 }
@@ -307,10 +316,12 @@ export function renameMap(id: string, name: string): Promise<void> {
 /** Remove a map (entry and points together). The job it came from, if any, is not touched. */
 export function deleteMap(id: string): Promise<void> {
   return serial(async () => {
-    await store()('readwrite', (s) => {
+    await store()('readwrite', async (s) => {
+      const e = (await promisifyRequest(s.get(ENTRY + id))) as LibraryEntry | undefined;
+      if (e) deletedAt.set(e.coordsKey, deletes++);
       s.delete(ENTRY + id);
       s.delete(MAP + id);
-      return promisifyRequest(s.transaction);
+      await promisifyRequest(s.transaction);
     });
     changed();
   });

@@ -38,7 +38,6 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
   // One object per map shown, so a save finishing late records its id on the map it saved.
   const [origin, setOrigin] = createSignal<SaveOrigin>({});
   const [libraryEntry, setLibraryEntry] = createSignal<string | null>(null);
-  let saving: Promise<unknown> = Promise.resolve();
   let control: MapControl | null = null;
   let initialView = initial.view;
 
@@ -94,8 +93,7 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     control: () => control,
   });
 
-  // Every finished map is kept in the library (IndexedDB), so it reopens offline. Saves run in order,
-  // so the second save of a map sees the entry the first one made.
+  // Every finished map is kept in the library (IndexedDB), so it reopens offline.
   const setShown = (o: SaveOrigin) => {
     setOrigin(o);
     setLibraryEntry(o.libraryId ?? null);
@@ -104,13 +102,13 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     on([result, () => clustering.clusters()?.final], ([r, final]) => {
       if (!r || !final) return;
       const o = untrack(origin);
-      const file = exports.mapFileOf(r);
-      saving = saving.then(async () => {
-        const id = await saveMap(file, o).catch((err: unknown) => console.warn(`mapstream: the map could not be kept in the library: ${String(err)}`));
-        // A null id means the entry was deleted meanwhile: later saves of this map stay out too.
-        if (typeof id === 'string') o.libraryId = id;
-        if (untrack(origin) === o) setLibraryEntry(id ?? null);
-      });
+      // saveMap records the entry in `o` itself, so a second save already queued updates the same entry.
+      void saveMap(exports.mapFileOf(r), o).then(
+        (id) => {
+          if (untrack(origin) === o) setLibraryEntry(id);
+        },
+        (err: unknown) => console.warn(`mapstream: the map could not be kept in the library: ${String(err)}`),
+      );
     }),
   );
 

@@ -124,7 +124,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
         if (!live()) return;
         settle();
         batch(() => {
-          map.show(res.embedding, res.nComponents, labels, true);
+          map.show(res.embedding, res.nComponents, labels, true, { jobId, d, params: { ...params } });
           // The result's log is the job's full account; lines still waiting for a frame are in it too.
           if (res.log.length > 0) report.replaceLog(res.log);
           else report.appendLog(newLines.splice(0));
@@ -150,7 +150,8 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     detach();
     batch(() => {
       setShownJob(id);
-      map.show(r.embedding, r.nComponents, { categories: r.rec.categories, ...(r.rec.labelName !== undefined ? { labelName: r.rec.labelName } : {}) }, true);
+      const labels = { categories: r.rec.categories, ...(r.rec.labelName !== undefined ? { labelName: r.rec.labelName } : {}) };
+      map.show(r.embedding, r.nComponents, labels, true, { jobId: id, d: r.rec.d, params: { ...r.rec.params } });
       report.replaceLog(r.log);
       report.reused(r.rec.reused ?? null);
       app.clearError();

@@ -95,7 +95,10 @@ export function createClustering(o: {
 }
 
 function savedClusters(saved: Int32Array): Clusters {
-  return { labels: saved, maxId: Math.max(-1, ...saved), count: new Set(saved).size - (saved.includes(-1) ? 1 : 0), final: true };
+  // A loop, not Math.max(...saved): spreading a 200k-point map's labels overflows the call stack.
+  let maxId = -1;
+  for (let i = 0; i < saved.length; i++) if (saved[i]! > maxId) maxId = saved[i]!;
+  return { labels: saved, maxId, count: new Set(saved).size - (saved.includes(-1) ? 1 : 0), final: true };
 }
 
 function countNoise(labels: Int32Array): number {

@@ -1,16 +1,15 @@
 // The map on screen and what the explorer does with it: the frame shown (a live preview, a finished
 // layout or an opened map file), where it came from, and its colouring, clusters, selection, share
 // link and exports. Every finished map is also kept in this browser, so it reopens offline.
-import { batch, createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
+import { batch, createEffect, createMemo, createSignal, on, untrack, type Accessor } from 'solid-js';
 import type { Categories } from '../../io/categories';
 import type { MetaColumn } from '../../io/dataset';
 import type { MapFile } from '../../export/map-file';
-import { toMapFileParts } from '../../export/map-file';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { LinkSource, MapView } from '../../share/link';
 import { mapFileIngested, mapFileResult } from '../map/app-bridge';
 import { metadataColumns } from '../map/coloring';
-import { saveLastMap } from '../map/stored-map';
+import { saveMap, type SaveOrigin } from '../../jobs/map-library';
 import { normalizeToUnitSquare } from '../normalize';
 import type { ParamsFormState } from '../params-form-model';
 import type { MapControl, MapFrame } from '../ScatterMap';
@@ -38,6 +37,10 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
   const [share, setShare] = createSignal<ShareState>({ source: null, params: null });
   const [opened, setOpened] = createSignal<OpenedMap | null>(null);
   const [view, setView] = createSignal<MapView | null>(null);
+  // Which library entry (or job) the map shown is: re-saves of the same map update that entry in place.
+  // One object per map shown, so a save finishing late records its id on the map it saved.
+  const [origin, setOrigin] = createSignal<SaveOrigin>({});
+  const [libraryEntry, setLibraryEntry] = createSignal<string | null>(null);
   let control: MapControl | null = null;
   let initialView = initial.view;
 
@@ -109,11 +112,22 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     addedBatches: batches.batches,
   });
 
-  // Every finished map is kept in this browser (IndexedDB), so it reopens offline.
+  // Every finished map is kept in the library (IndexedDB), so it reopens offline.
+  const setShown = (o: SaveOrigin) => {
+    setOrigin(o);
+    setLibraryEntry(o.libraryId ?? null);
+  };
   createEffect(
     on([result, () => clustering.clusters()?.final], ([r, final]) => {
       if (!r || !final) return;
-      void saveLastMap(() => toMapFileParts(exports.mapFileOf(r)).join('')).catch(() => {});
+      const o = untrack(origin);
+      // saveMap records the entry in `o` itself, so a second save already queued updates the same entry.
+      void saveMap(exports.mapFileOf(r), o).then(
+        (id) => {
+          if (untrack(origin) === o) setLibraryEntry(id);
+        },
+        (err: unknown) => console.warn(`mapstream: the map could not be kept in the library: ${String(err)}`),
+      );
     }),
   );
 
@@ -139,14 +153,24 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     shareLink,
     exports,
     control: () => control,
+    /** The library entry of the map shown (null until it is saved, or when deleted). */
+    libraryEntry,
+    /** Where the map shown came from; pass it to show() with more points to update its library entry in place. */
+    origin,
 
-    /** Put coordinates on the map; a final layout also becomes the map's result. */
-    show(c: Float32Array, nComponents: number, labels: FrameLabels, final: boolean) {
+    /**
+     * Put coordinates on the map; a final layout also becomes the map's result, saved to the library
+     * as `origin` says (a new job's map, or the same entry as the map shown).
+     */
+    show(c: Float32Array, nComponents: number, labels: FrameLabels, final: boolean, from: SaveOrigin = {}) {
       const f: MapFrame = { ...normalizeToUnitSquare(c, nComponents), categories: labels.categories, final };
       if (labels.labelName !== undefined) f.labelName = labels.labelName;
       batch(() => {
         batches.clear();
-        if (final) setCoords(c);
+        if (final) {
+          setCoords(c);
+          setShown(from);
+        }
         setFrame(f);
       });
     },
@@ -156,10 +180,10 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
       setShare({ source, params });
     },
     /**
-     * Show a saved map (file or browser storage) as it was, without recomputing. A precomputed map
-     * passes the dataset it was read with, so its vectors stay with the map (`input()`).
+     * Show a saved map (file or browser storage) as it was, without recomputing; `from`: its library
+     * entry. A precomputed map passes the dataset it was read with, so its vectors stay with the map.
      */
-    open(file: MapFile, given?: Ingested) {
+    open(file: MapFile, from: SaveOrigin = {}, given?: Ingested) {
       // A map with added points opens as its fitted map, normalised on its own, plus its batches.
       const { fitted: m, batches: saved } = splitMapFile(file);
       const ing = given ?? mapFileIngested(m);
@@ -168,6 +192,7 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
       batch(() => {
         setCoords(m.coords);
         setOpened({ frame: f, ing, result: mapFileResult(m) });
+        setShown(from);
         setShare({ source: null, params: null });
         batches.restore(saved);
         setFrame(f);

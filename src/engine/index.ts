@@ -13,6 +13,11 @@ export { findAbParams } from './find-ab-params';
 // Placing new points into a finished map (umap-learn's UMAP.transform).
 export {
   TransformEngine,
+  TransformCore,
+  LocalTransformPool,
+  evenRanges,
+  pointKeys,
+  recomputeKnnGraph,
   transform,
   buildFittedModel,
   fittedModelOf,
@@ -24,4 +29,5 @@ export {
   type TransformOptions,
   type TransformResult,
   type TransformHooks,
+  type TransformPool,
 } from './transform';

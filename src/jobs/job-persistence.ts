@@ -2,14 +2,17 @@
 // its boundaries, and the stored state it resumes from. The storage is a parameter (IndexedDB in the
 // app, a fake in unit tests).
 import type { UmapEngine } from '../engine/engine';
-import type { ProgressEvent } from '../engine/types';
+import type { TransformCheckpoint } from '../engine/transform';
+import type { KnnGraph, Metric, ProgressEvent } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
-import { loadCheckpoint, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint-store';
+import { loadCheckpoint, loadTransformCheckpoint, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint-store';
 import { CheckpointWriter } from './checkpoint-writer';
 import { datasetKeyOf } from './checksum';
 import type { JobCallbacks, PersistOptions } from './job-protocol';
-import { putDataset, readDataset } from './job-store';
+import { getResult, putDataset, readDataset } from './job-store';
 import { describeStorageError, openJobStore } from './jobs-db';
+import { getModel, loadKnnGraph, putModel, type ModelRecord } from './model-store';
+import { TransformCheckpointWriter, type TransformCheckpointSink } from './transform-checkpoint-writer';
 
 /** What a run needs of its checkpoint writer (CheckpointWriter in the app). */
 export interface CheckpointSink {
@@ -33,6 +36,21 @@ export interface JobStorage {
   checkpointWriter(jobId: string, onSaved: (meta: CheckpointMeta) => void, onError: (message: string) => void): CheckpointSink;
 }
 
+/** What fits store for transforms, and what transforms read and checkpoint (IndexedDB in the app, a fake in tests). */
+export interface ModelStorage {
+  putModel(rec: ModelRecord, knn: KnnGraph | null): Promise<void>;
+  getModel(jobId: string): Promise<ModelRecord | null>;
+  /**
+   * A stored kNN graph of this dataset, metric and n_neighbors, or null (the caller then recomputes
+   * it). Reads the graph a model stored; the content-keyed graph cache can answer here instead.
+   */
+  loadKnnGraph(datasetKey: string, metric: Metric, nNeighbors: number): Promise<KnnGraph | null>;
+  /** A completed fit's map (res:<id>), or null. */
+  readFittedMap(jobId: string): Promise<Float32Array | null>;
+  loadTransformCheckpoint(jobId: string): Promise<LoadedCheckpoint<TransformCheckpoint> | null>;
+  transformCheckpointWriter(jobId: string, onSaved: (meta: CheckpointMeta) => void, onError: (message: string) => void): TransformCheckpointSink;
+}
+
 /** The app's storage: the jobs database in IndexedDB. */
 export const indexedDbStorage: JobStorage = {
   open: openJobStore,
@@ -40,6 +58,15 @@ export const indexedDbStorage: JobStorage = {
   readDataset: (key, into) => readDataset(key, into),
   loadCheckpoint,
   checkpointWriter: (jobId, onSaved, onError) => new CheckpointWriter(jobId, Date.now(), onSaved, onError),
+};
+
+export const indexedDbModelStorage: ModelStorage = {
+  putModel,
+  getModel,
+  loadKnnGraph: (datasetKey, metric, nNeighbors) => loadKnnGraph(datasetKey, metric, nNeighbors),
+  readFittedMap: async (jobId) => (await getResult(jobId))?.embedding ?? null,
+  loadTransformCheckpoint,
+  transformCheckpointWriter: (jobId, onSaved, onError) => new TransformCheckpointWriter(jobId, Date.now(), onSaved, onError),
 };
 
 const IN_MEMORY = '; the job continues in memory and will not survive a reload.';

@@ -15,7 +15,7 @@ export {
   TransformEngine,
   TransformCore,
   LocalTransformPool,
-  evenRanges,
+  SplitTransformPool,
   pointKeys,
   recomputeKnnGraph,
   transform,
@@ -30,4 +30,5 @@ export {
   type TransformResult,
   type TransformHooks,
   type TransformPool,
+  type TransformWorker,
 } from './transform';

@@ -76,8 +76,55 @@ export class LocalTransformPool implements TransformPool {
   }
 }
 
+/** One Worker's side of a split pool: a TransformCore's methods, answered across a message port. */
+export interface TransformWorker {
+  transformKnn(start: number, end: number, k: number, mode: 'exact' | 'graph', epsilon: number, seed: number): Promise<NeighborRows>;
+  setTransformLayout(indices: Int32Array, weights: Float32Array, k: number, c: LayoutConstants): Promise<void>;
+  /** Returns `part` (new points [start, end)) after epochs [from, to). */
+  transformEpochs(part: Float32Array, start: number, end: number, from: number, to: number): Promise<Float32Array>;
+}
+
+/**
+ * A pool over Workers that each hold the model and the new rows: kNN chunks are cut evenly across
+ * them, and each runs a whole step's epochs on its own range of points, since new points never read
+ * each other: no epoch needs a barrier, and the bits are those of one thread.
+ */
+export class SplitTransformPool implements TransformPool {
+  constructor(
+    private readonly workers: TransformWorker[],
+    private readonly m: number,
+  ) {}
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  async transformKnn(start: number, end: number, k: number, mode: 'exact' | 'graph', epsilon: number, seed: number): Promise<NeighborRows> {
+    const b = evenRanges(start, end, this.size);
+    const parts = await Promise.all(b.slice(1).map((hi, w) => this.workers[w]!.transformKnn(b[w]!, hi, k, mode, epsilon, seed)));
+    const indices = new Int32Array((end - start) * k);
+    const distances = new Float32Array((end - start) * k);
+    for (const p of parts) {
+      indices.set(p.indices, (p.start - start) * k);
+      distances.set(p.distances, (p.start - start) * k);
+    }
+    return { start, end, k, indices, distances };
+  }
+
+  async setTransformLayout(indices: Int32Array, weights: Float32Array, k: number, c: LayoutConstants): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.setTransformLayout(indices, weights, k, c)));
+  }
+
+  async transformEpochs(embedding: Float32Array, from: number, to: number): Promise<void> {
+    const b = evenRanges(0, this.m, this.size);
+    const dim = embedding.length / Math.max(1, this.m);
+    const parts = await Promise.all(b.slice(1).map((hi, w) => this.workers[w]!.transformEpochs(embedding.slice(b[w]! * dim, hi * dim), b[w]!, hi, from, to)));
+    for (const [w, part] of parts.entries()) embedding.set(part, b[w]! * dim);
+  }
+}
+
 /** [start, end) cut into `parts` near-equal ranges (bounds, parts + 1 of them): a new point's work is about the same for all. */
-export function evenRanges(start: number, end: number, parts: number): number[] {
+function evenRanges(start: number, end: number, parts: number): number[] {
   const p = Math.max(1, Math.min(parts, end - start));
   return Array.from({ length: p + 1 }, (_, i) => start + Math.floor(((end - start) * i) / p));
 }

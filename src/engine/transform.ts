@@ -8,7 +8,7 @@ import { LocalTransformPool, TransformCore, type TransformPool } from './transfo
 import { deriveSeed } from './prng';
 import type { LayoutConstants } from './sgd-layout';
 
-export { LocalTransformPool, TransformCore, evenRanges, type TransformPool } from './transform-core';
+export { LocalTransformPool, SplitTransformPool, TransformCore, type TransformPool, type TransformWorker } from './transform-core';
 export { pointKeys } from './transform-knn';
 export { buildFittedModel, fittedModelOf, knnKeeper, recomputeKnnGraph, transformEpochsFor, type FittedModel, type FittedParts } from './fitted-model';
 

@@ -5,9 +5,8 @@ import type { KnnChunk } from '../engine/knn-exact';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
-import { evenRanges, type TransformPool } from '../engine/transform-core';
+import { SplitTransformPool, type TransformPool, type TransformWorker } from '../engine/transform-core';
 import type { FittedModel } from '../engine/transform';
-import type { NeighborRows } from '../engine/transform-knn';
 import type { ComputeWorkerApi } from './compute-protocol';
 import { workerFailure } from './worker-failure';
 
@@ -15,7 +14,7 @@ import { workerFailure } from './worker-failure';
  * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;
  * the engine applies results in chunk order, so the map does not depend on the pool's size.
  */
-export class WorkerPool implements ComputePool, TransformPool {
+export class WorkerPool implements ComputePool {
   private workers: Worker[] = [];
   private remotes: Comlink.Remote<ComputeWorkerApi>[] = [];
   private busy: number[] = [];
@@ -117,51 +116,24 @@ export class WorkerPool implements ComputePool, TransformPool {
     for (const [w, part] of parts.entries()) embedding.set(part, ranges[w]! * dim);
   }
 
-  // --- a transform: the pool's rows are the new points; each Worker gets the fitted model -----------
-
-  private transformM = 0;
-
-  /** A pool for placing `store`'s rows (the new points) into the model's map. */
-  static async forTransform(size: number, store: RowStore, model: FittedModel, keys: Uint32Array): Promise<WorkerPool> {
+  /**
+   * A transform's pool: its rows are the new points, and each Worker gets the fitted model (a copy:
+   * the fitted rows, map and search index); the split itself is SplitTransformPool's.
+   */
+  static async forTransform(size: number, store: RowStore, model: FittedModel, keys: Uint32Array): Promise<TransformPool & { terminate(): void }> {
     const pool = await WorkerPool.create(size, store, model.metric);
-    pool.transformM = store.n;
     try {
       await Promise.all(pool.remotes.map((r) => r.setTransform(model, keys)));
     } catch (e) {
       pool.terminate();
       throw e;
     }
-    return pool;
-  }
-
-  /** The chunk split evenly over the Workers; each point's neighbours depend on that point alone. */
-  async transformKnn(start: number, end: number, k: number, mode: 'exact' | 'graph', epsilon: number, seed: number): Promise<NeighborRows> {
-    const b = evenRanges(start, end, this.size);
-    const parts = await Promise.all(b.slice(1).map((hi, w) => this.remotes[w]!.transformKnn(b[w]!, hi, k, mode, epsilon, seed)));
-    const indices = new Int32Array((end - start) * k);
-    const distances = new Float32Array((end - start) * k);
-    for (const p of parts) {
-      indices.set(p.indices, (p.start - start) * k);
-      distances.set(p.distances, (p.start - start) * k);
-    }
-    return { start, end, k, indices, distances };
-  }
-
-  async setTransformLayout(indices: Int32Array, weights: Float32Array, k: number, c: LayoutConstants): Promise<void> {
-    await Promise.all(this.remotes.map((r) => r.setTransformLayout(indices, weights, k, c)));
-  }
-
-  /** Each Worker runs all the epochs of its own range of points: they never read each other. */
-  async transformEpochs(embedding: Float32Array, from: number, to: number): Promise<void> {
-    const b = evenRanges(0, this.transformM, this.size);
-    const dim = embedding.length / Math.max(1, this.transformM);
-    const parts = await Promise.all(
-      b.slice(1).map((hi, w) => {
-        const part = embedding.slice(b[w]! * dim, hi * dim);
-        return this.remotes[w]!.transformEpochs(Comlink.transfer(part, [part.buffer]), b[w]!, hi, from, to);
-      }),
-    );
-    for (const [w, part] of parts.entries()) embedding.set(part, b[w]! * dim);
+    const workers: TransformWorker[] = pool.remotes.map((r) => ({
+      transformKnn: (start, end, k, mode, epsilon, seed) => r.transformKnn(start, end, k, mode, epsilon, seed),
+      setTransformLayout: (indices, weights, k, c) => r.setTransformLayout(indices, weights, k, c),
+      transformEpochs: (part, start, end, from, to) => r.transformEpochs(Comlink.transfer(part, [part.buffer as ArrayBuffer]), start, end, from, to),
+    }));
+    return Object.assign(new SplitTransformPool(workers, store.n), { terminate: () => pool.terminate() });
   }
 
   terminate(): void {

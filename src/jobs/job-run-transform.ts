@@ -20,7 +20,6 @@ import type { TransformCheckpointSink } from './transform-checkpoint-writer';
 
 type Callbacks = JobCallbacks<ProgressEvent>;
 
-
 /** What the transform run needs of the job run around it. */
 export interface TransformRunDeps {
   storage: JobStorage;

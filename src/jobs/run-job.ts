@@ -47,7 +47,12 @@ export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryM
 /** Place `input`'s rows into the map of fit job `parent` (its model is read from the job store), in a job Worker like a fit. */
 export function runTransformJob(parent: string, input: JobRows, cb: JobCallbacks = {}, options: TransformJobOptions = {}): JobHandle<TransformJobResult, TransformCheckpoint> {
   const { checkpoint, persist, faults } = options;
-  return startJobWorker<TransformJobResult, TransformCheckpoint>(input, cb, options, (source, threads): TransformStart => ({ kind: 'transform', parent, source, options: { threads, checkpoint, persist, faults } }));
+  return startJobWorker<TransformJobResult, TransformCheckpoint>(
+    input,
+    cb,
+    options,
+    (source, threads): TransformStart => ({ kind: 'transform', parent, source, options: { threads, checkpoint, persist, faults } }),
+  );
 }
 
 function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(

@@ -40,10 +40,12 @@ const api: ComputeWorkerApi = {
     sharedNext = next;
   },
   layoutShared: (start, end, epoch, alpha) => need().layoutRange(sharedPrev!, sharedNext!, start, end, epoch, alpha),
-  setTransform: (model, keys) => void (tcore = new TransformCore(model, need().data, need().n, keys)),
+  setTransform(model, keys) {
+    tcore = new TransformCore(model, need().data, need().n, keys);
+  },
   transformKnn: (start, end, k, mode, epsilon, seed) => transferKnn(tcore!.knn(start, end, k, mode, epsilon, seed)),
   setTransformLayout: (indices, weights, k, c) => tcore!.setLayout(indices, weights, k, c),
-  transformEpochs: (part, start, end, from, to) => (tcore!.epochs(part, start, end, from, to), Comlink.transfer(part, [part.buffer as ArrayBuffer])),
+  transformEpochs: (part, start, end, from, to) => Comlink.transfer(tcore!.epochs(part, start, end, from, to), [part.buffer as ArrayBuffer]),
   layoutCopy(prev, start, end, epoch, dim, alpha) {
     // Writing into a separate array keeps every read at the epoch's start, as in shared mode.
     const next = new Float32Array(prev.length);

@@ -32,8 +32,8 @@ export class TransformCore {
     this.layout = { indices, weights, k, c };
   }
 
-  /** Epochs [from, to) of new points [start, end), whose positions `part` holds ((end − start) × dim), in place. */
-  epochs(part: Float32Array, start: number, end: number, from: number, to: number): void {
+  /** Epochs [from, to) of new points [start, end), whose positions `part` holds ((end − start) × dim), in place; returns `part`. */
+  epochs(part: Float32Array, start: number, end: number, from: number, to: number): Float32Array {
     const L = this.layout;
     if (!L) throw new Error('transform epochs before setLayout');
     const { k } = L;
@@ -46,6 +46,7 @@ export class TransformCore {
       fittedN: this.model.n,
     };
     for (let e = from; e < to; e++) transformEpochRange(g, part, 0, end - start, e, L.c);
+    return part;
   }
 }
 

@@ -33,7 +33,7 @@ export interface TransformRunDeps {
 }
 
 /** The parent fit's model, from its stored record, rows, map and kNN graph (recomputed when none is stored). */
-export async function loadFittedModel(parent: string, storage: JobStorage, models: ModelStorage): Promise<FittedModel> {
+async function loadFittedModel(parent: string, storage: JobStorage, models: ModelStorage): Promise<FittedModel> {
   const rec = await models.getModel(parent).catch(() => null);
   const missing = 'The map has no stored model to add points to (it was not saved to this browser); run it again first.';
   if (!rec) throw new EngineInputError(missing);

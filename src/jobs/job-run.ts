@@ -85,7 +85,13 @@ export class JobRun {
     const { storage } = this.deps;
     const store = await rowStoreOfSource(source, (key, into) => storage.readDataset(key, into));
     let datasetKey: string | null = 'stored' in source ? source.stored : null;
-    const seen: Callbacks = { ...cb, onDatasetStored: (key) => ((datasetKey = key), cb.onDatasetStored?.(key)) };
+    const seen: Callbacks = {
+      ...cb,
+      onDatasetStored: (key) => {
+        datasetKey = key;
+        cb.onDatasetStored?.(key);
+      },
+    };
     const writer = options.persist ? await preparePersistence(options.persist, store, storage, seen) : null;
     let checkpoint = options.checkpoint;
     let deltas: EngineDelta[] | undefined;

@@ -41,9 +41,7 @@ interface MapstreamJobsHook {
    */
   submitTransform(parentId: string, values: number[], m: number, d: number, opts?: { name?: string; holdAt?: Boundary }): string;
   /** A completed transform's result as plain arrays (from memory or the store), or null. */
-  transformResult(
-    id: string,
-  ): Promise<{
+  transformResult(id: string): Promise<{
     parent: string;
     coords: number[];
     m: number;

@@ -94,7 +94,7 @@ export class Scheduler {
   /** A completed transform's result, from memory or (after a reload, or from another tab) the store. */
   async transformResult(id: string): Promise<TransformJobResult | null> {
     const f = this.states.peek(id);
-    if (!f || f.rec.kind !== 'transform' || f.rec.state !== 'completed') return null;
+    if (f?.rec.kind !== 'transform' || f.rec.state !== 'completed') return null;
     if (f.transformResult) return f.transformResult;
     return (await getTransformResult(id).catch(() => undefined)) ?? null;
   }

@@ -17,7 +17,14 @@ const M = digits.n - FIT_N;
 const CHUNK = 100;
 const params = { nEpochs: 150, seed: 4, backend: 'cpu', knnChunkSize: CHUNK };
 
-function submitTransform(page: Page, parent: string, rows: Float32Array, m: number, d: number, opts: { name?: string; holdAt?: { phase: 'knn' | 'layout'; done: number } } = {}): Promise<string> {
+function submitTransform(
+  page: Page,
+  parent: string,
+  rows: Float32Array,
+  m: number,
+  d: number,
+  opts: { name?: string; holdAt?: { phase: 'knn' | 'layout'; done: number } } = {},
+): Promise<string> {
   return page.evaluate(([p, v, m, d, o]) => window.__mapstreamJobs!.submitTransform(p, v, m, d, o), [parent, Array.from(rows), m, d, opts] as const);
 }
 
@@ -49,7 +56,15 @@ test('a transform job places new digits without moving the map, and survives a r
   expect(before).toHaveLength(FIT_N * 2);
 
   // Refused at once, with the user's message.
-  expect(await refusal(page, fit, Array.from({ length: 2 * 50 }, () => 0), 2, 50)).toBe('The new points have 50 dimensions; the map was fitted on 64.');
+  expect(
+    await refusal(
+      page,
+      fit,
+      Array.from({ length: 2 * 50 }, () => 0),
+      2,
+      50,
+    ),
+  ).toBe('The new points have 50 dimensions; the map was fitted on 64.');
   expect(await refusal(page, fit, [], 0, D)).toBe('The file has no rows to add.');
 
   // --- an undisturbed transform ---

@@ -33,7 +33,8 @@ export interface TransformRunDeps {
 }
 
 /** The parent fit's model, from its stored record, rows, map and kNN graph (recomputed when none is stored). */
-async function loadFittedModel(parent: string, storage: JobStorage, models: ModelStorage): Promise<FittedModel> {
+async function loadFittedModel(parent: string, storage: JobStorage, models: ModelStorage, now: () => number): Promise<{ model: FittedModel; line: string }> {
+  const t0 = now();
   const rec = await models.getModel(parent).catch(() => null);
   const missing = 'The map has no stored model to add points to (it was not saved to this browser); run it again first.';
   if (!rec) throw new EngineInputError(missing);
@@ -43,8 +44,13 @@ async function loadFittedModel(parent: string, storage: JobStorage, models: Mode
   if (!embedding) throw new EngineInputError(missing);
   const p = rec.params;
   const stored = await models.loadKnnGraph(rec.datasetKey, p.metric, p.nNeighbors).catch(() => null);
+  const t1 = now();
   const knn = stored ?? (await recomputeKnnGraph(new ComputeCore(data, rec.n, rec.d, p.metric), p));
-  return buildFittedModel({ data, n: rec.n, d: rec.d, params: p, embedding, knn });
+  const t2 = now();
+  const model = buildFittedModel({ data, n: rec.n, d: rec.d, params: p, embedding, knn });
+  const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
+  const graph = stored ? 'its stored kNN graph' : `its kNN graph recomputed in ${ms(t1, t2)}`;
+  return { model, line: `Fitted model: ${rec.n} × ${rec.d} read in ${ms(t0, t1)}, ${graph}, search index built in ${ms(t2, now())}.` };
 }
 
 /** Store a completed fit's model; a failure is a warning (the map itself is fine, only "Add points" is off). */
@@ -58,7 +64,7 @@ export async function runTransform(msg: TransformStart, cb: Callbacks, deps: Tra
   const { storage, models } = deps;
   const { options } = msg;
   if (!(msg.source.n > 0)) throw new EngineInputError(EMPTY_BATCH);
-  const model = await loadFittedModel(msg.parent, storage, models);
+  const { model, line: modelLine } = await loadFittedModel(msg.parent, storage, models, deps.now);
   if (msg.source.d !== model.d) throw new EngineInputError(dimensionMismatch(msg.source.d, model.d));
   const store = await rowStoreOfSource(msg.source, (key, into) => storage.readDataset(key, into));
   let writer: TransformCheckpointSink | null = null;
@@ -109,7 +115,8 @@ export async function runTransform(msg: TransformStart, cb: Callbacks, deps: Tra
       },
       { checkpoint, ...(pool ? { pool } : {}) },
     );
-    if (pool) engine.log(`Transform: ${pool.size} compute Worker(s).`);
+    if (!checkpoint) engine.log(modelLine);
+    engine.log(pool ? `Transform: ${pool.size} compute Worker(s).` : 'Transform: in the job Worker.');
     const status = await engine.run({ shouldStop: deps.stopRequested });
     progress.flush();
     if (status === 'stopped') await writer?.stopped(engine, progress.latest);

@@ -100,7 +100,7 @@ export function installJobsTestHook(s: Scheduler): void {
       const r = await s.transformResult(id);
       if (!r) return null;
       const { parent, m, nComponents, k, meanNearestDistance, fittedMeanKnnDistance, log } = r;
-      return { parent, coords: Array.from(r.embedding), m, nComponents, indices: Array.from(r.indices), k, meanNearestDistance, fittedMeanKnnDistance, log };
+      return { parent, coords: Array.from(r.embedding), m, nComponents, indices: Array.from(r.indices), k, meanNearestDistance, fittedMeanKnnDistance, timings: { ...r.timings }, log };
     },
   };
 }

@@ -50,6 +50,8 @@ interface MapstreamJobsHook {
     k: number;
     meanNearestDistance: number;
     fittedMeanKnnDistance: number;
+    /** Seconds per phase (engine time). */
+    timings: Record<string, number>;
     log: string[];
   } | null>;
 }

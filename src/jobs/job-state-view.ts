@@ -32,9 +32,9 @@ interface JobTracking {
 export interface JobView extends JobTracking {
   id: string;
   name: string;
-  /** 'fit' or 'transform' (a batch placed into the parent fit's map). */
-  kind: 'fit' | 'transform';
-  parent: string | null;
+  /** Only on a transform job (a batch placed into fit `parent`'s map); a fit's view has neither. */
+  kind?: 'transform';
+  parent?: string;
   n: number;
   d: number;
   state: JobState;
@@ -106,8 +106,6 @@ export function viewOf(e: JobSlot): JobView {
   return {
     id: r.id,
     name: r.name,
-    kind: r.kind ?? 'fit',
-    parent: r.parent ?? null,
     n: r.n,
     d: r.d,
     state: r.state,
@@ -129,5 +127,6 @@ export function viewOf(e: JobSlot): JobView {
     hasResult: r.state === 'completed',
     stored: r.datasetKey !== null,
     interrupted: e.interrupted,
+    ...(r.kind === 'transform' && r.parent ? { kind: 'transform' as const, parent: r.parent } : {}),
   };
 }

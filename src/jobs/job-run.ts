@@ -85,12 +85,14 @@ export class JobRun {
     const { storage } = this.deps;
     const store = await rowStoreOfSource(source, (key, into) => storage.readDataset(key, into));
     let datasetKey: string | null = 'stored' in source ? source.stored : null;
+    // cb is a Comlink proxy in the Worker (no own properties to spread): each callback is forwarded.
     const seen: Callbacks = {
-      ...cb,
       onDatasetStored: (key) => {
         datasetKey = key;
         cb.onDatasetStored?.(key);
       },
+      onCheckpoint: (meta) => cb.onCheckpoint?.(meta),
+      onStorageWarning: (message) => cb.onStorageWarning?.(message),
     };
     const writer = options.persist ? await preparePersistence(options.persist, store, storage, seen) : null;
     let checkpoint = options.checkpoint;

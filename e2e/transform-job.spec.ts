@@ -1,11 +1,11 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, openApp, submit, waitForHold, waitForJob } from './jobs-helpers';
+import { coordsOf, job, openApp, pauseHeld, storedKeys, submit, waitForHold, waitForJob } from './jobs-helpers';
 import { loadDigits } from '../test/fixtures/digits';
 
 // A transform job in real Chromium, through the jobs test hook: fit 1,500 digits, add the other 297
 // as a transform job (its own Worker and compute pool, the fit's model read back from IndexedDB),
-// check that the fitted map did not move by a bit, then reload while a second, identical transform
+// check that the fitted map did not move by a bit; pause and resume one, cancel one; then reload while a second, identical transform
 // waits at a kNN boundary: it resumes from its stored checkpoint and ends with the same bits.
 
 const FIT_N = 1500;
@@ -86,6 +86,28 @@ test('a transform job places new digits without moving the map, and survives a r
   expect(same / M).toBeGreaterThan(0.9);
   // The fitted map moved by exactly 0.
   expect(await coordsOf(page, fit)).toEqual(before);
+
+  // --- paused in the layout and resumed: the same bits ---
+  const inLayout = { phase: 'layout', done: 5 } as const;
+  const t3 = await submitTransform(page, fit, newRows, M, D, { holdAt: inLayout });
+  await waitForHold(page, t3, inLayout);
+  expect((await pauseHeld(page, t3)).progress).toMatchObject(inLayout);
+  await page.evaluate((i) => window.__mapstreamJobs!.resume(i), t3);
+  await waitForJob(page, t3, "j.state === 'completed'");
+  expect((await transformResult(page, t3))!.coords).toEqual(r1.coords);
+
+  // --- cancelled: the job goes, with everything it stored ---
+  const inKnn = { phase: 'knn', done: CHUNK } as const;
+  const t4 = await submitTransform(page, fit, newRows, M, D, { holdAt: inKnn });
+  await waitForHold(page, t4, inKnn, 'j.stored && j.checkpoints > 0');
+  expect((await storedKeys(page)).some((k) => k.includes(t4))).toBe(true);
+  await page.evaluate((i) => window.__mapstreamJobs!.cancel(i), t4);
+  await expect.poll(() => job(page, t4)).toBeNull();
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.includes(t4))).toEqual([]);
+  // The fit keeps its model and rows: a dataset goes only with its last job.
+  const keys = await storedKeys(page);
+  expect(keys).toContain(`model:${fit}`);
+  expect(keys).toContain(`model:${fit}:knn`);
 
   // --- the same transform, reloaded while it waits after its second kNN chunk (of three) ---
   const at = { phase: 'knn', done: 2 * CHUNK } as const;

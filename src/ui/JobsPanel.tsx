@@ -48,8 +48,8 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                     <span class={`badge badge-${j.elsewhere ? 'elsewhere' : j.state}`} data-testid="job-state">
                       {stateLabel(j)}
                     </span>
-                    <span class="job-name" title={j.id}>
-                      {j.name}
+                    <span class="job-name" title={j.kind === 'transform' ? `${j.name} (${j.id})` : j.id}>
+                      {j.kind === 'transform' ? `Add ${j.n.toLocaleString('en-US')} points to ${jobs().find((p) => p.id === j.parent)?.name ?? 'a map'}` : j.name}
                     </span>
                     <Show when={!j.immediate && (j.state === 'queued' || j.state === 'paused' || j.state === 'interrupted')}>
                       <select class="job-priority" aria-label="priority" value={j.priority} onChange={(ev) => s.setPriority(j.id, ev.currentTarget.value as Priority)}>

@@ -107,7 +107,9 @@ test('a transform job places new digits without moving the map, and survives a r
   // The fit keeps its model and rows: a dataset goes only with its last job.
   const keys = await storedKeys(page);
   expect(keys).toContain(`model:${fit}`);
-  expect(keys).toContain(`model:${fit}:knn`);
+  // Its kNN graph is kept once, in the graph cache, referenced by the fit (the model stores no copy).
+  expect(keys.filter((k) => k.startsWith(`gref:${fit}:gknn:`))).toHaveLength(1);
+  expect(keys).not.toContain(`model:${fit}:knn`);
 
   // --- the same transform, reloaded while it waits after its second kNN chunk (of three) ---
   const at = { phase: 'knn', done: 2 * CHUNK } as const;

@@ -11,7 +11,7 @@ import { newRecord } from './job-state-record';
 import type { JobSettings } from './settings';
 
 /** What the jobs panel calls a model job. */
-export function modelJobName(mapName: string): string {
+function modelJobName(mapName: string): string {
   return `Index ${mapName} for adding points`;
 }
 

@@ -3,7 +3,7 @@
 // then placed into that map by a transform job as into a computed one, the map itself unchanged.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, openApp, waitForJob } from './jobs-helpers';
+import { coordsOf, job, openApp, storedKeys, waitForHold, waitForJob } from './jobs-helpers';
 import { waitDone, waitInteractive } from './explore-helpers';
 import { loadDigits } from '../test/fixtures/digits';
 
@@ -51,17 +51,22 @@ function mapCoords(page: Page): Promise<number[] | null> {
   });
 }
 
-test('a precomputed map with its vectors is prepared for adding points, and a transform places new digits without moving it', async ({ page }) => {
-  test.setTimeout(240_000);
-  await openApp(page);
-  // The "precomputed" map, as made elsewhere: each digit's class around a circle, spread inside its
-  // class by two of its pixels. Where a new digit lands then shows whether its neighbours were found.
+/** The "precomputed" map, as made elsewhere: each digit's class around a circle, spread inside its class by two of its pixels. */
+function madeElsewhere(): Float32Array {
   const map = new Float32Array(FIT_N * 2);
   for (let i = 0; i < FIT_N; i++) {
     const a = (2 * Math.PI * digits.labels[i]!) / 10;
     map[2 * i] = Math.fround(10 * Math.cos(a) + fitRows[i * D + 20]! / 8);
     map[2 * i + 1] = Math.fround(10 * Math.sin(a) + fitRows[i * D + 43]! / 8);
   }
+  return map;
+}
+
+test('a precomputed map with its vectors is prepared for adding points, and a transform places new digits without moving it', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  // Where a new digit lands on this map shows whether its neighbours were found.
+  const map = madeElsewhere();
   await page.getByTestId('file-input').setInputFiles([{ name: 'digits-umap.csv', mimeType: 'text/csv', buffer: csvOf(map) }]);
   await expect(page.getByTestId('preview-coords')).toContainText('2-D coordinates in columns umap_1, umap_2');
   await expect(page.getByTestId('open-as-map')).toBeEnabled();
@@ -118,4 +123,40 @@ test('a precomputed map with its vectors is prepared for adding points, and a tr
   // And the map did not move by a bit: neither the job's stored map nor the one shown.
   expect(sameBits((await coordsOf(page, modelId!))!, map)).toBe(true);
   expect(sameBits((await mapCoords(page))!, map)).toBe(true);
+});
+
+test('a model job reloaded after its second kNN chunk resumes from its checkpoint, with its map read back from the store', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  const map = madeElsewhere();
+  const CHUNK = 100;
+  const at = { phase: 'knn', done: 2 * CHUNK } as const;
+  const id = await page.evaluate(([v, n, d, c, p, o]) => window.__mapstreamJobs!.submitModel(v, n, d, c, 2, p, o), [
+    Array.from(fitRows),
+    FIT_N,
+    D,
+    Array.from(map),
+    { knnChunkSize: CHUNK, backend: 'cpu' },
+    { name: 'held.csv', holdAt: at },
+  ] as const);
+  await waitForHold(page, id, at, `j.stored && j.lastCheckpoint && j.lastCheckpoint.phase === 'knn' && j.lastCheckpoint.done >= ${CHUNK}`);
+  expect(await storedKeys(page)).toContain(`given:${id}`);
+  await page.reload();
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.evaluate(() => window.__mapstreamJobs!.ready());
+  const resumed = await waitForJob(page, id, "j.state === 'completed'");
+  expect(resumed).toMatchObject({ interrupted: true, knnOnly: true, name: 'Index held.csv for adding points' });
+  expect(resumed.resumedFrom?.phase).toBe('knn');
+  // At most the chunk being written when the page went is lost.
+  expect(resumed.resumedFrom!.done).toBeGreaterThanOrEqual(CHUNK);
+  expect(sameBits((await coordsOf(page, id))!, map)).toBe(true);
+  expect(await storedKeys(page)).toContain(`model:${id}`);
+  // Points go into it after the reload too.
+  const tjob = await page.evaluate(([p, v, m, d]) => window.__mapstreamJobs!.submitTransform(p, v, m, d), [id, Array.from(newRows), M, D] as const);
+  await waitForJob(page, tjob, "j.state === 'completed'");
+  expect(accuracy(map, (await page.evaluate((t) => window.__mapstreamJobs!.transformResult(t), tjob))!.coords)).toBeGreaterThan(0.85);
+  // Deleting the job deletes what it kept, its given map included.
+  await page.evaluate((t) => window.__mapstreamJobs!.remove(t), tjob);
+  await page.evaluate((t) => window.__mapstreamJobs!.remove(t), id);
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.includes(id))).toEqual([]);
 });

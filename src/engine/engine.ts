@@ -12,6 +12,7 @@ import { layoutGraph, makeEpochsPerSample } from './layout-graph';
 import { optimizeLayoutEuclidean } from './optimize-layout';
 import { findAbParams } from './find-ab-params';
 import { Rng, deriveSeed } from './prng';
+import { runSteps, type RunControl } from './run-steps';
 
 /**
  * A complete, resumable snapshot of a run: plain numbers, strings and typed arrays, so it can be
@@ -75,11 +76,6 @@ export interface EngineHooks {
  */
 export type GraphStart = { knn: KnnGraph } | { graph: FuzzyGraph };
 
-export interface RunControl {
-  /** Checked at every chunk or epoch boundary; true stops the run there (it can be resumed). */
-  shouldStop?(): boolean;
-}
-
 const GRAPH_ROWS_PER_STEP = 4096;
 
 export class UmapEngine {
@@ -93,15 +89,34 @@ export class UmapEngine {
   private recorder: StepRecorder | null = null;
   private lastDelta: EngineStepDelta | null = null;
   private lastPhase: PhaseName | null = null;
+  /** A map given with the rows (a precomputed one): the run stops after kNN with it as the embedding. */
+  private readonly given: Float32Array | null;
 
   constructor(
     readonly input: Matrix,
     params: UmapParams,
     private hooks: EngineHooks = {},
-    options: { pool?: ComputePool; core?: ComputeCore; checkpoint?: EngineCheckpoint; deltas?: EngineDelta[]; recordDeltas?: boolean; start?: GraphStart } = {},
+    options: {
+      pool?: ComputePool;
+      core?: ComputeCore;
+      checkpoint?: EngineCheckpoint;
+      deltas?: EngineDelta[];
+      recordDeltas?: boolean;
+      start?: GraphStart;
+      /**
+       * The map of these rows is already known (n × nComponents, e.g. fitted elsewhere): only the kNN
+       * phase runs, so a model for placing new points can be kept, and the run ends with this map. A
+       * resumed run is given it again (the checkpoint does not store it).
+       */
+      given?: Float32Array;
+    } = {},
   ) {
     const { n, d, data } = input;
     if (data.length !== n * d) throw new EngineInputError(`The data has ${data.length} values, but ${n} × ${d} = ${n * d} were expected.`);
+    const k = (options.checkpoint?.params ?? params).nComponents;
+    if (options.given && options.given.length !== n * k)
+      throw new EngineInputError(`The given map has ${options.given.length} coordinates, but ${n} points × ${k} = ${n * k} were expected.`);
+    this.given = options.given ?? null;
     this.core = options.core ?? new ComputeCore(data, n, d, params.metric);
     this.pool = options.pool ?? new LocalPool(this.core);
     if (options.recordDeltas) this.recorder = { delta: null };
@@ -193,6 +208,7 @@ export class UmapEngine {
   async step(): Promise<void> {
     this.lastDelta = null;
     this.lastPhase = this.cp.phase === 'done' ? null : this.cp.phase;
+    if (this.given && this.cp.phase !== 'knn' && this.cp.phase !== 'done') return this.finishGiven(this.given);
     switch (this.cp.phase) {
       case 'knn':
         return this.stepKnn();
@@ -293,6 +309,19 @@ export class UmapEngine {
     if (this.recorder) this.lastDelta = { kind: 'layout', epoch: 0, embedding: this.cp.embedding };
   }
 
+  /**
+   * A given map's run ends once its kNN graph is known (or was taken from the graph cache): that map is
+   * the result. The kNN graph stays in the final state, for the model kept from it.
+   */
+  private finishGiven(map: Float32Array): void {
+    const cp = this.cp;
+    cp.embedding = map;
+    cp.graph = null;
+    cp.rhos = cp.sigmas = null;
+    cp.phase = 'done';
+    this.log(`Map: the given ${cp.params.nComponents}-D coordinates of ${cp.n} points, as they are (no layout runs); the kNN graph is kept for adding points.`);
+  }
+
   private async stepLayout(): Promise<void> {
     const p = this.cp.params;
     const n = this.input.n;
@@ -344,44 +373,4 @@ export class UmapEngine {
 
 function now(): number {
   return performance.now();
-}
-
-/** A resumable engine as runSteps drives it: one step at a time, its live state valid between steps. */
-interface Stepper {
-  readonly phase: PhaseName | 'done';
-  step(): void | Promise<void>;
-  checkpoint(): { timings: PhaseTimings };
-}
-
-/**
- * Step until done or until control.shouldStop() answers true at a boundary; each step's time goes to
- * its phase. The fit and the transform both run this way, so a stop lands at the same kind of boundary.
- */
-export async function runSteps(engine: Stepper, control: RunControl, onBoundary: () => unknown): Promise<'done' | 'stopped'> {
-  while (engine.phase !== 'done') {
-    if (control.shouldStop?.()) return 'stopped';
-    const phase = engine.phase;
-    const t0 = now();
-    await engine.step();
-    engine.checkpoint().timings[phase] += (now() - t0) / 1000;
-    await onBoundary();
-    await yieldToEventLoop();
-  }
-  return 'done';
-}
-
-/**
- * Let queued messages (pause, cancel) run between steps. MessageChannel avoids setTimeout's 4 ms
- * clamp, which would add up over hundreds of epochs.
- */
-export function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(0);
-  });
 }

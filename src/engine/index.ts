@@ -1,6 +1,7 @@
 export * from './types';
 export { DEFAULT_PARAMS, resolveParams, autoEpochs, epochsFor } from './params';
-export { UmapEngine, type EngineCheckpoint, type EngineHooks, type RunControl } from './engine';
+export { UmapEngine, type EngineCheckpoint, type EngineHooks } from './engine';
+export type { RunControl } from './run-steps';
 export { ComputeCore, LocalPool, type ComputePool } from './compute-core';
 // The algorithm's steps, under umap-learn's names (see README.md in this folder).
 export { smoothKnnDist } from './smooth-knn-dist';

@@ -19,7 +19,7 @@ export type RunHandle = JobHandle<JobResult | TransformJobResult, EngineCheckpoi
 const isTransformCheckpoint = (c: EngineCheckpoint | TransformCheckpoint | null): c is TransformCheckpoint => (c as { kind?: string } | null)?.kind === 'transform';
 
 /** Start the job's run; throws when the Worker cannot be started. */
-function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined): RunHandle {
+function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined, map: Promise<Float32Array> | undefined): RunHandle {
   const fromStore = !e.input;
   const input = e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d };
   const common = {
@@ -30,7 +30,7 @@ function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undef
   };
   const cp = e.checkpoint;
   if (e.rec.kind === 'transform') return runTransformJob(e.rec.parent!, input, callbacks, { ...common, ...(isTransformCheckpoint(cp) ? { checkpoint: cp } : {}) });
-  return runJob(input, e.rec.params, callbacks, { ...common, ...(cp && !isTransformCheckpoint(cp) ? { checkpoint: cp } : {}) });
+  return runJob(input, e.rec.params, callbacks, { ...common, ...(cp && !isTransformCheckpoint(cp) ? { checkpoint: cp } : {}), ...(map ? { map } : {}) });
 }
 
 interface Run {
@@ -96,12 +96,12 @@ export class JobRuns {
     this.runs.set(id, { handle: null, lock });
   }
 
-  /** Start the job's Worker; throws when it cannot be started. */
-  launch(id: string, threads: number | undefined, faults: FaultPlan | undefined): RunHandle {
+  /** Start the job's Worker (a model job's with its given map); throws when it cannot be started. */
+  launch(id: string, threads: number | undefined, faults: FaultPlan | undefined, map?: Promise<Float32Array>): RunHandle {
     const f = this.states.peek(id);
     const run = this.runs.get(id);
     if (!f || !run || f.startSeq === null) throw new Error(`Job ${id} was not started.`);
-    run.handle = launchJob(f, this.callbacks(id, f.startSeq), threads, faults);
+    run.handle = launchJob(f, this.callbacks(id, f.startSeq), threads, faults, map);
     return run.handle;
   }
 

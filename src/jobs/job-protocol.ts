@@ -62,6 +62,11 @@ export interface FitStart {
   source: JobSource;
   params: Partial<UmapParams>;
   options: JobOptions;
+  /**
+   * The rows' map is given (a precomputed map, n × params.nComponents): the run computes only the kNN
+   * graph, keeps the model a transform needs, and ends with this map as its result.
+   */
+  map?: Float32Array;
 }
 
 /** Place the source's rows into the map of fit job `parent`, whose model is in the job store. */

@@ -56,6 +56,8 @@ interface Prepared {
   notes: string[];
   /** Content key of the rows, when known without hashing them again. */
   datasetKey: string | null;
+  /** A precomputed map of the rows: only kNN runs (FitStart.map). */
+  map: Float32Array | undefined;
 }
 
 /** One job Worker's runs, one at a time. */
@@ -85,7 +87,7 @@ export class JobRun {
     });
   }
 
-  private async fit({ source, params: partial, options }: FitStart, cb: Callbacks): Promise<JobOutcome> {
+  private async fit({ source, params: partial, options, map }: FitStart, cb: Callbacks): Promise<JobOutcome> {
     const { storage } = this.deps;
     const store = await rowStoreOfSource(source, (key, into) => storage.readDataset(key, into));
     let datasetKey: string | null = 'stored' in source ? source.stored : null;
@@ -114,7 +116,7 @@ export class JobRun {
     const graphJob = options.persist?.jobId ?? options.graphs?.jobId;
     const reuse =
       graphJob && storage.graphs && !checkpoint && !options.faults?.holdAt ? await GraphReuser.prepare(storage.graphs, graphJob, source, store, params, cb, (l) => notes.push(l)) : null;
-    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options, reuse, notes, datasetKey }, cb);
+    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options, reuse, notes, datasetKey, map }, cb);
     // One GPU job at a time, across every Worker and tab of the origin.
     return choice.adapter ? this.deps.withGpuLock(run, () => cb.onLog?.('Waiting for another job to finish with the GPU.')) : run();
   }
@@ -184,6 +186,7 @@ export class JobRun {
           deltas: steps,
           recordDeltas: writer !== null,
           start: cp ? undefined : reuse?.start,
+          ...(p.map ? { given: p.map } : {}),
         });
       let engine: UmapEngine;
       try {

@@ -35,6 +35,8 @@ export interface JobView extends JobTracking {
   /** Only on a transform job (a batch placed into fit `parent`'s map); a fit's view has neither. */
   kind?: 'transform';
   parent?: string;
+  /** Only on a model job: a fit of a given (precomputed) map that ran only its kNN phase, to keep a model. */
+  knnOnly?: true;
   n: number;
   d: number;
   state: JobState;
@@ -128,5 +130,6 @@ export function viewOf(e: JobSlot): JobView {
     stored: r.datasetKey !== null,
     interrupted: e.interrupted,
     ...(r.kind === 'transform' && r.parent ? { kind: 'transform' as const, parent: r.parent } : {}),
+    ...(r.knnOnly ? { knnOnly: true as const } : {}),
   };
 }

@@ -259,7 +259,8 @@ export class JobStates {
       s.result = result;
       epochs = result.params.nEpochs ?? s.rec.progress?.total ?? 1;
     }
-    s.rec.progress = { phase: 'layout', done: epochs, total: epochs, unit: 'epochs' };
+    // A model job's last phase is kNN (its map was given).
+    s.rec.progress = s.rec.knnOnly ? { phase: 'knn', done: s.rec.n, total: s.rec.n, unit: 'points' } : { phase: 'layout', done: epochs, total: epochs, unit: 'epochs' };
     s.etaS = 0;
     this.end(s, 'completed');
     return this.emit(s, 'completed', 'outcome');

@@ -17,14 +17,18 @@
 //   model:<id>:knn    the fit's kNN graph (absent when the fit was resumed after its graph phase;
 //                     it is then recomputed, which gives the same graph)
 //   tres:<id>         a completed transform's result (TransformJobResult)
+//   given:<id>        a model job's given map (given-map-store.ts): the precomputed map whose rows it
+//                     indexes; its result res:<id> is that same map
 // A transform job's record has kind 'transform' and its parent fit's id; its own dataset is the new
-// rows, and its checkpoints (cp:<id>:…) hold whole TransformCheckpoints.
+// rows, and its checkpoints (cp:<id>:…) hold whole TransformCheckpoints. A model job's record is a
+// fit's with `knnOnly`: it ran only the kNN phase over rows whose map was given, so it keeps a model.
 import { promisifyRequest } from 'idb-keyval';
 import type { ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
 import { clearCheckpoints } from './checkpoint-store';
 import { clearGraphRefs, deleteGraphsIfUnused, type GraphReuse } from './graph-store';
 import type { TransformJobResult } from './job-protocol';
+import { clearGivenMap } from './given-map-store';
 import { clearModel } from './model-store';
 import { db } from './jobs-db';
 
@@ -62,6 +66,11 @@ export interface JobRecord {
   kind?: 'fit' | 'transform';
   /** A transform's fit job. */
   parent?: string;
+  /**
+   * A model job: the rows came with their map (a precomputed one, stored under given:<id>), so the fit
+   * ran only its kNN phase; its model and result are a fit's, and points can be added to that map.
+   */
+  knnOnly?: true;
 }
 
 interface DatasetManifest {
@@ -113,6 +122,7 @@ export async function deleteJob(id: string): Promise<void> {
     s.delete(`res:${id}`);
     s.delete(`tres:${id}`);
     clearModel(s, id);
+    clearGivenMap(s, id);
     clearCheckpoints(s, id);
     for (const r of refs) s.delete(r);
     const graphs = await clearGraphRefs(s, id);

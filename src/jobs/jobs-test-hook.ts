@@ -43,6 +43,11 @@ interface MapstreamJobsHook {
    * run waits there until release(id). Throws the user's message for a batch that cannot be added.
    */
   submitTransform(parentId: string, values: number[], m: number, d: number, opts?: { name?: string; holdAt?: Boundary }): string;
+  /**
+   * Queue a model job as "Prepare for adding points" does: rows `values` (n × d) whose map is `coords`
+   * (n × nComponents); with holdAt its first run waits there until release(id).
+   */
+  submitModel(values: number[], n: number, d: number, coords: number[], nComponents: number, params: Partial<UmapParams>, opts?: { name?: string; holdAt?: Boundary }): string;
   /** A completed transform's result as plain arrays (from memory or the store), or null. */
   transformResult(id: string): Promise<{
     parent: string;
@@ -99,6 +104,11 @@ export function installJobsTestHook(s: Scheduler): void {
     remove: (id) => s.remove(id),
     submitTransform: (parentId, values, m, d, opts = {}) => {
       const id = s.submitTransform(parentId, { data: Float32Array.from(values), n: m, d }, { name: opts.name ?? `test batch (${m} × ${d})` });
+      if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
+      return id;
+    },
+    submitModel: (values, n, d, coords, nComponents, params, opts = {}) => {
+      const id = s.submitModel({ data: Float32Array.from(values), n, d }, Float32Array.from(coords), nComponents, { name: opts.name ?? `test map (${n} × ${d})` }, params);
       if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
       return id;
     },

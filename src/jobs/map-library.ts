@@ -276,7 +276,15 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
         if (!found) return null;
       } else found = all.find((e) => e.coordsKey === keys.coordsKey && e.nComponents === m.nComponents);
       if (!found && (deletedAt.get(keys.coordsKey) ?? -1) >= asked) return null;
-      if (found && (found.contentKey === keys.contentKey || origin.ifAbsent)) return found.id;
+      if (found && (found.contentKey === keys.contentKey || origin.ifAbsent)) {
+        // The map is kept already; a job that built its model since (a precomputed map indexed for
+        // adding points) is recorded on it, so "Add points" works when it is opened from the library.
+        if (!origin.jobId || found.jobId) return found.id;
+        s.put({ ...found, jobId: origin.jobId, d: found.d ?? (origin.d && origin.d > 0 ? origin.d : null) }, ENTRY + found.id);
+        await promisifyRequest(s.transaction);
+        wrote = true;
+        return found.id;
+      }
       const id = found?.id ?? newId();
       const e = entryOf(id, m, origin, now, keys);
       if (found) {

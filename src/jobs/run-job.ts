@@ -2,7 +2,7 @@
 // it, turns its progress into JobProgress (with ETA), and gives back a handle to pause or cancel it.
 import * as Comlink from 'comlink';
 import type { EngineCheckpoint } from '../engine/engine';
-import { yieldToEventLoop } from '../engine/engine';
+import { yieldToEventLoop } from '../engine/run-steps';
 import type { ProgressEvent, UmapParams } from '../engine/types';
 import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import type { CheckpointMeta } from './checkpoint-store';
@@ -10,7 +10,20 @@ import { EtaEstimator, type JobProgress } from './eta';
 import type { Fault } from './faults';
 import type { TransformCheckpoint } from '../engine/transform';
 import type { GraphReuse } from './graph-store';
-import type { JobCallbacks, JobOptions, JobOutcome, JobResult, JobRows, JobSource, JobStart, JobWorkerApi, TransformJobResult, TransformOutcome, TransformStart } from './job-protocol';
+import type {
+  FitStart,
+  JobCallbacks,
+  JobOptions,
+  JobOutcome,
+  JobResult,
+  JobRows,
+  JobSource,
+  JobStart,
+  JobWorkerApi,
+  TransformJobResult,
+  TransformOutcome,
+  TransformStart,
+} from './job-protocol';
 
 export type { JobCallbacks, JobOptions, JobProgress, JobRows };
 
@@ -37,14 +50,18 @@ function defaultThreads(): number {
  * Run one UMAP job in a dedicated Worker, with kNN chunks and layout epochs spread over a pool of
  * compute Workers. Rows given with their shared `memory` are read there in place.
  */
-export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
-  const { checkpoint, previewEveryMs, persist, faults, graphs } = options;
-  return startJobWorker<JobResult, EngineCheckpoint>(input, cb, options, (source, threads) => ({
-    source,
-    params,
-    options: { threads, checkpoint, previewEveryMs, persist, faults, graphs },
-  }));
+export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: FitJobOptions = {}): JobHandle {
+  const { checkpoint, previewEveryMs, persist, faults, graphs, map } = options;
+  return startJobWorker<JobResult, EngineCheckpoint>(input, cb, options, async (source, threads) => {
+    const msg: FitStart = { source, params, options: { threads, checkpoint, previewEveryMs, persist, faults, graphs } };
+    // A copy goes, so the caller's map stays whole for a retry or a resume.
+    if (map) msg.map = (await map).slice();
+    return msg;
+  });
 }
+
+/** Options of a fit job; with `map`, the rows' precomputed map (FitStart.map), read when the Worker starts. */
+export type FitJobOptions = JobOptions & { map?: Promise<Float32Array> };
 
 /** Options of a transform job: a fit's, with a transform's checkpoint (a paused transform) instead of a fit's. */
 export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryMs'> & { checkpoint?: TransformCheckpoint };
@@ -64,7 +81,7 @@ function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
   input: JobRows,
   cb: JobCallbacks,
   options: Pick<JobOptions, 'storedDataset' | 'transferInput' | 'threads'>,
-  message: (source: JobSource, threads: number) => JobStart,
+  message: (source: JobSource, threads: number) => JobStart | Promise<JobStart>,
 ): JobHandle<R, C> {
   const worker = new Worker(new URL('../../workers/umap.worker.ts', import.meta.url), { type: 'module', name: 'mapstream-job' });
   const remote = Comlink.wrap<JobWorkerApi>(worker);
@@ -101,10 +118,13 @@ function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
       );
     });
     const sourceP: Promise<JobSource> = options.storedDataset ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d }) : jobSource(input, options.transferInput ?? false);
-    const outcome = sourceP.then((source): Promise<JobOutcome | TransformOutcome> => {
+    const outcome = sourceP.then(async (source): Promise<JobOutcome | TransformOutcome> => {
+      const msg = await message(source, options.threads ?? defaultThreads());
       if (cancelled) throw new JobCancelledError();
-      const msg = message(source, options.threads ?? defaultThreads());
-      return remote.start('data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(msg, [source.data.buffer]) : msg, callbacks);
+      const buffers: ArrayBuffer[] = [];
+      if ('data' in source && source.data.buffer instanceof ArrayBuffer) buffers.push(source.data.buffer);
+      if (msg.kind !== 'transform' && msg.map?.buffer instanceof ArrayBuffer) buffers.push(msg.map.buffer);
+      return remote.start(buffers.length ? Comlink.transfer(msg, buffers) : msg, callbacks);
     });
     outcome
       .then(

@@ -11,6 +11,8 @@ import { getResult, getTransformResult, type JobRecord, type Priority } from './
 import type { GraphReuse } from './graph-store';
 import { JobRuns, type RunHandle } from './job-launch';
 import { transformRecord } from './transform-submit';
+import { getGivenMap, putGivenMap } from './given-map-store';
+import { modelRecord, type ModelMeta } from './model-submit';
 import { needsGpu, threadsPerJob } from './job-queue';
 import { JobRecovery } from './job-recovery';
 import { JobStates } from './job-state';
@@ -36,6 +38,8 @@ export class Scheduler {
   });
   /** Test faults per job (set only through the test hook); a run takes its plan when it starts. */
   private readonly faults = new Map<string, FaultPlan>();
+  /** Model jobs' given maps while this tab holds them (the store has them too: given-map-store.ts). */
+  private readonly givenMaps = new Map<string, Float32Array>();
   private tabLock: HeldLock | null = null;
   private autoUsesGpu = false;
   private sweepTimer = setInterval(() => void this.table.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
@@ -44,6 +48,7 @@ export class Scheduler {
     this.settings = settings;
     this.states.subscribe((c) => {
       if (c.save === 'delete' || c.transition === 'vanished') this.faults.delete(c.id);
+      if (c.save === 'delete' || c.transition === 'vanished' || c.transition === 'completed') this.givenMaps.delete(c.id);
     });
     this.ready = this.init();
   }
@@ -142,6 +147,35 @@ export class Scheduler {
     this.pump();
     setTimeout(() => this.table.storeWhileQueued(rec.id), 0);
     return rec.id;
+  }
+
+  /**
+   * Queue a model job for a precomputed map whose file also holds its vectors: a kNN-only pass over
+   * `rows` (n_neighbors and metric from `params`; min_dist and spread give the a, b new points are
+   * placed with) keeps a fitted model whose map is `coords` (n × nComponents), so submitTransform
+   * works on the job as on a computed map. Throws with a message for the user when the rows and the
+   * map do not match or the parameters are invalid.
+   */
+  submitModel(rows: JobRows, coords: Float32Array, nComponents: number, meta: ModelMeta, params: Partial<UmapParams>, cb?: JobCallbacks): string {
+    const rec = modelRecord(rows, coords, nComponents, meta, params, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
+    const id = rec.id;
+    // A reload before the run ends reads the map back from the store (a failed write is a storage warning).
+    void putGivenMap(id, coords).catch((err: unknown) => this.table.warn(err));
+    this.givenMaps.set(id, coords);
+    this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
+    if (cb) this.runs.watch(id, cb);
+    this.pump();
+    setTimeout(() => this.table.storeWhileQueued(id), 0);
+    return id;
+  }
+
+  /** A model job's given map: from memory, else from the store. */
+  private async givenMap(id: string): Promise<Float32Array> {
+    const held = this.givenMaps.get(id);
+    if (held) return held;
+    const stored = await getGivenMap(id).catch(() => null);
+    if (!stored) throw new Error('The map this job indexes is no longer stored; open its file again and prepare it for adding points again.');
+    return stored;
   }
 
   async pause(id: string): Promise<void> {
@@ -298,7 +332,7 @@ export class Scheduler {
     if (plan?.holdAt) this.faults.set(id, { ...plan, holdAt: undefined });
     let handle: RunHandle;
     try {
-      handle = this.runs.launch(id, f.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan);
+      handle = this.runs.launch(id, f.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? this.givenMap(id) : undefined);
     } catch (err) {
       this.end(id, () => this.states.failed(id, messageOf(err)));
       return;

@@ -28,6 +28,8 @@ export interface MapstreamTestHook {
   addBatch?(placed: TestPlacedPoints, name: string, labels?: string[]): { clusters: number[]; advice: string[] } | { error: string };
   /** Each point's batch (0: fitted), or null before points were added. */
   batches?(): number[] | null;
+  /** Where the map shown came from: its fit (or model) job and library entry, null when none. */
+  origin?(): { jobId: string | null; libraryId: string | null };
 }
 
 interface TestPlacedPoints {

@@ -43,6 +43,7 @@ export function installTestHooks({ app, map, jobs }: AppStores): void {
       const b = map.batchInfo();
       return b ? Array.from(b.of) : null;
     },
+    origin: () => ({ jobId: map.origin().jobId ?? null, libraryId: map.libraryEntry() }),
   };
   window.__mapstream = hook;
   installJobsTestHook(jobs.scheduler);

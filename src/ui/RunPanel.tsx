@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import { JobLog } from './JobLog';
+import { ModelOffer } from './ModelOffer';
 import { ParamsForm } from './ParamsForm';
 import { ProgressPanel } from './ProgressPanel';
 import { RerunForm } from './RerunForm';
@@ -24,6 +25,7 @@ export function RunPanel() {
           Cancel
         </button>
       </div>
+      <ModelOffer />
       <Show when={jobs.rerunBase()} keyed>
         {(base) => <RerunForm base={base.form} onSubmit={(changes) => jobs.rerun(changes)} />}
       </Show>

@@ -1,12 +1,14 @@
 // The app's stores, each created once (createAppStores, from main.tsx) and read through context:
 // useAppStore() for the page's status and error, useDataStore(), useMapStore(), useJobsStore(),
-// useLibraryStore() (the stored maps), and usePageActions() for the flows that span them.
+// useLibraryStore() (the stored maps), useMapModel() (a precomputed map prepared for adding points),
+// and usePageActions() for the flows that span them.
 import { createContext, useContext, type JSX } from 'solid-js';
 import { linkFromLocation } from '../map/app-bridge';
 import { createAppStore, type AppStore } from './app-store';
 import { createDataStore, type DataStore } from './data-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
 import { createLibraryStore, type LibraryStore } from './library-store';
+import { createMapModel, type MapModel } from './map-model';
 import { createMapStore, type MapStore } from './map-store';
 import type { MapInitial } from './map-types';
 import { createPageActions, type PageActions } from './page-actions';
@@ -17,6 +19,7 @@ export interface AppStores {
   map: MapStore;
   jobs: JobsStore;
   library: LibraryStore;
+  model: MapModel;
   actions: PageActions;
 }
 
@@ -32,8 +35,9 @@ export function createAppStores(): AppStores {
   const map = createMapStore(data.input, initial);
   const jobs = createJobsStore(app, map);
   const library = createLibraryStore(jobs.scheduler);
+  const model = createMapModel(map, jobs.scheduler, data.form);
   const actions = createPageActions(app, data, map, jobs, boot);
-  return { app, data, map, jobs, library, actions };
+  return { app, data, map, jobs, library, model, actions };
 }
 
 const StoresContext = createContext<AppStores>();
@@ -53,6 +57,7 @@ export const useDataStore = (): DataStore => useStores().data;
 export const useMapStore = (): MapStore => useStores().map;
 export const useJobsStore = (): JobsStore => useStores().jobs;
 export const useLibraryStore = (): LibraryStore => useStores().library;
+export const useMapModel = (): MapModel => useStores().model;
 export const usePageActions = (): PageActions => useStores().actions;
 
 export type { AppStore, AppStatus } from './app-store';

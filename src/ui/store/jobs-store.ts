@@ -169,7 +169,8 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       for (const j of scheduler.list()) {
         if (j.state !== 'completed' || seenDone.has(j.id)) continue;
         seenDone.add(j.id);
-        if (!job && app.status() !== 'running' && j.interrupted) void showJob(j.id);
+        // A model job's map is a precomputed map, shown (and kept in the library) with its metadata already.
+        if (!job && app.status() !== 'running' && j.interrupted && !j.knnOnly) void showJob(j.id);
       }
     }),
   );

@@ -205,6 +205,17 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     addBatch(placed: PlacedPoints, name: string, metadata?: MetaColumn[]): MapBatch {
       return batches.add(placed, name, metadata);
     },
+    /**
+     * A job has built the model of the map shown (a precomputed map indexed for adding points): the
+     * map's origin records it, so its library entry and "Add points" find the model. The map is as it was.
+     */
+    attachJob(jobId: string, d: number) {
+      const o = untrack(origin);
+      const next: SaveOrigin = { ...o, jobId, d };
+      setOrigin(next);
+      const r = untrack(result);
+      if (r) void saveMap(exports.mapFileOf(r), next).catch((err: unknown) => console.warn(`mapstream: the map's library entry could not record its model: ${String(err)}`));
+    },
     /** The interactive map is ready to be asked for positions, views and selections. */
     attach(c: MapControl) {
       control = c;

@@ -2,6 +2,7 @@
 // compute pool), so "a dedicated Worker" here is the app's own.
 import { runJob, type JobRows } from '../../src/jobs/run-job';
 import type { BenchParams, RunDone } from './protocol';
+import type { UmapParams } from '../../src/engine/types';
 
 export const OUR_BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
 type OurBackend = (typeof OUR_BACKENDS)[number];
@@ -12,6 +13,8 @@ export interface OursDone extends RunDone {
   /** What actually ran: the job falls back to CPU when WebGPU is missing or only software. */
   backendUsed: string;
   backendReason: string | null;
+  /** The parameters the fit resolved to: a transform into this map needs them. */
+  fitParams: UmapParams;
 }
 
 export async function runOurs(m: JobRows, params: BenchParams, backend: string): Promise<OursDone> {
@@ -38,6 +41,7 @@ export async function runOurs(m: JobRows, params: BenchParams, backend: string):
     epochs: result.params.nEpochs ?? params.nEpochs,
     notes,
     backendUsed: result.backend?.fellBackToCpu ? 'cpu' : (result.backend?.backend ?? backend),
+    fitParams: result.params,
     backendReason: result.backend ? [result.backend.reason, result.backend.fellBackToCpu].filter(Boolean).join('; ') : null,
   };
 }

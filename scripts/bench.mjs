@@ -270,7 +270,6 @@ async function materialiseSyntheticSplit(opts, helpers) {
 async function readTransformInput(opts, helpers, fit) {
   const added = await helpers.readNpyMatrix(opts.transform, opts.maxDim !== undefined ? { maxDim: opts.maxDim } : {});
   if (added.d !== fit.d) throw new UsageError(`The new points (${opts.transform}) have ${added.d} dimensions, but the fitted data has ${fit.d}.`);
-  if (added.n === 0) throw new UsageError(`${opts.transform} has no rows: there are no new points to place.`);
   let fittedLabels = null;
   let addedLabels = null;
   if (opts.labels && opts.transformLabels) {

@@ -15,6 +15,8 @@ the same rows the bench scores.
 Defaults are the bench's: n_neighbors 15, min_dist 0.1, n_epochs by the app's rule (500 up to 10,000
 fitted rows, else 200; the transform then runs n_epochs // 3, as in umap-learn and in mapstream).
 `transform_s` is the second transform call's time: the first, on a few rows, compiles numba's kernels.
+With --transform-onto FIT_EMB.npy, umap-learn's transform places the points onto that map (mapstream's
+--out) instead of its own fit, which tells a difference made by the fit from one made by the transform.
 With --score-ours FIT_EMB.npy NEW_EMB.npy it also scores mapstream's maps (the bench's --out and
 --out-transform) with these definitions, as a check on the bench's own scorer.
 
@@ -72,12 +74,15 @@ def new_point_metrics(x_fit, e_fit, x_new, e_new, y_fit, y_new, sample):
             'new_trustworthiness_15': round(trust, 4), 'transform_scored': int(len(sample))}
 
 
-def run_umap_learn(a, x_fit, x_new, seed, n_epochs):
+def run_umap_learn(a, x_fit, x_new, seed, n_epochs, onto=None):
     import umap
     model = umap.UMAP(n_neighbors=a.n_neighbors, min_dist=a.min_dist, n_epochs=n_epochs, random_state=seed, transform_seed=seed)
     t0 = time.perf_counter()
     e_fit = model.fit_transform(x_fit)
     fit_s = time.perf_counter() - t0
+    if onto is not None:
+        # transform reads only embedding_ of the fitted map: this places the points onto another map.
+        model.embedding_ = e_fit = onto.copy()
     before = model.embedding_.copy()
     model.transform(x_new[:min(len(x_new), 32)])
     t0 = time.perf_counter()
@@ -103,6 +108,7 @@ def main():
     ap.add_argument('--sample', type=int, default=2000)
     ap.add_argument('--score-ours', nargs=2, metavar=('FIT_EMB', 'NEW_EMB'))
     ap.add_argument('--no-umap-learn', action='store_true')
+    ap.add_argument('--transform-onto', metavar='FIT_EMB', help="run umap-learn's transform onto this fitted map (e.g. mapstream's --out) instead of its own, to tell the fit's share of a difference from the transform's")
     a = ap.parse_args()
     x_fit = np.load(a.fit).astype(np.float32)
     x_new = np.load(a.new).astype(np.float32)
@@ -120,8 +126,11 @@ def main():
     if a.no_umap_learn:
         return
     rows = []
+    onto = np.load(a.transform_onto).astype(np.float32) if a.transform_onto else None
     for seed in range(a.seed, a.seed + a.seeds):
-        e_fit, e_new, line = run_umap_learn(a, x_fit, x_new, seed, n_epochs)
+        e_fit, e_new, line = run_umap_learn(a, x_fit, x_new, seed, n_epochs, onto)
+        if onto is not None:
+            line['onto'] = a.transform_onto
         line = {**line, **base, **new_point_metrics(x_fit, e_fit, x_new, e_new, y_fit, y_new, sample)}
         rows.append(line)
         print(json.dumps(line), flush=True)

@@ -58,18 +58,19 @@ test('offline: a reload shows the app, and the stored map opens without recomput
   await page.goto('./');
   await expect(page.getByRole('heading', { name: 'mapstream' })).toBeVisible();
   await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
-  await page.getByTestId('open-stored-map').click();
+  await page.getByTestId('library-open').click();
   await waitDone(page);
   await waitInteractive(page);
   expect(await coords(page)).toEqual(c);
   expect(await page.evaluate(() => Array.from(window.__mapstream!.clusters!()!))).toEqual(clusters);
   await expect(page.getByTestId('legend')).toBeVisible();
-  // The stored map holds the data's labels; the user can delete it.
-  await page.getByTestId('forget-stored-map').click();
-  await expect(page.getByTestId('open-stored-map')).toHaveCount(0);
+  // The stored map holds the data's labels; the user can delete it (the library asks once).
+  await page.getByTestId('library-delete').click();
+  await page.getByTestId('library-delete-confirm').click();
+  await expect(page.getByTestId('library-open')).toHaveCount(0);
   await page.reload();
   await expect.poll(() => page.evaluate(() => window.__mapstream?.status)).toBe('idle');
-  await expect(page.getByTestId('open-stored-map')).toHaveCount(0);
+  await expect(page.getByTestId('library-open')).toHaveCount(0);
   await context.setOffline(false);
 });
 

@@ -31,7 +31,25 @@ class UsageError extends Error {}
 const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
   [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
-  [--transform NEW_FILE [--transform-labels y.npy] | --transform-synthetic M (with --synthetic)] [--out-transform NEW_EMB.npy] [--transform-sample 2000]`;
+  [--transform NEW_FILE [--transform-labels y.npy] | --transform-synthetic M (with --synthetic)] [--out-transform NEW_EMB.npy] [--transform-sample 2000]
+  [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N]]  (repeatable: each is a re-run reusing the full run's graphs)`;
+
+/** `min_dist=0.5,seed=2`: the layout parameters a re-run changes (the graph's stay, so it is reused). */
+const RELAYOUT_KEYS = { min_dist: 'minDist', spread: 'spread', seed: 'seed', n_epochs: 'nEpochs' };
+function parseRelayout(spec) {
+  const change = {};
+  for (const part of spec.split(',')) {
+    const [k, v, ...extra] = part.split('=').map((x) => x.trim());
+    const key = RELAYOUT_KEYS[k];
+    const num = Number(v);
+    if (!key || extra.length || v === undefined || v === '' || !Number.isFinite(num)) {
+      throw new UsageError(`--relayout: "${part}" is not NAME=NUMBER with NAME one of ${Object.keys(RELAYOUT_KEYS).join(', ')}.`);
+    }
+    if ((key === 'seed' || key === 'nEpochs') && !Number.isInteger(num)) throw new UsageError(`--relayout: ${k} must be a whole number (got ${v}).`);
+    change[key] = num;
+  }
+  return change;
+}
 
 function parseCli(argv) {
   let values;
@@ -66,6 +84,7 @@ function parseCli(argv) {
         'transform-synthetic': { type: 'string' },
         'out-transform': { type: 'string' },
         'transform-sample': { type: 'string', default: '2000' },
+        relayout: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -102,6 +121,8 @@ function parseCli(argv) {
   const minDist = Number(values['min-dist']);
   if (!(minDist >= 0)) throw new UsageError(`--min-dist must be a number ≥ 0 (got ${values['min-dist']}).`);
   const impls = [...(values['no-ours'] ? [] : ['mapstream']), ...new Set(compare)];
+  const relayout = values.relayout.map(parseRelayout);
+  if (relayout.length > 0 && values['no-ours']) throw new UsageError('--relayout re-runs mapstream; it cannot be combined with --no-ours.');
   if (values.out && values['no-ours']) throw new UsageError("--out writes mapstream's embedding; it cannot be combined with --no-ours (use --save-all DIR).");
   if (impls.length === 0) throw new UsageError('Nothing to run: --no-ours without --compare.');
   if (values.transform && values['transform-synthetic']) throw new UsageError('Give at most one of --transform FILE and --transform-synthetic M.');
@@ -123,6 +144,7 @@ function parseCli(argv) {
     saveAll: values['save-all'] ? resolve(values['save-all']) : null,
     synthetic,
     seed: int('seed', 0),
+    relayout,
     nNeighbors: int('n-neighbors', 2),
     minDist,
     epochs: values.epochs === undefined ? null : int('epochs', 1),
@@ -378,7 +400,10 @@ async function runOne(impl, ctx) {
     let peak;
     try {
       res = await withTimeout(
-        page.evaluate(([name, params, backend]) => window.mapstreamBench.run(name, params, backend), [impl, ctx.params, ctx.backend]),
+        page.evaluate(
+          ([name, params, backend, relayout, keep]) => window.mapstreamBench.run(name, params, backend, relayout, keep),
+          [impl, ctx.params, ctx.backend, impl === 'mapstream' ? ctx.relayout : [], impl === 'mapstream' && Boolean(ctx.transformUrl)],
+        ),
         ctx.timeoutMs,
         `${impl} did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
       );
@@ -391,6 +416,7 @@ async function runOne(impl, ctx) {
     if (impl === 'mapstream' && ctx.transformUrl) {
       log(`transform: placing new points into the map`);
       const tLoaded = await page.evaluate(([url, maxDim]) => window.mapstreamBench.loadTransform(url, maxDim), [ctx.transformUrl, ctx.maxDim]);
+      const tLoad1m = loadavg()[0];
       if (tLoaded.d !== loaded.d) throw new UsageError(`The new points have ${tLoaded.d} dimensions, but the map was fitted on ${loaded.d}.`);
       const t = await withTimeout(
         page.evaluate(() => window.mapstreamBench.runTransform()),
@@ -398,7 +424,7 @@ async function runOne(impl, ctx) {
         `the transform did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
       );
       const f32 = (b64) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
-      transform = { ...t, loaded: tLoaded, embedding: f32(t.embeddingBase64), fittedAfter: f32(t.fittedAfterBase64) };
+      transform = { ...t, loaded: tLoaded, load1m: tLoad1m, embedding: f32(t.embeddingBase64), fittedAfter: f32(t.fittedAfterBase64) };
     }
     return { loaded, res, embedding, baseline, peak, isolated, load1m, transform };
   } finally {
@@ -456,6 +482,7 @@ async function main() {
       params,
       backend: opts.backend,
       timeoutMs: opts.timeoutMs,
+      relayout: opts.relayout,
     };
     for (const impl of opts.impls) {
       log(`running ${impl}`);
@@ -507,13 +534,16 @@ async function main() {
       if (t) {
         const tq = await transformScores(opts, helpers, { data, n: opts.n, d: opts.d }, transformInput, t.embedding, t.fittedAfter);
         Object.assign(line, {
+          // The fit above ran as a persisted app job (rows stored, checkpoints, model kept), which its times include.
+          fit_persisted: true,
           transform_s: round(t.transformS),
+          transform_job_s: round(t.jobS),
+          transform_load_1m: round(t.load1m, 2),
           transform_n: t.n,
           fitted_moved: t.fittedMoved,
           fitted_identical: t.fittedIdentical,
           transform_phases: { knn: round(t.phases.knn), graph: round(t.phases.graph), init: round(t.phases.init), layout: round(t.phases.layout) },
           transform_epochs: t.epochs,
-          transform_model_s: round(t.modelS),
           transform_parse_s: round(t.loaded.parseS),
           new_knn_recall_15: round(tq.recall15, 4),
           new_knn10_acc: tq.accuracy10 === null ? null : round(tq.accuracy10, 4),
@@ -523,6 +553,32 @@ async function main() {
         for (const l of t.log) log(`transform: ${l}`);
       }
       console.log(JSON.stringify(line));
+      for (const re of r.res.relayouts ?? []) {
+        const emb = new Float32Array(new Uint8Array(Buffer.from(re.embeddingBase64, 'base64')).buffer);
+        const rq = helpers.scoreEmbedding(ref, emb);
+        if (re.notes?.length) log(`mapstream-relayout: ${re.notes.join('; ')}`);
+        console.log(
+          JSON.stringify({
+            impl: 'mapstream-relayout',
+            backend: r.res.backend,
+            n: r.loaded.n,
+            d: r.loaded.d,
+            change: re.change,
+            reused: re.reused,
+            // Engine phases plus the graph lookup (content key and read from IndexedDB), as the full run's wall_s.
+            wall_s: round(re.wallS),
+            graph_load_s: round(re.loadS),
+            relayout_ratio: round(re.wallS / r.res.wallS, 4),
+            phases: { knn: round(re.phases.knn), graph: round(re.phases.graph), init: round(re.phases.init), optimise: round(re.phases.optimise) },
+            trustworthiness_15: round(rq.trustworthiness, 4),
+            knn_recall_15: round(rq.knnRecall, 4),
+            knn10_acc: rq.knnAccuracy === null ? null : round(rq.knnAccuracy, 4),
+            epochs: re.epochs,
+            load_1m: round(loadavg()[0], 2),
+            params: { ...params, ...re.change },
+          }),
+        );
+      }
       if (impl === 'mapstream' && opts.out) {
         // With --transform, the fitted map as it is after the transform (which must not have moved it).
         await writeFile(opts.out, helpers.encodeNpy(t ? t.fittedAfter : r.embedding, [opts.n, 2]));

@@ -1,7 +1,7 @@
 // The job table follows the state owner's transitions into the store (fake-indexeddb in Node): what
 // each one writes, in which order, and when a run's lock may go.
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Matrix, UmapResult } from '../src/engine/types';
 import { JobStates } from '../src/jobs/job-state';
 import { newRecord } from '../src/jobs/job-state-record';
@@ -110,5 +110,48 @@ describe('job table', () => {
     expect(states.has(old)).toBe(false);
     expect(states.has(fresh)).toBe(true);
     expect((await listJobs()).some((r) => r.id === old)).toBe(false);
+  });
+
+  it('retention never removes a completed map: with 0 h, the completed job, its result and data stay; failed and cancelled go', async () => {
+    const { states, table, submit, start } = setup();
+    const rows = Float32Array.from([1, 2, 3, 4]);
+    const stored = async (id: string, key: string) => {
+      await putDataset(key, rows, 2, 2, id);
+      states.datasetStored(id, key);
+      await table.written(id);
+    };
+    const done = submit();
+    start(done);
+    await stored(done, '2x2-done');
+    states.completed(done, result);
+    const failed = submit();
+    start(failed);
+    await stored(failed, '2x2-failed');
+    states.failed(failed, 'x');
+    const cancelled = submit();
+    start(cancelled);
+    await stored(cancelled, '2x2-cancelled');
+    states.cancelled(cancelled, true);
+    await Promise.all([done, failed, cancelled].map((id) => table.written(id)));
+    // A retention of 0 h puts the cutoff at the sweep's "now"; a second later every finished job is past it.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1000 });
+    try {
+      await table.sweepRetention(0, 'tab');
+    } finally {
+      vi.useRealTimers();
+    }
+    await Promise.all([done, failed, cancelled].map((id) => table.written(id)));
+    expect(states.has(done)).toBe(true);
+    expect((await getJob(done))?.state).toBe('completed');
+    expect(Array.from((await getResult(done))!.embedding)).toEqual([1, 2, 3, 4]);
+    expect(Array.from((await readDataset('2x2-done')).data)).toEqual([1, 2, 3, 4]);
+    for (const [id, key] of [
+      [failed, '2x2-failed'],
+      [cancelled, '2x2-cancelled'],
+    ] as const) {
+      expect(states.has(id)).toBe(false);
+      expect(await getJob(id)).toBeUndefined();
+      await expect(readDataset(key)).rejects.toThrow('missing');
+    }
   });
 });

@@ -1,13 +1,14 @@
 /// <reference lib="webworker" />
 // A compute Worker of the job's pool (protocol: src/jobs/compute-protocol.ts). It receives the rows
-// once (a view on shared memory when the page is cross-origin isolated, a private copy otherwise) and
-// then answers kNN and layout requests.
+// once (shared memory when the page is isolated, else a copy), then answers kNN, layout and transform requests.
 import * as Comlink from 'comlink';
 import { ComputeCore } from '../src/engine/compute-core';
+import { TransformCore } from '../src/engine/transform-core';
 import { rowStoreOf } from '../src/engine/wasm/row-kernels';
 import type { ComputeWorkerApi } from '../src/jobs/compute-protocol';
 
 let core: ComputeCore | null = null;
+let tcore: TransformCore | null = null;
 // Shared-memory mode: the epoch's input and output embeddings, shared with every pool Worker.
 let sharedPrev: Float32Array | null = null;
 let sharedNext: Float32Array | null = null;
@@ -16,14 +17,13 @@ function need(): ComputeCore {
   return core;
 }
 
+const transferKnn = <T extends { indices: Int32Array; distances: Float32Array }>(r: T) => Comlink.transfer(r, [r.indices.buffer, r.distances.buffer] as ArrayBuffer[]);
+
 const api: ComputeWorkerApi = {
   init(source, n, d, metric) {
     core = new ComputeCore(source instanceof Float32Array ? source : rowStoreOf(source, n, d), n, d, metric);
   },
-  exactKnn(start, end, k) {
-    const r = need().exactKnn(start, end, k);
-    return Comlink.transfer(r, [r.indices.buffer, r.distances.buffer] as ArrayBuffer[]);
-  },
+  exactKnn: (start, end, k) => transferKnn(need().exactKnn(start, end, k)),
   rpTreeJoin(leafSize, seed) {
     const u = need().rpTreeJoin(leafSize, seed);
     return Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]);
@@ -40,6 +40,12 @@ const api: ComputeWorkerApi = {
     sharedNext = next;
   },
   layoutShared: (start, end, epoch, alpha) => need().layoutRange(sharedPrev!, sharedNext!, start, end, epoch, alpha),
+  setTransform(model, keys) {
+    tcore = new TransformCore(model, need().data, need().n, keys);
+  },
+  transformKnn: (start, end, k, mode, epsilon, seed) => transferKnn(tcore!.knn(start, end, k, mode, epsilon, seed)),
+  setTransformLayout: (indices, weights, k, c) => tcore!.setLayout(indices, weights, k, c),
+  transformEpochs: (part, start, end, from, to) => Comlink.transfer(tcore!.epochs(part, start, end, from, to), [part.buffer as ArrayBuffer]),
   layoutCopy(prev, start, end, epoch, dim, alpha) {
     // Writing into a separate array keeps every read at the epoch's start, as in shared mode.
     const next = new Float32Array(prev.length);

@@ -20,6 +20,9 @@ async function ingest(files: File[], wire: WireOptions = {}, onEvent?: IngestLis
     const categories = dataset.labels ? encodeCategories(dataset.labels) : null;
     const transfers: Transferable[] = [];
     if (!dataset.memory && dataset.data.buffer instanceof ArrayBuffer) transfers.push(dataset.data.buffer);
+    // A map's columns that are also its only data share one array: listed once.
+    const coords = dataset.coords?.data.buffer;
+    if (coords instanceof ArrayBuffer && !transfers.includes(coords)) transfers.push(coords);
     if (categories) transfers.push(categories.codes.buffer as ArrayBuffer);
     return Comlink.transfer({ ok: true, dataset, categories }, transfers);
   } catch (err) {

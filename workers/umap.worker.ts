@@ -1,19 +1,22 @@
 /// <reference lib="webworker" />
 // The job Worker (protocol: src/jobs/job-protocol.ts): one UMAP run at a time (src/jobs/job-run.ts)
-// over a pool of compute Workers, with the GPU where there is one and checkpoints in IndexedDB.
+// (a fit, or a transform into a fitted map) over a pool of compute Workers, with the GPU where there
+// is one and checkpoints in IndexedDB.
 import * as Comlink from 'comlink';
 import { chooseBackend, startGpuSession, withGpuLock } from '../src/gpu/backend';
 import { WorkerPool } from '../src/jobs/compute-pool';
-import { indexedDbStorage } from '../src/jobs/job-persistence';
+import { indexedDbModelStorage, indexedDbStorage } from '../src/jobs/job-persistence';
 import type { JobWorkerApi } from '../src/jobs/job-protocol';
 import { JobRun } from '../src/jobs/job-run';
 
 const run = new JobRun({
   createPool: (size, store, metric) => WorkerPool.create(size, store, metric),
+  createTransformPool: (size, store, model, keys) => WorkerPool.forTransform(size, store, model, keys),
   chooseBackend: (pref) => chooseBackend(pref),
   startGpuSession,
   withGpuLock,
   storage: indexedDbStorage,
+  models: indexedDbModelStorage,
   transfer: Comlink.transfer,
 });
 

@@ -4,7 +4,7 @@ import { parseNpy } from '../../src/io/npy';
 import { workerMode, type JobRows } from '../../src/jobs/run-job';
 import { wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
-import { runOurs } from './impl-ours';
+import { runOursWithRelayouts, type Relayout, type RelayoutDone } from './impl-ours';
 import { runOurTransform, type FitForTransform } from './transform-ours';
 import type { BenchParams, RunDone } from './protocol';
 
@@ -24,21 +24,26 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
   pageWallS: number;
   backendReason: string | null;
   embeddingBase64: string;
+  /** mapstream only: the --relayout re-runs after the full run, each reusing its graphs. */
+  relayouts?: (Omit<RelayoutDone, 'embedding'> & { embeddingBase64: string })[];
 }
 
 let matrix: JobRows | null = null;
 let queries: JobRows | null = null;
-/** mapstream's last fit, kept for a transform into it. */
+/** mapstream's last fit, a persisted job whose model a transform job places points into. */
 let lastFit: FitForTransform | null = null;
+let lastThreads: number | undefined;
 
 export interface TransformRunResult {
   n: number;
+  /** The transform engine's phases summed (transform-ours.ts says what that clock covers). */
   transformS: number;
-  modelS: number;
+  /** The whole transform job, as the page waits for it. */
+  jobS: number;
   phases: { knn: number; graph: number; init: number; layout: number };
-  epochs: number;
+  epochs: number | null;
   log: string[];
-  /** Max |Δ| of any fitted coordinate, the fit's own output against the model's map after the transform. */
+  /** Max |Δ| of any fitted coordinate: the fit job's own output against its stored map after the transform. */
   fittedMoved: number;
   /** The same, bit for bit. */
   fittedIdentical: boolean;
@@ -79,14 +84,14 @@ function maxAbsDelta(a: Float32Array, b: Float32Array): { moved: number; identic
 }
 
 async function runTransform(): Promise<TransformRunResult> {
-  if (!lastFit) throw new Error('run mapstream first: the transform places points into its map');
+  if (!lastFit) throw new Error('run mapstream with keepModel first: the transform places points into its kept model');
   if (!queries) throw new Error('loadTransform() the new points first');
-  const r = await runOurTransform(lastFit, queries);
+  const r = await runOurTransform(lastFit, queries, lastThreads);
   const { moved, identical } = maxAbsDelta(lastFit.embedding, r.fittedAfter);
   return {
     n: queries.n,
     transformS: r.transformS,
-    modelS: r.modelS,
+    jobS: r.jobS,
     phases: r.phases,
     epochs: r.epochs,
     log: r.log,
@@ -121,14 +126,18 @@ function peerWorker(impl: Exclude<ImplName, 'mapstream'>): Worker {
   return new Worker(new URL('./peer-atlas.worker.ts', import.meta.url), { type: 'module' });
 }
 
-async function run(impl: ImplName, params: BenchParams, backend: string): Promise<RunResult> {
+/** `keepModel` (mapstream, for --transform): the fit is a persisted job that keeps its model, as in the app. */
+async function run(impl: ImplName, params: BenchParams, backend: string, relayout: Relayout[] = [], keepModel = false): Promise<RunResult> {
   if (!matrix) throw new Error('load() the data first');
   const t0 = performance.now();
   if (impl === 'mapstream') {
-    const { type: _type, embedding, backendUsed, backendReason, fitParams, ...rest } = await runOurs(matrix, params, backend);
-    const pageWallS = (performance.now() - t0) / 1000;
-    lastFit = { rows: matrix, embedding, params: fitParams };
-    return { ...rest, impl, backend: backendUsed, backendReason, pageWallS, embeddingBase64: toBase64(embedding) };
+    const { full, fullPageS: pageWallS, relayouts, fitJobId } = await runOursWithRelayouts(matrix, params, backend, relayout, keepModel);
+    const { type: _type, embedding, backendUsed, backendReason, ...rest } = full;
+    // A copy: the page's own embedding, against which the stored map is compared after a transform.
+    lastFit = fitJobId ? { jobId: fitJobId, embedding: embedding.slice() } : null;
+    lastThreads = params.threads;
+    const again = relayouts.map(({ embedding: e, ...r }) => ({ ...r, embeddingBase64: toBase64(e) }));
+    return { ...rest, impl, backend: backendUsed, backendReason, pageWallS, embeddingBase64: toBase64(embedding), ...(again.length ? { relayouts: again } : {}) };
   }
   const { type: _type, embedding, ...rest } = await runPeer(peerWorker(impl), matrix, params);
   const pageWallS = (performance.now() - t0) / 1000;

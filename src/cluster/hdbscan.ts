@@ -33,7 +33,7 @@ export function hdbscan(x: ArrayLike<number>, y: ArrayLike<number>, opts: Hdbsca
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) throw new Error(`Point ${i} has a non-finite coordinate; cannot cluster.`);
   }
-  const minSamples = opts.minSamples ?? Math.min(opts.minClusterSize, 16);
+  const minSamples = opts.minSamples ?? defaultMinSamples(opts.minClusterSize);
   if (n < opts.minClusterSize || n < 2) return { labels: new Int32Array(n).fill(-1), clusterCount: 0 };
   const tree = buildKdTree(x, y);
   const core = kthNeighbourDistances(tree, minSamples);
@@ -206,6 +206,11 @@ function labelPoints(n: number, c: CondensedTree): HdbscanResult {
 }
 
 /** A default that grows with the map: about 30 at digits' size, a few hundred at 100k points. */
+/** min_samples when none is given: the cluster size, at most 16 (the core-distance neighbours). */
+export function defaultMinSamples(minClusterSize: number): number {
+  return Math.min(minClusterSize, 16);
+}
+
 export function defaultMinClusterSize(n: number): number {
   return Math.max(5, Math.min(1000, Math.round(0.7 * Math.sqrt(n))));
 }

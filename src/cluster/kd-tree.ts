@@ -127,13 +127,21 @@ export function kthNeighbourDistances(t: KdTree, k: number): Float64Array {
   const n = t.order.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const kk = Math.min(k, n);
+  const search = kthDistanceSearch(t, k);
+  for (let q = 0; q < n; q++) out[q] = search(t.x[q]!, t.y[q]!);
+  return out;
+}
+
+/**
+ * A search for the distance from any position to its k-th nearest point of the tree (a point at
+ * that very position counts). Its buffers are reused across calls.
+ */
+export function kthDistanceSearch(t: KdTree, k: number): (px: number, py: number) => number {
+  const kk = Math.min(k, t.order.length);
   // Max-heap of the kk best squared distances so far; heap[0] is the worst of them.
   const heap = new Float64Array(kk);
   const stack = new Int32Array(64 * 4);
-  for (let q = 0; q < n; q++) {
-    const px = t.x[q]!;
-    const py = t.y[q]!;
+  return (px, py) => {
     let size = 0;
     let sp = 0;
     stack[sp++] = 0;
@@ -167,9 +175,8 @@ export function kthNeighbourDistances(t: KdTree, k: number): Float64Array {
         stack[sp++] = r;
       }
     }
-    out[q] = Math.sqrt(heap[0]!);
-  }
-  return out;
+    return Math.sqrt(heap[0]!);
+  };
 }
 
 function heapPush(h: Float64Array, size: number, v: number): void {

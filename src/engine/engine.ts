@@ -69,6 +69,12 @@ export interface EngineHooks {
   onBoundary?(engine: UmapEngine): void | Promise<void>;
 }
 
+/**
+ * Start past the phases that made this graph (a stored one of the same data and parameters): the kNN
+ * graph starts at the graph phase, the fuzzy graph at init. The run is then the one that made it.
+ */
+export type GraphStart = { knn: KnnGraph } | { graph: FuzzyGraph };
+
 export interface RunControl {
   /** Checked at every chunk or epoch boundary; true stops the run there (it can be resumed). */
   shouldStop?(): boolean;
@@ -92,7 +98,7 @@ export class UmapEngine {
     readonly input: Matrix,
     params: UmapParams,
     private hooks: EngineHooks = {},
-    options: { pool?: ComputePool; core?: ComputeCore; checkpoint?: EngineCheckpoint; deltas?: EngineDelta[]; recordDeltas?: boolean } = {},
+    options: { pool?: ComputePool; core?: ComputeCore; checkpoint?: EngineCheckpoint; deltas?: EngineDelta[]; recordDeltas?: boolean; start?: GraphStart } = {},
   ) {
     const { n, d, data } = input;
     if (data.length !== n * d) throw new EngineInputError(`The data has ${data.length} values, but ${n} × ${d} = ${n * d} were expected.`);
@@ -105,23 +111,13 @@ export class UmapEngine {
       this.cp = c;
       for (const delta of options.deltas ?? []) this.applyDelta(delta);
     } else {
-      this.cp = {
-        version: 1,
-        n,
-        d,
-        params,
-        phase: 'knn',
-        timings: { knn: 0, graph: 0, init: 0, layout: 0 },
-        log: [],
-        knnState: null,
-        knn: null,
-        graphRowsDone: 0,
-        rhos: null,
-        sigmas: null,
-        graph: null,
-        embedding: null,
-        epoch: 0,
-      };
+      const knn = options.start && 'knn' in options.start ? options.start.knn : null;
+      const graph = options.start && 'graph' in options.start ? options.start.graph : null;
+      if ((knn ?? graph) && (knn ?? graph)!.n !== n) throw new Error('The given graph does not belong to this dataset.');
+      if (knn && knn.k !== params.nNeighbors) throw new Error(`The given kNN graph has ${knn.k} neighbours per point, not n_neighbors = ${params.nNeighbors}.`);
+      const phase = graph ? 'init' : knn ? 'graph' : 'knn';
+      const timings = { knn: 0, graph: 0, init: 0, layout: 0 };
+      this.cp = { version: 1, n, d, params, phase, timings, log: [], knnState: null, knn, graphRowsDone: 0, rhos: null, sigmas: null, graph, embedding: null, epoch: 0 };
     }
   }
 

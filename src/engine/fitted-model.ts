@@ -1,7 +1,7 @@
 import type { KnnGraph, Metric, UmapParams } from './types';
 import { EngineInputError } from './types';
 import type { UmapEngine } from './engine';
-import { LocalPool } from './compute-core';
+import { LocalPool, type ComputeCore } from './compute-core';
 import { finishKnn, planKnn, stepKnn } from './knn-phase';
 import { findAbParams } from './find-ab-params';
 import { deriveSeed } from './prng';
@@ -123,12 +123,16 @@ export function knnKeeper(): { knn: KnnGraph | null; onBoundary(engine: UmapEngi
   return keeper;
 }
 
-async function recomputeKnn(engine: UmapEngine): Promise<KnnGraph> {
-  const { n } = engine.input;
-  const p = engine.params;
-  const pool = new LocalPool(engine.core);
+function recomputeKnn(engine: UmapEngine): Promise<KnnGraph> {
+  return recomputeKnnGraph(engine.core, engine.params);
+}
+
+/** The kNN graph a fit with these parameters built on the core's rows: the kNN phase is deterministic. */
+export async function recomputeKnnGraph(core: ComputeCore, p: UmapParams): Promise<KnnGraph> {
+  const { n } = core;
+  const pool = new LocalPool(core);
   const s = planKnn({ n, nNeighbors: p.nNeighbors, chunkSize: p.knnChunkSize, exactMaxN: p.exactKnnMaxN, seed: p.seed });
-  while (!(await stepKnn(s, pool, engine.core, n, p.metric)));
+  while (!(await stepKnn(s, pool, core, n, p.metric)));
   return finishKnn(s, n, p.nNeighbors);
 }
 

@@ -13,6 +13,11 @@ export { findAbParams } from './find-ab-params';
 // Placing new points into a finished map (umap-learn's UMAP.transform).
 export {
   TransformEngine,
+  TransformCore,
+  LocalTransformPool,
+  SplitTransformPool,
+  pointKeys,
+  recomputeKnnGraph,
   transform,
   buildFittedModel,
   fittedModelOf,
@@ -24,4 +29,6 @@ export {
   type TransformOptions,
   type TransformResult,
   type TransformHooks,
+  type TransformPool,
+  type TransformWorker,
 } from './transform';

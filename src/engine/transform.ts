@@ -2,12 +2,15 @@ import type { Matrix, PhaseName, PhaseTimings, ProgressEvent } from './types';
 import { EngineInputError } from './types';
 import { runSteps, type RunControl } from './engine';
 import { transformEpochsFor, type FittedModel } from './fitted-model';
-import { FittedSearch, pointKeys, queryRows, type QueryRows } from './transform-knn';
-import { initRange, membershipRange, transformEpochRange, type TransformLayoutInput } from './transform-layout';
+import { pointKeys } from './transform-knn';
+import { initRange, membershipRange } from './transform-layout';
+import { LocalTransformPool, TransformCore, type TransformPool } from './transform-core';
 import { deriveSeed } from './prng';
 import type { LayoutConstants } from './sgd-layout';
 
-export { buildFittedModel, fittedModelOf, knnKeeper, transformEpochsFor, type FittedModel, type FittedParts } from './fitted-model';
+export { LocalTransformPool, SplitTransformPool, TransformCore, type TransformPool, type TransformWorker } from './transform-core';
+export { pointKeys } from './transform-knn';
+export { buildFittedModel, fittedModelOf, knnKeeper, recomputeKnnGraph, transformEpochsFor, type FittedModel, type FittedParts } from './fitted-model';
 
 /**
  * Placing new points into a finished map without moving it (umap-learn's UMAP.transform): find each
@@ -83,17 +86,27 @@ export interface TransformResult {
 const GRAPH_ROWS_PER_STEP = 4096;
 const INIT_ROWS_PER_STEP = 65_536;
 
+/** SGD epochs per step: a boundary (stop check, checkpoint) every few epochs, at fixed epochs. */
+const EPOCHS_PER_STEP = 5;
+
 export class TransformEngine {
   private cp: TransformCheckpoint;
-  private search: FittedSearch | null = null;
-  private rows: QueryRows;
+  private readonly pool: TransformPool;
+  private layoutReady = false;
 
   constructor(
     readonly model: FittedModel,
     readonly queries: Matrix,
     options: TransformOptions = {},
     private hooks: TransformHooks = {},
-    resume: { checkpoint?: TransformCheckpoint } = {},
+    resume: {
+      checkpoint?: TransformCheckpoint;
+      /**
+       * Where kNN chunks and epochs run (the job's Workers), holding the model and these rows with
+       * the checkpoint's keys, or `pointKeys(data, m, d, ids)` on a fresh start. Default: this thread.
+       */
+      pool?: TransformPool;
+    } = {},
   ) {
     const { data, n: m, d } = queries;
     if (d !== model.d) throw new EngineInputError(`The new points have ${d} dimensions, but the map was fitted on ${model.d}.`);
@@ -136,7 +149,8 @@ export class TransformEngine {
         epoch: 0,
       };
     }
-    this.rows = queryRows(model, data, m, this.cp.keys);
+    const keys = this.cp.keys;
+    this.pool = resume.pool ?? new LocalTransformPool(new TransformCore(model, data, m, keys));
   }
 
   get phase(): PhaseName | 'done' {
@@ -164,10 +178,10 @@ export class TransformEngine {
   }
 
   /** One unit of work in the current phase. */
-  step(): void {
+  async step(): Promise<void> {
     switch (this.cp.phase) {
       case 'knn':
-        this.stepKnn();
+        await this.stepKnn();
         break;
       case 'graph':
         this.stepGraph();
@@ -176,7 +190,7 @@ export class TransformEngine {
         this.stepInit();
         break;
       case 'layout':
-        this.stepLayout();
+        await this.stepLayout();
         break;
     }
   }
@@ -185,7 +199,7 @@ export class TransformEngine {
     this.hooks.onProgress?.({ phase, done, total, unit, label });
   }
 
-  private stepKnn(): void {
+  private async stepKnn(): Promise<void> {
     const c = this.cp;
     if (c.knnDone === 0) {
       this.log(
@@ -194,10 +208,9 @@ export class TransformEngine {
           : `Transform kNN: graph search of ${c.m} new point(s) among ${c.fittedN} fitted points (epsilon ${c.epsilon}), ${c.chunkSize}-point chunks.`,
       );
     }
-    this.search ??= new FittedSearch(this.model);
     const start = c.knnDone;
     const end = Math.min(c.m, start + c.chunkSize);
-    const r = c.mode === 'exact' ? this.search.exact(this.rows, start, end, c.k) : this.search.graph(this.rows, start, end, c.k, c.epsilon, deriveSeed(c.seed, 21));
+    const r = await this.pool.transformKnn(start, end, c.k, c.mode, c.epsilon, deriveSeed(c.seed, 21));
     c.indices.set(r.indices, start * c.k);
     c.distances.set(r.distances, start * c.k);
     c.knnDone = end;
@@ -232,26 +245,27 @@ export class TransformEngine {
     }
   }
 
-  private stepLayout(): void {
+  private async stepLayout(): Promise<void> {
     const c = this.cp;
     const mdl = this.model;
-    const g: TransformLayoutInput = { indices: c.indices, weights: c.weights!, k: c.k, keys: c.keys, fitted: mdl.embedding, fittedN: mdl.n };
-    const consts: LayoutConstants = {
-      a: mdl.a,
-      b: mdl.b,
-      gamma: mdl.repulsionStrength,
-      initialAlpha: mdl.learningRate / 4, // umap-learn starts the transform's SGD at a quarter of the fit's learning rate
-      negativeSampleRate: mdl.negativeSampleRate,
-      nComponents: c.nComponents,
-      nEpochs: c.nEpochs,
-      seed: deriveSeed(c.seed, 22),
-    };
-    // Several epochs per step when they are cheap, so small batches don't pay a yield per epoch.
-    const t0 = performance.now();
-    do {
-      transformEpochRange(g, c.embedding!, 0, c.m, c.epoch, consts);
-      c.epoch++;
-    } while (c.epoch < c.nEpochs && c.epoch % 5 !== 0 && performance.now() - t0 < 25);
+    if (!this.layoutReady) {
+      const consts: LayoutConstants = {
+        a: mdl.a,
+        b: mdl.b,
+        gamma: mdl.repulsionStrength,
+        initialAlpha: mdl.learningRate / 4, // umap-learn starts the transform's SGD at a quarter of the fit's learning rate
+        negativeSampleRate: mdl.negativeSampleRate,
+        nComponents: c.nComponents,
+        nEpochs: c.nEpochs,
+        seed: deriveSeed(c.seed, 22),
+      };
+      await this.pool.setTransformLayout(c.indices, c.weights!, c.k, consts);
+      this.layoutReady = true;
+    }
+    // Up to the next multiple of EPOCHS_PER_STEP, so the boundaries fall on the same epochs in every run.
+    const to = Math.min(c.nEpochs, (Math.floor(c.epoch / EPOCHS_PER_STEP) + 1) * EPOCHS_PER_STEP);
+    await this.pool.transformEpochs(c.embedding!, c.epoch, to);
+    c.epoch = to;
     this.emit('layout', c.epoch, c.nEpochs, 'epochs');
     if (c.epoch >= c.nEpochs) c.phase = 'done';
   }

@@ -21,6 +21,7 @@ export function toCsvParts(t: ExportTable): string[] {
     cells.length = 0;
     for (let c = 0; c < k; c++) cells.push(float32Text(t.coords[i * k + c]!));
     if (t.clusters) cells.push(String(t.clusters[i]!));
+    if (t.batch) cells.push(String(t.batch[i]!));
     for (const m of t.meta) {
       const v = m.values[i];
       cells.push(typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : field(v ?? ''));

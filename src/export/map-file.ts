@@ -21,9 +21,23 @@ export interface MapFile {
   meta?: MetaColumn[];
   /** The data file's name, for the map's title. */
   name: string;
+  /**
+   * Points added to the map after its fit (version 2): coords, labels, clusters and meta then cover
+   * the fitted points first and the added ones after, and `of` says each point's batch (0: fitted).
+   */
+  batches?: MapFileBatches;
 }
 
-const MAP_FILE_VERSION = 1;
+interface MapFileBatches {
+  /** The added batches' names, batch 1 first. */
+  names: string[];
+  /** Batch per point: 0 for the fitted map, i for names[i - 1]. */
+  of: Uint16Array;
+}
+
+/** Version 2 added `batches`; version 1 files (no added points) read as they always did. */
+const MAP_FILE_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 export const MAP_FILE_EXTENSION = '.map.json';
 
 export function toMapFileParts(m: MapFile): string[] {
@@ -45,6 +59,7 @@ export function toMapFileParts(m: MapFile): string[] {
   parts.push(buf + ']');
   if (m.labels) parts.push(`,"labels":${JSON.stringify(m.labels)}`);
   if (m.clusters) parts.push(`,"clusters":[${m.clusters.join(',')}]`);
+  if (m.batches) parts.push(`,"batches":${JSON.stringify({ names: m.batches.names, of: Array.from(m.batches.of) })}`);
   if (m.meta && m.meta.length > 0) {
     const cols = m.meta.map((c) => ({
       name: c.name,
@@ -78,7 +93,7 @@ export function parseMapFile(text: string, fileName = 'map file'): MapFile {
   };
   if (typeof raw !== 'object' || raw === null) return fail('not a mapstream map file.');
   const o = raw as Record<string, unknown>;
-  if (o.mapstream !== MAP_FILE_VERSION) fail(`unsupported map file version ${JSON.stringify(o.mapstream)} (this app reads version ${MAP_FILE_VERSION}).`);
+  if (!READABLE_VERSIONS.includes(o.mapstream as number)) fail(`unsupported map file version ${JSON.stringify(o.mapstream)} (this app reads versions ${READABLE_VERSIONS.join(' and ')}).`);
   const n = o.n;
   const k = o.nComponents;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return fail(`"n" must be a positive whole number (got ${JSON.stringify(n)}).`);
@@ -105,6 +120,7 @@ export function parseMapFile(text: string, fileName = 'map file'): MapFile {
     if (!Array.isArray(o.clusters) || o.clusters.length !== n || !o.clusters.every((c) => Number.isInteger(c) && (c as number) >= -1)) fail(`"clusters" must be ${n} whole numbers ≥ -1.`);
     out.clusters = Int32Array.from(o.clusters as number[]);
   }
+  if (o.batches !== undefined) out.batches = parseBatches(o.batches, n, fail);
   if (typeof o.minClusterSize === 'number') out.minClusterSize = o.minClusterSize;
   if (typeof o.link === 'string') out.link = o.link;
   if (o.meta !== undefined) {
@@ -117,4 +133,19 @@ export function parseMapFile(text: string, fileName = 'map file'): MapFile {
     });
   }
   return out;
+}
+
+function parseBatches(raw: unknown, n: number, fail: (what: string) => never): MapFileBatches {
+  const b = raw as { names?: unknown; of?: unknown };
+  if (typeof b !== 'object' || b === null || !Array.isArray(b.names) || !b.names.every((x) => typeof x === 'string')) return fail('"batches" must have a list of names.');
+  const names = b.names as string[];
+  if (!Array.isArray(b.of) || b.of.length !== n) return fail(`"batches.of" must hold a batch number for each of the ${n} points.`);
+  const of = new Uint16Array(n);
+  (b.of as unknown[]).forEach((v, i) => {
+    if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > names.length) fail(`point ${i + 1} has batch ${JSON.stringify(v)}; the file names ${names.length} batches.`);
+    // Fitted points come first: an added point before a fitted one means the file was not written by this app.
+    if (i > 0 && (v as number) < of[i - 1]!) fail(`point ${i + 1} is in batch ${v as number} after a point of batch ${of[i - 1]}; batches must follow the fitted points in order.`);
+    of[i] = v as number;
+  });
+  return { names, of };
 }

@@ -1,8 +1,8 @@
 import { columnNames, rowCount, rowIndex, validateTable, type ExportTable } from './table';
 
 /**
- * A .npy (format 1.0) structured array, one record per row: float32 coordinates, int32 cluster id,
- * float64 numeric metadata, fixed-width unicode ('<U', UTF-32) text metadata. `np.load(f)['x']`
+ * A .npy (format 1.0) structured array, one record per row: float32 coordinates, int32 cluster id
+ * and batch, float64 numeric metadata, fixed-width unicode ('<U', UTF-32) text metadata. `np.load(f)['x']`
  * gives a column; the names match the CSV header.
  */
 export function toNpy(t: ExportTable): Uint8Array {
@@ -15,6 +15,10 @@ export function toNpy(t: ExportTable): Uint8Array {
   if (t.clusters) {
     const cl = t.clusters;
     fields.push({ name: names[next++]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, cl[i]!, true) });
+  }
+  if (t.batch) {
+    const b = t.batch;
+    fields.push({ name: names[next++]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, b[i]!, true) });
   }
   for (const m of t.meta) {
     const name = names[next++]!;

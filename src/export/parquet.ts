@@ -1,7 +1,7 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { columnNames, rowCount, rowIndex, validateTable, type ExportTable } from './table';
 
-/** A Parquet file: FLOAT coordinates, INT32 cluster, DOUBLE or STRING metadata; names as in the CSV. */
+/** A Parquet file: FLOAT coordinates, INT32 cluster and batch, DOUBLE or STRING metadata; names as in the CSV. */
 export function toParquet(t: ExportTable): ArrayBuffer {
   validateTable(t);
   const names = columnNames(t);
@@ -17,6 +17,11 @@ export function toParquet(t: ExportTable): ArrayBuffer {
   if (t.clusters) {
     const col = new Int32Array(n);
     for (let r = 0; r < n; r++) col[r] = t.clusters[rowIndex(t, r)]!;
+    columnData.push({ name: names[next++]!, data: col, type: 'INT32' });
+  }
+  if (t.batch) {
+    const col = new Int32Array(n);
+    for (let r = 0; r < n; r++) col[r] = t.batch[rowIndex(t, r)]!;
     columnData.push({ name: names[next++]!, data: col, type: 'INT32' });
   }
   for (const m of t.meta) {

@@ -71,6 +71,8 @@ export class CsvParser {
   private delimiter = ',';
   private vectorCols: number[] = [];
   private metaCols: number[] = [];
+  /** Columns whose header cell is empty: the index pandas writes with `to_csv()`, so never part of the vector. */
+  private unnamed = new Set<number>();
   private dataRows = 0;
   private sawAnyText = false;
   private firstRecords: string[][] = [];
@@ -127,6 +129,10 @@ export class CsvParser {
     if (this.header === null) {
       this.hasHeader = this.opts.header ?? !fields.every(looksNumeric);
       this.header = this.hasHeader ? fields.map((h, j) => h.trim() || `column ${j + 1}`) : fields.map((_, j) => `c${j}`);
+      if (this.hasHeader)
+        fields.forEach((h, j) => {
+          if (h.trim() === '') this.unnamed.add(j);
+        });
       if (this.hasHeader) return;
     }
     const row = ++this.dataRows;
@@ -179,7 +185,7 @@ export class CsvParser {
     const vector: number[] = [];
     const meta: number[] = [];
     header.forEach((name, j) => {
-      (looksNumeric(first[j]!) && !isMetadataName(name) ? vector : meta).push(j);
+      (looksNumeric(first[j]!) && !isMetadataName(name) && !this.unnamed.has(j) ? vector : meta).push(j);
     });
     if (vector.length === 0)
       throw new IngestError(`${this.fileName} has no numeric columns to use as the vector (row 1 has only text in columns ${header.map((h) => `'${h}'`).join(', ')}).`, {

@@ -4,6 +4,19 @@ export interface MetaColumn {
   values: string[] | Float64Array;
 }
 
+/** A map that came with the file (its own coordinate columns, or an (n, 2) / (n, 3) array). */
+export interface Coords {
+  /** Row-major n × dim float32. */
+  data: Float32Array;
+  dim: 2 | 3;
+  /** The columns it was read from, in axis order (c0, c1 for an array). */
+  columns: string[];
+  /** The file holds no other vectors: the dataset's vectors are these same coordinates, so Run would embed them as 2-D data. */
+  alsoData: boolean;
+  /** Whole cluster ids (-1 noise) from a `cluster` column beside the map (our own CSV export writes one). */
+  clusters?: Int32Array;
+}
+
 /** A parsed embedding table: row-major n × d float32 matrix plus per-row labels and metadata. */
 export interface Dataset {
   data: Float32Array;
@@ -27,6 +40,8 @@ export interface Dataset {
   vectorCandidates?: string[];
   /** Format id (npy, npz, csv, tsv, json, jsonl, parquet, arrow, projector); a .gz file has the id of what it holds. */
   format?: string;
+  /** The map the file carries, taken out of the vector (see src/io/coords-rule.ts). */
+  coords?: Coords;
   /** The shared wasm Memory that data is a view of (cross-origin isolated ingest), so a job reads it in place. */
   memory?: WebAssembly.Memory;
 }
@@ -62,6 +77,8 @@ export interface PreviewInfo {
   rowsEstimate?: number;
   delimiter?: string;
   header?: boolean;
+  /** A map found in the file; vectorColumns and d then describe what is left as the vector. */
+  coords?: { columns: string[]; dim: 2 | 3; alsoData: boolean };
 }
 
 export const DEFAULT_MAX_DIM = 16_384;

@@ -1,3 +1,4 @@
+import { extractCoords, previewCoords } from './coords';
 import { IngestError, type Dataset, type IngestOptions, type MetaColumn } from './dataset';
 import { detectSource } from './detect';
 import { FORMATS, type FileRole, type FormatSpec } from './formats';
@@ -53,7 +54,8 @@ export async function ingestSources(sources: FileSource[], opts: IngestOptions =
     );
   }
   const main = data[0]!;
-  let ds = await main.fmt.parse(main.src, opts);
+  const onPreview = opts.onPreview;
+  let ds = await main.fmt.parse(main.src, onPreview ? { ...opts, onPreview: (p) => onPreview(previewCoords(p)) } : opts);
   const extra: MetaColumn[] = [];
   let labelName: string | undefined;
   if (labels.length === 1) {
@@ -69,7 +71,8 @@ export async function ingestSources(sources: FileSource[], opts: IngestOptions =
     if (main.fmt.id === 'tsv' || main.fmt.id === 'csv') ds = { ...ds, format: 'projector' };
   }
   if (extra.length > 0) ds = { ...ds, metadata: [...extra, ...(ds.metadata ?? [])] };
-  return applyLabelColumn(ds, labelName);
+  // After the labels file joined: an (n, 2) array's map takes its labels with it.
+  return extractCoords(applyLabelColumn(ds, labelName));
 }
 
 function stem(name: string): string {

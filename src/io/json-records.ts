@@ -1,4 +1,5 @@
 import { IngestError, type Dataset, type IngestOptions, type PreviewInfo } from './dataset';
+import { coordFamilies } from './coords-rule';
 import { sinkOptions, VectorSink, type MetaValue } from './vector-sink';
 
 /** Field names taken as the vector when the user has not chosen one, best first. */
@@ -37,8 +38,10 @@ function abbreviate(v: unknown): string {
  */
 export class RecordRows {
   readonly sink: VectorSink;
-  private kind: 'array' | 'object' | null = null;
+  /** fields: objects without a vector field whose scalar fields hold a map (x/y, umap_1/umap_2…): those fields are read as the vector. */
+  private kind: 'array' | 'object' | 'fields' | null = null;
   private field = '';
+  private coordFields: string[] = [];
   private candidates: string[] = [];
   private metaKeys: string[] = [];
   private firstRows: unknown[] = [];
@@ -75,7 +78,7 @@ export class RecordRows {
         return;
       }
       const obj = value as Record<string, unknown>;
-      vec = obj[this.field];
+      vec = this.kind === 'fields' ? this.coordFields.map((k) => obj[k]) : obj[this.field];
       if (!isList(vec)) {
         const why = vec === undefined ? 'has no' : 'has a non-array';
         this.sink.bad(new IngestError(`${f}: ${where} ${why} '${this.field}' field.`, { row, column: this.field }));
@@ -92,6 +95,11 @@ export class RecordRows {
     const slot = this.sink.slot();
     for (let j = 0; j < d; j++) {
       const x = arr[j];
+      if (typeof x !== 'number' && this.kind === 'fields') {
+        const k = this.coordFields[j]!;
+        this.sink.bad(new IngestError(`${f}: ${where}, field '${k}' is ${x == null ? 'missing' : `${typeof x} ${abbreviate(x)}`}, not a number.`, { row, column: k }));
+        return;
+      }
       if (typeof x !== 'number') {
         this.sink.bad(new IngestError(`${f}: ${where}, vector element ${j + 1} is ${x === null ? 'null' : `${typeof x} ${abbreviate(x)}`}, not a number.`, { row, column: String(j + 1) }));
         return;
@@ -119,6 +127,16 @@ export class RecordRows {
     if (chosen !== undefined && !(chosen in obj))
       throw new IngestError(`${f}: the first row has no field '${chosen}' (its fields: ${Object.keys(obj).join(', ')}).`, { row: 1, column: chosen });
     const field = chosen ?? this.candidates[0];
+    const scalars = Object.keys(obj).filter((k) => typeof obj[k] === 'number');
+    const map = field === undefined ? coordFamilies(scalars, [])[0] : undefined;
+    if (map) {
+      this.kind = 'fields';
+      this.coordFields = map.columns;
+      this.metaKeys = Object.keys(obj).filter((k) => !map.columns.includes(k));
+      this.sink.begin(map.dim, ` (fields ${map.columns.join(', ')})`);
+      this.sink.setMetaColumns(this.metaKeys);
+      return;
+    }
     if (field === undefined)
       throw new IngestError(`${f}: no field of the first row holds an array of numbers (fields: ${Object.keys(obj).join(', ')}); mapstream needs a vector field such as 'embedding'.`, {
         row: 1,
@@ -131,16 +149,22 @@ export class RecordRows {
     this.sink.setMetaColumns(this.metaKeys);
   }
 
+  private vectorKeys(): string[] {
+    return this.kind === 'fields' ? this.coordFields : [this.field];
+  }
+
   preview(): void {
     if (this.previewed || !this.opts.onPreview || this.kind === null) return;
     this.previewed = true;
     const info: PreviewInfo = {
       fileName: this.fileName,
       format: this.format,
-      columns: this.kind === 'array' ? ['vector'] : [this.field, ...this.metaKeys],
-      rows: this.firstRows.map((r) => (this.kind === 'array' ? [abbreviate(r)] : [this.field, ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])))),
+      columns: this.kind === 'array' ? ['vector'] : [...this.vectorKeys(), ...this.metaKeys],
+      rows: this.firstRows.map((r) =>
+        this.kind === 'array' ? [abbreviate(r)] : [...this.vectorKeys(), ...this.metaKeys].map((k) => abbreviate((r as Record<string, unknown> | null)?.[k])),
+      ),
       d: this.sink.d,
-      vectorColumns: [this.kind === 'array' ? 'each row' : this.field],
+      vectorColumns: this.kind === 'array' ? ['each row'] : this.vectorKeys(),
       metaColumns: this.metaKeys,
     };
     if (this.kind === 'object') {
@@ -155,6 +179,7 @@ export class RecordRows {
     if (this.rows === 0) throw new IngestError(`${this.fileName} has no rows.`);
     this.preview();
     const ds = this.sink.finish();
+    if (this.kind === 'fields') ds.columns = this.coordFields;
     if (this.kind === 'object') {
       ds.vectorField = this.field;
       ds.vectorCandidates = this.candidates;

@@ -2,6 +2,7 @@
 // when a job resumes.
 import { promisifyRequest } from 'idb-keyval';
 import type { EngineCheckpoint, EngineDelta } from '../engine/engine';
+import type { TransformCheckpoint } from '../engine/transform';
 import type { ProgressEvent } from '../engine/types';
 import { checksumOf } from './checksum';
 import { db } from './jobs-db';
@@ -102,7 +103,7 @@ function pendingWrite(bytes: number, body: (s: IDBObjectStore, cloned: () => voi
  * all, so a failed or interrupted write leaves the pointer on checkpoints that were complete;
  * loadCheckpoint still verifies checksums and falls back.
  */
-export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint, progress: ProgressEvent | null): PendingWrite {
+export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint | TransformCheckpoint, progress: ProgressEvent | null): PendingWrite {
   const { checksum, bytes } = checksumOf(cp);
   const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
   return pendingWrite(bytes, async (s, cloned) => {
@@ -170,8 +171,8 @@ export function putLayoutState(id: string, base: CheckpointMeta, delta: EngineDe
   });
 }
 
-export interface LoadedCheckpoint {
-  checkpoint: EngineCheckpoint;
+export interface LoadedCheckpoint<C = EngineCheckpoint> {
+  checkpoint: C;
   /** Steps to replay on the checkpoint, in order (UmapEngine's `deltas` option). */
   deltas: EngineDelta[];
   /** The base, with the progress of the last delta that verified. */
@@ -184,7 +185,19 @@ export interface LoadedCheckpoint {
  * The newest state that verifies, or null when there is none: the current base with its deltas up to
  * the first that is missing or damaged, else the previous base with its deltas.
  */
-export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | null> {
+export function loadCheckpoint(id: string): Promise<LoadedCheckpoint | null> {
+  return loadStored<EngineCheckpoint>(id, (cp) => (cp as { kind?: string }).kind !== 'transform');
+}
+
+/**
+ * A transform job's newest stored TransformCheckpoint that verifies (each is a whole base: a
+ * transform's state is small next to a fit's, so it has no deltas), or null.
+ */
+export async function loadTransformCheckpoint(id: string): Promise<LoadedCheckpoint<TransformCheckpoint> | null> {
+  return loadStored<TransformCheckpoint>(id, (cp) => (cp as { kind?: string }).kind === 'transform');
+}
+
+async function loadStored<C extends object>(id: string, isKind: (cp: object) => boolean): Promise<LoadedCheckpoint<C> | null> {
   const ptr = pointerOf(await db()('readonly', (s) => promisifyRequest(s.get(pointerKey(id)))));
   if (!ptr) return null;
   for (const [ref, older] of [
@@ -195,12 +208,12 @@ export async function loadCheckpoint(id: string): Promise<LoadedCheckpoint | nul
     const { meta } = ref;
     const [cp, stored, layout] = await db()('readonly', (s) =>
       Promise.all([
-        promisifyRequest(s.get(meta.key) as IDBRequest<EngineCheckpoint | undefined>),
+        promisifyRequest(s.get(meta.key) as IDBRequest<C | undefined>),
         promisifyRequest(s.getAll(deltaRange(meta.key)) as IDBRequest<DeltaEnvelope[]>),
         promisifyRequest(s.get(layoutKey(meta.key)) as IDBRequest<DeltaEnvelope | undefined>),
       ]),
     );
-    if (!cp) continue;
+    if (!cp || !isKind(cp)) continue;
     const sum = checksumOf(cp);
     if (sum.checksum !== meta.checksum || sum.bytes !== meta.bytes) continue;
     // The newest base is unreadable: make this one current, so the next base written keeps it as

@@ -5,6 +5,8 @@ import type { KnnChunk } from '../engine/knn-exact';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
+import { SplitTransformPool, type TransformPool, type TransformWorker } from '../engine/transform-core';
+import type { FittedModel } from '../engine/transform';
 import type { ComputeWorkerApi } from './compute-protocol';
 import { workerFailure } from './worker-failure';
 
@@ -112,6 +114,26 @@ export class WorkerPool implements ComputePool {
       }),
     );
     for (const [w, part] of parts.entries()) embedding.set(part, ranges[w]! * dim);
+  }
+
+  /**
+   * A transform's pool: its rows are the new points, and each Worker gets the fitted model (a copy:
+   * the fitted rows, map and search index); the split itself is SplitTransformPool's.
+   */
+  static async forTransform(size: number, store: RowStore, model: FittedModel, keys: Uint32Array): Promise<TransformPool & { terminate(): void }> {
+    const pool = await WorkerPool.create(size, store, model.metric);
+    try {
+      await Promise.all(pool.remotes.map((r) => r.setTransform(model, keys)));
+    } catch (e) {
+      pool.terminate();
+      throw e;
+    }
+    const workers: TransformWorker[] = pool.remotes.map((r) => ({
+      transformKnn: (start, end, k, mode, epsilon, seed) => r.transformKnn(start, end, k, mode, epsilon, seed),
+      setTransformLayout: (indices, weights, k, c) => r.setTransformLayout(indices, weights, k, c),
+      transformEpochs: (part, start, end, from, to) => r.transformEpochs(Comlink.transfer(part, [part.buffer as ArrayBuffer]), start, end, from, to),
+    }));
+    return Object.assign(new SplitTransformPool(workers, store.n), { terminate: () => pool.terminate() });
   }
 
   terminate(): void {

@@ -5,6 +5,8 @@ import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
 import type { Metric } from '../engine/types';
+import type { FittedModel } from '../engine/transform';
+import type { NeighborRows } from '../engine/transform-knn';
 
 export interface ComputeWorkerApi {
   /** Shared mode posts the job's shared wasm Memory; transfer mode posts a copy of the rows. */
@@ -18,4 +20,10 @@ export interface ComputeWorkerApi {
   layoutShared(start: number, end: number, epoch: number, alpha: number): void;
   /** Transfer mode: gets a copy of the embedding, returns the new positions of its own range. */
   layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number, alpha: number): Float32Array;
+  /** A transform: the rows given to init are the new points; the fitted model and their keys come here. */
+  setTransform(model: FittedModel, keys: Uint32Array): void;
+  transformKnn(start: number, end: number, k: number, mode: 'exact' | 'graph', epsilon: number, seed: number): NeighborRows;
+  setTransformLayout(indices: Int32Array, weights: Float32Array, k: number, c: LayoutConstants): void;
+  /** Epochs [from, to) of new points [start, end), whose positions `part` holds; returns them moved. */
+  transformEpochs(part: Float32Array, start: number, end: number, from: number, to: number): Float32Array;
 }

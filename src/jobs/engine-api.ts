@@ -2,4 +2,5 @@
 // insides can change without touching a view.
 export { DEFAULT_PARAMS, autoEpochs, resolveParams } from '../engine/params';
 export { PHASES, type PhaseName, type UmapParams, type UmapResult } from '../engine/types';
-export { defaultMinClusterSize } from '../cluster/hdbscan';
+export { defaultMinClusterSize, defaultMinSamples } from '../cluster/hdbscan';
+export { approximatePredict, predictModel, type PredictModel } from '../cluster/approximate-predict';

@@ -2,33 +2,44 @@
 // where the data comes from, test faults), the handle and lock each run holds, and the callers
 // that follow a job (watchers of its progress, waiters on its result). What a run reports becomes
 // a requested transition of the job's state; only accepted ones reach the watchers.
+import type { EngineCheckpoint } from '../engine/engine';
+import type { TransformCheckpoint } from '../engine/transform';
 import type { UmapResult } from '../engine/types';
-import { JobCancelledError, runJob, type JobCallbacks, type JobHandle, type JobProgress } from './run-job';
+import type { JobResult, TransformJobResult } from './job-protocol';
+import { JobCancelledError, runJob, runTransformJob, type JobCallbacks, type JobHandle, type JobProgress } from './run-job';
 import type { CheckpointMeta } from './checkpoint-store';
 import type { FaultPlan } from './faults';
 import type { JobStates, JobChange } from './job-state';
 import type { JobFacts } from './job-state-view';
 import type { HeldLock } from './tab-lock';
 
+/** A fit's or a transform's run. */
+export type RunHandle = JobHandle<JobResult | TransformJobResult, EngineCheckpoint | TransformCheckpoint>;
+
+const isTransformCheckpoint = (c: EngineCheckpoint | TransformCheckpoint | null): c is TransformCheckpoint => (c as { kind?: string } | null)?.kind === 'transform';
+
 /** Start the job's run; throws when the Worker cannot be started. */
-function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined): JobHandle {
+function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undefined, faults: FaultPlan | undefined): RunHandle {
   const fromStore = !e.input;
-  return runJob(e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d }, e.rec.params, callbacks, {
+  const input = e.input ?? { data: new Float32Array(0), n: e.rec.n, d: e.rec.d };
+  const common = {
     threads,
-    checkpoint: e.checkpoint ?? undefined,
     persist: e.immediate || e.noCheckpoints ? undefined : { jobId: e.rec.id, storeDataset: !fromStore && !e.rec.datasetKey, resumeFromStore: !e.checkpoint && (fromStore || e.interrupted) },
     ...(fromStore && e.rec.datasetKey ? { storedDataset: e.rec.datasetKey } : {}),
     ...(faults ? { faults } : {}),
-  });
+  };
+  const cp = e.checkpoint;
+  if (e.rec.kind === 'transform') return runTransformJob(e.rec.parent!, input, callbacks, { ...common, ...(isTransformCheckpoint(cp) ? { checkpoint: cp } : {}) });
+  return runJob(input, e.rec.params, callbacks, { ...common, ...(cp && !isTransformCheckpoint(cp) ? { checkpoint: cp } : {}) });
 }
 
 interface Run {
-  handle: JobHandle | null;
+  handle: RunHandle | null;
   lock: HeldLock | null;
 }
 
 interface Waiter {
-  resolve(r: UmapResult): void;
+  resolve(r: UmapResult | TransformJobResult): void;
   reject(e: unknown): void;
 }
 
@@ -58,14 +69,24 @@ export class JobRuns {
 
   /** Resolves with the result when the job completes; rejects if it fails or is cancelled. */
   whenDone(id: string): Promise<UmapResult> {
+    return this.outcome(id, (f) => f.result);
+  }
+
+  /** The same for a transform job. */
+  whenTransformDone(id: string): Promise<TransformJobResult> {
+    return this.outcome(id, (f) => f.transformResult);
+  }
+
+  private outcome<R extends UmapResult | TransformJobResult>(id: string, resultOf: (f: JobFacts) => R | null): Promise<R> {
     const f = this.states.peek(id);
     if (!f) return Promise.reject(new Error(`No job ${id}.`));
-    if (f.result) return Promise.resolve(f.result);
+    const done = resultOf(f);
+    if (done) return Promise.resolve(done);
     if (f.rec.state === 'failed') return Promise.reject(new Error(f.rec.error ?? 'The job failed.'));
     if (f.rec.state === 'cancelled') return Promise.reject(new JobCancelledError());
-    return new Promise((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       const list = this.waiters.get(id) ?? [];
-      list.push({ resolve, reject });
+      list.push({ resolve: (r) => resolve(r as R), reject });
       this.waiters.set(id, list);
     });
   }
@@ -76,7 +97,7 @@ export class JobRuns {
   }
 
   /** Start the job's Worker; throws when it cannot be started. */
-  launch(id: string, threads: number | undefined, faults: FaultPlan | undefined): JobHandle {
+  launch(id: string, threads: number | undefined, faults: FaultPlan | undefined): RunHandle {
     const f = this.states.peek(id);
     const run = this.runs.get(id);
     if (!f || !run || f.startSeq === null) throw new Error(`Job ${id} was not started.`);
@@ -84,7 +105,7 @@ export class JobRuns {
     return run.handle;
   }
 
-  handle(id: string): JobHandle | null {
+  handle(id: string): RunHandle | null {
     return this.runs.get(id)?.handle ?? null;
   }
 
@@ -127,6 +148,7 @@ export class JobRuns {
         if (!s.restored(id, from?.progress ?? null) || !from) return;
         this.each(id, (w) => w.onLog?.(`Resumed from a checkpoint (${from.progress ? `${from.progress.phase} ${from.progress.done}/${from.progress.total}` : 'start'}).`));
       },
+      onReused: (info) => void s.reused(id, run, info),
       onStorageWarning: (message) => {
         s.storageWarned(id, message);
         this.onStorageWarning(message);
@@ -140,7 +162,8 @@ export class JobRuns {
     if (t === 'completed' || t === 'failed' || t === 'cancelled' || t === 'removed' || t === 'expired' || t === 'vanished') {
       const f = this.states.peek(c.id);
       for (const w of this.waiters.get(c.id) ?? []) {
-        if (t === 'completed' && f?.result) w.resolve(f.result);
+        const done = f?.result ?? f?.transformResult;
+        if (t === 'completed' && done) w.resolve(done);
         else if (t === 'failed') w.reject(new Error(f?.rec.error ?? 'The job failed.'));
         else w.reject(new JobCancelledError());
       }

@@ -2,14 +2,19 @@
 // its boundaries, and the stored state it resumes from. The storage is a parameter (IndexedDB in the
 // app, a fake in unit tests).
 import type { UmapEngine } from '../engine/engine';
-import type { ProgressEvent } from '../engine/types';
+import type { TransformCheckpoint } from '../engine/transform';
+import type { KnnGraph, Metric, ProgressEvent } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
-import { loadCheckpoint, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint-store';
+import { loadCheckpoint, loadTransformCheckpoint, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint-store';
 import { CheckpointWriter } from './checkpoint-writer';
 import { datasetKeyOf } from './checksum';
 import type { JobCallbacks, PersistOptions } from './job-protocol';
-import { putDataset, readDataset } from './job-store';
+import { getResult, putDataset, readDataset } from './job-store';
 import { describeStorageError, openJobStore } from './jobs-db';
+import { indexedDbGraphs, type GraphCache } from './graph-reuse';
+import { getKnnGraph } from './graph-store';
+import { getModel, loadKnnGraph, putModel, type ModelRecord } from './model-store';
+import { TransformCheckpointWriter, type TransformCheckpointSink } from './transform-checkpoint-writer';
 
 /** What a run needs of its checkpoint writer (CheckpointWriter in the app). */
 export interface CheckpointSink {
@@ -31,6 +36,23 @@ export interface JobStorage {
   /** The newest stored state that verifies, or null. */
   loadCheckpoint(jobId: string): Promise<LoadedCheckpoint | null>;
   checkpointWriter(jobId: string, onSaved: (meta: CheckpointMeta) => void, onError: (message: string) => void): CheckpointSink;
+  /** Stored kNN and fuzzy graphs for reuse; without it every fit computes them. */
+  graphs?: GraphCache;
+}
+
+/** What fits store for transforms, and what transforms read and checkpoint (IndexedDB in the app, a fake in tests). */
+export interface ModelStorage {
+  putModel(rec: ModelRecord, knn: KnnGraph | null): Promise<void>;
+  getModel(jobId: string): Promise<ModelRecord | null>;
+  /**
+   * A stored kNN graph of this dataset, metric and n_neighbors, or null (the caller then recomputes
+   * it). Reads the graph a model stored; the content-keyed graph cache can answer here instead.
+   */
+  loadKnnGraph(datasetKey: string, metric: Metric, nNeighbors: number): Promise<KnnGraph | null>;
+  /** A completed fit's map (res:<id>), or null. */
+  readFittedMap(jobId: string): Promise<Float32Array | null>;
+  loadTransformCheckpoint(jobId: string): Promise<LoadedCheckpoint<TransformCheckpoint> | null>;
+  transformCheckpointWriter(jobId: string, onSaved: (meta: CheckpointMeta) => void, onError: (message: string) => void): TransformCheckpointSink;
 }
 
 /** The app's storage: the jobs database in IndexedDB. */
@@ -40,6 +62,22 @@ export const indexedDbStorage: JobStorage = {
   readDataset: (key, into) => readDataset(key, into),
   loadCheckpoint,
   checkpointWriter: (jobId, onSaved, onError) => new CheckpointWriter(jobId, Date.now(), onSaved, onError),
+  graphs: indexedDbGraphs,
+};
+
+export const indexedDbModelStorage: ModelStorage = {
+  putModel,
+  getModel,
+  // The content-keyed graph cache first (the graph every fit with graph reuse stores once per data,
+  // metric and n_neighbors), then a graph a model stored itself (fits run without the cache).
+  async loadKnnGraph(datasetKey, metric, nNeighbors) {
+    const cached = await getKnnGraph(datasetKey, metric, nNeighbors).catch(() => undefined);
+    if (cached && cached.indices.length === cached.n * cached.k) return { indices: cached.indices, distances: cached.distances, n: cached.n, k: cached.k };
+    return loadKnnGraph(datasetKey, metric, nNeighbors);
+  },
+  readFittedMap: async (jobId) => (await getResult(jobId))?.embedding ?? null,
+  loadTransformCheckpoint,
+  transformCheckpointWriter: (jobId, onSaved, onError) => new TransformCheckpointWriter(jobId, Date.now(), onSaved, onError),
 };
 
 const IN_MEMORY = '; the job continues in memory and will not survive a reload.';

@@ -2,11 +2,13 @@
 // callbacks it reports through, the faults it can be sent, and what it answers. runJob (run-job.ts)
 // is its client.
 import type { EngineCheckpoint } from '../engine/engine';
-import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
+import type { TransformCheckpoint } from '../engine/transform';
+import type { Matrix, PhaseTimings, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { BackendReport } from '../gpu/backend';
 import type { CheckpointMeta } from './checkpoint-store';
 import type { JobProgress } from './eta';
 import type { Fault, FaultPlan } from './faults';
+import type { GraphReuse } from './graph-store';
 
 /**
  * A job's rows: the matrix, and, when the rows live in a shared wasm Memory (an isolated page's
@@ -39,6 +41,11 @@ export interface JobOptions {
   /** Minimum milliseconds between preview posts (default 200). */
   previewEveryMs?: number;
   persist?: PersistOptions;
+  /**
+   * Reuse stored kNN and fuzzy graphs of the same rows and store this fit's, referred to by this job
+   * id (persisted jobs do with their own id; the bench without checkpoints). Off for a resumed run.
+   */
+  graphs?: { jobId: string };
   /** Tests only: faults fixed for this run (see faults.ts). */
   faults?: FaultPlan;
   /**
@@ -50,10 +57,43 @@ export interface JobOptions {
   storedDataset?: string;
 }
 
-export interface JobStart {
+export interface FitStart {
+  kind?: 'fit';
   source: JobSource;
   params: Partial<UmapParams>;
   options: JobOptions;
+}
+
+/** Place the source's rows into the map of fit job `parent`, whose model is in the job store. */
+export interface TransformStart {
+  kind: 'transform';
+  parent: string;
+  source: JobSource;
+  /** `checkpoint` does not apply (a fit's); a paused transform gives its own here. */
+  options: Omit<JobOptions, 'checkpoint'> & { checkpoint?: TransformCheckpoint };
+}
+
+export type JobStart = FitStart | TransformStart;
+
+/** A finished transform: the new points in the fitted map's own coordinates, and how near the map they were. */
+export interface TransformJobResult {
+  parent: string;
+  /** m × nComponents, the fitted map's own coordinates. */
+  embedding: Float32Array;
+  m: number;
+  nComponents: number;
+  /** m × k nearest fitted rows, nearest first. */
+  indices: Int32Array;
+  distances: Float32Array;
+  k: number;
+  /**
+   * Mean distance to the nearest fitted neighbour over the batch, and the fitted map's mean kNN
+   * distance (over its kNN graph, self entries included: the sigma floor of the fit), for the "far batch" warning.
+   */
+  meanNearestDistance: number;
+  fittedMeanKnnDistance: number;
+  timings: PhaseTimings;
+  log: string[];
 }
 
 /** A finished job: the engine's result and what ran it. */
@@ -62,6 +102,8 @@ export interface JobResult extends UmapResult {
 }
 
 export type JobOutcome = { status: 'done'; result: JobResult } | { status: 'stopped'; checkpoint: EngineCheckpoint };
+
+export type TransformOutcome = { status: 'done'; result: TransformJobResult } | { status: 'stopped'; checkpoint: TransformCheckpoint };
 
 /**
  * Everything a job reports while it runs. The Worker sends the engine's ProgressEvent; the page turns
@@ -78,10 +120,12 @@ export interface JobCallbacks<P extends ProgressEvent = JobProgress> {
   onResumed?(from: CheckpointMeta | null, fellBack: boolean): void;
   /** A storage write failed; the job goes on in memory. */
   onStorageWarning?(message: string): void;
+  /** The fit starts from a stored graph instead of computing it. */
+  onReused?(info: GraphReuse): void;
 }
 
 export interface JobWorkerApi {
-  start(msg: JobStart, cb: JobCallbacks<ProgressEvent>): Promise<JobOutcome>;
+  start(msg: JobStart, cb: JobCallbacks<ProgressEvent>): Promise<JobOutcome | TransformOutcome>;
   /** Stop at the next chunk or epoch boundary; start() then resolves with a checkpoint. */
   stop(): void;
   /** Tests only: a fault now (a crash, or the release of a run held at its `holdAt` boundary). */

@@ -3,6 +3,7 @@
 // progress and previews, logging, and the `holdAt` fault. What it uses outside the engine comes in as
 // JobRunDeps, so it runs in Node over a fake pool and storage (test/job-run.test.ts).
 import { UmapEngine, type EngineCheckpoint, type EngineDelta, type EngineHooks } from '../engine/engine';
+import { knnKeeper, type FittedModel, type TransformPool } from '../engine/transform';
 import { ComputeCore, LocalPool, type ComputePool } from '../engine/compute-core';
 import { resolveParams } from '../engine/params';
 import type { Metric, ProgressEvent, UmapParams } from '../engine/types';
@@ -10,8 +11,11 @@ import type { RowStore } from '../engine/wasm/row-kernels';
 import type { BackendChoice, BackendPreference, GpuSession, startGpuSession } from '../gpu/backend';
 import { BoundaryHold } from './boundary-hold';
 import { messageOf } from '../io/error-message';
-import type { JobCallbacks, JobOptions, JobOutcome, JobStart } from './job-protocol';
-import { preparePersistence, resumeFromStore, type CheckpointSink, type JobStorage } from './job-persistence';
+import { datasetKeyOf } from './checksum';
+import type { FitStart, JobCallbacks, JobOptions, JobOutcome, JobStart, TransformOutcome, TransformStart } from './job-protocol';
+import { runTransform, saveFittedModel } from './job-run-transform';
+import { preparePersistence, resumeFromStore, type CheckpointSink, type JobStorage, type ModelStorage } from './job-persistence';
+import { GraphReuser } from './graph-reuse';
 import { rowStoreOfSource } from './job-source';
 import { PreviewThrottle, ProgressThrottle } from './progress-throttle';
 
@@ -21,11 +25,15 @@ type OwnedPool = ComputePool & { terminate(): void };
 export interface JobRunDeps {
   /** The job's compute Workers over its rows (WorkerPool in the app). */
   createPool(size: number, store: RowStore, metric: Metric): Promise<OwnedPool>;
+  /** A transform's compute Workers over the new rows, given the fitted model (WorkerPool in the app); default: none. */
+  createTransformPool?(size: number, store: RowStore, model: FittedModel, keys: Uint32Array): Promise<TransformPool & { terminate(): void }>;
   chooseBackend(pref: BackendPreference): Promise<BackendChoice>;
   startGpuSession: typeof startGpuSession;
   /** Run holding the one-GPU-job lock; onWait when another job holds it. */
   withGpuLock<T>(fn: () => Promise<T>, onWait?: () => void): Promise<T>;
   storage: JobStorage;
+  /** Fits store their models here, and transforms read them; without it a fit keeps no model and a transform cannot run. */
+  models?: ModelStorage;
   /** Milliseconds for the throttles (default performance.now). */
   now?(): number;
   /** Hand arrays' buffers to the receiver instead of copying them (Comlink.transfer in the Worker). */
@@ -43,6 +51,11 @@ interface Prepared {
   checkpoint: EngineCheckpoint | undefined;
   deltas: EngineDelta[] | undefined;
   options: JobOptions;
+  reuse: GraphReuser | null;
+  /** Lines for the job log from before the engine exists. */
+  notes: string[];
+  /** Content key of the rows, when known without hashing them again. */
+  datasetKey: string | null;
 }
 
 /** One job Worker's runs, one at a time. */
@@ -52,12 +65,40 @@ export class JobRun {
 
   constructor(private readonly deps: JobRunDeps) {}
 
-  async start({ source, params: partial, options }: JobStart, cb: Callbacks): Promise<JobOutcome> {
+  start(msg: FitStart, cb: Callbacks): Promise<JobOutcome>;
+  start(msg: TransformStart, cb: Callbacks): Promise<TransformOutcome>;
+  start(msg: JobStart, cb: Callbacks): Promise<JobOutcome | TransformOutcome>;
+  start(msg: JobStart, cb: Callbacks): Promise<JobOutcome | TransformOutcome> {
     this.stopRequested = false;
-    this.hold = options.faults?.holdAt ? new BoundaryHold(options.faults.holdAt) : null;
+    this.hold = msg.options.faults?.holdAt ? new BoundaryHold(msg.options.faults.holdAt) : null;
+    if (msg.kind !== 'transform') return this.fit(msg, cb);
+    const { storage, models, createTransformPool } = this.deps;
+    if (!models) return Promise.reject(new Error('This job Worker keeps no fitted models, so it cannot add points to a map.'));
+    return runTransform(msg, cb, {
+      storage,
+      models,
+      createTransformPool: createTransformPool ?? null,
+      now: this.deps.now ?? (() => performance.now()),
+      transfer: this.deps.transfer ?? (<T>(v: T) => v),
+      stopRequested: () => this.stopRequested,
+      hold: this.hold,
+    });
+  }
+
+  private async fit({ source, params: partial, options }: FitStart, cb: Callbacks): Promise<JobOutcome> {
     const { storage } = this.deps;
     const store = await rowStoreOfSource(source, (key, into) => storage.readDataset(key, into));
-    const writer = options.persist ? await preparePersistence(options.persist, store, storage, cb) : null;
+    let datasetKey: string | null = 'stored' in source ? source.stored : null;
+    // cb is a Comlink proxy in the Worker (no own properties to spread): each callback is forwarded.
+    const seen: Callbacks = {
+      onDatasetStored: (key) => {
+        datasetKey = key;
+        cb.onDatasetStored?.(key);
+      },
+      onCheckpoint: (meta) => cb.onCheckpoint?.(meta),
+      onStorageWarning: (message) => cb.onStorageWarning?.(message),
+    };
+    const writer = options.persist ? await preparePersistence(options.persist, store, storage, seen) : null;
     let checkpoint = options.checkpoint;
     let deltas: EngineDelta[] | undefined;
     if (writer && options.persist?.resumeFromStore && !checkpoint) {
@@ -67,7 +108,13 @@ export class JobRun {
     }
     const params = checkpoint?.params ?? resolveParams(partial, store.n);
     const choice = await this.deps.chooseBackend(params.backend ?? 'auto');
-    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options }, cb);
+    // Result caching: only a fresh fit starts from a stored graph (a resumed one is past it already).
+    // A run held at a boundary (a test fault) computes every phase, so the boundary it waits for comes.
+    const notes: string[] = [];
+    const graphJob = options.persist?.jobId ?? options.graphs?.jobId;
+    const reuse =
+      graphJob && storage.graphs && !checkpoint && !options.faults?.holdAt ? await GraphReuser.prepare(storage.graphs, graphJob, source, store, params, cb, (l) => notes.push(l)) : null;
+    const run = () => this.run({ store, params, choice, writer, checkpoint, deltas, options, reuse, notes, datasetKey }, cb);
     // One GPU job at a time, across every Worker and tab of the origin.
     return choice.adapter ? this.deps.withGpuLock(run, () => cb.onLog?.('Waiting for another job to finish with the GPU.')) : run();
   }
@@ -93,7 +140,8 @@ export class JobRun {
     const core = new ComputeCore(store, store.n, store.d, params.metric);
     // Lines logged before the engine exists (GPU setup) go into its log once it does.
     let engineRef: UmapEngine | null = null;
-    const early: string[] = [`Backend: ${choice.report.reason}.`];
+    const early: string[] = [`Backend: ${choice.report.reason}.`, ...p.notes];
+    const reuse = p.reuse;
     const log = (line: string) => (engineRef ? engineRef.log(line) : early.push(line));
     let gpu: GpuSession | null = null;
     try {
@@ -107,6 +155,8 @@ export class JobRun {
         }
       }
       const hold = this.hold;
+      // A persisted fit keeps its kNN graph for the model it stores at the end.
+      const keeper = writer && !reuse ? knnKeeper() : null;
       const hooks: EngineHooks = {
         onProgress: (e) => progress.push(e),
         onLog: (line) => cb.onLog?.(line),
@@ -116,8 +166,10 @@ export class JobRun {
           cb.onPreview?.(transfer(copy, [copy.buffer]), params.nComponents);
         },
         onBoundary:
-          writer || hold
+          writer || hold || reuse
             ? async (eng) => {
+                reuse?.boundary(eng);
+                keeper?.onBoundary(eng);
                 await writer?.boundary(eng, progress.latest);
                 // The page is sent this boundary's progress before the wait, so it sees exactly where the run is.
                 await hold?.reached(progress.latest, () => progress.flush());
@@ -125,7 +177,14 @@ export class JobRun {
             : undefined,
       };
       const makeEngine = (cp: EngineCheckpoint | undefined, steps: EngineDelta[] | undefined) =>
-        new UmapEngine(store, gpu?.params ?? params, hooks, { pool: gpu?.pool ?? pool, core, checkpoint: cp, deltas: steps, recordDeltas: writer !== null });
+        new UmapEngine(store, gpu?.params ?? params, hooks, {
+          pool: gpu?.pool ?? pool,
+          core,
+          checkpoint: cp,
+          deltas: steps,
+          recordDeltas: writer !== null,
+          start: cp ? undefined : reuse?.start,
+        });
       let engine: UmapEngine;
       try {
         engine = makeEngine(p.checkpoint, p.deltas);
@@ -143,9 +202,16 @@ export class JobRun {
       progress.flush();
       if (status === 'stopped') await writer?.stopped(engine, progress.latest);
       await writer?.flush();
+      await reuse?.flush();
       const summary = writer?.summary();
       if (summary) engine.log(summary);
       if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
+      if (writer && options.persist && this.deps.models) {
+        const key = p.datasetKey ?? datasetKeyOf(store.data, store.n, store.d);
+        // With graph reuse on, the kNN graph is in the graph cache, referenced by this job: the model
+        // does not store a second copy.
+        await saveFittedModel(this.deps.models, options.persist.jobId, key, store, engine.params, reuse ? null : (keeper?.knn ?? null), cb);
+      }
       const result = { ...engine.result(), backend: choice.report };
       return transfer({ status: 'done', result }, [result.embedding.buffer as ArrayBuffer]);
     } finally {

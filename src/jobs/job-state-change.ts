@@ -17,6 +17,7 @@ export type Transition =
   | 'checkpointed'
   | 'restored'
   | 'datasetStored'
+  | 'reused'
   | 'storageWarned'
   | 'paused'
   | 'resumed'

@@ -2,7 +2,8 @@
 // for the UI and the test hook, JobFacts for the scheduler's own modules.
 import type { EngineCheckpoint } from '../engine/engine';
 import type { ProgressEvent, UmapResult } from '../engine/types';
-import type { JobRows } from './job-protocol';
+import type { TransformCheckpoint } from '../engine/transform';
+import type { JobRows, TransformJobResult } from './job-protocol';
 import type { JobRecord, JobState, Priority } from './job-store';
 
 /** This tab's knowledge of a job beyond its stored record; the view shows it as is. */
@@ -31,6 +32,9 @@ interface JobTracking {
 export interface JobView extends JobTracking {
   id: string;
   name: string;
+  /** Only on a transform job (a batch placed into fit `parent`'s map); a fit's view has neither. */
+  kind?: 'transform';
+  parent?: string;
   n: number;
   d: number;
   state: JobState;
@@ -50,8 +54,10 @@ export interface JobSlot extends JobTracking {
   /** The rows, while this tab holds them in memory (a stored job's may be read back instead). */
   input: JobRows | null;
   /** Where the last run stopped, in memory (a pause); a run resumes from it before the store. */
-  checkpoint: EngineCheckpoint | null;
+  checkpoint: EngineCheckpoint | TransformCheckpoint | null;
   result: UmapResult | null;
+  /** A completed transform's result (its `result` stays null). */
+  transformResult: TransformJobResult | null;
   /** Seconds of work before the current run started (earlier runs of the job). */
   baseElapsedS: number;
   /** The current run holds the GPU (one GPU job at a time). */
@@ -62,11 +68,12 @@ export interface JobSlot extends JobTracking {
 }
 
 /** A read-only look at a job's slot, for the modules that request its transitions. */
-export type JobFacts = Readonly<Omit<JobSlot, 'rec' | 'input' | 'checkpoint' | 'result'>> & {
+export type JobFacts = Readonly<Omit<JobSlot, 'rec' | 'input' | 'checkpoint' | 'result' | 'transformResult'>> & {
   readonly rec: Readonly<JobRecord>;
   readonly input: JobRows | null;
-  readonly checkpoint: EngineCheckpoint | null;
+  readonly checkpoint: EngineCheckpoint | TransformCheckpoint | null;
   readonly result: UmapResult | null;
+  readonly transformResult: TransformJobResult | null;
 };
 
 export function newSlot(rec: JobRecord, immediate: boolean): JobSlot {
@@ -76,6 +83,7 @@ export function newSlot(rec: JobRecord, immediate: boolean): JobSlot {
     input: null,
     checkpoint: null,
     result: null,
+    transformResult: null,
     local: false,
     elsewhere: false,
     etaS: null,
@@ -119,5 +127,6 @@ export function viewOf(e: JobSlot): JobView {
     hasResult: r.state === 'completed',
     stored: r.datasetKey !== null,
     interrupted: e.interrupted,
+    ...(r.kind === 'transform' && r.parent ? { kind: 'transform' as const, parent: r.parent } : {}),
   };
 }

@@ -7,7 +7,9 @@
 // from the transitions instead of every caller remembering to save.
 import type { EngineCheckpoint } from '../engine/engine';
 import type { ProgressEvent, UmapResult } from '../engine/types';
-import type { JobRows } from './job-protocol';
+import type { TransformCheckpoint } from '../engine/transform';
+import type { GraphReuse } from './graph-store';
+import type { JobRows, TransformJobResult } from './job-protocol';
 import type { JobChange, RunProgress, Save, Transition } from './job-state-change';
 import type { JobRecord, JobState, Priority } from './job-store';
 import { queuedInOrder } from './job-queue';
@@ -203,6 +205,14 @@ export class JobStates {
     return this.emit(s, 'datasetStored', 'record');
   }
 
+  /** The running fit started from a stored graph (result caching). */
+  reused(id: string, run: number, info: GraphReuse): boolean {
+    const s = this.take(id, (x) => this.ofRun(x, run));
+    if (!s) return false;
+    s.rec.reused = info;
+    return this.emit(s, 'reused', 'record');
+  }
+
   storageWarned(id: string, message: string): boolean {
     const s = this.take(id, () => true);
     if (!s) return false;
@@ -214,7 +224,7 @@ export class JobStates {
    * With a checkpoint: the running job stopped at a boundary and will resume from it. Without: a job
    * not running yet (queued, being started, or interrupted) stays where it is until resumed.
    */
-  paused(id: string, checkpoint?: EngineCheckpoint): boolean {
+  paused(id: string, checkpoint?: EngineCheckpoint | TransformCheckpoint): boolean {
     const s = checkpoint ? this.take(id, runningHere) : this.take(id, (x) => (x.rec.state === 'queued' || x.rec.state === 'interrupted') && !x.elsewhere && !x.immediate);
     if (!s) return false;
     if (checkpoint) {
@@ -238,11 +248,17 @@ export class JobStates {
 
   // --- outcomes -------------------------------------------------------------------------------
 
-  completed(id: string, result: UmapResult): boolean {
+  completed(id: string, result: UmapResult | TransformJobResult): boolean {
     const s = this.take(id, runningHere);
     if (!s) return false;
-    s.result = result;
-    const epochs = result.params.nEpochs ?? s.rec.progress?.total ?? 1;
+    let epochs: number;
+    if ('parent' in result) {
+      s.transformResult = result;
+      epochs = s.rec.progress?.phase === 'layout' ? s.rec.progress.total : 1;
+    } else {
+      s.result = result;
+      epochs = result.params.nEpochs ?? s.rec.progress?.total ?? 1;
+    }
     s.rec.progress = { phase: 'layout', done: epochs, total: epochs, unit: 'epochs' };
     s.etaS = 0;
     this.end(s, 'completed');
@@ -267,6 +283,7 @@ export class JobStates {
     s.input = null;
     s.checkpoint = null;
     s.result = null;
+    s.transformResult = null;
     return this.emit(s, 'cancelled', 'delete');
   }
 
@@ -276,6 +293,7 @@ export class JobStates {
     if (!s) return false;
     s.checkpoint = null;
     s.result = null;
+    s.transformResult = null;
     s.rec.error = null;
     s.rec.progress = null;
     s.rec.elapsedS = 0;

@@ -8,11 +8,24 @@
 //   cp:<id>:<seq>     one base checkpoint; cp:<id>:<seq>:d:<i> the chained deltas on it and
 //                     cp:<id>:<seq>:layout its newest layout state; cpptr:<id> points at the current
 //                     base and the one before
-//   res:<id>          a completed job's result
+//   res:<id>          a completed fit's result (its map)
+//   gknn:… gfz:… gref:<id>:…  stored kNN and fuzzy graphs and the jobs that made or used them
+//                     (graph-store.ts: gknn:<datasetKey>:<metric>:<nNeighbors>,
+//                     gfz:<datasetKey>:<metric>:<nNeighbors>:<localConnectivity>:<setOpMixRatio>)
+//   model:<id>        a completed fit's model (model-store.ts): parameters, a, b and the dataset key
+//                     of its rows; it references ds:<key> (through the job's dsref) and res:<id>
+//   model:<id>:knn    the fit's kNN graph (absent when the fit was resumed after its graph phase;
+//                     it is then recomputed, which gives the same graph)
+//   tres:<id>         a completed transform's result (TransformJobResult)
+// A transform job's record has kind 'transform' and its parent fit's id; its own dataset is the new
+// rows, and its checkpoints (cp:<id>:…) hold whole TransformCheckpoints.
 import { promisifyRequest } from 'idb-keyval';
 import type { ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { Categories } from '../io';
 import { clearCheckpoints } from './checkpoint-store';
+import { clearGraphRefs, deleteGraphsIfUnused, type GraphReuse } from './graph-store';
+import type { TransformJobResult } from './job-protocol';
+import { clearModel } from './model-store';
 import { db } from './jobs-db';
 
 const DATASET_CHUNK_ROWS = 1000;
@@ -43,6 +56,12 @@ export interface JobRecord {
   error: string | null;
   /** The tab that owns the job (see tab-lock.ts). */
   owner?: string;
+  /** The stored graph this fit started from, when it skipped kNN (and the graph phase). */
+  reused?: GraphReuse;
+  /** Absent: a fit. A transform places the job's rows into its parent fit's map. */
+  kind?: 'fit' | 'transform';
+  /** A transform's fit job. */
+  parent?: string;
 }
 
 interface DatasetManifest {
@@ -83,21 +102,25 @@ export function listJobs(): Promise<JobRecord[]> {
 }
 
 /**
- * Remove a job: its record, result, checkpoints and dataset references go in one transaction (so a
- * reload never finds half a job); then each dataset it referenced, unless another job uses it.
+ * Remove a job: its record, result, checkpoints, dataset and graph references go in one transaction (so
+ * a reload never finds half a job); then each dataset and graph it referenced, unless another job uses it.
  */
 export async function deleteJob(id: string): Promise<void> {
-  const keys = await db()('readwrite', async (s) => {
+  const { keys, graphs } = await db()('readwrite', async (s) => {
     const rec = (await promisifyRequest(s.get(jobKey(id)))) as JobRecord | undefined;
     const refs = ((await promisifyRequest(s.getAllKeys(IDBKeyRange.bound('dsref:', 'dsref:\uffff')))) as IDBValidKey[]).map(String).filter((k) => k.endsWith(`:${id}`));
     s.delete(jobKey(id));
     s.delete(`res:${id}`);
+    s.delete(`tres:${id}`);
+    clearModel(s, id);
     clearCheckpoints(s, id);
     for (const r of refs) s.delete(r);
+    const graphs = await clearGraphRefs(s, id);
     await promisifyRequest(s.transaction);
-    return new Set([rec?.datasetKey, ...refs.map((r) => r.slice('dsref:'.length, r.lastIndexOf(':')))].filter((k): k is string => !!k));
+    return { keys: new Set([rec?.datasetKey, ...refs.map((r) => r.slice('dsref:'.length, r.lastIndexOf(':')))].filter((k): k is string => !!k)), graphs };
   });
   for (const key of keys) await deleteDatasetIfUnused(key);
+  await deleteGraphsIfUnused(graphs);
 }
 
 // --- datasets ------------------------------------------------------------------------------------
@@ -212,4 +235,15 @@ export function putResult(id: string, r: StoredResult): Promise<void> {
 
 export function getResult(id: string): Promise<StoredResult | undefined> {
   return db()('readonly', (s) => promisifyRequest(s.get(`res:${id}`) as IDBRequest<StoredResult | undefined>));
+}
+
+export function putTransformResult(id: string, r: TransformJobResult): Promise<void> {
+  return db()('readwrite', (s) => {
+    s.put(r, `tres:${id}`);
+    return promisifyRequest(s.transaction);
+  });
+}
+
+export function getTransformResult(id: string): Promise<TransformJobResult | undefined> {
+  return db()('readonly', (s) => promisifyRequest(s.get(`tres:${id}`) as IDBRequest<TransformJobResult | undefined>));
 }

@@ -4,7 +4,8 @@
 // writes what each one asks for; it changes job state only by requesting transitions.
 import { deleteCheckpoints } from './checkpoint-store';
 import { datasetKeyOfAsync } from './checksum';
-import { deleteJob, deleteUnusedDatasets, putDataset, putJob, putResult, type JobRecord } from './job-store';
+import { deleteUnusedGraphs } from './graph-store';
+import { deleteJob, deleteUnusedDatasets, putDataset, putJob, putResult, putTransformResult, type JobRecord } from './job-store';
 import type { JobChange, JobStates } from './job-state';
 import { TAB_PREFIX, lockedNames } from './tab-lock';
 import { describeStorageError } from './jobs-db';
@@ -110,6 +111,7 @@ export class JobTable {
     // Once every delete queued so far has been written, nothing stored may be left without a job.
     await Promise.all([...this.writes.values()]);
     await deleteUnusedDatasets().catch((err) => console.warn(`mapstream: could not remove unused datasets: ${messageOf(err)}`));
+    await deleteUnusedGraphs().catch((err) => console.warn(`mapstream: could not remove unused graphs: ${messageOf(err)}`));
   }
 
   private changed(c: JobChange): void {
@@ -163,6 +165,8 @@ export class JobTable {
     if (f.rec.state === 'completed' && r) {
       this.enqueue(id, () => putResult(id, { embedding: r.embedding, nComponents: r.nComponents, n: r.n, params: r.params, timings: r.timings, log: r.log }).catch((x) => this.warn(x)));
     }
+    const t = f.transformResult;
+    if (f.rec.state === 'completed' && t) this.enqueue(id, () => putTransformResult(id, t).catch((x) => this.warn(x)));
     // Checkpoints go once a job completes or is cancelled; a failed job keeps its last one for retry.
     if (f.rec.state !== 'failed') this.enqueue(id, () => deleteCheckpoints(id).catch(() => {}));
     this.saveRecord(id);

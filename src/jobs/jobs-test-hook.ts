@@ -2,6 +2,7 @@
 // curious user in devtools). Documented in README.md ("Test hook"); keep the shape stable.
 import type { UmapParams } from '../engine/types';
 import type { Boundary } from './faults';
+import type { GraphReuse } from './graph-store';
 import type { Priority } from './job-store';
 import type { JobView, Scheduler } from './scheduler';
 
@@ -22,6 +23,8 @@ interface MapstreamJobsHook {
   coords(id: string): Promise<number[] | null>;
   /** A completed job's log (includes the checkpoint count and their engine time). */
   log(id: string): Promise<string[] | null>;
+  /** The stored graph the job's fit started from (what, fromJob, fromName, seed, loadS), or null. */
+  reused(id: string): GraphReuse | null;
   /** A completed job's phase timings in seconds (engine time, without Worker start-up or storage). */
   timings(id: string): Promise<Record<string, number> | null>;
   pause(id: string): Promise<void>;
@@ -35,6 +38,25 @@ interface MapstreamJobsHook {
   release(id: string): boolean;
   /** Delete a job and its stored data. */
   remove(id: string): Promise<void>;
+  /**
+   * Queue a transform of `values` (m × d) into completed fit `parentId`'s map; with holdAt its first
+   * run waits there until release(id). Throws the user's message for a batch that cannot be added.
+   */
+  submitTransform(parentId: string, values: number[], m: number, d: number, opts?: { name?: string; holdAt?: Boundary }): string;
+  /** A completed transform's result as plain arrays (from memory or the store), or null. */
+  transformResult(id: string): Promise<{
+    parent: string;
+    coords: number[];
+    m: number;
+    nComponents: number;
+    indices: number[];
+    k: number;
+    meanNearestDistance: number;
+    fittedMeanKnnDistance: number;
+    /** Seconds per phase (engine time). */
+    timings: Record<string, number>;
+    log: string[];
+  } | null>;
 }
 
 declare global {
@@ -63,6 +85,7 @@ export function installJobsTestHook(s: Scheduler): void {
       return r ? Array.from(r.embedding) : null;
     },
     log: async (id) => (await s.result(id))?.log ?? null,
+    reused: (id) => s.reused(id),
     timings: async (id) => {
       const t = (await s.result(id))?.timings;
       return t ? { ...t } : null;
@@ -74,5 +97,16 @@ export function installJobsTestHook(s: Scheduler): void {
     crash: (id) => s.inject(id, { kind: 'crash' }),
     release: (id) => s.inject(id, { kind: 'release' }),
     remove: (id) => s.remove(id),
+    submitTransform: (parentId, values, m, d, opts = {}) => {
+      const id = s.submitTransform(parentId, { data: Float32Array.from(values), n: m, d }, { name: opts.name ?? `test batch (${m} × ${d})` });
+      if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
+      return id;
+    },
+    transformResult: async (id) => {
+      const r = await s.transformResult(id);
+      if (!r) return null;
+      const { parent, m, nComponents, k, meanNearestDistance, fittedMeanKnnDistance, log } = r;
+      return { parent, coords: Array.from(r.embedding), m, nComponents, indices: Array.from(r.indices), k, meanNearestDistance, fittedMeanKnnDistance, timings: { ...r.timings }, log };
+    },
   };
 }

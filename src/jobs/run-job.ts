@@ -8,14 +8,16 @@ import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels'
 import type { CheckpointMeta } from './checkpoint-store';
 import { EtaEstimator, type JobProgress } from './eta';
 import type { Fault } from './faults';
-import type { JobCallbacks, JobOptions, JobOutcome, JobResult, JobRows, JobSource, JobWorkerApi } from './job-protocol';
+import type { TransformCheckpoint } from '../engine/transform';
+import type { GraphReuse } from './graph-store';
+import type { JobCallbacks, JobOptions, JobOutcome, JobResult, JobRows, JobSource, JobStart, JobWorkerApi, TransformJobResult, TransformOutcome, TransformStart } from './job-protocol';
 
 export type { JobCallbacks, JobOptions, JobProgress, JobRows };
 
-export interface JobHandle {
-  result: Promise<JobResult>;
+export interface JobHandle<R = JobResult, C = EngineCheckpoint> {
+  result: Promise<R>;
   /** Stop at the next boundary; resolves with the checkpoint to resume from. */
-  pause(): Promise<EngineCheckpoint | null>;
+  pause(): Promise<C | null>;
   cancel(): void;
   /** Tests only: a fault in the running Worker (see faults.ts). */
   inject(fault: Fault): void;
@@ -36,6 +38,34 @@ function defaultThreads(): number {
  * compute Workers. Rows given with their shared `memory` are read there in place.
  */
 export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
+  const { checkpoint, previewEveryMs, persist, faults, graphs } = options;
+  return startJobWorker<JobResult, EngineCheckpoint>(input, cb, options, (source, threads) => ({
+    source,
+    params,
+    options: { threads, checkpoint, previewEveryMs, persist, faults, graphs },
+  }));
+}
+
+/** Options of a transform job: a fit's, with a transform's checkpoint (a paused transform) instead of a fit's. */
+export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryMs'> & { checkpoint?: TransformCheckpoint };
+
+/** Place `input`'s rows into the map of fit job `parent` (its model is read from the job store), in a job Worker like a fit. */
+export function runTransformJob(parent: string, input: JobRows, cb: JobCallbacks = {}, options: TransformJobOptions = {}): JobHandle<TransformJobResult, TransformCheckpoint> {
+  const { checkpoint, persist, faults } = options;
+  return startJobWorker<TransformJobResult, TransformCheckpoint>(
+    input,
+    cb,
+    options,
+    (source, threads): TransformStart => ({ kind: 'transform', parent, source, options: { threads, checkpoint, persist, faults } }),
+  );
+}
+
+function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
+  input: JobRows,
+  cb: JobCallbacks,
+  options: Pick<JobOptions, 'storedDataset' | 'transferInput' | 'threads'>,
+  message: (source: JobSource, threads: number) => JobStart,
+): JobHandle<R, C> {
   const worker = new Worker(new URL('../../workers/umap.worker.ts', import.meta.url), { type: 'module', name: 'mapstream-job' });
   const remote = Comlink.wrap<JobWorkerApi>(worker);
   const eta = new EtaEstimator();
@@ -50,9 +80,10 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
     onCheckpoint: (meta: CheckpointMeta) => cb.onCheckpoint?.(meta),
     onResumed: (from: CheckpointMeta | null, fellBack: boolean) => cb.onResumed?.(from, fellBack),
     onStorageWarning: (message: string) => cb.onStorageWarning?.(message),
+    onReused: (info: GraphReuse) => cb.onReused?.(info),
   });
 
-  const result = new Promise<JobResult>((resolve, reject) => {
+  const result = new Promise<R>((resolve, reject) => {
     settle = { reject };
     // An uncaught error in the Worker (a crash) fails this job alone; Comlink would wait forever.
     worker.addEventListener('error', (ev) => {
@@ -70,16 +101,15 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
       );
     });
     const sourceP: Promise<JobSource> = options.storedDataset ? Promise.resolve({ stored: options.storedDataset, n: input.n, d: input.d }) : jobSource(input, options.transferInput ?? false);
-    const outcome = sourceP.then((source): Promise<JobOutcome> => {
+    const outcome = sourceP.then((source): Promise<JobOutcome | TransformOutcome> => {
       if (cancelled) throw new JobCancelledError();
-      const { checkpoint, previewEveryMs, persist, faults } = options;
-      const msg = { source, params, options: { threads: options.threads ?? defaultThreads(), checkpoint, previewEveryMs, persist, faults } };
+      const msg = message(source, options.threads ?? defaultThreads());
       return remote.start('data' in source && source.data.buffer instanceof ArrayBuffer ? Comlink.transfer(msg, [source.data.buffer]) : msg, callbacks);
     });
     outcome
       .then(
         (o) => {
-          if (o.status === 'done') resolve(o.result);
+          if (o.status === 'done') resolve(o.result as R);
           else reject(new JobStoppedError(o.checkpoint));
         },
         (e) => reject(userError(e)),
@@ -100,7 +130,7 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
         await result;
         return null;
       } catch (e) {
-        if (e instanceof JobStoppedError) return e.checkpoint;
+        if (e instanceof JobStoppedError) return e.checkpoint as C;
         throw e;
       }
     },
@@ -151,7 +181,7 @@ function userError(e: unknown): Error {
 }
 
 export class JobStoppedError extends Error {
-  constructor(readonly checkpoint: EngineCheckpoint) {
+  constructor(readonly checkpoint: EngineCheckpoint | TransformCheckpoint) {
     super('The job was paused.');
     this.name = 'JobStoppedError';
   }

@@ -3,12 +3,14 @@
 // change to a job is a transition there), the job table (store, other tabs, redraws), the runs in
 // this tab (Workers, locks, followers) and recovery (records from earlier page loads and other tabs).
 import type { UmapParams, UmapResult } from '../engine/types';
-import type { JobRows } from './job-protocol';
-import { JobCancelledError, JobStoppedError, type JobCallbacks, type JobHandle } from './run-job';
+import type { JobRows, TransformJobResult } from './job-protocol';
+import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
 import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
-import { getResult, type JobRecord, type Priority } from './job-store';
-import { JobRuns } from './job-launch';
+import { getResult, getTransformResult, type JobRecord, type Priority } from './job-store';
+import type { GraphReuse } from './graph-store';
+import { JobRuns, type RunHandle } from './job-launch';
+import { transformRecord } from './transform-submit';
 import { needsGpu, threadsPerJob } from './job-queue';
 import { JobRecovery } from './job-recovery';
 import { JobStates } from './job-state';
@@ -60,6 +62,12 @@ export class Scheduler {
     return this.states.view(id);
   }
 
+  /** The stored graph the job's fit started from (result caching); null if it computed everything. */
+  reused(id: string): GraphReuse | null {
+    const r = this.states.peek(id)?.rec.reused;
+    return r ? { ...r } : null;
+  }
+
   /** The latest storage failure, for the storage panel; null while storage works. */
   get storageWarning(): string | null {
     return this.table.storageWarning;
@@ -85,6 +93,19 @@ export class Scheduler {
     return this.runs.whenDone(id);
   }
 
+  /** Resolves with a transform job's result when it completes; rejects if it fails or is cancelled. */
+  whenTransformDone(id: string): Promise<TransformJobResult> {
+    return this.runs.whenTransformDone(id);
+  }
+
+  /** A completed transform's result, from memory or (after a reload, or from another tab) the store. */
+  async transformResult(id: string): Promise<TransformJobResult | null> {
+    const f = this.states.peek(id);
+    if (f?.rec.kind !== 'transform' || f.rec.state !== 'completed') return null;
+    if (f.transformResult) return f.transformResult;
+    return (await getTransformResult(id).catch(() => undefined)) ?? null;
+  }
+
   // --- requests -------------------------------------------------------------------------------
 
   updateSettings(s: JobSettings): void {
@@ -107,6 +128,20 @@ export class Scheduler {
       setTimeout(() => this.table.storeWhileQueued(id), 0);
     }
     return id;
+  }
+
+  /**
+   * Queue a transform: place `rows` into the map of completed fit `parentId`, without moving it.
+   * Throws with a message for the user when the batch is empty, its dimension is not the map's, or
+   * the map keeps no model; a model missing from the store fails the job with that message.
+   */
+  submitTransform(parentId: string, rows: JobRows, meta: { name: string }, cb?: JobCallbacks): string {
+    const rec = transformRecord(this.states.peek(parentId), parentId, rows, meta, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
+    this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
+    if (cb) this.runs.watch(rec.id, cb);
+    this.pump();
+    setTimeout(() => this.table.storeWhileQueued(rec.id), 0);
+    return rec.id;
   }
 
   async pause(id: string): Promise<void> {
@@ -222,7 +257,8 @@ export class Scheduler {
         const gpuBusy = running.some((f) => f.gpu);
         let next: { id: string; gpu: boolean } | null = null;
         for (const f of this.states.queued()) {
-          const gpu = await needsGpu(f.rec.params, this.autoUsesGpu);
+          // A transform computes on the CPU pool.
+          const gpu = f.rec.kind === 'transform' ? false : await needsGpu(f.rec.params, this.autoUsesGpu);
           // One GPU job at a time; CPU jobs behind a waiting GPU job still go ahead.
           if (gpu && gpuBusy) continue;
           next = { id: f.rec.id, gpu };
@@ -255,10 +291,12 @@ export class Scheduler {
       return;
     }
     this.runs.hold(id, lock);
+    // A transform reads its parent's map from the store: the page's writes of it must have landed.
+    if (f.rec.parent) await this.table.written(f.rec.parent);
     const plan = this.faults.get(id);
     // A hold is for one run: the run that resumes from it must not stop at the same boundary again.
     if (plan?.holdAt) this.faults.set(id, { ...plan, holdAt: undefined });
-    let handle: JobHandle;
+    let handle: RunHandle;
     try {
       handle = this.runs.launch(id, f.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan);
     } catch (err) {
@@ -268,7 +306,7 @@ export class Scheduler {
     handle.result.then(
       (res) => {
         if (this.runs.handle(id) !== handle) return;
-        if ((f.rec.params.backend ?? 'auto') === 'auto' && res.backend) this.autoUsesGpu = res.backend.backend === 'webgpu';
+        if ((f.rec.params.backend ?? 'auto') === 'auto' && 'backend' in res && res.backend) this.autoUsesGpu = res.backend.backend === 'webgpu';
         this.end(id, () => this.states.completed(id, res));
       },
       (err) => {

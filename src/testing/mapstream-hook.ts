@@ -20,6 +20,25 @@ export interface MapstreamTestHook {
   screenPosition?(i: number): [number, number] | null;
   /** The shareable link of the current map, or null (local file, or nothing run yet). */
   readonly shareLink?: string | null;
+  /**
+   * Put a batch of placed points on the finished map, as a transform job's result would (the
+   * arrays as plain numbers, so a test can pass them through page.evaluate). Returns the batch's
+   * clusters and advice, or the error's message.
+   */
+  addBatch?(placed: TestPlacedPoints, name: string, labels?: string[]): { clusters: number[]; advice: string[] } | { error: string };
+  /** Each point's batch (0: fitted), or null before points were added. */
+  batches?(): number[] | null;
+}
+
+interface TestPlacedPoints {
+  embedding: number[];
+  m: number;
+  nComponents: number;
+  indices: number[];
+  distances: number[];
+  k: number;
+  meanNearestDistance: number;
+  fittedMeanKnnDistance: number;
 }
 
 declare global {

@@ -29,6 +29,20 @@ export function installTestHooks({ app, map, jobs }: AppStores): void {
     get shareLink() {
       return map.shareLink.link();
     },
+    addBatch: (p, name, labels) => {
+      try {
+        const placed = { ...p, parent: 'test', embedding: Float32Array.from(p.embedding), indices: Int32Array.from(p.indices), distances: Float32Array.from(p.distances) };
+        const labelName = map.input()?.dataset.labelName ?? 'label';
+        const b = map.addBatch(placed, name, labels ? [{ name: labelName, values: labels }] : []);
+        return { clusters: Array.from(b.clusters), advice: b.advice };
+      } catch (err) {
+        return { error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    batches: () => {
+      const b = map.batchInfo();
+      return b ? Array.from(b.of) : null;
+    },
   };
   window.__mapstream = hook;
   installJobsTestHook(jobs.scheduler);

@@ -2,10 +2,9 @@ import { workerMode } from '../jobs/run-job';
 import { FileDrop } from './FileDrop';
 import { formatCount } from './format';
 import { SourcePicker } from './map/SourcePicker';
-import { StoredMapButton } from './map/StoredMapButton';
 import { PasteBox } from './PasteBox';
 import { PreviewStep } from './PreviewStep';
-import { useAppStore, useDataStore, usePageActions } from './store';
+import { useDataStore, usePageActions } from './store';
 import type { Ingested } from '../jobs/ingest-client';
 
 /** "digits.npy: 1,797 × 64, 10 label values" */
@@ -15,9 +14,8 @@ function datasetLine(ing: Ingested): string {
   return `${ds.fileName}: ${formatCount(ds.n)} × ${formatCount(ds.d)}${labels}`;
 }
 
-/** Where data comes from (files, the demo, generators and URLs, a stored map, pasted text) and its preview. */
+/** Where data comes from (files, the demo, generators and URLs, pasted text) and its preview; stored maps are in the Library panel. */
 export function DataPanel() {
-  const app = useAppStore();
   const data = useDataStore();
   const actions = usePageActions();
   const input = () => data.input();
@@ -30,7 +28,6 @@ export function DataPanel() {
         Load digits demo (1,797 × 64)
       </button>
       <SourcePicker form={data.form} />
-      <StoredMapButton onOpen={(m) => actions.openMap(m)} onError={(msg) => app.warn(msg)} />
       <p class="dataset" data-testid="dataset">
         {data.loading() ?? (input() ? datasetLine(input()!) : null) ?? 'No data loaded.'}
       </p>
@@ -42,6 +39,7 @@ export function DataPanel() {
         shared={workerMode() === 'shared'}
         onReread={(choices) => actions.reread(choices)}
         onLabelColumn={(name) => data.relabel(name)}
+        onOpenAsMap={() => actions.openAsMap()}
       />
       <PasteBox disabled={!!data.loading()} onFile={(f) => actions.openFiles([f])} />
     </section>

@@ -2,8 +2,11 @@ import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { JobView, Scheduler } from '../jobs/scheduler';
 import type { Priority } from '../jobs/job-store';
+import { describeReuse, type GraphReuse } from '../jobs/graph-store';
 import { formatCount, formatSeconds } from './format';
 import './jobs.css';
+
+type JobRow = JobView & { reused: GraphReuse | null };
 
 const PHASE_NAMES: Record<string, string> = { knn: 'kNN', graph: 'graph', init: 'init', layout: 'layout' };
 
@@ -23,8 +26,10 @@ function stateLabel(j: JobView): string {
 /** The job list: state badge, progress, ETA, and pause/resume/cancel/retry/delete per job. */
 export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null; onShow(id: string): void }) {
   // Reconciled by id, so a progress tick updates a job's fields instead of re-creating its row.
-  const [state, setState] = createStore<{ jobs: JobView[] }>({ jobs: props.scheduler.list() });
-  onCleanup(props.scheduler.subscribe(() => setState('jobs', reconcile(props.scheduler.list(), { key: 'id' }))));
+  // Each row also says which stored graph its fit reused, if any.
+  const rows = (): JobRow[] => props.scheduler.list().map((j) => ({ ...j, reused: props.scheduler.reused(j.id) }));
+  const [state, setState] = createStore<{ jobs: JobRow[] }>({ jobs: rows() });
+  onCleanup(props.scheduler.subscribe(() => setState('jobs', reconcile(rows(), { key: 'id' }))));
   const jobs = () => state.jobs;
   const s = props.scheduler;
   return (
@@ -43,8 +48,8 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                     <span class={`badge badge-${j.elsewhere ? 'elsewhere' : j.state}`} data-testid="job-state">
                       {stateLabel(j)}
                     </span>
-                    <span class="job-name" title={j.id}>
-                      {j.name}
+                    <span class="job-name" title={j.kind === 'transform' ? `${j.name} (${j.id})` : j.id}>
+                      {j.kind === 'transform' ? `Add ${j.n.toLocaleString('en-US')} points to ${jobs().find((p) => p.id === j.parent)?.name ?? 'a map'}` : j.name}
                     </span>
                     <Show when={!j.immediate && (j.state === 'queued' || j.state === 'paused' || j.state === 'interrupted')}>
                       <select class="job-priority" aria-label="priority" value={j.priority} onChange={(ev) => s.setPriority(j.id, ev.currentTarget.value as Priority)}>
@@ -62,6 +67,13 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                     <Show when={j.state === 'running' && j.local && j.etaS != null}> · ETA {formatSeconds(j.etaS)}</Show>
                     <Show when={j.state === 'queued' && j.stored}> · data saved: survives a reload</Show>
                   </div>
+                  <Show when={j.reused}>
+                    {(r) => (
+                      <div class="job-line" data-testid="job-reused">
+                        {describeReuse(r())}
+                      </div>
+                    )}
+                  </Show>
                   <Show when={j.error}>
                     <div class="job-error" data-testid="job-error">
                       {j.error}

@@ -15,6 +15,8 @@ export interface PreviewStepProps {
   shared: boolean;
   onReread(choices: ReadChoices): void;
   onLabelColumn(name: string | null): void;
+  /** Show the map the file carries (Dataset.coords) as it is. */
+  onOpenAsMap(): void;
 }
 
 const MAX_PREVIEW_COLUMNS = 8;
@@ -70,6 +72,14 @@ export function PreviewStep(props: PreviewStepProps) {
   // Text tables get dialect controls even when the read failed before any preview (wrong delimiter).
   const isText = () => !!s.files()?.some((f) => /\.(csv|tsv|tab|txt)$|^[^.]*$/i.test(f.name));
   const metaNames = () => current()?.dataset.metadata?.map((m) => m.name) ?? [];
+  // The map the file carries, from the preview while reading, then from what was read.
+  const found = () => {
+    const p = s.preview();
+    const c = current()?.dataset.coords;
+    if (p?.coords) return { ...p.coords, array: p.format === 'npy' || p.format === 'npz', d: p.d };
+    if (c) return { columns: c.columns, dim: c.dim, alsoData: c.alsoData, array: /^npz?$/.test(current()!.dataset.format ?? ''), d: current()!.dataset.d };
+    return null;
+  };
 
   return (
     <Show when={props.loading || s.preview() || s.files() || current()}>
@@ -90,6 +100,19 @@ export function PreviewStep(props: PreviewStepProps) {
               <p class="preview-line" data-testid="preview-vector">
                 <b>{p.format}</b> · vector: {vectorLine(p)}
               </p>
+              <Show when={found()} keyed>
+                {(c) => (
+                  <div class="preview-coords" data-testid="preview-coords">
+                    <p class="preview-line">
+                      {c.array ? `an (n, ${c.dim}) array: ${c.dim}-D coordinates of a map, or ${c.dim}-D data to embed` : `${c.dim}-D coordinates in columns ${c.columns.join(', ')}`}
+                    </p>
+                    <button type="button" data-testid="open-as-map" disabled={props.loading || !current()?.dataset.coords} onClick={() => props.onOpenAsMap()}>
+                      Open as map
+                    </button>{' '}
+                    <span>{c.alsoData ? `or Run to embed ${c.array ? 'the array' : 'these columns'} as ${c.dim}-D data` : `or Run on the vectors (dimension ${formatCount(c.d)})`}</span>
+                  </div>
+                )}
+              </Show>
               <Show when={p.rows.length > 0}>
                 <div class="preview-table-wrap">
                   <table class="preview-table" data-testid="preview-table">

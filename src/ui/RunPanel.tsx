@@ -1,13 +1,16 @@
+import { Show } from 'solid-js';
 import { JobLog } from './JobLog';
 import { ParamsForm } from './ParamsForm';
 import { ProgressPanel } from './ProgressPanel';
+import { RerunForm } from './RerunForm';
 import { useAppStore, useDataStore, useJobsStore, usePageActions } from './store';
 
 /** The parameters, Run and Cancel, and the account of the job shown: progress, summary and log. */
 export function RunPanel() {
   const app = useAppStore();
   const data = useDataStore();
-  const report = useJobsStore().report;
+  const jobs = useJobsStore();
+  const report = jobs.report;
   const actions = usePageActions();
   const running = () => app.status() === 'running';
   return (
@@ -21,10 +24,20 @@ export function RunPanel() {
           Cancel
         </button>
       </div>
+      <Show when={jobs.rerunBase()} keyed>
+        {(base) => <RerunForm base={base.form} onSubmit={(changes) => jobs.rerun(changes)} />}
+      </Show>
       <ProgressPanel phases={report.phases} running={running()} elapsedS={report.elapsed()} />
       <p class="summary" data-testid="summary">
         {report.summary()}
       </p>
+      <Show when={report.reusedNote()}>
+        {(note) => (
+          <p class="summary" data-testid="reuse-note">
+            {note()}
+          </p>
+        )}
+      </Show>
       <JobLog lines={report.log()} />
     </>
   );

@@ -17,7 +17,12 @@ export interface MapFrame extends PlaneCoords {
   labelName?: string;
   /** A finished layout (drawn interactively with WebGL) rather than a live preview. */
   final: boolean;
+  /** Points from this index on were added to the finished map afterwards: they are drawn larger. */
+  added?: number;
 }
+
+/** Added points are drawn this much larger than the fitted ones, so they stand out as new. */
+const ADDED_POINT_SCALE = 1.8;
 
 /** What the rest of the UI may ask of the map. */
 export interface MapControl {
@@ -91,7 +96,7 @@ export function ScatterMap(props: ScatterMapProps) {
   let pending: { frame: MapFrame; coloring: Coloring } | null = null;
   let drawing = false;
   let drawnFrame: MapFrame | null = null;
-  let styled: { coloring: Coloring; size: number; opacity: number; density: boolean } | null = null;
+  let styled: { coloring: Coloring; size: number; opacity: number; density: boolean; marked: boolean } | null = null;
 
   const coloringOf = (f: MapFrame | null): Coloring => props.coloring ?? (f?.categories ? labelColoring(f.categories, f.labelName) : plainColoring());
   const drawPreview = (f: MapFrame) => {
@@ -195,26 +200,33 @@ export function ScatterMap(props: ScatterMapProps) {
     const size = st?.pointSize ?? autoPointSize(f.x.length);
     const opacity = st?.opacity ?? 0.85;
     const density = st?.opacityByDensity ?? false;
-    if (!styled || styled.coloring !== coloring || styled.size !== size || styled.opacity !== opacity || styled.density !== density) {
+    const marked = f.added !== undefined && f.added < f.x.length;
+    if (!styled || styled.coloring !== coloring || styled.size !== size || styled.opacity !== opacity || styled.density !== density || styled.marked !== marked) {
       await p.set({
         colorBy: coloring.codes ? 'category' : null,
         pointColor: coloring.colors,
-        pointSize: size,
+        pointSize: marked ? [size, size * ADDED_POINT_SCALE] : size,
+        sizeBy: marked ? 'valueW' : null,
         opacity: density ? 1 : opacity,
         // Supported at runtime but missing from regl-scatterplot's types.
         opacityBy: (density ? 'density' : null) as null,
       });
-      styled = { coloring, size, opacity, density };
+      styled = { coloring, size, opacity, density, marked };
     }
     if (drawnFrame === f && styled.coloring === coloring && !coloringChanged) {
       p.redraw();
       return;
     }
     coloringChanged = false;
-    const points = coloring.codes ? { x: f.x, y: f.y, category: coloring.codes } : { x: f.x, y: f.y };
+    // The fourth value marks added points (size 1 of pointSize); the third is the colour code.
+    const points = marked
+      ? { x: f.x, y: f.y, category: coloring.codes ?? new Uint16Array(f.x.length), value: new Uint8Array(f.x.length).fill(1, f.added) }
+      : coloring.codes
+        ? { x: f.x, y: f.y, category: coloring.codes }
+        : { x: f.x, y: f.y };
     // Redrawing the same points (new colours) keeps the selection.
     const keep = drawnFrame === f ? (p.get('selectedPoints') as number[]) : [];
-    await p.draw(points, { transition: false, zDataType: 'categorical', preventFilterReset: true, select: keep });
+    await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep });
     drawnFrame = f;
   };
   let coloringChanged = false;

@@ -1,5 +1,6 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Scheduler } from '../jobs/scheduler';
+import { formatBytes } from './format';
 
 /** Usage above this share of the quota gets a warning before writes start to fail. */
 const NEAR_FULL = 0.9;
@@ -8,8 +9,8 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 }
 
-/** Storage usage and quota, persistence, and the warning shown when IndexedDB refuses a write. */
-export function StoragePanel(props: { scheduler: Scheduler }) {
+/** Storage usage and quota, the map library's share, persistence, and the warning shown when IndexedDB refuses a write. */
+export function StoragePanel(props: { scheduler: Scheduler; library: { count: number; bytes: number } }) {
   const [estimate, setEstimate] = createSignal<{ usage: number; quota: number } | null>(null);
   const [persisted, setPersisted] = createSignal<boolean | null>(null);
   const [warning, setWarning] = createSignal<string | null>(props.scheduler.storageWarning);
@@ -43,6 +44,9 @@ export function StoragePanel(props: { scheduler: Scheduler }) {
             </>
           )}
         </Show>
+      </p>
+      <p data-testid="storage-library">
+        Map library: {props.library.count === 1 ? '1 map' : `${props.library.count} maps`}, {formatBytes(props.library.bytes)}
       </p>
       <Show when={persisted() === false}>
         <button type="button" data-testid="storage-persist" onClick={() => void askPersist()}>

@@ -10,3 +10,9 @@ export function formatSeconds(s: number | null | undefined): string {
 export function formatCount(v: number): string {
   return v.toLocaleString('en-US');
 }
+
+/** Bytes as kB below a megabyte, else MB (decimal units, as the browser's storage estimate uses). */
+export function formatBytes(b: number): string {
+  if (b < 1e6) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
+}

@@ -28,6 +28,7 @@ export function Explorer() {
         <ColourControls
           colorKey={colorByKey(colour.colorBy())}
           hasLabels={!!map.frame()?.categories}
+          hasBatches={!!map.batchInfo()}
           meta={map.meta()}
           onColor={colour.setColorKey}
           mcsText={clustering.mcsText()}

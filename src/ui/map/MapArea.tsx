@@ -12,7 +12,7 @@ export function MapArea(props: { ref?: (el: HTMLDivElement) => void }) {
   const [hover, setHover] = createSignal<number | null>(null);
   const [pointer, setPointer] = createSignal<[number, number]>([0, 0]);
   const coloring = () => map.colouring().coloring;
-  const tooltip = createMemo(() => tooltipContent(hover(), map.n(), map.clustering.clusters()?.labels ?? null, map.meta()));
+  const tooltip = createMemo(() => tooltipContent(hover(), map.n(), map.clustering.clusters()?.labels ?? null, map.meta(), map.batchInfo()));
   const track = (e: PointerEvent) => {
     const box = area.getBoundingClientRect();
     setPointer([e.clientX - box.left, e.clientY - box.top]);

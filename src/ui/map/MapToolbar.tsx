@@ -2,10 +2,12 @@
 import { For, Show } from 'solid-js';
 import type { MetaColumn } from '../../io/dataset';
 
-/** Colour by label, cluster, a metadata column or nothing, and HDBSCAN's min cluster size. */
+/** Colour by label, cluster, batch, a metadata column or nothing, and HDBSCAN's min cluster size. */
 export function ColourControls(props: {
   colorKey: string;
   hasLabels: boolean;
+  /** Points were added to the map, so it can be coloured by batch. */
+  hasBatches: boolean;
   meta: MetaColumn[];
   onColor(key: string): void;
   mcsText: string;
@@ -21,6 +23,9 @@ export function ColourControls(props: {
             label
           </option>
           <option value="cluster">HDBSCAN cluster</option>
+          <option value="batch" disabled={!props.hasBatches}>
+            batch
+          </option>
           <For each={props.meta}>{(m) => <option value={`meta:${m.name}`}>{m.name}</option>}</For>
           <option value="none">nothing</option>
         </select>

@@ -2,6 +2,8 @@ import { For, Show } from 'solid-js';
 
 export interface TooltipContent {
   title: string;
+  /** A line under the title (an added point's batch). */
+  note?: string;
   rows: [string, string][];
 }
 
@@ -15,6 +17,7 @@ export function Tooltip(props: { content: TooltipContent | null; x: number; y: n
       {(c) => (
         <div class="map-tooltip" data-testid="tooltip" role="tooltip" style={{ left: `${props.x + 14}px`, top: `${props.y + 14}px` }}>
           <strong>{c().title}</strong>
+          <Show when={c().note}>{(note) => <p class="tooltip-note">{note()}</p>}</Show>
           <dl>
             <For each={c().rows}>
               {([k, v]) => (

@@ -24,6 +24,22 @@ export function mapFileIngested(m: MapFile): Ingested {
   return { dataset, categories: m.labels ? encodeCategories(m.labels) : null };
 }
 
+/**
+ * A file that carried its own map (Dataset.coords), as a map file: the points where the file put
+ * them, with its labels, metadata and any cluster column. Nothing was computed, so no parameters.
+ */
+export function precomputedMapFile(ing: Ingested): MapFile | null {
+  const ds = ing.dataset;
+  const c = ds.coords;
+  if (!c) return null;
+  const m: MapFile = { nComponents: c.dim, coords: c.data, params: {}, name: ds.fileName };
+  if (ds.labels) m.labels = ds.labels;
+  if (ds.labelName !== undefined) m.labelName = ds.labelName;
+  if (ds.metadata) m.meta = ds.metadata;
+  if (c.clusters) m.clusters = c.clusters;
+  return m;
+}
+
 export function mapFileResult(m: MapFile): MapResult {
   const r: MapResult = { coords: m.coords, nComponents: m.nComponents, params: m.params, name: m.name };
   if (m.clusters) r.clusters = m.clusters;

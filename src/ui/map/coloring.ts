@@ -18,13 +18,13 @@ export interface Coloring {
 }
 
 /** What the map can be coloured by. Metadata columns are addressed by name. */
-export type ColorBy = { kind: 'none' } | { kind: 'label' } | { kind: 'cluster' } | { kind: 'meta'; name: string };
+export type ColorBy = { kind: 'none' } | { kind: 'label' } | { kind: 'cluster' } | { kind: 'batch' } | { kind: 'meta'; name: string };
 
 export const colorByKey = (c: ColorBy): string => (c.kind === 'meta' ? `meta:${c.name}` : c.kind);
 
 export function colorByFromKey(key: string): ColorBy {
   if (key.startsWith('meta:')) return { kind: 'meta', name: key.slice(5) };
-  if (key === 'label' || key === 'cluster') return { kind: key };
+  if (key === 'label' || key === 'cluster' || key === 'batch') return { kind: key };
   return { kind: 'none' };
 }
 
@@ -60,6 +60,14 @@ export function clusterColoring(labels: Int32Array, maxId: number): Coloring {
       colors: colors.filter((_, k) => keep[k]),
     },
   };
+}
+
+/** Batch 0 (the fitted map) grey, each added batch its own colour, so the new points stand out. */
+export function batchColoring(of: Uint16Array, names: string[]): Coloring {
+  const colors = [NOISE_COLOR, ...categoricalPalette(names.length - 1)];
+  const counts = new Array<number>(names.length).fill(0);
+  for (let i = 0; i < of.length; i++) counts[of[i]!]!++;
+  return { codes: of, colors, legend: { kind: 'categorical', title: 'batch', names, counts, colors } };
 }
 
 /** Numbers get a continuous scale (viridis-like), text a categorical legend (if few enough values). */

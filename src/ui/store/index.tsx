@@ -1,11 +1,12 @@
 // The app's stores, each created once (createAppStores, from main.tsx) and read through context:
-// useAppStore() for the page's status and error, useDataStore(), useMapStore(), useJobsStore(), and
-// usePageActions() for the flows that span them.
+// useAppStore() for the page's status and error, useDataStore(), useMapStore(), useJobsStore(),
+// useLibraryStore() (the stored maps), and usePageActions() for the flows that span them.
 import { createContext, useContext, type JSX } from 'solid-js';
 import { linkFromLocation } from '../map/app-bridge';
 import { createAppStore, type AppStore } from './app-store';
 import { createDataStore, type DataStore } from './data-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
+import { createLibraryStore, type LibraryStore } from './library-store';
 import { createMapStore, type MapStore } from './map-store';
 import type { MapInitial } from './map-types';
 import { createPageActions, type PageActions } from './page-actions';
@@ -15,6 +16,7 @@ export interface AppStores {
   data: DataStore;
   map: MapStore;
   jobs: JobsStore;
+  library: LibraryStore;
   actions: PageActions;
 }
 
@@ -29,8 +31,9 @@ export function createAppStores(): AppStores {
   const data = createDataStore();
   const map = createMapStore(data.input, initial);
   const jobs = createJobsStore(app, map);
+  const library = createLibraryStore(jobs.scheduler);
   const actions = createPageActions(app, data, map, jobs, boot);
-  return { app, data, map, jobs, actions };
+  return { app, data, map, jobs, library, actions };
 }
 
 const StoresContext = createContext<AppStores>();
@@ -49,10 +52,12 @@ export const useAppStore = (): AppStore => useStores().app;
 export const useDataStore = (): DataStore => useStores().data;
 export const useMapStore = (): MapStore => useStores().map;
 export const useJobsStore = (): JobsStore => useStores().jobs;
+export const useLibraryStore = (): LibraryStore => useStores().library;
 export const usePageActions = (): PageActions => useStores().actions;
 
 export type { AppStore, AppStatus } from './app-store';
 export type { DataStore } from './data-store';
 export type { JobsStore } from './jobs-store';
+export type { LibraryStore } from './library-store';
 export type { MapStore } from './map-store';
 export type { PageActions } from './page-actions';

@@ -21,6 +21,8 @@ export function createJobsStore(app: AppStore, map: MapStore) {
   let updates: FrameScheduler | null = null;
   // Bumped on every new run or cancel so callbacks from a superseded job are ignored.
   let runId = 0;
+  // The last run's rows and form, so "Re-run with…" can submit the same data with a few values changed.
+  const [lastRun, setLastRun] = createSignal<{ jobId: string; ing: Ingested; form: ParamsFormState; source: LinkSource | null } | null>(null);
 
   /** Stop following the shown job; it goes on in the jobs panel. */
   const detach = () => {
@@ -107,6 +109,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       );
       done = scheduler.whenDone(jobId);
       setShownJob(jobId);
+      setLastRun({ jobId, ing, form: { ...form }, source });
     } catch (err) {
       return app.fail(err);
     }
@@ -121,11 +124,12 @@ export function createJobsStore(app: AppStore, map: MapStore) {
         if (!live()) return;
         settle();
         batch(() => {
-          map.show(res.embedding, res.nComponents, labels, true);
+          map.show(res.embedding, res.nComponents, labels, true, { jobId, d, params: { ...params } });
           // The result's log is the job's full account; lines still waiting for a frame are in it too.
           if (res.log.length > 0) report.replaceLog(res.log);
           else report.appendLog(newLines.splice(0));
           report.finished(res);
+          report.reused(scheduler.reused(jobId));
           app.setStatus('done');
         });
       },
@@ -146,8 +150,10 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     detach();
     batch(() => {
       setShownJob(id);
-      map.show(r.embedding, r.nComponents, { categories: r.rec.categories, ...(r.rec.labelName !== undefined ? { labelName: r.rec.labelName } : {}) }, true);
+      const labels = { categories: r.rec.categories, ...(r.rec.labelName !== undefined ? { labelName: r.rec.labelName } : {}) };
+      map.show(r.embedding, r.nComponents, labels, true, { jobId: id, d: r.rec.d, params: { ...r.rec.params } });
       report.replaceLog(r.log);
+      report.reused(r.rec.reused ?? null);
       app.clearError();
       app.setStatus('done');
     });
@@ -168,11 +174,26 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     }),
   );
 
+  /** The finished map on screen, when its rows are still in memory (a "Re-run with…" needs them). */
+  const rerunBase = () => {
+    const l = lastRun();
+    return l && l.jobId === shownJob() && app.status() === 'done' ? l : null;
+  };
+
+  /** Run the shown map's data again with these values changed; the fit reuses its stored graphs. */
+  const rerun = (changes: Pick<ParamsFormState, 'minDist' | 'spread' | 'seed' | 'nEpochs'>) => {
+    const base = rerunBase();
+    if (!base) return app.fail(new Error('The data of this map is no longer in memory; load the file again to re-run it.'));
+    run(base.ing, { ...base.form, ...changes }, base.source);
+  };
+
   return {
     scheduler,
     report,
     shownJob,
     run,
+    rerunBase,
+    rerun,
     cancel,
     detach,
     showJob,

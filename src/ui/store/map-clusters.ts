@@ -14,6 +14,8 @@ export function createClustering(o: {
   initialMinClusterSize: number | undefined;
   /** Called when other points replace the ones shown (another dataset, or a new run). */
   onNewPoints(): void;
+  /** The clusters of the points added to the finished map (frame.added on), batch after batch. */
+  addedClusters: Accessor<Int32Array | null>;
 }) {
   const [mcsText, setMcsText] = createSignal<string>(o.initialMinClusterSize ? String(o.initialMinClusterSize) : '');
   const [clusters, setClusters] = createSignal<Clusters | null>(null);
@@ -37,11 +39,20 @@ export function createClustering(o: {
   onCleanup(() => clusterer.dispose());
 
   let lastFrame: MapFrame | null = null;
+  let lastMcs = 0;
   createEffect(() => {
     const f = o.frame();
     const mcs = minClusterSize();
     const wanted = o.wanted();
     if (!f) return;
+    const mcsChanged = mcs !== lastMcs;
+    lastMcs = mcs;
+    // Points added to the finished map bring their clusters: the others keep theirs, and nothing is
+    // re-clustered (that would renumber every cluster). A new min cluster size re-clusters them all.
+    if (f.added !== undefined && !mcsChanged && untrack(() => extendClusters(f))) {
+      lastFrame = f;
+      return;
+    }
     const newPoints = !lastFrame || lastFrame.x.length !== f.x.length || (lastFrame.final && !f.final);
     if (newPoints) {
       clusterer.reset();
@@ -60,11 +71,34 @@ export function createClustering(o: {
     if (f.final || wanted) clusterer.submit(f.x, f.y, mcs, f.final);
   });
 
+  /** Keep the clusters shown and append the added points' own; false when there is nothing to extend. */
+  const extendClusters = (f: MapFrame): boolean => {
+    const c = clusters();
+    const added = o.addedClusters();
+    if (!lastFrame?.final || !c?.final || c.labels.length !== lastFrame.x.length || c.labels.length < f.added! || added?.length !== f.x.length - f.added!) return false;
+    if (c.labels.length === f.x.length) return true;
+    const labels = new Int32Array(f.x.length);
+    labels.set(c.labels);
+    labels.set(added.subarray(c.labels.length - f.added!), c.labels.length);
+    let maxId = -1;
+    for (let i = 0; i < labels.length; i++) if (labels[i]! > maxId) maxId = labels[i]!;
+    batch(() => {
+      setClusters({ labels, maxId, count: new Set(labels).size - (labels.includes(-1) ? 1 : 0), final: true });
+      setNote(
+        `${c.count} clusters on the fitted map; ${(f.x.length - f.added!).toLocaleString('en-US')} added points placed in them (${countNoise(labels.subarray(f.added!)).toLocaleString('en-US')} as noise)`,
+      );
+    });
+    return true;
+  };
+
   return { clusters, note, mcsText, setMcsText, minClusterSize, defaultSize, mcsError, typed };
 }
 
 function savedClusters(saved: Int32Array): Clusters {
-  return { labels: saved, maxId: Math.max(-1, ...saved), count: new Set(saved).size - (saved.includes(-1) ? 1 : 0), final: true };
+  // A loop, not Math.max(...saved): spreading a 200k-point map's labels overflows the call stack.
+  let maxId = -1;
+  for (let i = 0; i < saved.length; i++) if (saved[i]! > maxId) maxId = saved[i]!;
+  return { labels: saved, maxId, count: new Set(saved).size - (saved.includes(-1) ? 1 : 0), final: true };
 }
 
 function countNoise(labels: Int32Array): number {

@@ -2,8 +2,9 @@
 // follows from it, and how points are drawn (size, opacity).
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import type { MetaColumn } from '../../io/dataset';
-import { clusterColoring, colorByFromKey, labelColoring, metaColoring, plainColoring, type ColorBy, type Coloring } from '../map/coloring';
+import { batchColoring, clusterColoring, colorByFromKey, labelColoring, metaColoring, plainColoring, type ColorBy, type Coloring } from '../map/coloring';
 import { PERFORMANCE_MODE_N, type MapFrame, type MapStyle } from '../ScatterMap';
+import type { BatchInfo } from './map-batch-file';
 import type { Clusters } from './map-types';
 
 /** The colour-by the user chose (null: not chosen yet), and the one in effect. */
@@ -28,6 +29,7 @@ export function createColouring(o: {
   colorBy: Accessor<ColorBy>;
   clusters: Accessor<Clusters | null>;
   meta: Accessor<MetaColumn[]>;
+  batches: Accessor<BatchInfo | null>;
 }): Accessor<ColouringState> {
   const n = () => o.frame()?.x.length ?? 0;
   // Previews arrive ~10 times a second with the same categories: reuse their colouring, so the
@@ -45,6 +47,10 @@ export function createColouring(o: {
     if (by.kind === 'cluster') {
       const c = o.clusters();
       return c && c.labels.length === n() ? { coloring: clusterColoring(c.labels, c.maxId), note: null } : { coloring: plainColoring(), note: 'Clustering…' };
+    }
+    if (by.kind === 'batch') {
+      const b = o.batches();
+      return b && b.of.length === n() ? { coloring: batchColoring(b.of, b.names), note: null } : { coloring: plainColoring(), note: 'No points were added to this map.' };
     }
     if (by.kind === 'meta') {
       const col = o.meta().find((m) => m.name === by.name);

@@ -13,6 +13,8 @@ import { messageOf } from '../../io/error-message';
 import type { Coloring } from '../map/coloring';
 import { screenTransform } from '../map/screen-transform';
 import { autoPointSize, type MapControl, type MapFrame, type MapStyle } from '../ScatterMap';
+import type { BatchInfo } from './map-batch-file';
+import { extendMeta, type MapBatch } from './map-batches';
 import type { Clusters, ExportKind, MapResult } from './map-types';
 
 type MapFileInput = Parameters<typeof toMapFileParts>[0];
@@ -29,6 +31,9 @@ export function createExports(o: {
   style: Accessor<MapStyle>;
   shareLink: Accessor<string | null>;
   control: () => MapControl | null;
+  batches: Accessor<BatchInfo | null>;
+  /** The added batches, whose metadata extends the map file's columns. */
+  addedBatches: Accessor<MapBatch[]>;
 }) {
   const [error, setError] = createSignal<string | null>(null);
   /** The metadata columns to export; null means all. */
@@ -39,6 +44,11 @@ export function createExports(o: {
     return c && c.labels.length === r.coords.length / r.nComponents ? c.labels : null;
   };
 
+  const batchOf = (r: MapResult) => {
+    const b = o.batches();
+    return b && b.of.length === r.coords.length / r.nComponents ? b.of : null;
+  };
+
   const table = (r: MapResult, rows: number[] | null): ExportTable => {
     const chosen = chosenMeta();
     return {
@@ -46,6 +56,7 @@ export function createExports(o: {
       nComponents: r.nComponents,
       rows: rows ? Uint32Array.from(rows).sort() : null,
       clusters: clustersOf(r),
+      batch: batchOf(r),
       meta: o.meta().filter((m) => !chosen || chosen.has(m.name)),
     };
   };
@@ -53,8 +64,11 @@ export function createExports(o: {
   /** The map as a map file: coordinates, labels, metadata, clusters and its link. */
   const mapFileOf = (r: MapResult): MapFileInput => {
     const ing = o.input();
-    const m: MapFileInput = { nComponents: r.nComponents, coords: r.coords, params: r.params, name: r.name, meta: ing?.dataset.metadata ?? [] };
-    if (ing?.dataset.labels) m.labels = ing.dataset.labels;
+    const added = o.addedBatches();
+    const m: MapFileInput = { nComponents: r.nComponents, coords: r.coords, params: r.params, name: r.name, meta: extendMeta(ing?.dataset.metadata ?? [], added) };
+    if (ing?.dataset.labels) m.labels = extendMeta([{ name: ing.dataset.labelName ?? 'label', values: ing.dataset.labels }], added)[0]!.values as string[];
+    const b = batchOf(r);
+    if (b) m.batches = { names: o.batches()!.names.slice(1), of: b };
     if (ing?.dataset.labelName !== undefined) m.labelName = ing.dataset.labelName;
     const labels = clustersOf(r);
     if (labels) {

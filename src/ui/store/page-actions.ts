@@ -2,11 +2,12 @@
 // was read. Each flow spans the stores (data, map, jobs, status), so it lives here, not in one of them.
 import { batch } from 'solid-js';
 import type { MapFile } from '../../export/map-file';
+import type { SaveOrigin } from '../../jobs/map-library';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { MapLink } from '../../share/link';
 import { loadLinkSource } from '../../jobs/load-source';
 import type { ReadChoices } from '../ingest-session';
-import { readMapFile } from '../map/app-bridge';
+import { precomputedMapFile, readMapFile } from '../map/app-bridge';
 import type { AppStore } from './app-store';
 import type { DataStore } from './data-store';
 import type { JobsStore } from './jobs-store';
@@ -55,11 +56,11 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
     jobs.run(ing, data.form, ing ? data.sourceOf(ing) : null);
   };
 
-  /** Show a saved map (file or browser storage) as it was, without recomputing. */
-  const openMap = (m: MapFile) => {
+  /** Show a saved map (file or the library) as it was, without recomputing; `from`: its library entry; `ing`: a precomputed map's dataset. */
+  const openMap = (m: MapFile, from?: SaveOrigin, ing?: Ingested) => {
     jobs.detach();
     batch(() => {
-      map.open(m);
+      map.open(m, from, ing);
       app.clearError();
       app.setStatus('done');
     });
@@ -68,7 +69,13 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
   return {
     run,
     cancel: () => jobs.cancel(),
-    openMap,
+    openMap: (m: MapFile, from?: SaveOrigin) => openMap(m, from),
+    /** The data read carry their own map (x/y, umap_1/umap_2… or an (n, 2) array): show it as it is. */
+    openAsMap() {
+      const ing = data.input();
+      const m = ing && precomputedMapFile(ing);
+      if (m) openMap(m, undefined, ing);
+    },
     /** Dropped or picked files: a map file opens as it was saved; anything else is data to read. */
     openFiles(files: File[]) {
       void readMapFile(files).then(

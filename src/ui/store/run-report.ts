@@ -3,6 +3,7 @@ import { batch, createSignal } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { autoEpochs, PHASES, type UmapResult } from '../../jobs/engine-api';
 import type { JobProgress } from '../../jobs/run-job';
+import { describeReuse, type GraphReuse } from '../../jobs/graph-store';
 import { formatCount, formatSeconds } from '../format';
 import type { PhaseProgress } from '../ProgressPanel';
 
@@ -11,12 +12,19 @@ export function createRunReport() {
   const [elapsed, setElapsed] = createSignal<number | null>(null);
   const [log, setLog] = createSignal<string[]>([]);
   const [summary, setSummary] = createSignal<string | null>(null);
+  // What the fit took from the graph cache instead of computing, and from which map.
+  const [reusedNote, setReusedNote] = createSignal<string | null>(null);
 
   return {
     phases,
     elapsed,
     log,
     summary,
+    reusedNote,
+    /** The shown job's reuse of a stored graph (null: it computed everything). */
+    reused(r: GraphReuse | null) {
+      setReusedNote(r ? describeReuse(r) : null);
+    },
     /** A new run: nothing done yet. */
     reset() {
       batch(() => {
@@ -24,6 +32,7 @@ export function createRunReport() {
         setElapsed(0);
         setLog([]);
         setSummary(null);
+        setReusedNote(null);
       });
     },
     /** The newest progress per phase and the log lines that came since the last update. */

@@ -133,9 +133,10 @@ const CAND_BLOCK = 256;
 
 /**
  * Brute-force k nearest rows of each query row, self excluded. With `group`, a candidate in the same
- * group as the query is skipped too (cross-validation folds, or "train = rows outside the sample").
+ * group as the query is skipped too (cross-validation folds, "train = rows outside the sample", or
+ * "new points search the fitted ones only").
  */
-function bruteKnn(data: Float32Array, n: number, d: number, queryIdx: Int32Array, k: number, group: Int32Array | null): QueryKnn {
+export function bruteKnn(data: Float32Array, n: number, d: number, queryIdx: Int32Array, k: number, group: Int32Array | null): QueryKnn {
   const q = queryIdx.length;
   const norms = exactRowScale(data, n, d, 'euclidean');
   const indices = new Int32Array(q * k).fill(-1);
@@ -291,7 +292,7 @@ export function stratifiedFolds(labels: ArrayLike<number>, nSplits = 5): Int32Ar
 }
 
 /** Majority label of each query's neighbours; a tie goes to the smallest label, as sklearn's mode does. */
-function predict(nn: QueryKnn, labels: ArrayLike<number>, queries: number): Float64Array {
+export function predictLabels(nn: Pick<QueryKnn, 'indices' | 'k'>, labels: ArrayLike<number>, queries: number): Float64Array {
   const out = new Float64Array(queries);
   const votes = new Map<number, number>();
   for (let q = 0; q < queries; q++) {
@@ -326,7 +327,7 @@ export function knnAccuracy(low: Matrix, labels: ArrayLike<number>, k = 10, samp
   if (rows.length === low.n) {
     const folds = stratifiedFolds(labels, 5);
     const nn = bruteKnn(low.data, low.n, low.d, allRows(low.n), k, folds);
-    const predicted = predict(nn, labels, low.n);
+    const predicted = predictLabels(nn, labels, low.n);
     const correct = new Float64Array(5);
     const size = new Float64Array(5);
     for (let i = 0; i < low.n; i++) {
@@ -340,7 +341,7 @@ export function knnAccuracy(low: Matrix, labels: ArrayLike<number>, k = 10, samp
   const inSample = new Int32Array(low.n);
   for (const r of rows) inSample[r] = 1;
   const nn = bruteKnn(low.data, low.n, low.d, rows, k, inSample);
-  const predicted = predict(nn, labels, rows.length);
+  const predicted = predictLabels(nn, labels, rows.length);
   let correct = 0;
   for (let s = 0; s < rows.length; s++) if (predicted[s] === labels[rows[s]!]) correct++;
   return correct / rows.length;

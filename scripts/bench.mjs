@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench -- --data X.npy [--labels y.npy] [--compare umap-js,embedding-atlas] ...
+// npm run bench -- --data FIT.npy [--labels y.npy] --transform NEW.npy [--transform-labels y2.npy] ...
 // Runs mapstream's job path and its browser peers on the same data in headless Chromium, one at a time,
 // each in a dedicated Worker, and prints one JSON line per implementation on stdout. Everything else
 // (build output, progress) goes to stderr so stdout stays machine-readable.
@@ -30,6 +31,7 @@ class UsageError extends Error {}
 const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
   [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
+  [--transform NEW_FILE [--transform-labels y.npy] | --transform-synthetic M (with --synthetic)] [--out-transform NEW_EMB.npy] [--transform-sample 2000]
   [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N]]  (repeatable: each is a re-run reusing the full run's graphs)`;
 
 /** `min_dist=0.5,seed=2`: the layout parameters a re-run changes (the graph's stay, so it is reused). */
@@ -77,6 +79,11 @@ function parseCli(argv) {
         dist: { type: 'string', default: 'dist-bench' },
         'no-ours': { type: 'boolean', default: false },
         'timeout-min': { type: 'string', default: '30' },
+        transform: { type: 'string' },
+        'transform-labels': { type: 'string' },
+        'transform-synthetic': { type: 'string' },
+        'out-transform': { type: 'string' },
+        'transform-sample': { type: 'string', default: '2000' },
         relayout: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
@@ -101,7 +108,7 @@ function parseCli(argv) {
     synthetic = { n: Number(m[1]), d: Number(m[2]) };
   }
   // --data may be any format the app reads; other formats are converted by the app's own parsers.
-  for (const f of ['labels', 'out']) {
+  for (const f of ['labels', 'out', 'transform-labels', 'out-transform']) {
     if (values[f] && !values[f].endsWith('.npy')) throw new UsageError(`--${f} must be a .npy file (got ${values[f]}).`);
   }
   const compare = values.compare
@@ -118,6 +125,15 @@ function parseCli(argv) {
   if (relayout.length > 0 && values['no-ours']) throw new UsageError('--relayout re-runs mapstream; it cannot be combined with --no-ours.');
   if (values.out && values['no-ours']) throw new UsageError("--out writes mapstream's embedding; it cannot be combined with --no-ours (use --save-all DIR).");
   if (impls.length === 0) throw new UsageError('Nothing to run: --no-ours without --compare.');
+  if (values.transform && values['transform-synthetic']) throw new UsageError('Give at most one of --transform FILE and --transform-synthetic M.');
+  if (values['transform-synthetic'] && !synthetic) throw new UsageError('--transform-synthetic M needs --synthetic NxD: the new points come from the same mixture.');
+  if (values['transform-synthetic'] !== undefined && !/^[1-9]\d*$/.test(values['transform-synthetic']))
+    throw new UsageError(`--transform-synthetic must be a row count ≥ 1 (got ${values['transform-synthetic']}).`);
+  const transforming = Boolean(values.transform || values['transform-synthetic']);
+  if (!transforming && (values['transform-labels'] || values['out-transform']))
+    throw new UsageError('--transform-labels and --out-transform need --transform FILE (or --transform-synthetic M).');
+  if (values['transform-labels'] && !values.transform) throw new UsageError('--transform-labels goes with --transform FILE (--transform-synthetic has its own labels).');
+  if (transforming && values['no-ours']) throw new UsageError("--transform places points into mapstream's map; it cannot be combined with --no-ours.");
   return {
     data: values.data ? resolve(values.data) : null,
     labels: values.labels ? resolve(values.labels) : null,
@@ -140,6 +156,12 @@ function parseCli(argv) {
     dist: resolve(ROOT, values.dist),
     impls,
     timeoutMs: Number(values['timeout-min']) * 60_000,
+    transform: values.transform ? resolve(values.transform) : null,
+    transformLabels: values['transform-labels'] ? resolve(values['transform-labels']) : null,
+    transformSynthetic: values['transform-synthetic'] === undefined ? null : Number(values['transform-synthetic']),
+    outTransform: values['out-transform'] ? resolve(values['out-transform']) : null,
+    transformSample: int('transform-sample', 1),
+    transforming,
   };
 }
 
@@ -179,14 +201,32 @@ async function loadNodeHelpers() {
  * the UI offers to drop bad rows, the default is to stop and --drop-bad-rows opts in.
  */
 async function ingestInput(opts, helpers) {
+  const res = await ingestPaths([opts.data, ...(opts.metadata ? [opts.metadata] : [])], 'data', opts, helpers);
+  opts.data = res.data;
+  if (!opts.labels && res.labels) {
+    opts.labels = res.labels;
+    opts.labelValues = res.labelValues;
+  }
+}
+
+/** --transform FILE in any format goes through the same parsers as --data. */
+async function ingestTransform(opts, helpers) {
+  const res = await ingestPaths([opts.transform], 'transform', opts, helpers);
+  opts.transform = res.data;
+  if (!opts.transformLabels && res.labels) {
+    opts.transformLabels = res.labels;
+    opts.transformLabelValues = res.labelValues;
+  }
+}
+
+async function ingestPaths(paths, name, opts, helpers) {
   const dir = join(WORK, `ingested-${process.pid}`);
   await mkdir(dir, { recursive: true });
   const { rmSync } = await import('node:fs');
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const paths = [opts.data, ...(opts.metadata ? [opts.metadata] : [])];
   let res;
   try {
-    res = await helpers.ingestFilesToNpy(paths, join(dir, 'data'), { dropBadRows: opts.dropBadRows, ...(opts.maxDim !== undefined && { maxDim: opts.maxDim }) });
+    res = await helpers.ingestFilesToNpy(paths, join(dir, name), { dropBadRows: opts.dropBadRows, ...(opts.maxDim !== undefined && { maxDim: opts.maxDim }) });
   } catch (err) {
     if (err?.name !== 'IngestError') throw err;
     const hint = err.badRows ? ' (pass --drop-bad-rows to skip them)' : '';
@@ -194,11 +234,11 @@ async function ingestInput(opts, helpers) {
   }
   for (const w of res.warnings) log(`warning: ${w}`);
   log(`parsed ${paths.join(' + ')}: ${res.n} × ${res.d}${res.labels ? ', with labels' : ''}`);
-  opts.data = res.data;
-  if (!opts.labels && res.labels) opts.labels = res.labels;
+  return res;
 }
 
 async function materialiseSynthetic(opts, helpers) {
+  if (opts.transformSynthetic) return materialiseSyntheticSplit(opts, helpers);
   const { n, d } = opts.synthetic;
   const dir = join(WORK, 'synthetic');
   await mkdir(dir, { recursive: true });
@@ -214,6 +254,72 @@ async function materialiseSynthetic(opts, helpers) {
   opts.labels ??= `${stem}.labels.npy`;
   opts.n = n;
   opts.d = d;
+}
+
+/**
+ * --synthetic NxD --transform-synthetic M: one mixture of N + M rows, the first N fitted and the last
+ * M added, so the new points come from the same clusters and share no row with the fit.
+ */
+async function materialiseSyntheticSplit(opts, helpers) {
+  const { n, d } = opts.synthetic;
+  const m = opts.transformSynthetic;
+  const dir = join(WORK, 'synthetic');
+  await mkdir(dir, { recursive: true });
+  const stem = join(dir, `gaussian-mixture-${n}+${m}x${d}-seed${SYNTHETIC_SEED}`);
+  const files = ['fit.npy', 'fit.labels.npy', 'new.npy', 'new.labels.npy'].map((f) => `${stem}.${f}`);
+  if (!files.every((f) => existsSync(f))) {
+    log(`generating synthetic ${n}+${m}x${d}`);
+    const { data, labels } = helpers.gaussianMixture({ n: n + m, d, seed: SYNTHETIC_SEED });
+    await writeFile(files[1], helpers.encodeNpy(labels.subarray(0, n), [n]));
+    await writeFile(files[3], helpers.encodeNpy(labels.subarray(n), [m]));
+    await writeFile(files[0], helpers.encodeNpy(data.subarray(0, n * d), [n, d]));
+    await writeFile(files[2], helpers.encodeNpy(data.subarray(n * d), [m, d]));
+  }
+  log(`split files (for scripts/umap_learn_transform_ref.py): ${stem}.{fit,new}{,.labels}.npy`);
+  [opts.data, opts.transform] = [files[0], files[2]];
+  opts.labels ??= files[1];
+  opts.transformLabels = files[3];
+  opts.n = n;
+  opts.d = d;
+}
+
+/** The new points' metrics on the fitted map after the transform (bench/transform-quality.ts). */
+/**
+ * The new points (the app's reader, as for --data) and, with labels for both files, both label sets
+ * coded together, so a label has the same code on both sides whatever order each file has. Read before
+ * any browser starts, so a mismatch stops the bench at once.
+ */
+async function readTransformInput(opts, helpers, fit) {
+  const added = await helpers.readNpyMatrix(opts.transform, opts.maxDim !== undefined ? { maxDim: opts.maxDim } : {});
+  if (added.d !== fit.d) throw new UsageError(`The new points (${opts.transform}) have ${added.d} dimensions, but the fitted data has ${fit.d}.`);
+  let fittedLabels = null;
+  let addedLabels = null;
+  if (opts.labels && opts.transformLabels) {
+    const fitValues = opts.labelValues ?? (await helpers.readNpyLabelValues(opts.labels));
+    const newValues = opts.transformLabelValues ?? (await helpers.readNpyLabelValues(opts.transformLabels));
+    if (newValues.length !== added.n) throw new UsageError(`${opts.transformLabels} has ${newValues.length} labels but ${opts.transform} has ${added.n} rows.`);
+    const codes = helpers.labelCodes([...fitValues, ...newValues]);
+    fittedLabels = codes.subarray(0, fit.n);
+    addedLabels = codes.subarray(fit.n);
+  }
+  return { added, fittedLabels, addedLabels };
+}
+
+async function transformScores(opts, helpers, fit, input, t, fittedAfter) {
+  const { added, fittedLabels, addedLabels } = input;
+  const { data, n: m } = added;
+  const t0 = performance.now();
+  const q = helpers.newPointQuality({
+    fitted: fit,
+    fittedMap: { data: fittedAfter, n: fit.n, d: 2 },
+    added: { data, n: m, d: fit.d },
+    addedMap: { data: t, n: m, d: 2 },
+    fittedLabels,
+    addedLabels,
+    sample: helpers.newPointSample(m, opts.transformSample),
+  });
+  log(`new-point quality on ${q.scored} of ${m} new points in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return q;
 }
 
 /** Exact high-D neighbours of the sample: the slow part of scoring, cached per file + sample. */
@@ -295,8 +401,8 @@ async function runOne(impl, ctx) {
     try {
       res = await withTimeout(
         page.evaluate(
-          ([name, params, backend, relayout]) => window.mapstreamBench.run(name, params, backend, relayout),
-          [impl, ctx.params, ctx.backend, impl === 'mapstream' ? ctx.relayout : []],
+          ([name, params, backend, relayout, keep]) => window.mapstreamBench.run(name, params, backend, relayout, keep),
+          [impl, ctx.params, ctx.backend, impl === 'mapstream' ? ctx.relayout : [], impl === 'mapstream' && Boolean(ctx.transformUrl)],
         ),
         ctx.timeoutMs,
         `${impl} did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
@@ -306,7 +412,21 @@ async function runOne(impl, ctx) {
       peak = stop();
     }
     const embedding = new Float32Array(new Uint8Array(Buffer.from(res.embeddingBase64, 'base64')).buffer);
-    return { loaded, res, embedding, baseline, peak, isolated, load1m };
+    let transform = null;
+    if (impl === 'mapstream' && ctx.transformUrl) {
+      log(`transform: placing new points into the map`);
+      const tLoaded = await page.evaluate(([url, maxDim]) => window.mapstreamBench.loadTransform(url, maxDim), [ctx.transformUrl, ctx.maxDim]);
+      const tLoad1m = loadavg()[0];
+      if (tLoaded.d !== loaded.d) throw new UsageError(`The new points have ${tLoaded.d} dimensions, but the map was fitted on ${loaded.d}.`);
+      const t = await withTimeout(
+        page.evaluate(() => window.mapstreamBench.runTransform()),
+        ctx.timeoutMs,
+        `the transform did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
+      );
+      const f32 = (b64) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
+      transform = { ...t, loaded: tLoaded, load1m: tLoad1m, embedding: f32(t.embeddingBase64), fittedAfter: f32(t.fittedAfterBase64) };
+    }
+    return { loaded, res, embedding, baseline, peak, isolated, load1m, transform };
   } finally {
     await browser.close();
   }
@@ -319,6 +439,7 @@ async function main() {
   const helpers = await loadNodeHelpers();
   if (opts.data && (!opts.data.endsWith('.npy') || opts.metadata || opts.dropBadRows || opts.maxDim !== undefined)) await ingestInput(opts, helpers);
   if (opts.synthetic) await materialiseSynthetic(opts, helpers);
+  if (opts.transform && (!opts.transform.endsWith('.npy') || opts.maxDim !== undefined)) await ingestTransform(opts, helpers);
 
   // The app's .npy reader (every dtype and order it reads; non-finite values refused with its message).
   const maxDim = opts.maxDim !== undefined ? { maxDim: opts.maxDim } : {};
@@ -334,6 +455,8 @@ async function main() {
   log(`data ${opts.n}x${opts.d}; ${JSON.stringify(params)}; implementations: ${opts.impls.join(', ')}`);
 
   const ref = await qualityReference(opts, helpers, data, labels);
+  const transformInput = opts.transform ? await readTransformInput(opts, helpers, { n, d }) : null;
+  if (transformInput) log(`transform: ${transformInput.added.n} new points${transformInput.addedLabels ? ', with labels' : ''}`);
 
   // A private build per run: the shared dist-bench/ can be rebuilt (and emptied) by someone else mid-bench,
   // which once deleted the data link between two implementations.
@@ -348,9 +471,19 @@ async function main() {
   const { startStaticServer } = await import('./lib/static-server.mjs');
   const server = await startStaticServer({ root: distDir, basePath: '/', isolate: true });
   const exposed = await exposeData(distDir, opts.data);
+  const exposedNew = opts.transform ? await exposeData(distDir, opts.transform) : null;
   let failures = 0;
   try {
-    const ctx = { serverUrl: server.url, dataUrl: `${server.url}${exposed.rel}`, maxDim: opts.maxDim, params, backend: opts.backend, timeoutMs: opts.timeoutMs, relayout: opts.relayout };
+    const ctx = {
+      serverUrl: server.url,
+      dataUrl: `${server.url}${exposed.rel}`,
+      transformUrl: exposedNew ? `${server.url}${exposedNew.rel}` : null,
+      maxDim: opts.maxDim,
+      params,
+      backend: opts.backend,
+      timeoutMs: opts.timeoutMs,
+      relayout: opts.relayout,
+    };
     for (const impl of opts.impls) {
       log(`running ${impl}`);
       let r;
@@ -397,6 +530,28 @@ async function main() {
         params,
       };
       if (r.res.notes?.length) log(`${impl}: ${r.res.notes.join('; ')}`);
+      const t = r.transform;
+      if (t) {
+        const tq = await transformScores(opts, helpers, { data, n: opts.n, d: opts.d }, transformInput, t.embedding, t.fittedAfter);
+        Object.assign(line, {
+          // The fit above ran as a persisted app job (rows stored, checkpoints, model kept), which its times include.
+          fit_persisted: true,
+          transform_s: round(t.transformS),
+          transform_job_s: round(t.jobS),
+          transform_load_1m: round(t.load1m, 2),
+          transform_n: t.n,
+          fitted_moved: t.fittedMoved,
+          fitted_identical: t.fittedIdentical,
+          transform_phases: { knn: round(t.phases.knn), graph: round(t.phases.graph), init: round(t.phases.init), layout: round(t.phases.layout) },
+          transform_epochs: t.epochs,
+          transform_parse_s: round(t.loaded.parseS),
+          new_knn_recall_15: round(tq.recall15, 4),
+          new_knn10_acc: tq.accuracy10 === null ? null : round(tq.accuracy10, 4),
+          new_trustworthiness_15: round(tq.trustworthiness15, 4),
+          transform_scored: tq.scored,
+        });
+        for (const l of t.log) log(`transform: ${l}`);
+      }
       console.log(JSON.stringify(line));
       for (const re of r.res.relayouts ?? []) {
         const emb = new Float32Array(new Uint8Array(Buffer.from(re.embeddingBase64, 'base64')).buffer);
@@ -425,8 +580,13 @@ async function main() {
         );
       }
       if (impl === 'mapstream' && opts.out) {
-        await writeFile(opts.out, helpers.encodeNpy(r.embedding, [opts.n, 2]));
+        // With --transform, the fitted map as it is after the transform (which must not have moved it).
+        await writeFile(opts.out, helpers.encodeNpy(t ? t.fittedAfter : r.embedding, [opts.n, 2]));
         log(`wrote ${opts.out}`);
+      }
+      if (t && opts.outTransform) {
+        await writeFile(opts.outTransform, helpers.encodeNpy(t.embedding, [t.n, 2]));
+        log(`wrote ${opts.outTransform}`);
       }
       if (opts.saveAll) {
         await mkdir(opts.saveAll, { recursive: true });
@@ -434,6 +594,7 @@ async function main() {
       }
     }
   } finally {
+    await exposedNew?.cleanup();
     await exposed.cleanup();
     await server.close();
   }

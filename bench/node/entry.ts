@@ -4,5 +4,6 @@ export { resolveParams, epochsFor } from '../../src/engine/params';
 export { QUALITY_VERSION, makeReference, reviveReference, serialiseReference, scoreEmbedding } from './reference';
 export { gaussianMixture } from '../../src/engine/synthetic';
 export { ingestFilesToNpy } from './ingest-file';
-export { readNpyMatrix, readNpyLabelCodes } from './npy-file';
+export { readNpyMatrix, readNpyLabelCodes, readNpyLabelValues, labelCodes } from './npy-file';
+export { newPointQuality, newPointSample } from '../transform-quality';
 export { encodeNpy } from '../npy-writer';

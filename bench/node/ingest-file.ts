@@ -9,6 +9,8 @@ import { labelCodes } from './npy-file';
 export interface IngestedFiles {
   data: string;
   labels: string | null;
+  /** The labels as read, before coding: new points' labels are coded together with the fitted ones'. */
+  labelValues: string[] | null;
   n: number;
   d: number;
   warnings: string[];
@@ -27,5 +29,5 @@ export async function ingestFilesToNpy(paths: string[], outStem: string, opts: P
     labels = `${outStem}.labels.npy`;
     await fs.writeFile(labels, encodeNpy(labelCodes(ds.labels), [ds.n]));
   }
-  return { data: `${outStem}.npy`, labels, n: ds.n, d: ds.d, warnings: ds.warnings ?? [] };
+  return { data: `${outStem}.npy`, labels, labelValues: ds.labels ? [...ds.labels] : null, n: ds.n, d: ds.d, warnings: ds.warnings ?? [] };
 }

@@ -18,6 +18,12 @@ export async function readNpyLabelCodes(path: string): Promise<Int32Array> {
   return labelCodes(labels);
 }
 
+/** A 1-D labels .npy as the app reads it (strings), to code together with another file's labels. */
+export async function readNpyLabelValues(path: string): Promise<string[]> {
+  const bytes = await (await fsp()).readFile(path);
+  return [...readNpyLabels(bytes, path.slice(path.lastIndexOf('/') + 1)).labels];
+}
+
 export function labelCodes(labels: readonly string[]): Int32Array {
   const codes = new Int32Array(labels.length);
   const index = new Map<string, number>();

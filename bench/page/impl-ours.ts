@@ -1,6 +1,7 @@
 // mapstream through exactly the app's job path: runJob() starts the job Worker (which owns its kNN
 // compute pool), so "a dedicated Worker" here is the app's own.
 import { runJob, type JobRows } from '../../src/jobs/run-job';
+import { putResult } from '../../src/jobs/job-store';
 import type { BenchParams, RunDone } from './protocol';
 
 export const OUR_BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
@@ -35,7 +36,19 @@ export interface RelayoutDone {
   notes: string[];
 }
 
-export async function runOurs(m: JobRows, params: BenchParams, backend: string, jobId?: string, change?: Relayout): Promise<OursDone & { loadS: number; reused: 'fuzzy' | 'knn' | null }> {
+/**
+ * With `keep`, the run is persisted as the app's scheduler persists a job: its rows stored, checkpoints
+ * written, the fitted model kept under `jobId`, and its result saved as the job table saves it (res:<id>),
+ * so a transform job can place points into it. Without, only its graphs are kept for --relayout.
+ */
+export async function runOurs(
+  m: JobRows,
+  params: BenchParams,
+  backend: string,
+  jobId?: string,
+  change?: Relayout,
+  keep = false,
+): Promise<OursDone & { loadS: number; reused: 'fuzzy' | 'knn' | null }> {
   if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
   let reused: { what: 'fuzzy' | 'knn'; loadS: number } | null = null;
@@ -51,10 +64,15 @@ export async function runOurs(m: JobRows, params: BenchParams, backend: string, 
         reused = r;
       },
     },
-    // With a job id the run stores its graphs for reuse (and reuses stored ones), as an app job does.
-    { ...(params.threads ? { threads: params.threads } : {}), ...(jobId ? { graphs: { jobId } } : {}) },
+    // With a job id the run stores its graphs for reuse (and reuses stored ones), as an app job does;
+    // a persisted one does so under its own id.
+    {
+      ...(params.threads ? { threads: params.threads } : {}),
+      ...(jobId && keep ? { persist: { jobId, storeDataset: true, resumeFromStore: false } } : jobId ? { graphs: { jobId } } : {}),
+    },
   );
   const result = await job.result;
+  if (keep && jobId) await putResult(jobId, { embedding: result.embedding, nComponents: result.nComponents, n: result.n, params: result.params, timings: result.timings, log: result.log });
   const t = result.timings;
   // The lookup (content key, reading the graph) replaces the skipped phases, so it counts as the run's.
   const done = reused as { what: 'fuzzy' | 'knn'; loadS: number } | null;
@@ -75,22 +93,28 @@ export async function runOurs(m: JobRows, params: BenchParams, backend: string, 
   };
 }
 
-/** The full run, then each re-run in the same page (so the same graph store), reusing the full run's graphs. */
+/**
+ * The full run, then each re-run in the same page (so the same graph store), reusing the full run's
+ * graphs. With `keep` (--transform) every run is persisted, so the re-runs are timed as the full run
+ * is, and the full run's model is kept under `fitJobId` (null without `keep`).
+ */
 export async function runOursWithRelayouts(
   m: JobRows,
   params: BenchParams,
   backend: string,
   relayouts: Relayout[],
-): Promise<{ full: OursDone; fullPageS: number; relayouts: RelayoutDone[] }> {
+  keep = false,
+): Promise<{ full: OursDone; fullPageS: number; relayouts: RelayoutDone[]; fitJobId: string | null }> {
   const tag = `bench-${Date.now().toString(36)}`;
+  const fullId = relayouts.length > 0 || keep ? `${tag}-full` : undefined;
   const t0 = performance.now();
-  const full = await runOurs(m, params, backend, relayouts.length > 0 ? `${tag}-full` : undefined);
+  const full = await runOurs(m, params, backend, fullId, undefined, keep);
   const fullPageS = (performance.now() - t0) / 1000;
   const out: RelayoutDone[] = [];
   for (let i = 0; i < relayouts.length; i++) {
     const change = relayouts[i]!;
-    const r = await runOurs(m, params, backend, `${tag}-relayout-${i}`, change);
+    const r = await runOurs(m, params, backend, `${tag}-relayout-${i}`, change, keep);
     out.push({ change, embedding: r.embedding, wallS: r.wallS, loadS: r.loadS, phases: r.phases, epochs: r.epochs, reused: r.reused, notes: r.notes });
   }
-  return { full, fullPageS, relayouts: out };
+  return { full, fullPageS, relayouts: out, fitJobId: keep && fullId ? fullId : null };
 }

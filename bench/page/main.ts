@@ -5,6 +5,7 @@ import { workerMode, type JobRows } from '../../src/jobs/run-job';
 import { wasmSimdSupported } from '../../src/engine/wasm/row-kernels';
 import { runPeer } from './run-peer';
 import { runOursWithRelayouts, type Relayout, type RelayoutDone } from './impl-ours';
+import { runOurTransform, type FitForTransform } from './transform-ours';
 import type { BenchParams, RunDone } from './protocol';
 
 export type ImplName = 'mapstream' | 'umap-js' | 'embedding-atlas';
@@ -28,6 +29,27 @@ export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
 }
 
 let matrix: JobRows | null = null;
+let queries: JobRows | null = null;
+/** mapstream's last fit, a persisted job whose model a transform job places points into. */
+let lastFit: FitForTransform | null = null;
+let lastThreads: number | undefined;
+
+export interface TransformRunResult {
+  n: number;
+  /** The transform engine's phases summed (transform-ours.ts says what that clock covers). */
+  transformS: number;
+  /** The whole transform job, as the page waits for it. */
+  jobS: number;
+  phases: { knn: number; graph: number; init: number; layout: number };
+  epochs: number | null;
+  log: string[];
+  /** Max |Δ| of any fitted coordinate: the fit job's own output against its stored map after the transform. */
+  fittedMoved: number;
+  /** The same, bit for bit. */
+  fittedIdentical: boolean;
+  embeddingBase64: string;
+  fittedAfterBase64: string;
+}
 
 async function load(url: string, maxDim?: number): Promise<LoadResult> {
   const t0 = performance.now();
@@ -38,6 +60,46 @@ async function load(url: string, maxDim?: number): Promise<LoadResult> {
   matrix = parseVectors(buf, url.slice(url.lastIndexOf('/') + 1), maxDim);
   const t2 = performance.now();
   return { n: matrix.n, d: matrix.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000 };
+}
+
+/** The new points for --transform, through the same fetch and reader as the fitted ones. */
+async function loadTransform(url: string, maxDim?: number): Promise<LoadResult> {
+  const t0 = performance.now();
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`fetch ${url}: HTTP ${res.status}`);
+  const buf = await res.arrayBuffer();
+  const t1 = performance.now();
+  queries = parseVectors(buf, url.slice(url.lastIndexOf('/') + 1), maxDim);
+  const t2 = performance.now();
+  return { n: queries.n, d: queries.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000 };
+}
+
+function maxAbsDelta(a: Float32Array, b: Float32Array): { moved: number; identical: boolean } {
+  if (a.length !== b.length) return { moved: Infinity, identical: false };
+  let moved = 0;
+  for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - b[i]!));
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return { moved, identical: x.every((v, i) => v === y[i]) };
+}
+
+async function runTransform(): Promise<TransformRunResult> {
+  if (!lastFit) throw new Error('run mapstream with keepModel first: the transform places points into its kept model');
+  if (!queries) throw new Error('loadTransform() the new points first');
+  const r = await runOurTransform(lastFit, queries, lastThreads);
+  const { moved, identical } = maxAbsDelta(lastFit.embedding, r.fittedAfter);
+  return {
+    n: queries.n,
+    transformS: r.transformS,
+    jobS: r.jobS,
+    phases: r.phases,
+    epochs: r.epochs,
+    log: r.log,
+    fittedMoved: moved,
+    fittedIdentical: identical,
+    embeddingBase64: toBase64(r.embedding),
+    fittedAfterBase64: toBase64(r.fittedAfter),
+  };
 }
 
 /**
@@ -64,12 +126,16 @@ function peerWorker(impl: Exclude<ImplName, 'mapstream'>): Worker {
   return new Worker(new URL('./peer-atlas.worker.ts', import.meta.url), { type: 'module' });
 }
 
-async function run(impl: ImplName, params: BenchParams, backend: string, relayout: Relayout[] = []): Promise<RunResult> {
+/** `keepModel` (mapstream, for --transform): the fit is a persisted job that keeps its model, as in the app. */
+async function run(impl: ImplName, params: BenchParams, backend: string, relayout: Relayout[] = [], keepModel = false): Promise<RunResult> {
   if (!matrix) throw new Error('load() the data first');
   const t0 = performance.now();
   if (impl === 'mapstream') {
-    const { full, fullPageS: pageWallS, relayouts } = await runOursWithRelayouts(matrix, params, backend, relayout);
+    const { full, fullPageS: pageWallS, relayouts, fitJobId } = await runOursWithRelayouts(matrix, params, backend, relayout, keepModel);
     const { type: _type, embedding, backendUsed, backendReason, ...rest } = full;
+    // A copy: the page's own embedding, against which the stored map is compared after a transform.
+    lastFit = fitJobId ? { jobId: fitJobId, embedding: embedding.slice() } : null;
+    lastThreads = params.threads;
     const again = relayouts.map(({ embedding: e, ...r }) => ({ ...r, embeddingBase64: toBase64(e) }));
     return { ...rest, impl, backend: backendUsed, backendReason, pageWallS, embeddingBase64: toBase64(embedding), ...(again.length ? { relayouts: again } : {}) };
   }
@@ -79,6 +145,6 @@ async function run(impl: ImplName, params: BenchParams, backend: string, relayou
   return { ...rest, impl, backend: 'cpu', backendReason: null, pageWallS, embeddingBase64: toBase64(embedding) };
 }
 
-const api = { load, run, isolated: () => self.crossOriginIsolated };
+const api = { load, loadTransform, run, runTransform, isolated: () => self.crossOriginIsolated };
 (window as unknown as { mapstreamBench: typeof api }).mapstreamBench = api;
 document.body.dataset.ready = '1';

@@ -4,6 +4,7 @@
 // is one and checkpoints in IndexedDB.
 import * as Comlink from 'comlink';
 import { chooseBackend, startGpuSession, withGpuLock } from '../src/gpu/backend';
+import { startGpuTransform } from '../src/gpu/gpu-transform-session';
 import { WorkerPool } from '../src/jobs/compute-pool';
 import { indexedDbModelStorage, indexedDbStorage } from '../src/jobs/job-persistence';
 import type { JobWorkerApi } from '../src/jobs/job-protocol';
@@ -14,6 +15,7 @@ const run = new JobRun({
   createTransformPool: (size, store, model, keys) => WorkerPool.forTransform(size, store, model, keys),
   chooseBackend: (pref) => chooseBackend(pref),
   startGpuSession,
+  startGpuTransform,
   withGpuLock,
   storage: indexedDbStorage,
   models: indexedDbModelStorage,

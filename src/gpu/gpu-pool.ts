@@ -2,7 +2,8 @@
 import type { ComputePool } from '../engine/compute-core';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
 import type { Candidates } from '../engine/nn-descent';
-import { type GpuCompute, WgslCompileError } from './gpu-compute';
+import type { GpuCompute } from './gpu-compute';
+import { DeviceGuard } from './device-guard';
 import type { GpuFaults } from './gpu-faults';
 
 export interface GpuPoolOptions {
@@ -18,7 +19,7 @@ export interface GpuPoolOptions {
 /**
  * A ComputePool whose exact kNN chunks and layout epochs run on the GPU. RP trees and NN-descent
  * (used only when exact kNN is too big for the GPU) stay on the CPU pool. If the device is lost, the
- * chunk or epoch that failed and everything after it run on the CPU pool: the engine only applies a
+ * chunk or epoch that failed and everything after it run on the CPU pool (DeviceGuard): the engine only applies a
  * chunk's or epoch's result once it has completed, so nothing is lost or done twice.
  */
 export class GpuPool implements ComputePool {
@@ -30,7 +31,7 @@ export class GpuPool implements ComputePool {
   get size(): number {
     return Math.max(2, this.cpu.size);
   }
-  private lost: string | null = null;
+  private readonly guard: DeviceGuard;
   private chunks = 0;
   private epochs = 0;
   private layoutArgs: [LayoutGraph, LayoutConstants] | null = null;
@@ -44,47 +45,21 @@ export class GpuPool implements ComputePool {
     readonly data: Float32Array,
     private opts: GpuPoolOptions = {},
   ) {
-    void gpu.device.lost.then((info) => {
-      this.lost ??= `${info.reason === 'destroyed' ? 'destroyed' : 'lost'}${info.message ? `: ${info.message}` : ''}`;
+    this.guard = new DeviceGuard(gpu.device, (line) => {
+      this.opts.log?.(line);
+      this.opts.onFallback?.(line);
+      this.gpu.dispose();
     });
   }
 
   /** Whether the GPU is still doing the work. */
   get onGpu(): boolean {
-    return this.lost === null;
-  }
-
-  private async guard<T>(what: string, gpuFn: () => Promise<T>, cpuFn: () => Promise<T>): Promise<T> {
-    if (this.lost === null) {
-      try {
-        const r = await gpuFn();
-        // A result that completed while the device went away is not trusted.
-        if (this.lost === null) return r;
-      } catch (e) {
-        if (e instanceof WgslCompileError) throw e;
-        // A lost device rejects pending work; device.lost may settle a moment later (longer under load).
-        await Promise.race([this.gpu.device.lost, new Promise((r) => setTimeout(r, 2000))]);
-        await Promise.resolve();
-        if (this.lost === null) throw e;
-      }
-    }
-    this.fallBack(what);
-    return cpuFn();
-  }
-
-  private announced = false;
-  private fallBack(what: string): void {
-    if (this.announced) return;
-    this.announced = true;
-    const line = `GPU device ${this.lost}; continuing on the CPU from ${what}.`;
-    this.opts.log?.(line);
-    this.opts.onFallback?.(line);
-    this.gpu.dispose();
+    return this.guard.onGpu;
   }
 
   async exactKnn(start: number, end: number, k: number) {
     if (!this.gpu.plan.fits) return this.cpu.exactKnn(start, end, k);
-    return this.guard(
+    return this.guard.run(
       `kNN chunk at row ${start}`,
       async () => {
         this.upload ??= this.gpu.uploadData(this.data);
@@ -121,7 +96,7 @@ export class GpuPool implements ComputePool {
       this.gpu.releaseKnn();
       this.upload = null;
     }
-    await this.guard(
+    await this.guard.run(
       'the layout setup',
       () => this.gpu.setLayout(g, c),
       () => this.ensureCpuLayout(),
@@ -140,13 +115,13 @@ export class GpuPool implements ComputePool {
 
   async layoutEpochs(epoch: number, alphas: readonly number[], embedding: Float32Array) {
     const count = alphas.length;
-    return this.guard(
+    return this.guard.run(
       `layout epoch ${epoch}`,
       async () => {
         // Into a copy: the embedding only changes once the epochs are known to be complete.
         const next = embedding.slice();
         await this.gpu.layoutEpochs(epoch, alphas, next);
-        if (this.lost !== null) throw new Error('GPU device lost during the epochs');
+        if (!this.guard.onGpu) throw new Error('GPU device lost during the epochs');
         embedding.set(next);
         this.epochs += count;
         const at = this.opts.faults?.loseDeviceAfterEpochs;

@@ -99,6 +99,8 @@ export interface TransformJobResult {
   fittedMeanKnnDistance: number;
   timings: PhaseTimings;
   log: string[];
+  /** What ran it (the parent fit's backend preference, chosen again), and why. */
+  backend?: BackendReport;
 }
 
 /** A finished job: the engine's result and what ran it. */

@@ -1,12 +1,25 @@
 // A transform job's run in the job Worker: the parent fit's model read back from the store, the new
 // rows stored as the job's dataset, the TransformEngine over the job's compute pool, checkpoints at
-// its boundaries, and the result with what the "far batch" warning needs. Also the other end: the
-// model a fit stores when it completes (saveFittedModel).
-import { buildFittedModel, pointKeys, recomputeKnnGraph, TransformEngine, type FittedModel, type TransformCheckpoint, type TransformPool } from '../engine/transform';
+// its boundaries, and the result with what the "far batch" warning needs. It runs where the fit ran:
+// the parent's backend preference is chosen again, and on WebGPU the kNN chunks and epochs go to the
+// GPU under the one-GPU-job lock. Also the other end: the model a fit stores when it completes (saveFittedModel).
+import {
+  buildFittedModel,
+  LocalTransformPool,
+  pointKeys,
+  recomputeKnnGraph,
+  TransformCore,
+  TransformEngine,
+  type FittedModel,
+  type TransformCheckpoint,
+  type TransformPool,
+} from '../engine/transform';
 import { ComputeCore } from '../engine/compute-core';
 import { findAbParams } from '../engine/find-ab-params';
 import { EngineInputError, type KnnGraph, type ProgressEvent, type UmapParams } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
+import type { BackendChoice, BackendPreference } from '../gpu/backend';
+import type { GpuTransformSession, startGpuTransform } from '../gpu/gpu-transform-session';
 import type { BoundaryHold } from './boundary-hold';
 import { datasetKeyOf } from './checksum';
 import { messageOf } from '../io/error-message';
@@ -30,10 +43,16 @@ export interface TransformRunDeps {
   transfer<T>(value: T, buffers: ArrayBuffer[]): T;
   stopRequested(): boolean;
   hold: BoundaryHold | null;
+  /** The backend choice and GPU of the job Worker; without it a transform runs on the CPU. */
+  gpu?: {
+    chooseBackend(pref: BackendPreference): Promise<BackendChoice>;
+    withGpuLock<T>(fn: () => Promise<T>, onWait?: () => void): Promise<T>;
+    startGpuTransform: typeof startGpuTransform;
+  };
 }
 
 /** The parent fit's model, from its stored record, rows, map and kNN graph (recomputed when none is stored). */
-async function loadFittedModel(parent: string, storage: JobStorage, models: ModelStorage, now: () => number): Promise<{ model: FittedModel; line: string }> {
+async function loadFittedModel(parent: string, storage: JobStorage, models: ModelStorage, now: () => number): Promise<{ model: FittedModel; line: string; params: UmapParams }> {
   const t0 = now();
   const rec = await models.getModel(parent).catch(() => null);
   const missing = 'The map has no stored model to add points to (it was not saved to this browser); run it again first.';
@@ -50,7 +69,7 @@ async function loadFittedModel(parent: string, storage: JobStorage, models: Mode
   const model = buildFittedModel({ data, n: rec.n, d: rec.d, params: p, embedding, knn });
   const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
   const graph = stored ? 'its stored kNN graph' : `its kNN graph recomputed in ${ms(t1, t2)}`;
-  return { model, line: `Fitted model: ${rec.n} × ${rec.d} read in ${ms(t0, t1)}, ${graph}, search index built in ${ms(t2, now())}.` };
+  return { model, params: p, line: `Fitted model: ${rec.n} × ${rec.d} read in ${ms(t0, t1)}, ${graph}, search index built in ${ms(t2, now())}.` };
 }
 
 /** Store a completed fit's model; a failure is a warning (the map itself is fine, only "Add points" is off). */
@@ -64,7 +83,7 @@ export async function runTransform(msg: TransformStart, cb: Callbacks, deps: Tra
   const { storage, models } = deps;
   const { options } = msg;
   if (!(msg.source.n > 0)) throw new EngineInputError(EMPTY_BATCH);
-  const { model, line: modelLine } = await loadFittedModel(msg.parent, storage, models, deps.now);
+  const { model, params, line: modelLine } = await loadFittedModel(msg.parent, storage, models, deps.now);
   if (msg.source.d !== model.d) throw new EngineInputError(dimensionMismatch(msg.source.d, model.d));
   const store = await rowStoreOfSource(msg.source, (key, into) => storage.readDataset(key, into));
   let writer: TransformCheckpointSink | null = null;
@@ -95,43 +114,88 @@ export async function runTransform(msg: TransformStart, cb: Callbacks, deps: Tra
   const progress = new ProgressThrottle((e) => cb.onProgress?.(e), deps.now);
   const threads = options.threads ?? 0;
   const keys = checkpoint?.keys ?? pointKeys(store.data, store.n, store.d);
-  const pool = threads > 0 && deps.createTransformPool ? await deps.createTransformPool(threads, store, model, keys) : null;
+  const choice: BackendChoice = deps.gpu ? await deps.gpu.chooseBackend(params.backend ?? 'auto') : { report: { backend: 'cpu', reason: 'cpu: this job Worker has no GPU' }, adapter: null };
+  const workers = threads > 0 && deps.createTransformPool ? await deps.createTransformPool(threads, store, model, keys) : null;
+  // Lines logged before the engine exists (the wait for the GPU, its setup) go into its log once it does.
+  let engineRef: TransformEngine | null = null;
+  const early: string[] = [];
+  const log = (line: string) => (engineRef ? engineRef.log(line) : early.push(line));
+  const run = async (): Promise<TransformOutcome> => {
+    let gpu: GpuTransformSession | null = null;
+    try {
+      if (choice.adapter && deps.gpu) {
+        // The GPU pool needs a CPU side for what it leaves there (graph search) and for a lost device.
+        const cpu = workers ?? new LocalTransformPool(new TransformCore(model, store.data, store.n, keys));
+        const sizing = { chunkSize: checkpoint?.chunkSize ?? Math.max(1, model.knnChunkSize), memoryFraction: params.gpuMemoryFraction };
+        try {
+          gpu = await deps.gpu.startGpuTransform(choice, model, store.data, keys, sizing, cpu, log, options.faults);
+        } catch (e) {
+          choice.report.backend = 'cpu';
+          choice.report.reason += `; the GPU could not start (${messageOf(e)}), using CPU`;
+        }
+      }
+      const pool: TransformPool | null = gpu?.pool ?? workers;
+      const hold = deps.hold;
+      const engine = new TransformEngine(
+        model,
+        store,
+        {},
+        {
+          onProgress: (e) => progress.push(e),
+          onLog: (line) => cb.onLog?.(line),
+          onBoundary:
+            writer || hold
+              ? async (eng) => {
+                  await writer?.boundary(eng, progress.latest);
+                  await hold?.reached(progress.latest, () => progress.flush());
+                }
+              : undefined,
+        },
+        { checkpoint, ...(pool ? { pool } : {}) },
+      );
+      engineRef = engine;
+      if (!checkpoint) engine.log(modelLine);
+      engine.log(`Backend: ${choice.report.reason}.`);
+      for (const line of early) engine.log(line);
+      engine.log(
+        workers ? `Transform: ${workers.size} compute Worker(s)${gpu ? ' beside the GPU' : ''}.` : gpu ? 'Transform: on the GPU, the job Worker beside it.' : 'Transform: in the job Worker.',
+      );
+      const status = await engine.run({ shouldStop: deps.stopRequested });
+      progress.flush();
+      if (status === 'stopped') await writer?.stopped(engine, progress.latest);
+      await writer?.flush();
+      const summary = writer?.summary();
+      if (summary) engine.log(summary);
+      if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
+      await gpu?.end();
+      gpu = null;
+      const r = engine.result();
+      let near = 0;
+      for (let i = 0; i < r.m; i++) near += r.distances[i * r.k]!;
+      const result: TransformJobResult = {
+        parent: msg.parent,
+        ...r,
+        meanNearestDistance: r.m ? near / r.m : 0,
+        fittedMeanKnnDistance: model.meanKnnDistance,
+        backend: choice.report,
+      };
+      return deps.transfer({ status: 'done', result }, [result.embedding.buffer, result.indices.buffer, result.distances.buffer] as ArrayBuffer[]);
+    } finally {
+      await gpu?.end();
+    }
+  };
   try {
-    const hold = deps.hold;
-    const engine = new TransformEngine(
-      model,
-      store,
-      {},
-      {
-        onProgress: (e) => progress.push(e),
-        onLog: (line) => cb.onLog?.(line),
-        onBoundary:
-          writer || hold
-            ? async (eng) => {
-                await writer?.boundary(eng, progress.latest);
-                await hold?.reached(progress.latest, () => progress.flush());
-              }
-            : undefined,
-      },
-      { checkpoint, ...(pool ? { pool } : {}) },
-    );
-    if (!checkpoint) engine.log(modelLine);
-    engine.log(pool ? `Transform: ${pool.size} compute Worker(s).` : 'Transform: in the job Worker.');
-    const status = await engine.run({ shouldStop: deps.stopRequested });
-    progress.flush();
-    if (status === 'stopped') await writer?.stopped(engine, progress.latest);
-    await writer?.flush();
-    const summary = writer?.summary();
-    if (summary) engine.log(summary);
-    if (status === 'stopped') return { status, checkpoint: engine.checkpoint() };
-    const r = engine.result();
-    let near = 0;
-    for (let i = 0; i < r.m; i++) near += r.distances[i * r.k]!;
-    const result: TransformJobResult = { parent: msg.parent, ...r, meanNearestDistance: r.m ? near / r.m : 0, fittedMeanKnnDistance: model.meanKnnDistance };
-    return deps.transfer({ status: 'done', result }, [result.embedding.buffer, result.indices.buffer, result.distances.buffer] as ArrayBuffer[]);
+    // One GPU job at a time, across every Worker and tab of the origin.
+    return choice.adapter && deps.gpu
+      ? await deps.gpu.withGpuLock(run, () => {
+          const line = 'Waiting for another job to finish with the GPU.';
+          cb.onLog?.(line);
+          early.push(line);
+        })
+      : await run();
   } catch (e) {
     throw e instanceof EngineInputError ? e : new Error(`The transform failed: ${messageOf(e)}`);
   } finally {
-    pool?.terminate();
+    workers?.terminate();
   }
 }

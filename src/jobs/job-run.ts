@@ -9,6 +9,7 @@ import { resolveParams } from '../engine/params';
 import type { Metric, ProgressEvent, UmapParams } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import type { BackendChoice, BackendPreference, GpuSession, startGpuSession } from '../gpu/backend';
+import type { startGpuTransform } from '../gpu/gpu-transform-session';
 import { BoundaryHold } from './boundary-hold';
 import { messageOf } from '../io/error-message';
 import { datasetKeyOf } from './checksum';
@@ -29,6 +30,8 @@ export interface JobRunDeps {
   createTransformPool?(size: number, store: RowStore, model: FittedModel, keys: Uint32Array): Promise<TransformPool & { terminate(): void }>;
   chooseBackend(pref: BackendPreference): Promise<BackendChoice>;
   startGpuSession: typeof startGpuSession;
+  /** A transform's GPU session (default: none, so transforms run on the CPU). */
+  startGpuTransform?: typeof startGpuTransform;
   /** Run holding the one-GPU-job lock; onWait when another job holds it. */
   withGpuLock<T>(fn: () => Promise<T>, onWait?: () => void): Promise<T>;
   storage: JobStorage;
@@ -74,7 +77,7 @@ export class JobRun {
     this.stopRequested = false;
     this.hold = msg.options.faults?.holdAt ? new BoundaryHold(msg.options.faults.holdAt) : null;
     if (msg.kind !== 'transform') return this.fit(msg, cb);
-    const { storage, models, createTransformPool } = this.deps;
+    const { storage, models, createTransformPool, chooseBackend, withGpuLock, startGpuTransform } = this.deps;
     if (!models) return Promise.reject(new Error('This job Worker keeps no fitted models, so it cannot add points to a map.'));
     return runTransform(msg, cb, {
       storage,
@@ -84,6 +87,7 @@ export class JobRun {
       transfer: this.deps.transfer ?? (<T>(v: T) => v),
       stopRequested: () => this.stopRequested,
       hold: this.hold,
+      ...(startGpuTransform ? { gpu: { chooseBackend, withGpuLock, startGpuTransform } } : {}),
     });
   }
 

@@ -1,7 +1,8 @@
 // Test hook for jobs: window.__mapstreamJobs, a view of the scheduler for end-to-end tests (and the
 // curious user in devtools). Documented in README.md ("Test hook"); keep the shape stable.
 import type { UmapParams } from '../engine/types';
-import type { Boundary } from './faults';
+import type { BackendReport } from '../gpu/backend';
+import type { Boundary, FaultPlan } from './faults';
 import type { GraphReuse } from './graph-store';
 import type { Priority } from './job-store';
 import type { JobView, Scheduler } from './scheduler';
@@ -40,9 +41,16 @@ interface MapstreamJobsHook {
   remove(id: string): Promise<void>;
   /**
    * Queue a transform of `values` (m × d) into completed fit `parentId`'s map; with holdAt its first
-   * run waits there until release(id). Throws the user's message for a batch that cannot be added.
+   * run waits there until release(id); gpuFaults lose its GPU device after so many kNN chunks or
+   * epochs. Throws the user's message for a batch that cannot be added.
    */
-  submitTransform(parentId: string, values: number[], m: number, d: number, opts?: { name?: string; holdAt?: Boundary }): string;
+  submitTransform(
+    parentId: string,
+    values: number[],
+    m: number,
+    d: number,
+    opts?: { name?: string; holdAt?: Boundary; gpuFaults?: Pick<FaultPlan, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs'> },
+  ): string;
   /**
    * Queue a model job as "Prepare for adding points" does: rows `values` (n × d) whose map is `coords`
    * (n × nComponents); with holdAt its first run waits there until release(id).
@@ -61,6 +69,8 @@ interface MapstreamJobsHook {
     /** Seconds per phase (engine time). */
     timings: Record<string, number>;
     log: string[];
+    /** What ran it and why (GPU bytes left at the end, a fallback to the CPU). */
+    backend: BackendReport | null;
   } | null>;
 }
 
@@ -104,7 +114,9 @@ export function installJobsTestHook(s: Scheduler): void {
     remove: (id) => s.remove(id),
     submitTransform: (parentId, values, m, d, opts = {}) => {
       const id = s.submitTransform(parentId, { data: Float32Array.from(values), n: m, d }, { name: opts.name ?? `test batch (${m} × ${d})` });
-      if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
+      const plan: FaultPlan = { ...opts.gpuFaults };
+      if (opts.holdAt) plan.holdAt = { phase: opts.holdAt.phase, done: opts.holdAt.done };
+      if (Object.keys(plan).length > 0) s.setFaults(id, plan);
       return id;
     },
     submitModel: (values, n, d, coords, nComponents, params, opts = {}) => {
@@ -116,7 +128,20 @@ export function installJobsTestHook(s: Scheduler): void {
       const r = await s.transformResult(id);
       if (!r) return null;
       const { parent, m, nComponents, k, meanNearestDistance, fittedMeanKnnDistance, log } = r;
-      return { parent, coords: Array.from(r.embedding), m, nComponents, indices: Array.from(r.indices), k, meanNearestDistance, fittedMeanKnnDistance, timings: { ...r.timings }, log };
+      const backend = r.backend ? { ...r.backend } : null;
+      return {
+        parent,
+        coords: Array.from(r.embedding),
+        m,
+        nComponents,
+        indices: Array.from(r.indices),
+        k,
+        meanNearestDistance,
+        fittedMeanKnnDistance,
+        timings: { ...r.timings },
+        log,
+        backend,
+      };
     },
   };
 }

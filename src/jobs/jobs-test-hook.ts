@@ -43,6 +43,8 @@ interface MapstreamJobsHook {
    * run waits there until release(id). Throws the user's message for a batch that cannot be added.
    */
   submitTransform(parentId: string, values: number[], m: number, d: number, opts?: { name?: string; holdAt?: Boundary }): string;
+  /** The next transform submitted, by the UI's "Add points" too, holds at this boundary until release(id). */
+  holdNextTransform(at: Boundary): void;
   /** A completed transform's result as plain arrays (from memory or the store), or null. */
   transformResult(id: string): Promise<{
     parent: string;
@@ -102,6 +104,7 @@ export function installJobsTestHook(s: Scheduler): void {
       if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
       return id;
     },
+    holdNextTransform: (at) => s.setNextTransformFaults({ holdAt: { phase: at.phase, done: at.done } }),
     transformResult: async (id) => {
       const r = await s.transformResult(id);
       if (!r) return null;

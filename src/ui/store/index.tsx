@@ -1,8 +1,10 @@
 // The app's stores, each created once (createAppStores, from main.tsx) and read through context:
 // useAppStore() for the page's status and error, useDataStore(), useMapStore(), useJobsStore(),
-// useLibraryStore() (the stored maps), and usePageActions() for the flows that span them.
+// useLibraryStore() (the stored maps), useAddPoints() (points added to the map shown), and
+// usePageActions() for the flows that span them.
 import { createContext, useContext, type JSX } from 'solid-js';
 import { linkFromLocation } from '../map/app-bridge';
+import { createAddPoints, type AddPoints } from './add-points';
 import { createAppStore, type AppStore } from './app-store';
 import { createDataStore, type DataStore } from './data-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
@@ -17,6 +19,7 @@ export interface AppStores {
   map: MapStore;
   jobs: JobsStore;
   library: LibraryStore;
+  addPoints: AddPoints;
   actions: PageActions;
 }
 
@@ -32,8 +35,9 @@ export function createAppStores(): AppStores {
   const map = createMapStore(data.input, initial);
   const jobs = createJobsStore(app, map);
   const library = createLibraryStore(jobs.scheduler);
+  const addPoints = createAddPoints(map, jobs);
   const actions = createPageActions(app, data, map, jobs, boot);
-  return { app, data, map, jobs, library, actions };
+  return { app, data, map, jobs, library, addPoints, actions };
 }
 
 const StoresContext = createContext<AppStores>();
@@ -53,6 +57,7 @@ export const useDataStore = (): DataStore => useStores().data;
 export const useMapStore = (): MapStore => useStores().map;
 export const useJobsStore = (): JobsStore => useStores().jobs;
 export const useLibraryStore = (): LibraryStore => useStores().library;
+export const useAddPoints = (): AddPoints => useStores().addPoints;
 export const usePageActions = (): PageActions => useStores().actions;
 
 export type { AppStore, AppStatus } from './app-store';

@@ -6,7 +6,7 @@ import type { FaultPlan } from './faults';
 import type { JobRecord, JobState, Priority } from './job-store';
 import type { JobSettings } from './settings';
 
-/** Below this many points a job runs at once: no queue, no checkpoints. */
+/** Below this many points a fit runs at once (no queue, no compute pool); it is stored like any other. */
 export const IMMEDIATE_MAX_N = 1000;
 
 export const TERMINAL: ReadonlySet<JobState> = new Set(['completed', 'failed', 'cancelled']);

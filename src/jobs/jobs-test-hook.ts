@@ -51,6 +51,8 @@ interface MapstreamJobsHook {
     d: number,
     opts?: { name?: string; holdAt?: Boundary; gpuFaults?: Pick<FaultPlan, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs'> },
   ): string;
+  /** The next transform submitted, by the UI's "Add points" too, holds at this boundary until release(id). */
+  holdNextTransform(at: Boundary): void;
   /**
    * Queue a model job as "Prepare for adding points" does: rows `values` (n × d) whose map is `coords`
    * (n × nComponents); with holdAt its first run waits there until release(id).
@@ -124,6 +126,7 @@ export function installJobsTestHook(s: Scheduler): void {
       if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
       return id;
     },
+    holdNextTransform: (at) => s.setNextTransformFaults({ holdAt: { phase: at.phase, done: at.done } }),
     transformResult: async (id) => {
       const r = await s.transformResult(id);
       if (!r) return null;

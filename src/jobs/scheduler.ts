@@ -40,6 +40,7 @@ export class Scheduler {
   private readonly faults = new Map<string, FaultPlan>();
   /** Model jobs' given maps while this tab holds them (the store has them too: given-map-store.ts). */
   private readonly givenMaps = new Map<string, Float32Array>();
+  private nextTransformFaults: FaultPlan | null = null;
   private tabLock: HeldLock | null = null;
   private autoUsesGpu = false;
   private sweepTimer = setInterval(() => void this.table.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
@@ -120,14 +121,18 @@ export class Scheduler {
 
   /** Queue a job (or run it at once when it is small). Returns its id. */
   submit(input: JobRows, params: Partial<UmapParams>, opts: SubmitOptions, cb?: JobCallbacks): string {
-    const immediate = input.n < IMMEDIATE_MAX_N;
+    const small = input.n < IMMEDIATE_MAX_N;
+    const noCheckpoints = opts.checkpoints === false;
+    // A small fit still skips the queue, but is stored like any other (record, rows, result, model),
+    // so its map can take added points, after a reload too. Only one that may not store anything
+    // stays immediate: nothing of it outlives the page.
+    const immediate = small && noCheckpoints;
     const rec = newRecord(input, params, opts, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     const id = rec.id;
     if (opts.faults) this.faults.set(id, opts.faults);
-    const noCheckpoints = opts.checkpoints === false;
     this.states.submitted(rec, { immediate, input, noCheckpoints });
     if (cb) this.runs.watch(id, cb);
-    if (immediate) void this.start(id, false);
+    if (small) void this.start(id, false);
     else {
       this.pump();
       setTimeout(() => this.table.storeWhileQueued(id), 0);
@@ -143,6 +148,8 @@ export class Scheduler {
   submitTransform(parentId: string, rows: JobRows, meta: { name: string }, cb?: JobCallbacks): string {
     const rec = transformRecord(this.states.peek(parentId), parentId, rows, meta, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
+    if (this.nextTransformFaults) this.faults.set(rec.id, this.nextTransformFaults);
+    this.nextTransformFaults = null;
     if (cb) this.runs.watch(rec.id, cb);
     this.pump();
     setTimeout(() => this.table.storeWhileQueued(rec.id), 0);
@@ -245,6 +252,11 @@ export class Scheduler {
     if (this.states.has(id)) this.faults.set(id, plan);
   }
 
+  /** The faults the next transform submitted starts with, whoever submits it (the UI's "Add points"). */
+  setNextTransformFaults(plan: FaultPlan): void {
+    this.nextTransformFaults = plan;
+  }
+
   /** Send a fault to the job's running Worker; false if it is not running here. */
   inject(id: string, fault: Fault): boolean {
     const handle = this.runs.handle(id);
@@ -332,7 +344,9 @@ export class Scheduler {
     if (plan?.holdAt) this.faults.set(id, { ...plan, holdAt: undefined });
     let handle: RunHandle;
     try {
-      handle = this.runs.launch(id, f.immediate ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? this.givenMap(id) : undefined);
+      // A small fit runs in its job Worker alone: starting a compute pool would cost more than it saves.
+      const alone = f.immediate || ((f.rec.kind ?? 'fit') === 'fit' && f.rec.n < IMMEDIATE_MAX_N);
+      handle = this.runs.launch(id, alone ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? this.givenMap(id) : undefined);
     } catch (err) {
       this.end(id, () => this.states.failed(id, messageOf(err)));
       return;

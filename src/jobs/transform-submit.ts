@@ -16,8 +16,7 @@ export function transformRecord(
 ): JobRecord {
   if (!parent || (parent.rec.kind ?? 'fit') !== 'fit') throw new Error(`There is no map ${parentId} to add points to.`);
   if (parent.rec.state !== 'completed') throw new Error('Points can be added to a finished map only; this one has not finished.');
-  if (parent.immediate || parent.noCheckpoints)
-    throw new Error('This map was not saved to the browser (it is too small or ran without storage), so it keeps no model to add points to; run it again.');
+  if (parent.immediate || parent.noCheckpoints) throw new Error('This map was not saved to the browser (it ran without storage), so it keeps no model to add points to; run it again.');
   if (!(rows.n > 0)) throw new Error(EMPTY_BATCH);
   if (rows.d !== parent.rec.d) throw new Error(dimensionMismatch(rows.d, parent.rec.d));
   const rec = newRecord(rows, {}, { name: meta.name }, at);

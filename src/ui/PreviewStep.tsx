@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { DEFAULT_MAX_DIM, type PreviewInfo } from '../io';
 import type { Ingested } from '../jobs/ingest-client';
+import { dimensionMismatch } from '../jobs/transform-messages';
 import { formatCount } from './format';
 import type { IngestSession, ReadChoices } from './ingest-session';
 import { estimateJobBytes, formatBytes } from './memory-estimate';
@@ -15,8 +16,14 @@ export interface PreviewStepProps {
   shared: boolean;
   onReread(choices: ReadChoices): void;
   onLabelColumn(name: string | null): void;
-  /** Show the map the file carries (Dataset.coords) as it is. */
-  onOpenAsMap(): void;
+  /** Show the map the file carries (Dataset.coords) as it is (not offered in "add to map" mode). */
+  onOpenAsMap?(): void;
+  /**
+   * "Add to map" mode: the file's rows are new points for a map fitted on `d` dimensions. The
+   * preview says why they cannot be added (`refusal`, else a dimension other than `d`), and leaves
+   * out what is about a fit (its memory, n_neighbors, opening the file as a map).
+   */
+  addTo?: { d: number; refusal: string | null };
 }
 
 const MAX_PREVIEW_COLUMNS = 8;
@@ -57,7 +64,15 @@ export function PreviewStep(props: PreviewStepProps) {
     return done > 0 ? { n: done, exact: false } : null;
   };
   const dim = () => (props.loading ? s.preview()?.d : current()?.dataset.d) ?? s.preview()?.d;
+  const refusal = () => {
+    const a = props.addTo;
+    if (!a) return null;
+    if (a.refusal) return a.refusal;
+    const d = dim();
+    return d !== undefined && d !== a.d ? dimensionMismatch(d, a.d) : null;
+  };
   const memory = () => {
+    if (props.addTo) return null;
     const r = rowCount();
     const d = dim();
     if (!r || !d) return null;
@@ -74,6 +89,7 @@ export function PreviewStep(props: PreviewStepProps) {
   const metaNames = () => current()?.dataset.metadata?.map((m) => m.name) ?? [];
   // The map the file carries, from the preview while reading, then from what was read.
   const found = () => {
+    if (!props.onOpenAsMap) return null;
     const p = s.preview();
     const c = current()?.dataset.coords;
     if (p?.coords) return { ...p.coords, array: p.format === 'npy' || p.format === 'npz', d: p.d };
@@ -106,7 +122,7 @@ export function PreviewStep(props: PreviewStepProps) {
                     <p class="preview-line">
                       {c.array ? `an (n, ${c.dim}) array: ${c.dim}-D coordinates of a map, or ${c.dim}-D data to embed` : `${c.dim}-D coordinates in columns ${c.columns.join(', ')}`}
                     </p>
-                    <button type="button" data-testid="open-as-map" disabled={props.loading || !current()?.dataset.coords} onClick={() => props.onOpenAsMap()}>
+                    <button type="button" data-testid="open-as-map" disabled={props.loading || !current()?.dataset.coords} onClick={() => props.onOpenAsMap?.()}>
                       Open as map
                     </button>{' '}
                     <span>{c.alsoData ? `or Run to embed ${c.array ? 'the array' : 'these columns'} as ${c.dim}-D data` : `or Run on the vectors (dimension ${formatCount(c.d)})`}</span>
@@ -159,7 +175,14 @@ export function PreviewStep(props: PreviewStepProps) {
             </p>
           )}
         </Show>
-        <Show when={rowCount()?.exact && rowCount()!.n < props.nNeighbors + 1}>
+        <Show when={refusal()}>
+          {(r) => (
+            <p class="preview-warning" role="alert" data-testid="preview-refusal">
+              {r()}
+            </p>
+          )}
+        </Show>
+        <Show when={!props.addTo && rowCount()?.exact && rowCount()!.n < props.nNeighbors + 1}>
           <p class="preview-warning" data-testid="preview-too-few">
             {formatCount(rowCount()!.n)} rows is fewer than n_neighbors + 1 = {props.nNeighbors + 1}: lower n_neighbors before running.
           </p>

@@ -7,7 +7,12 @@ const PHASE_LABELS: Record<PhaseName, string> = { knn: 'kNN', graph: 'graph', in
 
 export type PhaseProgress = Partial<Record<PhaseName, JobProgress>>;
 
-export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; elapsedS: number | null }) {
+/**
+ * Per-phase bars. `title` and `testId` name a second panel apart from the Run's (a transform's,
+ * "Adding points"); its bars' labels then start with the title.
+ */
+export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; elapsedS: number | null; title?: string; testId?: string }) {
+  const barLabel = (phase: PhaseName) => (props.title ? `${props.title}: ${PHASE_LABELS[phase]} progress` : `${PHASE_LABELS[phase]} progress`);
   const current = () => {
     for (let i = PHASES.length - 1; i >= 0; i--) {
       const p = props.phases[PHASES[i]!];
@@ -16,8 +21,8 @@ export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; 
     return undefined;
   };
   return (
-    <section class="progress" data-testid="progress" aria-live="polite">
-      <h2>Progress</h2>
+    <section class="progress" data-testid={props.testId ?? 'progress'} aria-live="polite">
+      <h2>{props.title ?? 'Progress'}</h2>
       <Show when={props.elapsedS !== null}>
         <p class="elapsed">
           elapsed {formatSeconds(props.elapsedS)}
@@ -49,7 +54,7 @@ export function ProgressPanel(props: { phases: PhaseProgress; running: boolean; 
                   </Show>
                 </span>
               </div>
-              <div class="bar" role="progressbar" aria-label={`${PHASE_LABELS[phase]} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
+              <div class="bar" role="progressbar" aria-label={barLabel(phase)} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
                 <div class="bar-fill" style={{ width: `${(frac() * 100).toFixed(1)}%` }} />
               </div>
               <Show when={p()}>

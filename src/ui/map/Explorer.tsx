@@ -1,5 +1,6 @@
 // The map explorer: the toolbar, the map, and the selection, export and share panels, wired to the
 // map store. The pieces are views (MapToolbar, ExplorerPanels) or small containers (MapArea).
+import { AddPointsButton, AddPointsPanel } from '../AddPoints';
 import { autoPointSize } from '../ScatterMap';
 import { useMapStore } from '../store';
 import { colorByKey } from './coloring';
@@ -45,8 +46,11 @@ export function Explorer() {
         />
         <ViewControls lasso={selection.lasso()} onReset={() => map.control()?.resetView()} onLasso={selection.toggleLasso} />
         <SearchBox value={selection.search()} note={selection.searchNote()} onInput={selection.setSearch} onSearch={selection.runSearch} />
+        <AddPointsButton />
       </div>
-      <MapArea ref={(el) => (area = el)} />
+      <MapArea ref={(el) => (area = el)}>
+        <AddPointsPanel />
+      </MapArea>
       <div class="map-panels">
         <SelectionPanel
           selection={selection.selection()}

@@ -1,12 +1,15 @@
-import { createMemo, createSignal, Show } from 'solid-js';
+import { createMemo, createSignal, Show, type JSX } from 'solid-js';
 import { ScatterMap } from '../ScatterMap';
 import { useMapStore } from '../store';
 import { MapLegend } from './MapLegend';
 import { Tooltip } from './Tooltip';
 import { tooltipContent } from './tooltip-content';
 
-/** The map with its legend, its note (why it is plain) and the hovered point's tooltip. */
-export function MapArea(props: { ref?: (el: HTMLDivElement) => void }) {
+/**
+ * The map with its legend, its note (why it is plain) and the hovered point's tooltip; `children`
+ * lie over the map (the add-points step), so they never resize it.
+ */
+export function MapArea(props: { ref?: (el: HTMLDivElement) => void; children?: JSX.Element }) {
   const map = useMapStore();
   let area!: HTMLDivElement;
   const [hover, setHover] = createSignal<number | null>(null);
@@ -40,6 +43,7 @@ export function MapArea(props: { ref?: (el: HTMLDivElement) => void }) {
       <Show when={map.frame() && coloring().legend}>{(spec) => <MapLegend spec={spec()} />}</Show>
       <Show when={map.frame() && map.colouring().note}>{(note) => <div class="map-note map-note-top">{note()}</div>}</Show>
       <Tooltip content={tooltip()} x={pointer()[0]} y={pointer()[1]} />
+      {props.children}
     </div>
   );
 }

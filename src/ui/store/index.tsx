@@ -1,9 +1,10 @@
 // The app's stores, each created once (createAppStores, from main.tsx) and read through context:
 // useAppStore() for the page's status and error, useDataStore(), useMapStore(), useJobsStore(),
 // useLibraryStore() (the stored maps), useMapModel() (a precomputed map prepared for adding points),
-// and usePageActions() for the flows that span them.
+// useAddPoints() (points added to the map shown), and usePageActions() for the flows that span them.
 import { createContext, useContext, type JSX } from 'solid-js';
 import { linkFromLocation } from '../map/app-bridge';
+import { createAddPoints, type AddPoints } from './add-points';
 import { createAppStore, type AppStore } from './app-store';
 import { createDataStore, type DataStore } from './data-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
@@ -20,6 +21,7 @@ export interface AppStores {
   jobs: JobsStore;
   library: LibraryStore;
   model: MapModel;
+  addPoints: AddPoints;
   actions: PageActions;
 }
 
@@ -36,8 +38,9 @@ export function createAppStores(): AppStores {
   const jobs = createJobsStore(app, map);
   const library = createLibraryStore(jobs.scheduler);
   const model = createMapModel(map, jobs.scheduler, data.form);
+  const addPoints = createAddPoints(map, jobs);
   const actions = createPageActions(app, data, map, jobs, boot);
-  return { app, data, map, jobs, library, model, actions };
+  return { app, data, map, jobs, library, model, addPoints, actions };
 }
 
 const StoresContext = createContext<AppStores>();
@@ -58,6 +61,7 @@ export const useMapStore = (): MapStore => useStores().map;
 export const useJobsStore = (): JobsStore => useStores().jobs;
 export const useLibraryStore = (): LibraryStore => useStores().library;
 export const useMapModel = (): MapModel => useStores().model;
+export const useAddPoints = (): AddPoints => useStores().addPoints;
 export const usePageActions = (): PageActions => useStores().actions;
 
 export type { AppStore, AppStatus } from './app-store';

@@ -23,7 +23,9 @@ export function createClustering(o: {
   const n = () => o.frame()?.x.length ?? 0;
   const typed = () => mcsText().trim() !== '';
   const valid = () => Number.isInteger(Number(mcsText())) && Number(mcsText()) >= 2;
-  const defaultSize = () => defaultMinClusterSize(Math.max(1, n()));
+  // From the fitted points alone: added points must not change the default, which would re-cluster
+  // (and renumber) the whole map.
+  const defaultSize = () => defaultMinClusterSize(Math.max(1, o.frame()?.added ?? n()));
   const minClusterSize = createMemo(() => (typed() && valid() ? Number(mcsText()) : defaultSize()));
   const mcsError = () => (typed() && !valid() ? 'Minimum cluster size must be a whole number ≥ 2.' : null);
 

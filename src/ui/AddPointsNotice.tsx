@@ -1,0 +1,31 @@
+import { For, Show } from 'solid-js';
+import { formatCount } from './format';
+import type { LandedBatch } from './store/add-points';
+
+/**
+ * What a batch of added points became: how many landed and found a cluster, and, when the batch is
+ * large against the map or far from it, why a refit with all points would serve it better.
+ */
+export function AddPointsNotice(props: { batch: LandedBatch; onRefit: (() => void) | undefined; onDismiss(): void }) {
+  return (
+    <div class="add-points-notice" role="status" data-testid="add-points-notice">
+      <p>
+        Added {formatCount(props.batch.m)} points ({props.batch.name}); {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are noise.
+        Colour by batch to see them.
+      </p>
+      <For each={props.batch.advice}>{(line) => <p data-testid="add-points-advice">{line}</p>}</For>
+      <div class="row-buttons">
+        <Show when={props.batch.advice.length > 0 && props.onRefit}>
+          {(refit) => (
+            <button type="button" data-testid="refit-with-all" onClick={() => refit()()}>
+              Refit with all points
+            </button>
+          )}
+        </Show>
+        <button type="button" data-testid="add-points-dismiss" onClick={() => props.onDismiss()}>
+          Dismiss
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import type { Matrix, PhaseName, PhaseTimings, ProgressEvent } from './types';
 import { EngineInputError } from './types';
-import { runSteps, type RunControl } from './engine';
+import { runSteps, type RunControl } from './run-steps';
 import { transformEpochsFor, type FittedModel } from './fitted-model';
 import { pointKeys } from './transform-knn';
 import { initRange, membershipRange } from './transform-layout';

@@ -2,7 +2,7 @@
 // it, turns its progress into JobProgress (with ETA), and gives back a handle to pause or cancel it.
 import * as Comlink from 'comlink';
 import type { EngineCheckpoint } from '../engine/engine';
-import { yieldToEventLoop } from '../engine/engine';
+import { yieldToEventLoop } from '../engine/run-steps';
 import type { ProgressEvent, UmapParams } from '../engine/types';
 import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels';
 import type { CheckpointMeta } from './checkpoint-store';

@@ -184,6 +184,8 @@ export class JobRun {
           deltas: steps,
           recordDeltas: writer !== null,
           start: cp ? undefined : reuse?.start,
+          // A checkpoint carries the warm start (until its init, the coordinates too).
+          warm: cp ? undefined : options.warm,
         });
       let engine: UmapEngine;
       try {

@@ -38,16 +38,16 @@ function defaultThreads(): number {
  * compute Workers. Rows given with their shared `memory` are read there in place.
  */
 export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: JobOptions = {}): JobHandle {
-  const { checkpoint, previewEveryMs, persist, faults, graphs } = options;
+  const { checkpoint, previewEveryMs, persist, faults, graphs, warm } = options;
   return startJobWorker<JobResult, EngineCheckpoint>(input, cb, options, (source, threads) => ({
     source,
     params,
-    options: { threads, checkpoint, previewEveryMs, persist, faults, graphs },
+    options: { threads, checkpoint, previewEveryMs, persist, faults, graphs, warm },
   }));
 }
 
 /** Options of a transform job: a fit's, with a transform's checkpoint (a paused transform) instead of a fit's. */
-export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryMs'> & { checkpoint?: TransformCheckpoint };
+export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryMs' | 'warm'> & { checkpoint?: TransformCheckpoint };
 
 /** Place `input`'s rows into the map of fit job `parent` (its model is read from the job store), in a job Worker like a fit. */
 export function runTransformJob(parent: string, input: JobRows, cb: JobCallbacks = {}, options: TransformJobOptions = {}): JobHandle<TransformJobResult, TransformCheckpoint> {

@@ -20,6 +20,11 @@ export interface WarmStart {
 export const WARM_EPOCHS = 50;
 export const WARM_LEARNING_RATE = 0.1;
 
+/** A warm start from a finished map for a run of `runEpochs` epochs: the measured epochs, never more than the run's. */
+export function warmStartOf(init: Float32Array, runEpochs: number): WarmStart {
+  return { init, nEpochs: Math.min(WARM_EPOCHS, runEpochs), learningRate: WARM_LEARNING_RATE };
+}
+
 /** Reject a warm start the layout cannot use, with a message naming the problem. */
 export function checkWarmStart(w: WarmStart, n: number, nComponents: number): void {
   if (w.init.length !== n * nComponents) {

@@ -25,7 +25,7 @@ export function RunPanel() {
         </button>
       </div>
       <Show when={jobs.rerunBase()} keyed>
-        {(base) => <RerunForm base={base.form} onSubmit={(changes) => jobs.rerun(changes)} />}
+        {(base) => <RerunForm base={base.form} onSubmit={(changes, fromCurrent) => jobs.rerun(changes, fromCurrent)} />}
       </Show>
       <ProgressPanel phases={report.phases} running={running()} elapsedS={report.elapsed()} />
       <p class="summary" data-testid="summary">
@@ -34,6 +34,13 @@ export function RunPanel() {
       <Show when={report.reusedNote()}>
         {(note) => (
           <p class="summary" data-testid="reuse-note">
+            {note()}
+          </p>
+        )}
+      </Show>
+      <Show when={report.warmNote()}>
+        {(note) => (
+          <p class="summary" data-testid="warm-note">
             {note()}
           </p>
         )}

@@ -1,5 +1,6 @@
 // mapstream through exactly the app's job path: runJob() starts the job Worker (which owns its kNN
 // compute pool), so "a dedicated Worker" here is the app's own.
+import { epochsFor, resolveParams, warmStartOf } from '../../src/jobs/engine-api';
 import { runJob, type JobRows } from '../../src/jobs/run-job';
 import type { BenchParams, RunDone } from './protocol';
 
@@ -20,6 +21,8 @@ export interface Relayout {
   spread?: number;
   seed?: number;
   nEpochs?: number;
+  /** 1: start the layout from the full run's map with the app's warm start ("Start from the current map"). */
+  warm?: number;
 }
 
 export interface RelayoutDone {
@@ -35,16 +38,26 @@ export interface RelayoutDone {
   notes: string[];
 }
 
-export async function runOurs(m: JobRows, params: BenchParams, backend: string, jobId?: string, change?: Relayout): Promise<OursDone & { loadS: number; reused: 'fuzzy' | 'knn' | null }> {
+export async function runOurs(
+  m: JobRows,
+  params: BenchParams,
+  backend: string,
+  jobId?: string,
+  change?: Relayout,
+  current?: Float32Array,
+): Promise<OursDone & { loadS: number; reused: 'fuzzy' | 'knn' | null }> {
   if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
   let reused: { what: 'fuzzy' | 'knn'; loadS: number } | null = null;
+  const { warm, ...changed } = change ?? {};
+  const jobParams = { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend, ...changed };
+  const warmStart = warm && current ? warmStartOf(current.slice(), epochsFor(resolveParams(jobParams, m.n), m.n)) : undefined;
   const job = runJob(
     // runJob copies (into shared memory, or for transfer) unless the rows are in shared memory already
     // or it is told to give the buffer away, so the page's vectors stay intact without an extra copy
     // of ours that would inflate peak memory.
     m,
-    { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend, ...change },
+    jobParams,
     {
       onLog: (line) => notes.push(line),
       onReused: (r) => {
@@ -52,7 +65,7 @@ export async function runOurs(m: JobRows, params: BenchParams, backend: string, 
       },
     },
     // With a job id the run stores its graphs for reuse (and reuses stored ones), as an app job does.
-    { ...(params.threads ? { threads: params.threads } : {}), ...(jobId ? { graphs: { jobId } } : {}) },
+    { ...(params.threads ? { threads: params.threads } : {}), ...(jobId ? { graphs: { jobId } } : {}), ...(warmStart ? { warm: warmStart } : {}) },
   );
   const result = await job.result;
   const t = result.timings;
@@ -68,7 +81,7 @@ export async function runOurs(m: JobRows, params: BenchParams, backend: string, 
     loadS,
     reused: done?.what ?? null,
     phases: { knn: t.knn, graph: t.graph, init: t.init, optimise: t.layout },
-    epochs: result.params.nEpochs ?? params.nEpochs,
+    epochs: result.warmStart?.nEpochs ?? result.params.nEpochs ?? params.nEpochs,
     notes,
     backendUsed: result.backend?.fellBackToCpu ? 'cpu' : (result.backend?.backend ?? backend),
     backendReason: result.backend ? [result.backend.reason, result.backend.fellBackToCpu].filter(Boolean).join('; ') : null,
@@ -89,7 +102,7 @@ export async function runOursWithRelayouts(
   const out: RelayoutDone[] = [];
   for (let i = 0; i < relayouts.length; i++) {
     const change = relayouts[i]!;
-    const r = await runOurs(m, params, backend, `${tag}-relayout-${i}`, change);
+    const r = await runOurs(m, params, backend, `${tag}-relayout-${i}`, change, full.embedding);
     out.push({ change, embedding: r.embedding, wallS: r.wallS, loadS: r.loadS, phases: r.phases, epochs: r.epochs, reused: r.reused, notes: r.notes });
   }
   return { full, fullPageS, relayouts: out };

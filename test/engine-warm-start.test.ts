@@ -21,8 +21,8 @@ async function finishedMap(): Promise<Float32Array> {
 /** Mean distance a point moved, as a share of the map's larger side. */
 function meanDisplacement(a: Float32Array, b: Float32Array): number {
   let sum = 0;
-  let lo = [Infinity, Infinity];
-  let hi = [-Infinity, -Infinity];
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
     sum += Math.hypot(a[2 * i]! - b[2 * i]!, a[2 * i + 1]! - b[2 * i + 1]!);
     for (let j = 0; j < 2; j++) {
@@ -113,7 +113,10 @@ describe('engine warm start', () => {
 
   it('names what is wrong with a starting map it cannot use', () => {
     const p = resolveParams({}, n);
-    const bad = (init: Float32Array, nEpochs = 10, learningRate = 0.1) => () => new UmapEngine(m, p, {}, { warm: { init, nEpochs, learningRate } });
+    const bad =
+      (init: Float32Array, nEpochs = 10, learningRate = 0.1) =>
+      () =>
+        new UmapEngine(m, p, {}, { warm: { init, nEpochs, learningRate } });
     expect(bad(new Float32Array(2 * n - 2))).toThrow(EngineInputError);
     expect(bad(new Float32Array(2 * n - 2))).toThrow(`The starting map has ${2 * n - 2} values, but ${n} points × 2 components = ${2 * n} were expected.`);
     const nan = new Float32Array(2 * n);

@@ -84,7 +84,6 @@ export interface EngineHooks {
  */
 export type GraphStart = { knn: KnnGraph } | { graph: FuzzyGraph };
 
-
 const GRAPH_ROWS_PER_STEP = 4096;
 
 export class UmapEngine {

@@ -14,13 +14,20 @@ const FIELDS: { key: keyof Changes; name: string }[] = [
   { key: 'nEpochs', name: 'n_epochs' },
 ];
 
-export function RerunForm(props: { base: Changes; onSubmit(changes: Changes, fromCurrent: boolean): void }) {
+/**
+ * From this many points "Start from the current map" is on by default. Below, a full re-run takes a
+ * few seconds and gives exactly the map a fresh run with those values gives, which is worth more
+ * than the seconds a warm start saves; above, a re-run's layout takes tens of seconds or minutes.
+ */
+const WARM_BY_DEFAULT_FROM_N = 10_000;
+
+export function RerunForm(props: { base: Changes; n: number; onSubmit(changes: Changes, fromCurrent: boolean): void }) {
   // A copy of the finished map's values, edited here without touching the main form.
   const [values, setValues] = createSignal<Changes>({ minDist: props.base.minDist, spread: props.base.spread, seed: props.base.seed, nEpochs: props.base.nEpochs });
-  // Until the user sets it: on for a layout change, off for a new seed, whose map must be the full
-  // run's with that seed (a warm start keeps the old seed's arrangement).
+  // Until the user sets it: on for a layout change of a large map, off for a new seed, whose map must
+  // be the full run's with that seed (a warm start keeps the old seed's arrangement).
   const [chosen, setChosen] = createSignal<boolean | null>(null);
-  const fromCurrent = () => chosen() ?? values().seed.trim() === props.base.seed.trim();
+  const fromCurrent = () => chosen() ?? (props.n >= WARM_BY_DEFAULT_FROM_N && values().seed.trim() === props.base.seed.trim());
   return (
     <form
       class="rerun"

@@ -25,7 +25,7 @@ export function RunPanel() {
         </button>
       </div>
       <Show when={jobs.rerunBase()} keyed>
-        {(base) => <RerunForm base={base.form} onSubmit={(changes, fromCurrent) => jobs.rerun(changes, fromCurrent)} />}
+        {(base) => <RerunForm base={base.form} n={base.ing.dataset.n} onSubmit={(changes, fromCurrent) => jobs.rerun(changes, fromCurrent)} />}
       </Show>
       <ProgressPanel phases={report.phases} running={running()} elapsedS={report.elapsed()} />
       <p class="summary" data-testid="summary">

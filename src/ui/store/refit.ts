@@ -6,14 +6,8 @@ import { encodeCategories } from '../../io/categories';
 import type { MetaColumn } from '../../io/dataset';
 import { warmStartOf, epochsFor, type UmapParams, type WarmStart } from '../../jobs/engine-api';
 import type { Ingested } from '../../jobs/ingest-client';
+import type { JobRows as Rows } from '../../jobs/run-job';
 import type { MapBatch } from './map-batches';
-
-/** Rows as a job takes them. */
-export interface Rows {
-  data: Float32Array;
-  n: number;
-  d: number;
-}
 
 /** The name the fitted points' rows go by in the refit's `batch` column, as when colouring by batch. */
 const FITTED = 'fitted map';

@@ -41,7 +41,7 @@ export function checkWarmStart(w: WarmStart, n: number, nComponents: number): vo
  * The layout's starting embedding: the given map as it is. umap-learn min–max scales any init to
  * [0, 10] per axis, as the spectral init is; a finished map is already at the scale the layout's
  * curve (a, b) settles to, and shrinking it to that box made the few warm epochs spend themselves
- * re-expanding it (trust@15 on digits 0.978 instead of 0.984, docs/benchmark.md). Kept as it is, the
+ * re-expanding it (trust@15 on digits 0.975–0.978 instead of 0.983–0.984 at 50 epochs, docs/benchmark.md). Kept as it is, the
  * result also stays in the map's own frame, so the view does not jump.
  */
 export function warmInitOf(init: Float32Array): Float32Array {

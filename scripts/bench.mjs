@@ -32,10 +32,10 @@ const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-ba
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
   [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
   [--transform NEW_FILE [--transform-labels y.npy] | --transform-synthetic M (with --synthetic)] [--out-transform NEW_EMB.npy] [--transform-sample 2000]
-  [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N]]  (repeatable: each is a re-run reusing the full run's graphs)`;
+  [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N,warm=1]]  (repeatable: each is a re-run reusing the full run's graphs; warm=1 starts it from the full run's map)`;
 
 /** `min_dist=0.5,seed=2`: the layout parameters a re-run changes (the graph's stay, so it is reused). */
-const RELAYOUT_KEYS = { min_dist: 'minDist', spread: 'spread', seed: 'seed', n_epochs: 'nEpochs' };
+const RELAYOUT_KEYS = { min_dist: 'minDist', spread: 'spread', seed: 'seed', n_epochs: 'nEpochs', warm: 'warm' };
 function parseRelayout(spec) {
   const change = {};
   for (const part of spec.split(',')) {
@@ -46,6 +46,8 @@ function parseRelayout(spec) {
       throw new UsageError(`--relayout: "${part}" is not NAME=NUMBER with NAME one of ${Object.keys(RELAYOUT_KEYS).join(', ')}.`);
     }
     if ((key === 'seed' || key === 'nEpochs') && !Number.isInteger(num)) throw new UsageError(`--relayout: ${k} must be a whole number (got ${v}).`);
+    // warm=1: the re-run starts its layout from the full run's map (the app's "Start from the current map").
+    if (key === 'warm' && num !== 0 && num !== 1) throw new UsageError(`--relayout: warm must be 0 or 1 (got ${v}).`);
     change[key] = num;
   }
   return change;

@@ -1,5 +1,6 @@
 // mapstream through exactly the app's job path: runJob() starts the job Worker (which owns its kNN
 // compute pool), so "a dedicated Worker" here is the app's own.
+import { epochsFor, resolveParams, warmStartOf } from '../../src/jobs/engine-api';
 import { runJob, type JobRows } from '../../src/jobs/run-job';
 import { putResult } from '../../src/jobs/job-store';
 import type { BenchParams, RunDone } from './protocol';
@@ -21,6 +22,8 @@ export interface Relayout {
   spread?: number;
   seed?: number;
   nEpochs?: number;
+  /** 1: start the layout from the full run's map with the app's warm start ("Start from the current map"). */
+  warm?: number;
 }
 
 export interface RelayoutDone {
@@ -48,16 +51,20 @@ export async function runOurs(
   jobId?: string,
   change?: Relayout,
   keep = false,
+  current?: Float32Array,
 ): Promise<OursDone & { loadS: number; reused: 'fuzzy' | 'knn' | null }> {
   if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
   let reused: { what: 'fuzzy' | 'knn'; loadS: number } | null = null;
+  const { warm, ...changed } = change ?? {};
+  const jobParams = { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend, ...changed };
+  const warmStart = warm && current ? warmStartOf(current.slice(), epochsFor(resolveParams(jobParams, m.n), m.n)) : undefined;
   const job = runJob(
     // runJob copies (into shared memory, or for transfer) unless the rows are in shared memory already
     // or it is told to give the buffer away, so the page's vectors stay intact without an extra copy
     // of ours that would inflate peak memory.
     m,
-    { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend, ...change },
+    jobParams,
     {
       onLog: (line) => notes.push(line),
       onReused: (r) => {
@@ -69,6 +76,7 @@ export async function runOurs(
     {
       ...(params.threads ? { threads: params.threads } : {}),
       ...(jobId && keep ? { persist: { jobId, storeDataset: true, resumeFromStore: false } } : jobId ? { graphs: { jobId } } : {}),
+      ...(warmStart ? { warm: warmStart } : {}),
     },
   );
   const result = await job.result;
@@ -86,7 +94,7 @@ export async function runOurs(
     loadS,
     reused: done?.what ?? null,
     phases: { knn: t.knn, graph: t.graph, init: t.init, optimise: t.layout },
-    epochs: result.params.nEpochs ?? params.nEpochs,
+    epochs: result.warmStart?.nEpochs ?? result.params.nEpochs ?? params.nEpochs,
     notes,
     backendUsed: result.backend?.fellBackToCpu ? 'cpu' : (result.backend?.backend ?? backend),
     backendReason: result.backend ? [result.backend.reason, result.backend.fellBackToCpu].filter(Boolean).join('; ') : null,
@@ -113,7 +121,7 @@ export async function runOursWithRelayouts(
   const out: RelayoutDone[] = [];
   for (let i = 0; i < relayouts.length; i++) {
     const change = relayouts[i]!;
-    const r = await runOurs(m, params, backend, `${tag}-relayout-${i}`, change, keep);
+    const r = await runOurs(m, params, backend, `${tag}-relayout-${i}`, change, keep, full.embedding);
     out.push({ change, embedding: r.embedding, wallS: r.wallS, loadS: r.loadS, phases: r.phases, epochs: r.epochs, reused: r.reused, notes: r.notes });
   }
   return { full, fullPageS, relayouts: out, fitJobId: keep && fullId ? fullId : null };

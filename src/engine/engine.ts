@@ -12,7 +12,8 @@ import { layoutGraph, makeEpochsPerSample } from './layout-graph';
 import { optimizeLayoutEuclidean } from './optimize-layout';
 import { findAbParams } from './find-ab-params';
 import { Rng, deriveSeed } from './prng';
-import { runSteps, type RunControl } from './run-steps';
+import { checkWarmStart, warmInitOf, type WarmStart } from './warm-start';
+import { now, runSteps, type RunControl } from './run-steps';
 
 /**
  * A complete, resumable snapshot of a run: plain numbers, strings and typed arrays, so it can be
@@ -36,6 +37,11 @@ export interface EngineCheckpoint {
   embedding: Float32Array | null;
   /** Epochs of the layout already applied to `embedding`. */
   epoch: number;
+  /**
+   * A layout started from given coordinates: its epochs and learning rate, and the coordinates until
+   * the init step has put them in `embedding` (absent in checkpoints from before warm starts).
+   */
+  warm?: { init: Float32Array | null; nEpochs: number; learningRate: number } | null;
 }
 
 /**
@@ -109,6 +115,7 @@ export class UmapEngine {
        * resumed run is given it again (the checkpoint does not store it).
        */
       given?: Float32Array;
+      warm?: WarmStart;
     } = {},
   ) {
     const { n, d, data } = input;
@@ -132,7 +139,12 @@ export class UmapEngine {
       if (knn && knn.k !== params.nNeighbors) throw new Error(`The given kNN graph has ${knn.k} neighbours per point, not n_neighbors = ${params.nNeighbors}.`);
       const phase = graph ? 'init' : knn ? 'graph' : 'knn';
       const timings = { knn: 0, graph: 0, init: 0, layout: 0 };
-      this.cp = { version: 1, n, d, params, phase, timings, log: [], knnState: null, knn, graphRowsDone: 0, rhos: null, sigmas: null, graph, embedding: null, epoch: 0 };
+      const w = options.warm;
+      if (w) checkWarmStart(w, n, params.nComponents);
+      // The coordinates travel in the checkpoint until the init step uses them, so a run resumed from
+      // any earlier boundary starts its layout from the same map.
+      const warm = w ? { init: w.init, nEpochs: w.nEpochs, learningRate: w.learningRate } : null;
+      this.cp = { version: 1, n, d, params, phase, timings, log: [], knnState: null, knn, graphRowsDone: 0, rhos: null, sigmas: null, graph, embedding: null, epoch: 0, warm };
     }
   }
 
@@ -194,7 +206,9 @@ export class UmapEngine {
 
   result(): UmapResult {
     if (this.cp.phase !== 'done' || !this.cp.embedding) throw new Error('The run has not finished.');
+    const w = this.cp.warm;
     return {
+      ...(w ? { warmStart: { nEpochs: w.nEpochs, learningRate: w.learningRate } } : {}),
       embedding: this.cp.embedding,
       n: this.cp.n,
       nComponents: this.cp.params.nComponents,
@@ -284,6 +298,18 @@ export class UmapEngine {
     const g = this.cp.graph!;
     const p = this.cp.params;
     const { n, d, data } = this.input;
+    const warm = this.cp.warm;
+    if (warm?.init) {
+      this.cp.embedding = warmInitOf(warm.init);
+      // From here the embedding holds the map: the checkpoint need not carry it twice.
+      warm.init = null;
+      this.log(`Init: started from the given map (warm start): ${warm.nEpochs} epochs at learning rate ${warm.learningRate}.`);
+      this.emit('init', 1, 1, 'steps');
+      this.cp.phase = 'layout';
+      this.cp.epoch = 0;
+      if (this.recorder) this.lastDelta = { kind: 'layout', epoch: 0, embedding: this.cp.embedding };
+      return;
+    }
     this.emit('init', 0, 1, 'steps', 'spectral');
     // The solve is one synchronous step; its progress still reaches the page (a busy Worker's
     // postMessage is delivered at once), so a long init shows it is moving.
@@ -325,7 +351,13 @@ export class UmapEngine {
   private async stepLayout(): Promise<void> {
     const p = this.cp.params;
     const n = this.input.n;
-    const nEpochs = epochsFor(p, n);
+    const warm = this.cp.warm;
+    const nEpochs = warm ? warm.nEpochs : epochsFor(p, n);
+    if (this.cp.epoch >= nEpochs) {
+      // A warm start of 0 epochs: the given map, rescaled, is the result.
+      this.finishLayout();
+      return;
+    }
     if (!this.layoutConsts) {
       // The layout graph is cheap to derive from the fuzzy graph, so it is rebuilt, not checkpointed.
       const fuzzy = this.cp.graph!;
@@ -335,7 +367,7 @@ export class UmapEngine {
         a,
         b,
         gamma: p.repulsionStrength,
-        initialAlpha: p.learningRate,
+        initialAlpha: warm ? warm.learningRate : p.learningRate,
         negativeSampleRate: p.negativeSampleRate,
         nComponents: p.nComponents,
         nEpochs,
@@ -363,14 +395,12 @@ export class UmapEngine {
     this.emit('layout', this.cp.epoch, nEpochs, 'epochs');
     if (this.cp.epoch % 5 === 0 || this.cp.epoch >= nEpochs) this.hooks.onLayout?.(emb, this.cp.epoch, nEpochs);
     if (this.recorder && this.cp.epoch < nEpochs) this.lastDelta = { kind: 'layout', epoch: this.cp.epoch, embedding: emb };
-    if (this.cp.epoch >= nEpochs) {
-      this.cp.graph = null;
-      this.cp.knn = null;
-      this.cp.phase = 'done';
-    }
+    if (this.cp.epoch >= nEpochs) this.finishLayout();
   }
-}
 
-function now(): number {
-  return performance.now();
+  private finishLayout(): void {
+    this.cp.graph = null;
+    this.cp.knn = null;
+    this.cp.phase = 'done';
+  }
 }

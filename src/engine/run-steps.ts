@@ -1,5 +1,5 @@
-// Driving a resumable engine (the fit's UmapEngine, the TransformEngine) step by step, with a stop
-// checked at every boundary and the event loop let in between steps.
+// Driving a resumable engine (the fit's UmapEngine and the transform's) step by step, with the
+// yields that let pause and cancel messages in between.
 import type { PhaseName, PhaseTimings } from './types';
 
 export interface RunControl {
@@ -7,7 +7,9 @@ export interface RunControl {
   shouldStop?(): boolean;
 }
 
-const now = () => performance.now();
+export function now(): number {
+  return performance.now();
+}
 
 /** A resumable engine as runSteps drives it: one step at a time, its live state valid between steps. */
 interface Stepper {

@@ -78,6 +78,8 @@ export interface UmapResult {
   /** Seconds spent in each phase. */
   timings: PhaseTimings;
   log: string[];
+  /** Set when the layout started from given coordinates: the epochs it ran and their learning rate. */
+  warmStart?: { nEpochs: number; learningRate: number };
 }
 
 /** Thrown for input the engine cannot work on; message is meant for the user. */

@@ -30,7 +30,12 @@ function launchJob(e: JobFacts, callbacks: JobCallbacks, threads: number | undef
   };
   const cp = e.checkpoint;
   if (e.rec.kind === 'transform') return runTransformJob(e.rec.parent!, input, callbacks, { ...common, ...(isTransformCheckpoint(cp) ? { checkpoint: cp } : {}) });
-  return runJob(input, e.rec.params, callbacks, { ...common, ...(cp && !isTransformCheckpoint(cp) ? { checkpoint: cp } : {}), ...(map ? { map } : {}) });
+  return runJob(input, e.rec.params, callbacks, {
+    ...common,
+    ...(cp && !isTransformCheckpoint(cp) ? { checkpoint: cp } : {}),
+    ...(map ? { map } : {}),
+    ...(e.rec.warm ? { warm: e.rec.warm } : {}),
+  });
 }
 
 interface Run {

@@ -3,6 +3,7 @@
 // is its client.
 import type { EngineCheckpoint } from '../engine/engine';
 import type { TransformCheckpoint } from '../engine/transform';
+import type { WarmStart } from '../engine/warm-start';
 import type { Matrix, PhaseTimings, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { BackendReport } from '../gpu/backend';
 import type { CheckpointMeta } from './checkpoint-store';
@@ -46,6 +47,11 @@ export interface JobOptions {
    * id (persisted jobs do with their own id; the bench without checkpoints). Off for a resumed run.
    */
   graphs?: { jobId: string };
+  /**
+   * Lay out from these coordinates with their own epochs and learning rate instead of the spectral
+   * init (a warm re-run, a refit). A checkpoint carries it, so it applies to a fresh run only.
+   */
+  warm?: WarmStart;
   /** Tests only: faults fixed for this run (see faults.ts). */
   faults?: FaultPlan;
   /**

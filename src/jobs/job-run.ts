@@ -191,6 +191,8 @@ export class JobRun {
           recordDeltas: writer !== null,
           start: cp ? undefined : reuse?.start,
           ...(p.map ? { given: p.map } : {}),
+          // A checkpoint carries the warm start (until its init, the coordinates too).
+          warm: cp ? undefined : options.warm,
         });
       let engine: UmapEngine;
       try {

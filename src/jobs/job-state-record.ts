@@ -1,5 +1,6 @@
 // A new job's stored record, and the few constants every part of the scheduler agrees on.
 import type { UmapParams } from '../engine/types';
+import type { WarmStart } from '../engine/warm-start';
 import type { JobRows } from './job-protocol';
 import type { Categories } from '../io';
 import type { FaultPlan } from './faults';
@@ -18,6 +19,8 @@ export interface SubmitOptions {
   labelName?: string;
   /** false: no dataset or checkpoints in IndexedDB (measuring their cost; the job cannot survive a reload). */
   checkpoints?: boolean;
+  /** Start the layout from these coordinates (a warm re-run, a refit); see JobOptions.warm. */
+  warm?: WarmStart;
   /** Test hook only: faults for the job's Worker (see faults.ts); the product never sets them. */
   faults?: FaultPlan;
 }
@@ -48,5 +51,6 @@ export function newRecord(input: JobRows, params: Partial<UmapParams>, opts: Sub
     owner: at.owner,
   };
   if (opts.labelName !== undefined) rec.labelName = opts.labelName;
+  if (opts.warm) rec.warm = opts.warm;
   return rec;
 }

@@ -24,6 +24,7 @@
 // fit's with `knnOnly`: it ran only the kNN phase over rows whose map was given, so it keeps a model.
 import { promisifyRequest } from 'idb-keyval';
 import type { ProgressEvent, UmapParams, UmapResult } from '../engine/types';
+import type { WarmStart } from '../engine/warm-start';
 import type { Categories } from '../io';
 import { clearCheckpoints } from './checkpoint-store';
 import { clearGraphRefs, deleteGraphsIfUnused, type GraphReuse } from './graph-store';
@@ -62,6 +63,11 @@ export interface JobRecord {
   owner?: string;
   /** The stored graph this fit started from, when it skipped kNN (and the graph phase). */
   reused?: GraphReuse;
+  /**
+   * A fit whose layout starts from these coordinates (a warm re-run or a refit), kept in the record so
+   * a job queued before a reload still starts from them.
+   */
+  warm?: WarmStart;
   /** Absent: a fit. A transform places the job's rows into its parent fit's map. */
   kind?: 'fit' | 'transform';
   /** A transform's fit job. */

@@ -51,9 +51,9 @@ function defaultThreads(): number {
  * compute Workers. Rows given with their shared `memory` are read there in place.
  */
 export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallbacks = {}, options: FitJobOptions = {}): JobHandle {
-  const { checkpoint, previewEveryMs, persist, faults, graphs, map } = options;
+  const { checkpoint, previewEveryMs, persist, faults, graphs, map, warm } = options;
   return startJobWorker<JobResult, EngineCheckpoint>(input, cb, options, async (source, threads) => {
-    const msg: FitStart = { source, params, options: { threads, checkpoint, previewEveryMs, persist, faults, graphs } };
+    const msg: FitStart = { source, params, options: { threads, checkpoint, previewEveryMs, persist, faults, graphs, warm } };
     // A copy goes, so the caller's map stays whole for a retry or a resume.
     if (map) msg.map = (await map).slice();
     return msg;
@@ -64,7 +64,7 @@ export function runJob(input: JobRows, params: Partial<UmapParams>, cb: JobCallb
 export type FitJobOptions = JobOptions & { map?: Promise<Float32Array> };
 
 /** Options of a transform job: a fit's, with a transform's checkpoint (a paused transform) instead of a fit's. */
-export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryMs'> & { checkpoint?: TransformCheckpoint };
+export type TransformJobOptions = Omit<JobOptions, 'checkpoint' | 'previewEveryMs' | 'warm'> & { checkpoint?: TransformCheckpoint };
 
 /** Place `input`'s rows into the map of fit job `parent` (its model is read from the job store), in a job Worker like a fit. */
 export function runTransformJob(parent: string, input: JobRows, cb: JobCallbacks = {}, options: TransformJobOptions = {}): JobHandle<TransformJobResult, TransformCheckpoint> {

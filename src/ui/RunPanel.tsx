@@ -27,7 +27,7 @@ export function RunPanel() {
       </div>
       <ModelOffer />
       <Show when={jobs.rerunBase()} keyed>
-        {(base) => <RerunForm base={base.form} onSubmit={(changes) => jobs.rerun(changes)} />}
+        {(base) => <RerunForm base={base.form} n={base.ing.dataset.n} onSubmit={(changes, fromCurrent) => jobs.rerun(changes, fromCurrent)} />}
       </Show>
       <ProgressPanel phases={report.phases} running={running()} elapsedS={report.elapsed()} />
       <p class="summary" data-testid="summary">
@@ -36,6 +36,13 @@ export function RunPanel() {
       <Show when={report.reusedNote()}>
         {(note) => (
           <p class="summary" data-testid="reuse-note">
+            {note()}
+          </p>
+        )}
+      </Show>
+      <Show when={report.warmNote()}>
+        {(note) => (
+          <p class="summary" data-testid="warm-note">
             {note()}
           </p>
         )}

@@ -1,7 +1,7 @@
 // The Run button's side of the app: submits runs to the scheduler, follows the shown job's progress,
 // log and previews onto the screen, and puts finished jobs on the map.
 import { batch, createSignal, onCleanup } from 'solid-js';
-import { resolveParams, type UmapParams } from '../../jobs/engine-api';
+import { epochsFor, resolveParams, warmStartOf, type UmapParams, type WarmStart } from '../../jobs/engine-api';
 import type { Ingested } from '../../jobs/ingest-client';
 import { Scheduler } from '../../jobs/scheduler';
 import type { LinkSource } from '../../share/link';
@@ -39,15 +39,20 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     j?.cancel();
   };
 
-  /** Start a job on these data with the form's parameters, and follow it on screen. */
-  const run = (ing: Ingested | null, form: ParamsFormState, source: LinkSource | null) => {
+  /**
+   * Start a job on these data with the form's parameters, and follow it on screen; `warm` starts its
+   * layout from a map's coordinates (given the parameters, it is made for the run's epochs).
+   */
+  const run = (ing: Ingested | null, form: ParamsFormState, source: LinkSource | null, warm?: (params: UmapParams) => WarmStart) => {
     if (!ing) return app.fail(new Error('Choose a file (or the digits demo) first.'));
     const { data, n, d, memory } = ing.dataset;
     let params: Partial<UmapParams>;
+    let warmStart: WarmStart | undefined;
     try {
       params = readParams(form);
       // Same validation the engine applies, done here so bad parameters fail before any worker starts.
-      resolveParams(params, n);
+      const resolved = resolveParams(params, n);
+      warmStart = warm?.(resolved);
     } catch (err) {
       // A running job is left alone: only a valid new run replaces it.
       if (job) app.warn(err);
@@ -88,7 +93,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       jobId = scheduler.submit(
         memory ? { data, n, d, memory } : { data, n, d },
         params,
-        { name: ing.dataset.fileName, ...labels },
+        { name: ing.dataset.fileName, ...labels, ...(warmStart ? { warm: warmStart } : {}) },
         {
           onProgress: (p) => {
             if (!live()) return;
@@ -154,6 +159,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       map.show(r.embedding, r.nComponents, labels, true, { jobId: id, d: r.rec.d, params: { ...r.rec.params } });
       report.replaceLog(r.log);
       report.reused(r.rec.reused ?? null);
+      report.warm(r.rec.warm);
       app.clearError();
       app.setStatus('done');
     });
@@ -181,11 +187,16 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     return l && l.jobId === shownJob() && app.status() === 'done' ? l : null;
   };
 
-  /** Run the shown map's data again with these values changed; the fit reuses its stored graphs. */
-  const rerun = (changes: Pick<ParamsFormState, 'minDist' | 'spread' | 'seed' | 'nEpochs'>) => {
+  /**
+   * Run the shown map's data again with these values changed; the fit reuses its stored graphs.
+   * `fromCurrent`: its layout starts from the map shown, with the warm start's few epochs.
+   */
+  const rerun = (changes: Pick<ParamsFormState, 'minDist' | 'spread' | 'seed' | 'nEpochs'>, fromCurrent = false) => {
     const base = rerunBase();
     if (!base) return app.fail(new Error('The data of this map is no longer in memory; load the file again to re-run it.'));
-    run(base.ing, { ...base.form, ...changes }, base.source);
+    // The fitted points' coordinates (added batches are not part of the re-run's rows).
+    const current = fromCurrent ? map.coords() : null;
+    run(base.ing, { ...base.form, ...changes }, base.source, current ? (p) => warmStartOf(current.slice(), epochsFor(p, base.ing.dataset.n)) : undefined);
   };
 
   return {

@@ -7,6 +7,8 @@ import { describeReuse, type GraphReuse } from '../../jobs/graph-store';
 import { formatCount, formatSeconds } from '../format';
 import type { PhaseProgress } from '../ProgressPanel';
 
+const warmText = (w: { nEpochs: number } | null | undefined) => (w ? `Started from the current map: ${w.nEpochs} epochs.` : null);
+
 export function createRunReport() {
   const [phases, setPhases] = createStore<PhaseProgress>({});
   const [elapsed, setElapsed] = createSignal<number | null>(null);
@@ -14,6 +16,8 @@ export function createRunReport() {
   const [summary, setSummary] = createSignal<string | null>(null);
   // What the fit took from the graph cache instead of computing, and from which map.
   const [reusedNote, setReusedNote] = createSignal<string | null>(null);
+  // A layout that started from the map shown before (a warm re-run or a refit).
+  const [warmNote, setWarmNote] = createSignal<string | null>(null);
 
   return {
     phases,
@@ -21,6 +25,11 @@ export function createRunReport() {
     log,
     summary,
     reusedNote,
+    warmNote,
+    /** The shown job's warm start (null: its layout started from the spectral init). */
+    warm(w: { nEpochs: number } | null | undefined) {
+      setWarmNote(warmText(w));
+    },
     /** The shown job's reuse of a stored graph (null: it computed everything). */
     reused(r: GraphReuse | null) {
       setReusedNote(r ? describeReuse(r) : null);
@@ -33,6 +42,7 @@ export function createRunReport() {
         setLog([]);
         setSummary(null);
         setReusedNote(null);
+        setWarmNote(null);
       });
     },
     /** The newest progress per phase and the log lines that came since the last update. */
@@ -64,7 +74,8 @@ export function createRunReport() {
           const p = phases[phase];
           if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
         }
-        const epochs = res.params.nEpochs ?? autoEpochs(res.n);
+        const epochs = res.warmStart?.nEpochs ?? res.params.nEpochs ?? autoEpochs(res.n);
+        setWarmNote(warmText(res.warmStart));
         setPhases('layout', { phase: 'layout', done: epochs, total: epochs, unit: 'epochs', elapsedS: total, etaS: 0, phaseElapsedS: t.layout });
         setElapsed(total);
         setSummary(

@@ -198,3 +198,41 @@ test('a fit under 1,000 points keeps its model too; a map with no fit behind it 
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('add-points-step')).toHaveCount(0);
 });
+
+test('a batch large against its map is flagged, and "Refit with all points" fits every row from the current positions', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('./');
+  const n = 400;
+  await page.getByTestId('file-input').setInputFiles({ name: 'digits-400.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [n, D], digits.data.slice(0, n * D)) });
+  await page.getByTestId('param-n_epochs').fill('100');
+  await page.getByTestId('run').click();
+  await waitDone(page);
+  await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
+  const fitted = await page.evaluate(() => Array.from(window.__mapstream!.coords()!));
+
+  // 297 new points are 74 % of a 400-point map: the notice says so and offers the refit.
+  await page.getByTestId('add-points').click();
+  const step = page.getByTestId('add-points-step');
+  await step.getByTestId('add-points-file').setInputFiles({ name: 'digits-297.csv', mimeType: 'text/csv', buffer: newRowsCsv() });
+  await expect(step.getByTestId('add-points-confirm')).toBeEnabled();
+  await step.getByTestId('add-points-confirm').click();
+  const notice = page.getByTestId('add-points-notice');
+  await expect(notice).toBeVisible({ timeout: 120_000 });
+  await expect(notice.getByTestId('add-points-advice').first()).toContainText('%');
+  expect(await page.evaluate(() => window.__mapstream!.points)).toBe(n + M);
+
+  await notice.getByTestId('refit-with-all').click();
+  // A new fit of all 697 rows, started from where the points are, ends on the map.
+  await expect
+    .poll(() => page.evaluate(() => window.__mapstreamJobs!.list().filter((j) => (j.kind ?? 'fit') === 'fit' && j.n === 697 && j.state === 'completed').length), { timeout: 120_000 })
+    .toBe(1);
+  await waitDone(page);
+  await expect.poll(() => page.evaluate(() => window.__mapstream!.points)).toBe(n + M);
+  await expect(page.getByTestId('warm-note')).toContainText('Started from the current map');
+  // The familiar map stays mostly in place: the fitted points moved little against the map's size.
+  const after = await page.evaluate(() => Array.from(window.__mapstream!.coords()!));
+  const span = Math.max(...fitted) - Math.min(...fitted);
+  let moved = 0;
+  for (let i = 0; i < n; i++) moved += Math.hypot(after[2 * i]! - fitted[2 * i]!, after[2 * i + 1]! - fitted[2 * i + 1]!);
+  expect(moved / n / span).toBeLessThan(0.2);
+});

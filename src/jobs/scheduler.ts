@@ -7,7 +7,7 @@ import type { JobRows, TransformJobResult } from './job-protocol';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
 import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
-import { getResult, getTransformResult, type JobRecord, type Priority } from './job-store';
+import { getResult, getTransformResult, readDataset, type JobRecord, type Priority } from './job-store';
 import type { GraphReuse } from './graph-store';
 import { JobRuns, type RunHandle } from './job-launch';
 import { transformRecord } from './transform-submit';
@@ -62,6 +62,12 @@ export class Scheduler {
 
   list(): JobView[] {
     return this.states.list();
+  }
+
+  /** A job's rows as it stored them (a refit gathers its map's rows this way), or null when not stored. */
+  async storedRows(id: string): Promise<{ data: Float32Array; n: number; d: number } | null> {
+    const key = this.states.peek(id)?.rec.datasetKey;
+    return key ? readDataset(key).catch(() => null) : null;
   }
 
   get(id: string): JobView | null {

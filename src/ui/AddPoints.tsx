@@ -8,8 +8,7 @@ import { AddPointsNotice } from './AddPointsNotice';
 import { formatCount } from './format';
 import { PreviewStep } from './PreviewStep';
 import { ProgressPanel } from './ProgressPanel';
-import { useAddPoints, useJobsStore } from './store';
-import type { JobsStore } from './store/jobs-store';
+import { useAddPoints } from './store';
 import './add-points.css';
 
 const REASON_ID = 'add-points-reason';
@@ -50,14 +49,9 @@ export function AddPointsButton() {
   );
 }
 
-// "Refit with all points" comes from another part of the app (src/ui/store/refit.ts); until it is
-// there, the notice offers no refit.
-type MaybeRefit = JobsStore & { refitWithAll?: () => void };
-
 /** The add-points step under the toolbar: choose a file, see its preview, add; then progress and the notice. */
 export function AddPointsPanel() {
   const add = useAddPoints();
-  const jobs = useJobsStore() as MaybeRefit;
   const target = () => {
     const t = add.target();
     return t.ok ? t : null;
@@ -116,7 +110,7 @@ export function AddPointsPanel() {
         )}
       </Show>
       <Show when={add.landed()} keyed>
-        {(b) => <AddPointsNotice batch={b} onRefit={jobs.refitWithAll} onDismiss={() => add.dismissLanded()} />}
+        {(b) => <AddPointsNotice batch={b} onRefit={() => void add.refitWithAll()} refitBusy={add.refitBusy()} onDismiss={() => add.dismissLanded()} />}
       </Show>
     </div>
   );

@@ -6,7 +6,7 @@ import type { LandedBatch } from './store/add-points';
  * What a batch of added points became: how many landed and found a cluster, and, when the batch is
  * large against the map or far from it, why a refit with all points would serve it better.
  */
-export function AddPointsNotice(props: { batch: LandedBatch; onRefit: (() => void) | undefined; onDismiss(): void }) {
+export function AddPointsNotice(props: { batch: LandedBatch; onRefit(): void; refitBusy: boolean; onDismiss(): void }) {
   return (
     <div class="add-points-notice" role="status" data-testid="add-points-notice">
       <p>
@@ -15,12 +15,10 @@ export function AddPointsNotice(props: { batch: LandedBatch; onRefit: (() => voi
       </p>
       <For each={props.batch.advice}>{(line) => <p data-testid="add-points-advice">{line}</p>}</For>
       <div class="row-buttons">
-        <Show when={props.batch.advice.length > 0 && props.onRefit}>
-          {(refit) => (
-            <button type="button" data-testid="refit-with-all" onClick={() => refit()()}>
-              Refit with all points
-            </button>
-          )}
+        <Show when={props.batch.advice.length > 0}>
+          <button type="button" data-testid="refit-with-all" disabled={props.refitBusy} onClick={() => props.onRefit()}>
+            Refit with all points
+          </button>
         </Show>
         <button type="button" data-testid="add-points-dismiss" onClick={() => props.onDismiss()}>
           Dismiss

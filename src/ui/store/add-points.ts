@@ -12,9 +12,12 @@ import { EMPTY_BATCH, dimensionMismatch } from '../../jobs/transform-messages';
 import { frameScheduler } from '../frame-scheduler';
 import { createIngestSession, relabel, type ReadChoices } from '../ingest-session';
 import { metadataColumns } from '../map/coloring';
+import type { ParamsFormState } from '../params-form-model';
 import type { PhaseProgress } from '../ProgressPanel';
 import type { JobsStore } from './jobs-store';
+import type { MapBatch } from './map-batches';
 import type { MapStore } from './map-store';
+import { createRefit } from './refit';
 
 /** The fit whose model places the points, or why the map shown has none. */
 export type AddTarget = { ok: true; parent: string; d: number } | { ok: false; reason: string };
@@ -38,7 +41,8 @@ export interface LandedBatch {
 // The readers' words for a file without data rows: in "add" mode they all mean one thing.
 const NO_ROWS = /is empty\.$|has no (data )?rows\.$|has a header row but no data rows\.$/;
 
-export function createAddPoints(map: MapStore, jobs: JobsStore) {
+/** `form`: the parameter form, for a refit of a map whose run's own form is gone (after a reload). */
+export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsFormState) {
   const scheduler = jobs.scheduler;
   const ingest = createIngestSession();
   const [open, setOpen] = createSignal(false);
@@ -53,6 +57,8 @@ export function createAddPoints(map: MapStore, jobs: JobsStore) {
   // Whether each fit job keeps a model in IndexedDB (undefined: being looked up).
   const [models, setModels] = createSignal<Record<string, boolean>>({});
   const landedIds = new Set<string>();
+  // Where each batch's rows are, for a refit: its transform job, and the rows read, while in memory.
+  const sources = new WeakMap<MapBatch, { jobId: string; ing: Ingested | null }>();
 
   const parentId = () => map.origin().jobId ?? null;
   createEffect(() => {
@@ -130,6 +136,7 @@ export function createAddPoints(map: MapStore, jobs: JobsStore) {
     if (map.origin().jobId !== res.parent) return;
     try {
       const b = map.addBatch(res, name, ing ? metadataColumns(ing.dataset) : []);
+      sources.set(b, { jobId: id, ing });
       let c = 0;
       for (let i = 0; i < b.clusters.length; i++) if (b.clusters[i]! >= 0) c++;
       setLanded({ name: b.name, m: b.m, clustered: c, advice: b.advice });
@@ -204,7 +211,37 @@ export function createAddPoints(map: MapStore, jobs: JobsStore) {
     }),
   );
 
+  /** The rows of one added batch: still in memory, else its transform job's stored rows (a batch reopened from the library: the job with its parent, name and size). */
+  const batchRows = async (b: MapBatch) => {
+    const src = sources.get(b);
+    if (src?.ing) return src.ing.dataset;
+    const parent = map.origin().jobId;
+    const jobId = src?.jobId ?? scheduler.list().find((j) => j.kind === 'transform' && j.parent === parent && j.state === 'completed' && j.name === b.name && j.n === b.m)?.id;
+    return jobId ? scheduler.storedRows(jobId) : null;
+  };
+  const refit = createRefit({
+    coords: map.coords,
+    batches: () => map.batches.batches(),
+    async fitted() {
+      const shown = map.input();
+      const base = jobs.rerunBase();
+      if (base) return base.ing;
+      const parent = map.origin().jobId;
+      const rows = parent ? await scheduler.storedRows(parent) : null;
+      return shown && rows ? { ...shown, dataset: { ...shown.dataset, data: rows.data, n: rows.n, d: rows.d } } : null;
+    },
+    async batchRows() {
+      const rows = await Promise.all(map.batches.batches().map(batchRows));
+      return rows.filter((r): r is NonNullable<typeof r> => r !== null);
+    },
+    run: (ing, warm) => jobs.run(ing, { ...(jobs.rerunBase()?.form ?? form) }, null, warm),
+    fail: (e) => setError(messageOf(e)),
+  });
+
   return {
+    /** "Refit with all points": a new fit of the map's rows and every batch's, from their current positions. */
+    refitWithAll: refit.refitWithAll,
+    refitBusy: refit.busy,
     ingest,
     target,
     open,

@@ -38,7 +38,7 @@ export function createAppStores(): AppStores {
   const jobs = createJobsStore(app, map);
   const library = createLibraryStore(jobs.scheduler);
   const model = createMapModel(map, jobs.scheduler, data.form);
-  const addPoints = createAddPoints(map, jobs);
+  const addPoints = createAddPoints(map, jobs, data.form);
   const actions = createPageActions(app, data, map, jobs, boot);
   return { app, data, map, jobs, library, model, addPoints, actions };
 }

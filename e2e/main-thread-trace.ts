@@ -9,7 +9,7 @@ import type { CDPSession, Page } from '@playwright/test';
  * carry `tdur`, the thread's CPU time in the task (microseconds), which preemption does not inflate:
  * a task that does 100 ms of work costs about 100 ms of CPU however busy the machine is.
  */
-export interface MainThreadTask {
+interface MainThreadTask {
   name: string;
   /** Trace clock, microseconds. */
   ts: number;
@@ -17,7 +17,7 @@ export interface MainThreadTask {
   cpuMs: number;
 }
 
-export interface MainThreadTrace {
+interface MainThreadTrace {
   /** Top-level tasks of the renderer main thread, in trace order. */
   tasks: MainThreadTask[];
   /** console.timeStamp(label) calls made on that thread, by label: trace clock, microseconds. */

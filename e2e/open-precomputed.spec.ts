@@ -1,19 +1,9 @@
 // Precomputed maps (issue #12, item 6): a file that carries its own 2-D coordinates opens and explores
 // like a computed map — points where the file put them, colour by label, hover, lasso, HDBSCAN.
 import type { Page } from '@playwright/test';
+import { encodeNpy } from '../bench/npy-writer';
 import { expect, test } from './fixtures';
 import { coords, DIGITS_LABELS, DIGITS_NPY, downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
-
-/** A little-endian .npy as NumPy writes it (v1 header padded to 64 bytes). */
-function npy(descr: string, shape: number[], data: Float32Array | Int32Array): Buffer {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  header = header.padEnd(Math.ceil((11 + header.length) / 64) * 64 - 11, ' ') + '\n';
-  const head = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
 
 /** Three well-separated blobs of 100 points, deterministic, and their blob per point. */
 function blobs(): { xy: Float32Array; group: Int32Array } {
@@ -77,8 +67,8 @@ test('an (n, 2) .npy with a labels .npy opens as a map: points, colour by label,
   const { xy, group } = blobs();
   await page.goto('./');
   await page.getByTestId('file-input').setInputFiles([
-    { name: 'umap.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [300, 2], xy) },
-    { name: 'groups.npy', mimeType: 'application/octet-stream', buffer: npy('<i4', [300], group) },
+    { name: 'umap.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(xy, [300, 2])) },
+    { name: 'groups.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(group, [300])) },
   ]);
   await expect(page.getByTestId('dataset')).toContainText('300 × 2');
   // Ambiguous: a map or 2-D data. Both are offered, Open as map first; Run stays possible.

@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, openApp, submit, waitForJob } from './jobs-helpers';
-import { loadDigits } from '../test/fixtures/digits';
+import { coordsOf, digitsSplit, openApp, submit, submitTransform, waitForJob } from './jobs-helpers';
 import { ComputeCore } from '../src/engine/compute-core';
 import { resolveParams } from '../src/engine/params';
 import { buildFittedModel, recomputeKnnGraph, transform } from '../src/engine/transform';
@@ -12,22 +11,14 @@ import { buildFittedModel, recomputeKnnGraph, transform } from '../src/engine/tr
 // result is measured against the engine's CPU transform of the same fitted map, run here in Node.
 
 const FIT_N = 1500;
-const digits = loadDigits();
-const D = digits.d;
-const fitRows = digits.data.slice(0, FIT_N * D);
-const newRows = digits.data.slice(FIT_N * D);
-const M = digits.n - FIT_N;
+const { digits, D, fitRows, newRows, M } = digitsSplit(FIT_N);
 const CHUNK = 100;
 const params = { nEpochs: 200, seed: 4, backend: 'webgpu', knnChunkSize: CHUNK } as const;
 
 type GpuFaults = { loseDeviceAfterChunks?: number; loseDeviceAfterEpochs?: number };
 
-function submitTransform(page: Page, parent: string, rows: Float32Array, m: number, gpuFaults?: GpuFaults): Promise<string> {
-  return page.evaluate(([p, v, m, d, f]) => window.__mapstreamJobs!.submitTransform(p, v, m, d, f ? { gpuFaults: f } : {}), [parent, Array.from(rows), m, D, gpuFaults] as const);
-}
-
 async function placed(page: Page, parent: string, rows: Float32Array, m: number, gpuFaults?: GpuFaults) {
-  const id = await submitTransform(page, parent, rows, m, gpuFaults);
+  const id = await submitTransform(page, parent, rows, m, D, gpuFaults ? { gpuFaults } : {});
   await waitForJob(page, id, "j.state === 'completed'", 170_000);
   return (await page.evaluate((i) => window.__mapstreamJobs!.transformResult(i), id))!;
 }

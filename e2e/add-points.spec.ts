@@ -6,7 +6,7 @@
 // in the preview with the transform's own messages.
 import type { Page } from '@playwright/test';
 import { loadDigits } from '../test/fixtures/digits';
-import { downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
+import { downloadText, parseCsv, screenPositions, waitDone, waitInteractive } from './explore-helpers';
 import { encodeNpy } from '../bench/npy-writer';
 import { expect, test } from './fixtures';
 import { job, release, waitForHold, waitForJob } from './jobs-helpers';
@@ -26,10 +26,6 @@ function newRowsCsv(): Buffer {
 
 function csvOf(rows: number[][], header: string[]): Buffer {
   return Buffer.from(`${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
-}
-
-async function screenPositions(page: Page, n: number): Promise<([number, number] | null)[]> {
-  return page.evaluate((count) => Array.from({ length: count }, (_, i) => window.__mapstream!.screenPosition!(i)), n);
 }
 
 async function fitFirst(page: Page): Promise<void> {

@@ -4,6 +4,7 @@ import { coordsOf, digitsSplit, openApp, submit, submitTransform, waitForJob } f
 import { ComputeCore } from '../src/engine/compute-core';
 import { resolveParams } from '../src/engine/params';
 import { buildFittedModel, recomputeKnnGraph, transform } from '../src/engine/transform';
+import { bruteKnn } from '../test/helpers/map-metrics';
 
 // A transform into a map fitted on WebGPU runs on the GPU too (headless Chromium's SwiftShader
 // adapter, forced with backend 'webgpu'; SwiftShader is slow, so the split stays the digits one):
@@ -23,28 +24,11 @@ async function placed(page: Page, parent: string, rows: Float32Array, m: number,
   return (await page.evaluate((i) => window.__mapstreamJobs!.transformResult(i), id))!;
 }
 
-/** Exact k nearest rows of x (n × dx) for each row of q, by brute force. */
-function nearest(q: ArrayLike<number>, m: number, x: ArrayLike<number>, n: number, dx: number, k: number): Int32Array {
-  const out = new Int32Array(m * k);
-  const dist = new Float64Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < dx; t++) s += (q[i * dx + t]! - x[j * dx + t]!) ** 2;
-      dist[j] = s;
-    }
-    const o = order.slice().sort((a, b) => dist[a]! - dist[b]! || a - b);
-    for (let t = 0; t < k; t++) out[i * k + t] = o[t]!;
-  }
-  return out;
-}
-
-const trueNear = nearest(newRows, M, fitRows, FIT_N, D, 15);
+const trueNear = bruteKnn(newRows, M, fitRows, FIT_N, D, 15);
 
 /** New-point recall@15 and 10-NN accuracy (issue 12's definitions) of new coordinates on the fitted map. */
 function quality(coords: ArrayLike<number>, fitted: ArrayLike<number>) {
-  const mapNear = nearest(coords, M, fitted, FIT_N, 2, 15);
+  const mapNear = bruteKnn(coords, M, fitted, FIT_N, 2, 15);
   let hit = 0;
   let correct = 0;
   for (let i = 0; i < M; i++) {

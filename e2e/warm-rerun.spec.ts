@@ -6,24 +6,9 @@ import { expect, test } from './fixtures';
 import { newestJob, waitForAllDone } from './jobs-helpers';
 import { trustworthiness } from '../bench/quality';
 import { loadDigits } from '../test/fixtures/digits';
+import { meanDisplacement } from '../test/helpers/map-metrics';
 
 const coords = async (page: Page) => Float32Array.from(await page.evaluate(() => Array.from(window.__mapstream!.coords()!)));
-
-/** Mean distance a point moved between two maps, as a share of the first map's larger side. */
-function moved(a: Float32Array, b: Float32Array): number {
-  const n = a.length / 2;
-  let sum = 0;
-  const lo = [Infinity, Infinity];
-  const hi = [-Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    sum += Math.hypot(a[2 * i]! - b[2 * i]!, a[2 * i + 1]! - b[2 * i + 1]!);
-    for (let j = 0; j < 2; j++) {
-      lo[j] = Math.min(lo[j]!, a[2 * i + j]!);
-      hi[j] = Math.max(hi[j]!, a[2 * i + j]!);
-    }
-  }
-  return sum / n / Math.max(hi[0]! - lo[0]!, hi[1]! - lo[1]!);
-}
 
 test('a warm re-run starts from the current map, says so, and keeps a cold re-run’s trust', async ({ page }) => {
   const digits = loadDigits();
@@ -66,5 +51,5 @@ test('a warm re-run starts from the current map, says so, and keeps a cold re-ru
   test.info().annotations.push({ type: 'trust@15', description: `warm ${tWarm.toFixed(4)}, cold ${tCold.toFixed(4)}` });
   expect(Math.abs(tWarm - tCold)).toBeLessThanOrEqual(0.01);
   // The warm map kept the first map's arrangement; the cold one is laid out afresh.
-  expect(moved(firstMap, warmMap)).toBeLessThan(moved(firstMap, coldMap) / 2);
+  expect(meanDisplacement(firstMap, warmMap)).toBeLessThan(meanDisplacement(firstMap, coldMap) / 2);
 });

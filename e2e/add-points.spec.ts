@@ -6,7 +6,8 @@
 // in the preview with the transform's own messages.
 import type { Page } from '@playwright/test';
 import { loadDigits } from '../test/fixtures/digits';
-import { downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
+import { downloadText, parseCsv, screenPositions, waitDone, waitInteractive } from './explore-helpers';
+import { encodeNpy } from '../bench/npy-writer';
 import { expect, test } from './fixtures';
 import { job, release, waitForHold, waitForJob } from './jobs-helpers';
 
@@ -14,17 +15,6 @@ const FIT_N = 1500;
 const digits = loadDigits();
 const D = digits.d;
 const M = digits.n - FIT_N;
-
-/** A little-endian .npy as NumPy writes it (v1 header padded to 64 bytes). */
-function npy(descr: string, shape: number[], data: Float32Array | Uint8Array): Buffer {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  header = header.padEnd(Math.ceil((11 + header.length) / 64) * 64 - 11, ' ') + '\n';
-  const head = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
 
 /** The new rows as a CSV with a header, the 64 pixel columns then the label. */
 function newRowsCsv(): Buffer {
@@ -38,16 +28,12 @@ function csvOf(rows: number[][], header: string[]): Buffer {
   return Buffer.from(`${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`);
 }
 
-async function screenPositions(page: Page, n: number): Promise<([number, number] | null)[]> {
-  return page.evaluate((count) => Array.from({ length: count }, (_, i) => window.__mapstream!.screenPosition!(i)), n);
-}
-
 async function fitFirst(page: Page): Promise<void> {
   const fitRows = digits.data.slice(0, FIT_N * D);
   const fitLabels = Uint8Array.from(digits.labels.subarray(0, FIT_N));
   await page.getByTestId('file-input').setInputFiles([
-    { name: 'digits-1500.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [FIT_N, D], fitRows) },
-    { name: 'digits-1500.labels.npy', mimeType: 'application/octet-stream', buffer: npy('|u1', [FIT_N], fitLabels) },
+    { name: 'digits-1500.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(fitRows, [FIT_N, D])) },
+    { name: 'digits-1500.labels.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(fitLabels, [FIT_N])) },
   ]);
   await expect(page.getByTestId('dataset')).toContainText('1,500 × 64');
   await page.getByTestId('param-n_epochs').fill('200');
@@ -176,15 +162,21 @@ test('Add points… places the other 297 digits on the 1,500-digit map through t
   await expect(page.getByTestId('add-points')).toBeEnabled();
 });
 
-test('a fit under 1,000 points keeps its model too; a map with no fit behind it says why it cannot take points', async ({ page }) => {
-  test.setTimeout(180_000);
+/** A fresh page's 100-epoch fit of the first 400 digits, to its final clusters; returns its row count. */
+async function fitFirst400(page: Page): Promise<number> {
   await page.goto('./');
   const n = 400;
-  await page.getByTestId('file-input').setInputFiles({ name: 'digits-400.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [n, D], digits.data.slice(0, n * D)) });
+  await page.getByTestId('file-input').setInputFiles({ name: 'digits-400.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(digits.data.slice(0, n * D), [n, D])) });
   await page.getByTestId('param-n_epochs').fill('100');
   await page.getByTestId('run').click();
   await waitDone(page);
   await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
+  return n;
+}
+
+test('a fit under 1,000 points keeps its model too; a map with no fit behind it says why it cannot take points', async ({ page }) => {
+  test.setTimeout(180_000);
+  const n = await fitFirst400(page);
   await expect(page.getByTestId('add-points')).toBeEnabled();
 
   // The same map as a map file: opened, it has no fit and no model behind it.
@@ -201,13 +193,7 @@ test('a fit under 1,000 points keeps its model too; a map with no fit behind it 
 
 test('a batch large against its map is flagged, and "Refit with all points" fits every row from the current positions', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('./');
-  const n = 400;
-  await page.getByTestId('file-input').setInputFiles({ name: 'digits-400.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [n, D], digits.data.slice(0, n * D)) });
-  await page.getByTestId('param-n_epochs').fill('100');
-  await page.getByTestId('run').click();
-  await waitDone(page);
-  await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
+  const n = await fitFirst400(page);
   const fitted = await page.evaluate(() => Array.from(window.__mapstream!.coords()!));
 
   // 297 new points are 74 % of a 400-point map: the notice says so and offers the refit.

@@ -28,5 +28,48 @@ export async function downloadText(page: Page, click: () => Promise<void>): Prom
   return { name: (download as Download).suggestedFilename(), bytes: readFileSync((await (download as Download).path())!) };
 }
 
+/** A fresh page's fit of the demo digits file (with its labels), to an interactive map; returns its coordinates. */
+export async function fitDigitsFile(page: Page): Promise<number[]> {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
+  await expect(page.getByTestId('dataset')).toContainText('1,797');
+  await page.getByTestId('run').click();
+  await waitDone(page);
+  await waitInteractive(page);
+  return coords(page);
+}
+
+/** Screen positions of the first n points (null where one is not drawn). */
+export function screenPositions(page: Page, n: number): Promise<([number, number] | null)[]> {
+  return page.evaluate((count) => Array.from({ length: count }, (_, i) => window.__mapstream!.screenPosition!(i)), n);
+}
+
+/**
+ * Lasso the rectangle (x0, y0)–(x1, y1), in map pixels. regl-scatterplot's lasso: hold Shift and
+ * drag. Corners and edges are visited with pauses, since the lasso drops points closer in time than
+ * its minimum delay.
+ */
+export async function lasso(page: Page, x0: number, y0: number, x1: number, y1: number): Promise<void> {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const path: [number, number][] = [];
+  const edge = (ax: number, ay: number, bx: number, by: number) => {
+    for (let s = 0; s < 8; s++) path.push([ax + ((bx - ax) * s) / 8, ay + ((by - ay) * s) / 8]);
+  };
+  edge(x0, y0, x1, y0);
+  edge(x1, y0, x1, y1);
+  edge(x1, y1, x0, y1);
+  edge(x0, y1, x0, y0);
+  path.push([x0, y0]);
+  await page.mouse.move(box.x + x0, box.y + y0);
+  await page.keyboard.down('Shift');
+  await page.mouse.down();
+  for (const [x, y] of path) {
+    await page.mouse.move(box.x + x, box.y + y);
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+}
+
 /** The exported CSV's reader, shared with the unit export tests. */
 export { parseCsv } from '../test/helpers/read-csv';

@@ -1,24 +1,14 @@
 import type { Page } from '@playwright/test';
 import { parquetReadObjects } from 'hyparquet';
 import { expect, test } from './fixtures';
-import { coords, DIGITS_LABELS, DIGITS_NPY, downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
-
-async function runDigitsFile(page: Page): Promise<number[]> {
-  await page.goto('./');
-  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
-  await expect(page.getByTestId('dataset')).toContainText('1,797');
-  await page.getByTestId('run').click();
-  await waitDone(page);
-  await waitInteractive(page);
-  return coords(page);
-}
+import { downloadText, fitDigitsFile, lasso, parseCsv, waitDone, waitInteractive } from './explore-helpers';
 
 async function screenPositions(page: Page): Promise<[number, number][]> {
   return page.evaluate(() => Array.from({ length: window.__mapstream!.points }, (_, i) => window.__mapstream!.screenPosition!(i)!));
 }
 
 test('lasso over a region selects the points inside it, and the exported selection has that many rows', async ({ page }) => {
-  await runDigitsFile(page);
+  await fitDigitsFile(page);
   const pos = await screenPositions(page);
   const box = (await page.getByTestId('map').boundingBox())!;
   // A square around the median point of the densest label region: the screen position of point 0's neighbourhood.
@@ -33,26 +23,7 @@ test('lasso over a region selects the points inside it, and the exported selecti
   const outside = pos.flatMap(([x, y], i) => (x < x0 - margin || x > x1 + margin || y < y0 - margin || y > y1 + margin ? [i] : []));
   expect(inside.length).toBeGreaterThan(20);
 
-  // regl-scatterplot's lasso: hold Shift and drag. Corners and edges are visited with pauses, since
-  // the lasso drops points closer in time than its minimum delay.
-  const path: [number, number][] = [];
-  const edge = (ax: number, ay: number, bx: number, by: number) => {
-    for (let s = 0; s < 8; s++) path.push([ax + ((bx - ax) * s) / 8, ay + ((by - ay) * s) / 8]);
-  };
-  edge(x0, y0, x1, y0);
-  edge(x1, y0, x1, y1);
-  edge(x1, y1, x0, y1);
-  edge(x0, y1, x0, y0);
-  path.push([x0, y0]);
-  await page.mouse.move(box.x + x0, box.y + y0);
-  await page.keyboard.down('Shift');
-  await page.mouse.down();
-  for (const [x, y] of path) {
-    await page.mouse.move(box.x + x, box.y + y);
-    await page.waitForTimeout(20);
-  }
-  await page.mouse.up();
-  await page.keyboard.up('Shift');
+  await lasso(page, x0, y0, x1, y1);
 
   await expect.poll(() => page.evaluate(() => window.__mapstream!.selection!().length)).toBeGreaterThan(0);
   const selected = new Set(await page.evaluate(() => window.__mapstream!.selection!()));
@@ -68,7 +39,7 @@ test('lasso over a region selects the points inside it, and the exported selecti
 });
 
 test('CSV, .npy and Parquet exports read back equal the in-app coordinates', async ({ page }) => {
-  const c = await runDigitsFile(page);
+  const c = await fitDigitsFile(page);
   await expect.poll(() => page.evaluate(() => window.__mapstream!.clusterCount ?? 0)).toBeGreaterThan(0);
   const clusters = await page.evaluate(() => Array.from(window.__mapstream!.clusters!()!));
   const f32 = (v: string | number) => Math.fround(Number(v));

@@ -3,21 +3,8 @@
 // re-run with the first map's values, which draws the first map again, bit for bit.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { newestJob, waitForAllDone } from './jobs-helpers';
 
-async function waitForDone(page: Page, jobs: number): Promise<void> {
-  await page.waitForFunction(
-    (count) => {
-      const list = window.__mapstreamJobs?.list() ?? [];
-      return list.length === count && list.every((j) => j.state === 'completed') && (window.__mapstream?.status === 'done' || window.__mapstream?.status === 'error');
-    },
-    jobs,
-    { timeout: 150_000 },
-  );
-  const actual = await page.evaluate(() => ({ status: window.__mapstream?.status, error: window.__mapstream?.lastError }));
-  expect(actual).toEqual({ status: 'done', error: null });
-}
-
-const newest = (page: Page) => page.evaluate(() => window.__mapstreamJobs!.list()[0]!);
 const reused = (page: Page, id: string) => page.evaluate((i) => window.__mapstreamJobs!.reused(i), id);
 const coords = (page: Page) => page.evaluate(() => Array.from(window.__mapstream!.coords()!));
 
@@ -26,8 +13,8 @@ test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re
   await page.waitForFunction(() => !!window.__mapstreamJobs);
   await page.getByTestId('param-n_epochs').fill('40');
   await page.getByTestId('demo-digits').click();
-  await waitForDone(page, 1);
-  const first = await newest(page);
+  await waitForAllDone(page, 1);
+  const first = await newestJob(page);
   expect(await reused(page, first.id)).toBeNull();
   const firstMap = await coords(page);
   expect((await page.evaluate((id) => window.__mapstreamJobs!.timings(id), first.id))!.knn).toBeGreaterThan(0);
@@ -39,8 +26,8 @@ test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re
   await expect(page.getByTestId('rerun-n_epochs')).toHaveValue('40');
   await minDist.fill('0.5');
   await minDist.press('Enter');
-  await waitForDone(page, 2);
-  const second = await newest(page);
+  await waitForAllDone(page, 2);
+  const second = await newestJob(page);
   expect(second.id).not.toBe(first.id);
   expect(await reused(page, second.id)).toMatchObject({ what: 'fuzzy', fromJob: first.id, fromName: first.name, seed: 42 });
   const note = `Reused the kNN and fuzzy graphs of ${first.name} (seed 42): kNN and graph phases skipped.`;
@@ -58,8 +45,8 @@ test('"Re-run with…" reuses the graphs, says so, skips kNN, and a same-seed re
   // Back to the first map's values: the same seed and graph give the first map exactly.
   await page.getByTestId('rerun-min_dist').fill('0.1');
   await page.getByTestId('rerun').click();
-  await waitForDone(page, 3);
-  const third = await newest(page);
+  await waitForAllDone(page, 3);
+  const third = await newestJob(page);
   expect(await reused(page, third.id)).toMatchObject({ what: 'fuzzy', fromJob: first.id });
   expect(await coords(page)).toEqual(firstMap);
 });

@@ -1,9 +1,11 @@
-// Shared by the jobs-*.spec.ts files: synthetic data, .npy uploads and the jobs test hook.
+// Shared by the jobs and transform specs: synthetic data and the digits split, .npy uploads, and the jobs test hook.
 import type { Page } from '@playwright/test';
 import { gaussianMixture } from '../src/engine/synthetic';
 import type { Boundary } from '../src/jobs/faults';
 import type { JobView } from '../src/jobs/scheduler';
 import type { JobSettings } from '../src/jobs/settings';
+import { loadDigits } from '../test/fixtures/digits';
+import { expect } from './fixtures';
 
 export function mixture(n: number, d: number, seed = 7) {
   return gaussianMixture({ n, d, seed });
@@ -106,4 +108,35 @@ export function storedKeys(page: Page): Promise<string[]> {
         };
       }),
   );
+}
+
+type TransformOpts = NonNullable<Parameters<NonNullable<Window['__mapstreamJobs']>['submitTransform']>[4]>;
+
+/** Queue a transform of `rows` (m × d) into completed fit `parent`'s map through the jobs test hook. */
+export function submitTransform(page: Page, parent: string, rows: Float32Array, m: number, d: number, opts: TransformOpts = {}): Promise<string> {
+  return page.evaluate(([p, v, m, d, o]) => window.__mapstreamJobs!.submitTransform(p, v, m, d, o), [parent, Array.from(rows), m, d, opts] as const);
+}
+
+/** Until the page holds `count` jobs, all completed, and its map is done (with no error). */
+export async function waitForAllDone(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (count) => {
+      const list = window.__mapstreamJobs?.list() ?? [];
+      return list.length === count && list.every((j) => j.state === 'completed') && (window.__mapstream?.status === 'done' || window.__mapstream?.status === 'error');
+    },
+    count,
+    { timeout: 150_000 },
+  );
+  const actual = await page.evaluate(() => ({ status: window.__mapstream?.status, error: window.__mapstream?.lastError }));
+  expect(actual).toEqual({ status: 'done', error: null });
+}
+
+/** The most recently submitted job. */
+export const newestJob = (page: Page) => page.evaluate(() => window.__mapstreamJobs!.list()[0]!);
+
+/** The digits split as the transform specs use it: the first `fitN` rows fitted, the rest added. */
+export function digitsSplit(fitN: number) {
+  const digits = loadDigits();
+  const D = digits.d;
+  return { digits, D, fitRows: digits.data.slice(0, fitN * D), newRows: digits.data.slice(fitN * D), M: digits.n - fitN };
 }

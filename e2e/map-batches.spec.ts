@@ -3,9 +3,8 @@
 // positions, the transform's own starting point) and handed to the map through the test hook, as the
 // transform job's result will be.
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DIGITS_LABELS, DIGITS_NPY, coords, downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
+import { DIGITS_LABELS, DIGITS_NPY, coords, downloadText, fitDigitsFile, parseCsv, screenPositions, waitDone, waitInteractive } from './explore-helpers';
 
 type TestPlacedPoints = Parameters<NonNullable<NonNullable<Window['__mapstream']>['addBatch']>>[0];
 
@@ -69,18 +68,9 @@ function placeBatch(rows: Float32Array, map: number[]): TestPlacedPoints & { sou
   return { embedding, m, nComponents: 2, indices, distances, k: K, meanNearestDistance: nearestSum / m, fittedMeanKnnDistance: nearestSum / m, source };
 }
 
-async function screenPositions(page: Page, n: number): Promise<([number, number] | null)[]> {
-  return page.evaluate((count) => Array.from({ length: count }, (_, i) => window.__mapstream!.screenPosition!(i)), n);
-}
-
 test('a batch added to a finished digits map: the map stays put, the new points are drawn, coloured by batch and exported with their batch', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('./');
-  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
-  await expect(page.getByTestId('dataset')).toContainText('1,797');
-  await page.getByTestId('run').click();
-  await waitDone(page);
-  await waitInteractive(page);
+  await fitDigitsFile(page);
   await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
   const fitted = await coords(page);
   const before = await screenPositions(page, N);

@@ -1,19 +1,9 @@
 // Precomputed maps (issue #12, item 6): a file that carries its own 2-D coordinates opens and explores
 // like a computed map — points where the file put them, colour by label, hover, lasso, HDBSCAN.
 import type { Page } from '@playwright/test';
+import { encodeNpy } from '../bench/npy-writer';
 import { expect, test } from './fixtures';
-import { coords, DIGITS_LABELS, DIGITS_NPY, downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
-
-/** A little-endian .npy as NumPy writes it (v1 header padded to 64 bytes). */
-function npy(descr: string, shape: number[], data: Float32Array | Int32Array): Buffer {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  header = header.padEnd(Math.ceil((11 + header.length) / 64) * 64 - 11, ' ') + '\n';
-  const head = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
+import { coords, downloadText, fitDigitsFile, lasso, parseCsv, waitDone, waitInteractive } from './explore-helpers';
 
 /** Three well-separated blobs of 100 points, deterministic, and their blob per point. */
 function blobs(): { xy: Float32Array; group: Int32Array } {
@@ -51,34 +41,12 @@ async function hover(page: Page, i: number): Promise<string> {
 }
 
 /** Shift-drag a square lasso around the screen box [x0, x1] × [y0, y1], corners and edges visited with pauses (the lasso drops points closer in time than its delay). */
-async function lasso(page: Page, x0: number, y0: number, x1: number, y1: number): Promise<void> {
-  const box = (await page.getByTestId('map').boundingBox())!;
-  const path: [number, number][] = [];
-  const edge = (ax: number, ay: number, bx: number, by: number) => {
-    for (let s = 0; s < 8; s++) path.push([ax + ((bx - ax) * s) / 8, ay + ((by - ay) * s) / 8]);
-  };
-  edge(x0, y0, x1, y0);
-  edge(x1, y0, x1, y1);
-  edge(x1, y1, x0, y1);
-  edge(x0, y1, x0, y0);
-  path.push([x0, y0]);
-  await page.mouse.move(box.x + x0, box.y + y0);
-  await page.keyboard.down('Shift');
-  await page.mouse.down();
-  for (const [x, y] of path) {
-    await page.mouse.move(box.x + x, box.y + y);
-    await page.waitForTimeout(20);
-  }
-  await page.mouse.up();
-  await page.keyboard.up('Shift');
-}
-
 test('an (n, 2) .npy with a labels .npy opens as a map: points, colour by label, hover, lasso, clusters', async ({ page }) => {
   const { xy, group } = blobs();
   await page.goto('./');
   await page.getByTestId('file-input').setInputFiles([
-    { name: 'umap.npy', mimeType: 'application/octet-stream', buffer: npy('<f4', [300, 2], xy) },
-    { name: 'groups.npy', mimeType: 'application/octet-stream', buffer: npy('<i4', [300], group) },
+    { name: 'umap.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(xy, [300, 2])) },
+    { name: 'groups.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeNpy(group, [300])) },
   ]);
   await expect(page.getByTestId('dataset')).toContainText('300 × 2');
   // Ambiguous: a map or 2-D data. Both are offered, Open as map first; Run stays possible.
@@ -131,13 +99,7 @@ test('a CSV with umap_1, umap_2 and label columns opens as a map; bad coordinate
 
 test('our own CSV export of a computed digits map reopens as that map, with its clusters and labels', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto('./');
-  await page.getByTestId('file-input').setInputFiles([DIGITS_NPY, DIGITS_LABELS]);
-  await expect(page.getByTestId('dataset')).toContainText('1,797');
-  await page.getByTestId('run').click();
-  await waitDone(page);
-  await waitInteractive(page);
-  const computed = await coords(page);
+  const computed = await fitDigitsFile(page);
   await expect.poll(() => page.evaluate(() => (window.__mapstream!.clustersFinal ? (window.__mapstream!.clusterCount ?? 0) : 0))).toBeGreaterThan(0);
   const clusters = await page.evaluate(() => Array.from(window.__mapstream!.clusters!()!));
   const { bytes } = await downloadText(page, () => page.getByTestId('export-csv').click());

@@ -3,16 +3,11 @@
 // then placed into that map by a transform job as into a computed one, the map itself unchanged.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, openApp, storedKeys, waitForHold, waitForJob } from './jobs-helpers';
+import { coordsOf, digitsSplit, job, openApp, storedKeys, submitTransform, waitForHold, waitForJob } from './jobs-helpers';
 import { waitDone, waitInteractive } from './explore-helpers';
-import { loadDigits } from '../test/fixtures/digits';
 
 const FIT_N = 1500;
-const digits = loadDigits();
-const D = digits.d;
-const fitRows = digits.data.slice(0, FIT_N * D);
-const newRows = digits.data.slice(FIT_N * D);
-const M = digits.n - FIT_N;
+const { digits, D, fitRows, newRows, M } = digitsSplit(FIT_N);
 
 /** A CSV as a tool like umap-learn + pandas writes it: the map's columns, the vectors, the label. */
 function csvOf(map: Float32Array): Buffer {
@@ -113,7 +108,7 @@ test('a precomputed map with its vectors is prepared for adding points, and a tr
     .toEqual([modelId]);
 
   // New points go in through the model, as into a computed map.
-  const tjob = await page.evaluate(([p, v, m, d]) => window.__mapstreamJobs!.submitTransform(p, v, m, d), [modelId!, Array.from(newRows), M, D] as const);
+  const tjob = await submitTransform(page, modelId!, newRows, M, D);
   await waitForJob(page, tjob, "j.state === 'completed'");
   const placed = (await page.evaluate((id) => window.__mapstreamJobs!.transformResult(id), tjob))!;
   expect(placed).toMatchObject({ parent: modelId, m: M, nComponents: 2, k: 15 });
@@ -152,7 +147,7 @@ test('a model job reloaded after its second kNN chunk resumes from its checkpoin
   expect(sameBits((await coordsOf(page, id))!, map)).toBe(true);
   expect(await storedKeys(page)).toContain(`model:${id}`);
   // Points go into it after the reload too.
-  const tjob = await page.evaluate(([p, v, m, d]) => window.__mapstreamJobs!.submitTransform(p, v, m, d), [id, Array.from(newRows), M, D] as const);
+  const tjob = await submitTransform(page, id, newRows, M, D);
   await waitForJob(page, tjob, "j.state === 'completed'");
   expect(accuracy(map, (await page.evaluate((t) => window.__mapstreamJobs!.transformResult(t), tjob))!.coords)).toBeGreaterThan(0.85);
   // Deleting the job deletes what it kept, its given map included.

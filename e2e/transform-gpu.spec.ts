@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, openApp, submit, waitForJob } from './jobs-helpers';
-import { loadDigits } from '../test/fixtures/digits';
+import { coordsOf, digitsSplit, openApp, submit, submitTransform, waitForJob } from './jobs-helpers';
 import { ComputeCore } from '../src/engine/compute-core';
 import { resolveParams } from '../src/engine/params';
 import { buildFittedModel, recomputeKnnGraph, transform } from '../src/engine/transform';
+import { bruteKnn } from '../test/helpers/map-metrics';
 
 // A transform into a map fitted on WebGPU runs on the GPU too (headless Chromium's SwiftShader
 // adapter, forced with backend 'webgpu'; SwiftShader is slow, so the split stays the digits one):
@@ -12,48 +12,23 @@ import { buildFittedModel, recomputeKnnGraph, transform } from '../src/engine/tr
 // result is measured against the engine's CPU transform of the same fitted map, run here in Node.
 
 const FIT_N = 1500;
-const digits = loadDigits();
-const D = digits.d;
-const fitRows = digits.data.slice(0, FIT_N * D);
-const newRows = digits.data.slice(FIT_N * D);
-const M = digits.n - FIT_N;
+const { digits, D, fitRows, newRows, M } = digitsSplit(FIT_N);
 const CHUNK = 100;
 const params = { nEpochs: 200, seed: 4, backend: 'webgpu', knnChunkSize: CHUNK } as const;
 
 type GpuFaults = { loseDeviceAfterChunks?: number; loseDeviceAfterEpochs?: number };
 
-function submitTransform(page: Page, parent: string, rows: Float32Array, m: number, gpuFaults?: GpuFaults): Promise<string> {
-  return page.evaluate(([p, v, m, d, f]) => window.__mapstreamJobs!.submitTransform(p, v, m, d, f ? { gpuFaults: f } : {}), [parent, Array.from(rows), m, D, gpuFaults] as const);
-}
-
 async function placed(page: Page, parent: string, rows: Float32Array, m: number, gpuFaults?: GpuFaults) {
-  const id = await submitTransform(page, parent, rows, m, gpuFaults);
+  const id = await submitTransform(page, parent, rows, m, D, gpuFaults ? { gpuFaults } : {});
   await waitForJob(page, id, "j.state === 'completed'", 170_000);
   return (await page.evaluate((i) => window.__mapstreamJobs!.transformResult(i), id))!;
 }
 
-/** Exact k nearest rows of x (n × dx) for each row of q, by brute force. */
-function nearest(q: ArrayLike<number>, m: number, x: ArrayLike<number>, n: number, dx: number, k: number): Int32Array {
-  const out = new Int32Array(m * k);
-  const dist = new Float64Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < dx; t++) s += (q[i * dx + t]! - x[j * dx + t]!) ** 2;
-      dist[j] = s;
-    }
-    const o = order.slice().sort((a, b) => dist[a]! - dist[b]! || a - b);
-    for (let t = 0; t < k; t++) out[i * k + t] = o[t]!;
-  }
-  return out;
-}
-
-const trueNear = nearest(newRows, M, fitRows, FIT_N, D, 15);
+const trueNear = bruteKnn(newRows, M, fitRows, FIT_N, D, 15);
 
 /** New-point recall@15 and 10-NN accuracy (issue 12's definitions) of new coordinates on the fitted map. */
 function quality(coords: ArrayLike<number>, fitted: ArrayLike<number>) {
-  const mapNear = nearest(coords, M, fitted, FIT_N, 2, 15);
+  const mapNear = bruteKnn(coords, M, fitted, FIT_N, 2, 15);
   let hit = 0;
   let correct = 0;
   for (let i = 0; i < M; i++) {

@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, openApp, pauseHeld, storedKeys, submit, waitForHold, waitForJob } from './jobs-helpers';
-import { loadDigits } from '../test/fixtures/digits';
+import { coordsOf, digitsSplit, job, openApp, pauseHeld, storedKeys, submit, submitTransform, waitForHold, waitForJob } from './jobs-helpers';
 
 // A transform job in real Chromium, through the jobs test hook: fit 1,500 digits, add the other 297
 // as a transform job (its own Worker and compute pool, the fit's model read back from IndexedDB),
@@ -9,24 +8,9 @@ import { loadDigits } from '../test/fixtures/digits';
 // waits at a kNN boundary: it resumes from its stored checkpoint and ends with the same bits.
 
 const FIT_N = 1500;
-const digits = loadDigits();
-const D = digits.d;
-const fitRows = digits.data.slice(0, FIT_N * D);
-const newRows = digits.data.slice(FIT_N * D);
-const M = digits.n - FIT_N;
+const { digits, D, fitRows, newRows, M } = digitsSplit(FIT_N);
 const CHUNK = 100;
 const params = { nEpochs: 150, seed: 4, backend: 'cpu', knnChunkSize: CHUNK };
-
-function submitTransform(
-  page: Page,
-  parent: string,
-  rows: Float32Array,
-  m: number,
-  d: number,
-  opts: { name?: string; holdAt?: { phase: 'knn' | 'layout'; done: number } } = {},
-): Promise<string> {
-  return page.evaluate(([p, v, m, d, o]) => window.__mapstreamJobs!.submitTransform(p, v, m, d, o), [parent, Array.from(rows), m, d, opts] as const);
-}
 
 function transformResult(page: Page, id: string) {
   return page.evaluate((i) => window.__mapstreamJobs!.transformResult(i), id);

@@ -3,40 +3,12 @@
 // arrangement, and its trust@15 is within 0.01 of a cold re-run's with the same min_dist.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { newestJob, waitForAllDone } from './jobs-helpers';
 import { trustworthiness } from '../bench/quality';
 import { loadDigits } from '../test/fixtures/digits';
+import { meanDisplacement } from '../test/helpers/map-metrics';
 
-async function waitForDone(page: Page, jobs: number): Promise<void> {
-  await page.waitForFunction(
-    (count) => {
-      const list = window.__mapstreamJobs?.list() ?? [];
-      return list.length === count && list.every((j) => j.state === 'completed') && (window.__mapstream?.status === 'done' || window.__mapstream?.status === 'error');
-    },
-    jobs,
-    { timeout: 150_000 },
-  );
-  const actual = await page.evaluate(() => ({ status: window.__mapstream?.status, error: window.__mapstream?.lastError }));
-  expect(actual).toEqual({ status: 'done', error: null });
-}
-
-const newest = (page: Page) => page.evaluate(() => window.__mapstreamJobs!.list()[0]!);
 const coords = async (page: Page) => Float32Array.from(await page.evaluate(() => Array.from(window.__mapstream!.coords()!)));
-
-/** Mean distance a point moved between two maps, as a share of the first map's larger side. */
-function moved(a: Float32Array, b: Float32Array): number {
-  const n = a.length / 2;
-  let sum = 0;
-  const lo = [Infinity, Infinity];
-  const hi = [-Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    sum += Math.hypot(a[2 * i]! - b[2 * i]!, a[2 * i + 1]! - b[2 * i + 1]!);
-    for (let j = 0; j < 2; j++) {
-      lo[j] = Math.min(lo[j]!, a[2 * i + j]!);
-      hi[j] = Math.max(hi[j]!, a[2 * i + j]!);
-    }
-  }
-  return sum / n / Math.max(hi[0]! - lo[0]!, hi[1]! - lo[1]!);
-}
 
 test('a warm re-run starts from the current map, says so, and keeps a cold re-run’s trust', async ({ page }) => {
   const digits = loadDigits();
@@ -46,8 +18,8 @@ test('a warm re-run starts from the current map, says so, and keeps a cold re-ru
   await page.goto('./');
   await page.waitForFunction(() => !!window.__mapstreamJobs);
   await page.getByTestId('demo-digits').click();
-  await waitForDone(page, 1);
-  const first = await newest(page);
+  await waitForAllDone(page, 1);
+  const first = await newestJob(page);
   const firstMap = await coords(page);
   await expect(page.getByTestId('warm-note')).toHaveCount(0);
 
@@ -57,8 +29,8 @@ test('a warm re-run starts from the current map, says so, and keeps a cold re-ru
   await page.getByTestId('rerun-min_dist').fill('0.5');
   await fromCurrent.check();
   await page.getByTestId('rerun').click();
-  await waitForDone(page, 2);
-  const warm = await newest(page);
+  await waitForAllDone(page, 2);
+  const warm = await newestJob(page);
   expect(await page.evaluate((id) => window.__mapstreamJobs!.reused(id), warm.id)).toMatchObject({ what: 'fuzzy', fromJob: first.id });
   await expect(page.getByTestId('warm-note')).toHaveText('Started from the current map: 50 epochs.');
   const log = (await page.evaluate((id) => window.__mapstreamJobs!.log(id), warm.id))!;
@@ -70,7 +42,7 @@ test('a warm re-run starts from the current map, says so, and keeps a cold re-ru
   await expect(page.getByTestId('rerun-min_dist')).toHaveValue('0.5');
   await expect(fromCurrent).not.toBeChecked();
   await page.getByTestId('rerun').click();
-  await waitForDone(page, 3);
+  await waitForAllDone(page, 3);
   await expect(page.getByTestId('warm-note')).toHaveCount(0);
   const coldMap = await coords(page);
 
@@ -79,5 +51,5 @@ test('a warm re-run starts from the current map, says so, and keeps a cold re-ru
   test.info().annotations.push({ type: 'trust@15', description: `warm ${tWarm.toFixed(4)}, cold ${tCold.toFixed(4)}` });
   expect(Math.abs(tWarm - tCold)).toBeLessThanOrEqual(0.01);
   // The warm map kept the first map's arrangement; the cold one is laid out afresh.
-  expect(moved(firstMap, warmMap)).toBeLessThan(moved(firstMap, coldMap) / 2);
+  expect(meanDisplacement(firstMap, warmMap)).toBeLessThan(meanDisplacement(firstMap, coldMap) / 2);
 });

@@ -20,26 +20,7 @@ import { gaussianMixture } from '../src/engine/synthetic';
 import { trustworthiness } from '../bench/quality';
 import { FittedSearch, pointKeys, queryRows } from '../src/engine/transform-knn';
 import { loadDigits } from './fixtures/digits';
-
-/** Exact k nearest rows of x (n × d) for each row of q (m × d), by brute force: the tests' ground truth. */
-function bruteKnn(q: Float32Array, m: number, x: Float32Array, n: number, d: number, k: number): Int32Array {
-  const out = new Int32Array(m * k);
-  const dist = new Float64Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const e = q[i * d + t]! - x[j * d + t]!;
-        s += e * e;
-      }
-      dist[j] = s;
-    }
-    const o = order.slice().sort((a, b) => dist[a]! - dist[b]! || a - b);
-    for (let t = 0; t < k; t++) out[i * k + t] = o[t]!;
-  }
-  return out;
-}
+import { bruteKnn } from './helpers/map-metrics';
 
 function overlap(a: Int32Array, b: Int32Array, m: number, k: number, kb = k): number {
   let hit = 0;

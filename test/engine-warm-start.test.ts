@@ -5,6 +5,7 @@ import { UmapEngine, resolveParams, EngineInputError, type EngineCheckpoint } fr
 import type { EngineDelta } from '../src/engine/engine';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { WARM_EPOCHS, WARM_LEARNING_RATE } from '../src/engine/warm-start';
+import { meanDisplacement } from './helpers/map-metrics';
 
 const n = 1200;
 const d = 24;
@@ -16,21 +17,6 @@ async function finishedMap(): Promise<Float32Array> {
   const e = new UmapEngine(m, resolveParams({ nEpochs: 200 }, n));
   await e.run();
   return e.result().embedding;
-}
-
-/** Mean distance a point moved, as a share of the map's larger side. */
-function meanDisplacement(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const lo = [Infinity, Infinity];
-  const hi = [-Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    sum += Math.hypot(a[2 * i]! - b[2 * i]!, a[2 * i + 1]! - b[2 * i + 1]!);
-    for (let j = 0; j < 2; j++) {
-      lo[j] = Math.min(lo[j]!, a[2 * i + j]!);
-      hi[j] = Math.max(hi[j]!, a[2 * i + j]!);
-    }
-  }
-  return sum / n / Math.max(hi[0]! - lo[0]!, hi[1]! - lo[1]!);
 }
 
 describe('engine warm start', () => {

@@ -2,17 +2,16 @@
 // (a precomputed one) get only the kNN phase, and the model it keeps lets a transform job place new
 // points into that map exactly as into a computed one, with the map itself left bit for bit as given.
 import { describe, expect, it } from 'vitest';
-import { ComputeCore, LocalPool } from '../src/engine/compute-core';
+import { ComputeCore } from '../src/engine/compute-core';
 import { UmapEngine, type EngineCheckpoint } from '../src/engine/engine';
 import { findAbParams } from '../src/engine/find-ab-params';
 import { resolveParams } from '../src/engine/params';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { buildFittedModel, recomputeKnnGraph, transform } from '../src/engine/transform';
-import type { KnnGraph, ProgressEvent, UmapParams } from '../src/engine/types';
-import type { CheckpointSink, JobStorage, ModelStorage } from '../src/jobs/job-persistence';
+import type { ProgressEvent, UmapParams } from '../src/engine/types';
 import type { FitStart, JobOutcome, TransformOutcome } from '../src/jobs/job-protocol';
-import { JobRun, type JobRunDeps } from '../src/jobs/job-run';
-import type { ModelRecord } from '../src/jobs/model-store';
+import { JobRun } from '../src/jobs/job-run';
+import { bytes, cpuJobDeps, FakeStore } from './helpers/job-run-store';
 
 const d = 8;
 const n = 1200;
@@ -26,53 +25,7 @@ const given = Float32Array.from({ length: n * 2 }, (_, i) => rows[Math.floor(i /
 const partial: Partial<UmapParams> = { nComponents: 2, seed: 9, backend: 'cpu', knnChunkSize: 100, minDist: 0.1, spread: 1 };
 const MODEL = 'model-1';
 
-const bytes = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-class FakeStore {
-  datasets = new Map<string, Float32Array>();
-  models = new Map<string, { rec: ModelRecord; knn: KnnGraph | null }>();
-  maps = new Map<string, Float32Array>();
-
-  storage(): JobStorage {
-    const sink: CheckpointSink = { boundary: async () => {}, stopped: async () => {}, flush: async () => {}, summary: () => null };
-    return {
-      open: async () => {},
-      putDataset: async (key, data) => void this.datasets.set(key, data.slice()),
-      readDataset: async (key, into) => {
-        into.set(this.datasets.get(key)!);
-        return { n: into.length / d, d };
-      },
-      loadCheckpoint: async () => null,
-      checkpointWriter: () => sink,
-    };
-  }
-
-  modelStorage(): ModelStorage {
-    return {
-      putModel: async (rec, knn) => void this.models.set(rec.jobId, { rec: structuredClone(rec), knn: knn && structuredClone(knn) }),
-      getModel: async (id) => this.models.get(id)?.rec ?? null,
-      loadKnnGraph: async (key, metric, k) =>
-        [...this.models.values()].find((x) => x.knn && x.rec.datasetKey === key && x.rec.params.metric === metric && x.rec.params.nNeighbors === k)?.knn ?? null,
-      readFittedMap: async (id) => this.maps.get(id)?.slice() ?? null,
-      loadTransformCheckpoint: async () => null,
-      transformCheckpointWriter: () => ({ boundary: async () => {}, stopped: async () => {}, flush: async () => {}, summary: () => null }),
-    };
-  }
-}
-
-function deps(store: FakeStore): JobRunDeps {
-  return {
-    async createPool(_size, r, metric) {
-      return Object.assign(new LocalPool(new ComputeCore(r, r.n, r.d, metric)), { terminate: () => {} });
-    },
-    chooseBackend: async () => ({ report: { backend: 'cpu', reason: 'cpu: chosen in the settings' }, adapter: null }),
-    startGpuSession: () => Promise.reject(new Error('no GPU here')),
-    withGpuLock: (fn) => fn(),
-    storage: store.storage(),
-    models: store.modelStorage(),
-    now: () => 0,
-  };
-}
+const deps = (store: FakeStore) => cpuJobDeps(store);
 
 const persist = { jobId: MODEL, storeDataset: true, resumeFromStore: false };
 
@@ -90,7 +43,7 @@ async function modelInto(store: FakeStore, run = new JobRun(deps(store)), option
 
 describe('model job run (a precomputed map indexed for adding points)', () => {
   it('runs only the kNN phase, keeps the map as given and stores the model a transform reads', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const phases = new Set<string>();
     const run = new JobRun(deps(store));
     const out = await run.start(modelStart({ persist }), { onProgress: (e: ProgressEvent) => void phases.add(e.phase) });
@@ -110,7 +63,7 @@ describe('model job run (a precomputed map indexed for adding points)', () => {
   });
 
   it('lets a transform place new points as the engine does into that map, which stays bit for bit as given', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     await modelInto(store);
     const before = store.maps.get(MODEL)!.slice();
     const out: TransformOutcome = await new JobRun(deps(store)).start({ kind: 'transform', parent: MODEL, source: { data: newRows.slice(), n: m, d }, options: {} }, {});
@@ -126,9 +79,9 @@ describe('model job run (a precomputed map indexed for adding points)', () => {
   });
 
   it('paused at a kNN chunk, resumes from its checkpoint (given the map again) to the same model', async () => {
-    const whole = new FakeStore();
+    const whole = new FakeStore(d);
     await modelInto(whole);
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const run = new JobRun(deps(store));
     const stopped = await run.start(modelStart({ persist, faults: { holdAt: { phase: 'knn', done: 300 } } }), {
       onProgress: (e: ProgressEvent) => {
@@ -155,7 +108,7 @@ describe('model job run (a precomputed map indexed for adding points)', () => {
   });
 
   it('refuses a map whose size does not match the rows, saying so', async () => {
-    const run = new JobRun(deps(new FakeStore()));
+    const run = new JobRun(deps(new FakeStore(d)));
     await expect(run.start(modelStart({}, given.subarray(0, 10)), {})).rejects.toThrow('The given map has 10 coordinates, but 1200 points × 2 = 2400 were expected.');
   });
 });

@@ -2,17 +2,14 @@
 // model in a fake model storage, and the transform reads it back, over an in-process pool or a split
 // one whose "Workers" each hold their own copy of the model, as the job's compute Workers do.
 import { describe, expect, it } from 'vitest';
-import { ComputeCore, LocalPool } from '../src/engine/compute-core';
 import { resolveParams } from '../src/engine/params';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { buildFittedModel, SplitTransformPool, TransformCore, transform, type FittedModel, type TransformCheckpoint, type TransformWorker } from '../src/engine/transform';
-import type { KnnGraph, ProgressEvent, UmapParams } from '../src/engine/types';
-import type { CheckpointMeta, LoadedCheckpoint } from '../src/jobs/checkpoint-store';
-import type { CheckpointSink, JobStorage, ModelStorage } from '../src/jobs/job-persistence';
+import type { ProgressEvent, UmapParams } from '../src/engine/types';
+import type { CheckpointMeta } from '../src/jobs/checkpoint-store';
 import type { JobCallbacks, TransformJobResult, TransformOutcome, TransformStart } from '../src/jobs/job-protocol';
 import { JobRun, type JobRunDeps } from '../src/jobs/job-run';
-import type { ModelRecord } from '../src/jobs/model-store';
-import type { TransformCheckpointSink } from '../src/jobs/transform-checkpoint-writer';
+import { bytes, cpuJobDeps, FakeStore } from './helpers/job-run-store';
 
 const d = 8;
 const fitN = 1200;
@@ -23,57 +20,6 @@ const newRows = all.slice(fitN * d);
 const partial: Partial<UmapParams> = { nEpochs: 30, seed: 3, backend: 'cpu', knnChunkSize: 100 };
 const FIT = 'fit-1';
 const TJOB = 'transform-1';
-
-const bytes = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-/** A fake store shared by the fit and the transforms: datasets, models, maps and transform checkpoints. */
-class FakeStore {
-  datasets = new Map<string, Float32Array>();
-  models = new Map<string, { rec: ModelRecord; knn: KnnGraph | null }>();
-  maps = new Map<string, Float32Array>();
-  checkpoints = new Map<string, { cp: TransformCheckpoint; meta: CheckpointMeta }>();
-  saves = 0;
-
-  storage(): JobStorage {
-    const sink: CheckpointSink = { boundary: async () => {}, stopped: async () => {}, flush: async () => {}, summary: () => null };
-    return {
-      open: async () => {},
-      putDataset: async (key, rows) => void this.datasets.set(key, rows.slice()),
-      readDataset: async (key, into) => {
-        const rows = this.datasets.get(key)!;
-        into.set(rows);
-        return { n: rows.length / d, d };
-      },
-      loadCheckpoint: async () => null,
-      checkpointWriter: () => sink,
-    };
-  }
-
-  modelStorage(): ModelStorage {
-    return {
-      putModel: async (rec, knn) => void this.models.set(rec.jobId, { rec: structuredClone(rec), knn: knn && structuredClone(knn) }),
-      getModel: async (id) => this.models.get(id)?.rec ?? null,
-      loadKnnGraph: async (key, metric, k) =>
-        [...this.models.values()].find((x) => x.knn && x.rec.datasetKey === key && x.rec.params.metric === metric && x.rec.params.nNeighbors === k)?.knn ?? null,
-      readFittedMap: async (id) => this.maps.get(id)?.slice() ?? null,
-      loadTransformCheckpoint: async (id): Promise<LoadedCheckpoint<TransformCheckpoint> | null> => {
-        const c = this.checkpoints.get(id);
-        return c ? { checkpoint: structuredClone(c.cp), deltas: [], meta: c.meta, fellBack: false } : null;
-      },
-      transformCheckpointWriter: (id, onSaved): TransformCheckpointSink => ({
-        boundary: async (engine, progress) => {
-          if (engine.phase === 'done') return;
-          const meta: CheckpointMeta = { key: `cp:${id}:${++this.saves}`, seq: this.saves, checksum: '', bytes: 0, savedAt: 0, progress: progress && { ...progress } };
-          this.checkpoints.set(id, { cp: structuredClone(engine.checkpoint()), meta });
-          onSaved(meta);
-        },
-        stopped: async () => {},
-        flush: async () => {},
-        summary: () => null,
-      }),
-    };
-  }
-}
 
 /** One "Worker" of a split pool: its own copy of the model and rows, and copies of everything it is sent. */
 function inProcessWorker(model: FittedModel, data: Float32Array, n: number, keys: Uint32Array): TransformWorker {
@@ -90,22 +36,13 @@ function inProcessWorker(model: FittedModel, data: Float32Array, n: number, keys
 }
 
 function deps(store: FakeStore, pools: number[] = []): JobRunDeps {
-  return {
-    async createPool(_size, rows, metric) {
-      return Object.assign(new LocalPool(new ComputeCore(rows, rows.n, rows.d, metric)), { terminate: () => {} });
-    },
+  return cpuJobDeps(store, {
     async createTransformPool(size, rows, model, keys) {
       pools.push(size);
       const workers = Array.from({ length: size }, () => inProcessWorker(model, rows.data, rows.n, keys));
       return Object.assign(new SplitTransformPool(workers, rows.n), { terminate: () => {} });
     },
-    chooseBackend: async () => ({ report: { backend: 'cpu', reason: 'cpu: chosen in the settings' }, adapter: null }),
-    startGpuSession: () => Promise.reject(new Error('no GPU here')),
-    withGpuLock: (fn) => fn(),
-    storage: store.storage(),
-    models: store.modelStorage(),
-    now: () => 0,
-  };
+  });
 }
 
 /** The fit job, persisted: it stores its rows and its model; the "page" stores its map. */
@@ -145,7 +82,7 @@ async function reference(fitted: Float32Array, store: FakeStore) {
 
 describe('transform job run', () => {
   it('keeps the fit’s model, places the batch as the engine does, and never touches the fitted map', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const fitted = await fitInto(store);
     const saved = store.models.get(FIT)!;
     expect(saved.rec).toMatchObject({ jobId: FIT, n: fitN, d, hasKnn: true, nComponents: 2 });
@@ -165,7 +102,7 @@ describe('transform job run', () => {
   });
 
   it('recomputes the fitted kNN graph when the model has none stored, with the same result', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const fitted = await fitInto(store);
     const want = await reference(fitted, store);
     store.models.get(FIT)!.knn = null;
@@ -175,7 +112,7 @@ describe('transform job run', () => {
   });
 
   it('gives the same bits over 1, 2 and 3 pool Workers as in the job Worker itself', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const fitted = await fitInto(store);
     const want = await reference(fitted, store);
     const pools: number[] = [];
@@ -188,7 +125,7 @@ describe('transform job run', () => {
   });
 
   it('paused at a kNN chunk or in the layout, resumes from its checkpoint to the identical result', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const want = await reference(await fitInto(store), store);
     for (const at of [
       { phase: 'knn', done: 150 },
@@ -211,7 +148,7 @@ describe('transform job run', () => {
   });
 
   it('after a reload, resumes from the stored checkpoint, losing no finished chunk', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     const want = await reference(await fitInto(store), store);
     const persist = { jobId: TJOB, storeDataset: true, resumeFromStore: false };
     // The first run is cut off (as a reload would) right after its second kNN chunk was checkpointed.
@@ -234,7 +171,7 @@ describe('transform job run', () => {
   });
 
   it('refuses a batch of another dimension, an empty batch and a map without a stored model, saying which', async () => {
-    const store = new FakeStore();
+    const store = new FakeStore(d);
     await fitInto(store);
     const run = new JobRun(deps(store));
     await expect(run.start({ kind: 'transform', parent: FIT, source: { data: new Float32Array(5 * 6), n: 5, d: 6 }, options: {} }, {})).rejects.toThrow(

@@ -4,7 +4,8 @@
 import { runJob, type JobOptions } from '../../src/jobs/run-job';
 import type { UmapParams } from '../../src/engine/types';
 import { exactKnnChunk, exactRowScale } from '../../src/engine/knn-exact';
-import { GpuCompute, type DistTile } from '../../src/gpu/gpu-compute';
+import { GpuCompute } from '../../src/gpu/gpu-compute';
+import type { DistTile } from '../../src/gpu/gpu-knn-search';
 import { chooseBackend } from '../../src/gpu/backend';
 
 async function job(values: number[], n: number, d: number, params: Partial<UmapParams>, options: JobOptions = {}) {

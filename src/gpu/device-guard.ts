@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import { WgslCompileError } from './gpu-compute';
+import { WgslCompileError } from './gpu-buffers';
 
 /**
  * Runs each piece of work on the GPU until the device is lost, then on the CPU for good: the piece

@@ -1,7 +1,14 @@
 /// <reference types="@webgpu/types" />
-// Buffer bookkeeping and program building for a GPU job's own programs: every buffer it makes is
+// Buffer bookkeeping and program building for a GPU job's programs (the fit's and the transform's): every buffer it makes is
 // counted, so the job can prove at the end that it destroyed them all.
-import { WgslCompileError } from './gpu-compute';
+
+/** A WGSL program failed to compile or validate: a job error carrying the compiler's message. */
+export class WgslCompileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WgslCompileError';
+  }
+}
 
 export class GpuBuffers {
   private buffers = new Set<GPUBuffer>();

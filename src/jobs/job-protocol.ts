@@ -2,9 +2,9 @@
 // callbacks it reports through, the faults it can be sent, and what it answers. runJob (run-job.ts)
 // is its client.
 import type { EngineCheckpoint } from '../engine/engine';
-import type { TransformCheckpoint } from '../engine/transform';
+import type { TransformCheckpoint, TransformResult } from '../engine/transform';
 import type { WarmStart } from '../engine/warm-start';
-import type { Matrix, PhaseTimings, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
+import type { Matrix, ProgressEvent, UmapParams, UmapResult } from '../engine/types';
 import type { BackendReport } from '../gpu/backend';
 import type { CheckpointMeta } from './checkpoint-store';
 import type { JobProgress } from './eta';
@@ -86,25 +86,18 @@ export interface TransformStart {
 
 export type JobStart = FitStart | TransformStart;
 
-/** A finished transform: the new points in the fitted map's own coordinates, and how near the map they were. */
-export interface TransformJobResult {
+/**
+ * A finished transform: the engine's result (the new points in the fitted map's own coordinates,
+ * their nearest fitted rows), which fit it was, and how near the map they were.
+ */
+export interface TransformJobResult extends TransformResult {
   parent: string;
-  /** m × nComponents, the fitted map's own coordinates. */
-  embedding: Float32Array;
-  m: number;
-  nComponents: number;
-  /** m × k nearest fitted rows, nearest first. */
-  indices: Int32Array;
-  distances: Float32Array;
-  k: number;
   /**
    * Mean distance to the nearest fitted neighbour over the batch, and the fitted map's mean kNN
    * distance (over its kNN graph, self entries included: the sigma floor of the fit), for the "far batch" warning.
    */
   meanNearestDistance: number;
   fittedMeanKnnDistance: number;
-  timings: PhaseTimings;
-  log: string[];
   /** What ran it (the parent fit's backend preference, chosen again), and why. */
   backend?: BackendReport;
 }

@@ -4,28 +4,14 @@
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import type { Categories } from '../../io/categories';
 import type { MetaColumn } from '../../io/dataset';
+import type { TransformJobResult } from '../../jobs/job-protocol';
 import { approximatePredict, defaultMinSamples, predictModel, type PredictModel } from '../../jobs/engine-api';
 import { applyUnitSquareFit, unitSquareFit } from '../normalize';
 import type { MapFrame } from '../ScatterMap';
 import { batchAdvice } from './map-batch-advice';
 
-/**
- * A transform job's result (src/jobs/job-protocol.ts once the transform job lands), field for
- * field, so wiring it to addBatch is one call.
- */
-export interface PlacedPoints {
-  parent: string;
-  /** m × nComponents in the fitted map's own (un-normalised) coordinates. */
-  embedding: Float32Array;
-  m: number;
-  nComponents: number;
-  /** m × k nearest fitted rows (original space), nearest first. */
-  indices: Int32Array;
-  distances: Float32Array;
-  k: number;
-  meanNearestDistance: number;
-  fittedMeanKnnDistance: number;
-}
+/** What addBatch needs of a transform job's result, so wiring one to it is one call. */
+export type PlacedPoints = Pick<TransformJobResult, 'parent' | 'embedding' | 'm' | 'nComponents' | 'indices' | 'distances' | 'k' | 'meanNearestDistance' | 'fittedMeanKnnDistance'>;
 
 export interface MapBatch {
   name: string;

@@ -4,6 +4,7 @@ import { compressionRegistry, CompressionType, DataType, RecordBatchReader, type
 import { decompressZstd } from 'hyparquet-compressors';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
+import { footerSchemaSound, messageSchemaSound } from './arrow-schema';
 import { decodeLz4Frames } from './lz4-frame';
 import type { FileSource } from './source';
 import { planWide, WideRows, type ColumnGetter, type WideColumn } from './wide';
@@ -57,16 +58,72 @@ async function* counted(src: FileSource, onBytes: (at: number) => void): AsyncGe
   }
 }
 
+const MAX_REREADS = 64;
+
+interface Block {
+  offset: number;
+  metaDataLength: number;
+  bodyLength: number;
+}
+interface FooterReader {
+  numRecordBatches: number;
+  numDictionaries: number;
+  footer: { getRecordBatch(i: number): Block | null; getDictionaryBatch(i: number): Block | null } | null;
+}
+
+/**
+ * arrow-js allocates what a file's footer says before it reads (a whole declared length, even past
+ * the end of the file), so the footer's own length and every block it lists are checked first.
+ */
+async function checkFooterLength(src: FileSource): Promise<void> {
+  const tail = await src.slice(Math.max(0, src.size - 10), src.size);
+  const length = tail.length === 10 ? new DataView(tail.buffer, tail.byteOffset, 10).getInt32(0, true) : -1;
+  if (!(length > 0 && length <= src.size - 18))
+    throw new IngestError(`${src.name}: its Arrow footer says it is ${length} bytes long, which does not fit in the file's ${src.size}; the file is truncated or damaged.`);
+  if (!footerSchemaSound(await src.slice(src.size - 10 - length, src.size - 10))) throw new IngestError(`${src.name}: the schema in its Arrow footer is damaged.`);
+}
+
+/** The stream format's first message (after the optional 0xFFFFFFFF continuation marker and its length). */
+async function checkFirstMessage(src: FileSource): Promise<void> {
+  const head = await src.head(Math.min(src.size, 1 << 16));
+  if (head.length < 8) return;
+  const v = new DataView(head.buffer, head.byteOffset, head.length);
+  const at = v.getUint32(0, true) === 0xffffffff ? 4 : 0;
+  const length = v.getInt32(at, true);
+  if (length <= 0 || at + 4 + length > head.length) return;
+  if (!messageSchemaSound(head.subarray(at + 4, at + 4 + length))) throw new IngestError(`${src.name}: the schema at the start of its Arrow stream is damaged.`);
+}
+
+function checkBlocks(reader: FooterReader, src: FileSource): void {
+  const footer = reader.footer;
+  if (!footer) return;
+  const blocks = [
+    ...Array.from({ length: reader.numRecordBatches }, (_, i) => footer.getRecordBatch(i)),
+    ...Array.from({ length: reader.numDictionaries }, (_, i) => footer.getDictionaryBatch(i)),
+  ];
+  for (const b of blocks) {
+    const end = Number(b?.offset) + Number(b?.metaDataLength) + Number(b?.bodyLength);
+    if (!b || !(Number(b.offset) >= 0 && Number(b.metaDataLength) >= 0 && Number(b.bodyLength) >= 0 && end <= src.size))
+      throw new IngestError(`${src.name}: its Arrow footer lists a record batch that reaches past the end of the file (byte ${end} of ${src.size}); the file is truncated or damaged.`);
+  }
+}
+
 /**
  * The file format, read by offset through its footer (arrow-js reads a Node FileHandle that way; this
  * is one over the FileSource), so only the batch being read is held. fd is what arrow-js tells a
  * FileHandle by.
  */
 function fileHandle(src: FileSource, onBytes: (at: number) => void) {
+  // arrow-js re-reads a footer block that holds a schema or dictionary message instead of a record
+  // batch, forever (its file reader only advances on record batches): a damaged footer would hang.
+  const reads = new Map<number, number>();
   return {
     fd: -1,
     stat: async () => ({ size: src.size }),
     read: async (buffer: Uint8Array, offset: number, length: number, position: number) => {
+      const times = (reads.get(position) ?? 0) + 1;
+      reads.set(position, times);
+      if (times > MAX_REREADS) throw new IngestError(`${src.name}: its footer points ${times} times at the message at byte ${position}, which is not a record batch; the file is damaged.`);
       const u = await src.slice(position, Math.min(src.size, position + length));
       buffer.set(u, offset);
       onBytes(position + u.length);
@@ -88,11 +145,15 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
   try {
     const onBytes = (b: number) => (at = Math.max(at, b));
     const random = !sequential && hasArrowMagic(await src.head(Math.min(src.size, 8)));
+    if (random) await checkFooterLength(src);
+    else await checkFirstMessage(src);
     const reader = await RecordBatchReader.from(random ? (fileHandle(src, onBytes) as never) : counted(src, onBytes));
     await reader.open();
+    if (random) checkBlocks(reader as unknown as FooterReader, src);
     fields = reader.schema.fields;
     batches = reader[Symbol.asyncIterator]();
   } catch (e) {
+    if (e instanceof IngestError) throw e;
     throw new IngestError(`${f} is not a readable Arrow IPC / Feather v2 file (${(e as Error).message}).`);
   }
   const lists = fields.filter((x) => isNumericList(x.type)).map((x) => x.name);

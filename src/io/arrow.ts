@@ -160,14 +160,19 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
   if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
     throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ') || 'none'}.`, { column: opts.vectorField });
   const next = async (): Promise<RecordBatch | null> => {
+    let r: IteratorResult<RecordBatch>;
     try {
-      const r = await batches.next();
-      return r.done ? null : r.value;
+      r = await batches.next();
     } catch (e) {
       const msg = (e as Error).message;
       const codec = /codec|compress/i.test(msg) ? ' It may use a compression mapstream cannot decode (it reads uncompressed, LZ4 and ZSTD buffers).' : '';
       throw new IngestError(`${f}: a record batch cannot be read (${msg}).${codec}`);
     }
+    if (r.done) return null;
+    // arrow-js takes a batch's length from its header as is; every row of a vector needs at least a bit of some buffer.
+    const bytes = bufferBytes(r.value.data);
+    if (r.value.numRows > 8 * bytes + 8) throw new IngestError(`${f}: a record batch claims ${r.value.numRows} rows but holds only ${bytes} bytes of data; the file is damaged.`);
+    return r.value;
   };
   if (lists.length === 0) {
     const rows = new WideRows(f, 'arrow', src.size, opts, planWide(f, fields.map(wideKind), 'list<float> or fixed_size_list<float>'));
@@ -197,6 +202,17 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
   const ds = rows.finish();
   ds.vectorCandidates = ranked;
   return ds;
+}
+
+/** The bytes of the value and offset buffers under a batch's data: what its rows can really be made of (validity bitmaps arrow-js may make up for the declared length). */
+function bufferBytes(d: RecordBatch['data']): number {
+  let sum = 0;
+  const walk = (x: { values?: { byteLength: number }; valueOffsets?: { byteLength: number }; children: unknown[] }, depth: number) => {
+    sum += (x.values?.byteLength ?? 0) + (x.valueOffsets?.byteLength ?? 0);
+    if (depth < 64) for (const c of x.children) walk(c as typeof x, depth + 1);
+  };
+  walk(d as unknown as Parameters<typeof walk>[0], 0);
+  return sum;
 }
 
 /** Plain numbers a view can hand out as they are; bigints, float16 and nullable columns go value by value. */

@@ -1,7 +1,7 @@
-// arrow-js decodes a schema's fields in a loop up to the count the flatbuffer states, with no check
-// against the buffer: one flipped bit makes it 2^31 fields, a minutes-long loop that fills memory.
-// This walks the same flatbuffer (Arrow's Schema.fbs: Footer / Message → Schema → Field.children)
-// and refuses a vector that could not fit in the bytes it claims to be in.
+// arrow-js decodes a flatbuffer vector (a schema's fields, a record batch's nodes and buffers, a
+// footer's blocks) in a loop up to the count it states, with no check against the buffer: one flipped
+// bit makes it 2^31 entries, a minutes-long loop that fills memory. This walks the same flatbuffers
+// (Arrow's File.fbs / Message.fbs / Schema.fbs) and refuses a vector that cannot fit in its bytes.
 
 const MAX_DEPTH = 64;
 
@@ -42,6 +42,16 @@ class Flat {
     if (this.fields > this.b.length / 4) throw new RangeError('more fields than bytes');
     return Array.from({ length: n }, (_, i) => this.table(v + 4 + 4 * i));
   }
+  /** A vector of fixed-size structs (FieldNode, Buffer: 16 bytes; Block: 24), its length checked against the bytes. */
+  structs(at: number, size: number): void {
+    const v = at + this.u32(at);
+    const n = this.u32(v);
+    if (v + 4 + size * n > this.b.length) throw new RangeError(`a vector of ${n} structs in ${this.b.length} bytes`);
+  }
+  /** An int64 field that fits in a double. */
+  u64(at: number): number {
+    return this.u32(at) + this.u32(at + 4) * 2 ** 32;
+  }
   u8(at: number): number {
     if (!(at >= 0 && at < this.b.length)) throw new RangeError('outside');
     return this.b[at]!;
@@ -60,29 +70,66 @@ function checkFields(fb: Flat, schema: number): void {
   if (fields >= 0) walk(fb.vector(fields), 0);
 }
 
-/** True when a file footer's schema is sound enough to hand to arrow-js. */
-export function footerSchemaSound(footer: Uint8Array): boolean {
+/** A RecordBatch table's nodes and buffers (Message.fbs). */
+function checkBatch(fb: Flat, batch: number): void {
+  for (const slot of [1, 2]) {
+    const at = fb.field(batch, slot);
+    if (at >= 0) fb.structs(at, 16);
+  }
+}
+
+/** True when a file footer (its schema and block lists) is sound enough to hand to arrow-js. */
+export function footerSound(footer: Uint8Array): boolean {
   try {
     const fb = new Flat(footer);
-    const schema = fb.field(fb.root(), 1);
+    const root = fb.root();
+    const schema = fb.field(root, 1);
     if (schema >= 0) checkFields(fb, fb.table(schema));
+    for (const slot of [2, 3]) {
+      const at = fb.field(root, slot);
+      if (at >= 0) fb.structs(at, 24);
+    }
     return true;
   } catch {
     return false;
   }
 }
 
-/** True when a stream's first message, if it is a schema, is sound enough to hand to arrow-js. */
-export function messageSchemaSound(message: Uint8Array): boolean {
+/** Message.fbs header types. */
+const SCHEMA = 1;
+const DICTIONARY_BATCH = 2;
+const RECORD_BATCH = 3;
+
+/** A message's metadata checked as arrow-js will decode it, and its body length; null when it is damaged. */
+export function messageSound(message: Uint8Array): { bodyLength: number } | null {
   try {
     const fb = new Flat(message);
     const root = fb.root();
-    const type = fb.field(root, 1);
+    const typeAt = fb.field(root, 1);
     const header = fb.field(root, 2);
-    // header_type 1 is Schema.
-    if (type >= 0 && fb.u8(type) === 1 && header >= 0) checkFields(fb, fb.table(header));
-    return true;
+    const type = typeAt >= 0 ? fb.u8(typeAt) : 0;
+    if (header >= 0) {
+      const table = fb.table(header);
+      if (type === SCHEMA) checkFields(fb, table);
+      else if (type === RECORD_BATCH) checkBatch(fb, table);
+      else if (type === DICTIONARY_BATCH) {
+        const data = fb.field(table, 1);
+        if (data >= 0) checkBatch(fb, fb.table(data));
+      }
+    }
+    const body = fb.field(root, 3);
+    return { bodyLength: body >= 0 ? fb.u64(body) : 0 };
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** The metadata of an encapsulated message: after an optional 0xFFFFFFFF marker, an int32 length, then that many bytes. */
+export function messageFrame(b: Uint8Array): { start: number; length: number } | null {
+  if (b.length < 4) return null;
+  const v = new DataView(b.buffer, b.byteOffset, b.length);
+  const marker = v.getUint32(0, true) === 0xffffffff;
+  if (marker && b.length < 8) return null;
+  const start = marker ? 8 : 4;
+  return { start, length: v.getInt32(marker ? 4 : 0, true) };
 }

@@ -4,7 +4,8 @@ import { compressionRegistry, CompressionType, DataType, RecordBatchReader, type
 import { decompressZstd } from 'hyparquet-compressors';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
-import { footerSchemaSound, messageSchemaSound } from './arrow-schema';
+import { footerSound, messageFrame, messageSound } from './arrow-schema';
+import { checkedStream } from './arrow-stream-check';
 import { decodeLz4Frames } from './lz4-frame';
 import type { FileSource } from './source';
 import { planWide, WideRows, type ColumnGetter, type WideColumn } from './wide';
@@ -80,21 +81,12 @@ async function checkFooterLength(src: FileSource): Promise<void> {
   const length = tail.length === 10 ? new DataView(tail.buffer, tail.byteOffset, 10).getInt32(0, true) : -1;
   if (!(length > 0 && length <= src.size - 18))
     throw new IngestError(`${src.name}: its Arrow footer says it is ${length} bytes long, which does not fit in the file's ${src.size}; the file is truncated or damaged.`);
-  if (!footerSchemaSound(await src.slice(src.size - 10 - length, src.size - 10))) throw new IngestError(`${src.name}: the schema in its Arrow footer is damaged.`);
+  if (!footerSound(await src.slice(src.size - 10 - length, src.size - 10)))
+    throw new IngestError(`${src.name}: its Arrow footer is damaged (a list in it claims more entries than its bytes hold).`);
 }
 
-/** The stream format's first message (after the optional 0xFFFFFFFF continuation marker and its length). */
-async function checkFirstMessage(src: FileSource): Promise<void> {
-  const head = await src.head(Math.min(src.size, 1 << 16));
-  if (head.length < 8) return;
-  const v = new DataView(head.buffer, head.byteOffset, head.length);
-  const at = v.getUint32(0, true) === 0xffffffff ? 4 : 0;
-  const length = v.getInt32(at, true);
-  if (length <= 0 || at + 4 + length > head.length) return;
-  if (!messageSchemaSound(head.subarray(at + 4, at + 4 + length))) throw new IngestError(`${src.name}: the schema at the start of its Arrow stream is damaged.`);
-}
-
-function checkBlocks(reader: FooterReader, src: FileSource): void {
+/** Every block the footer lists lies in the file, and its message's metadata is sound (arrow-js decodes it unchecked). */
+async function checkBlocks(reader: FooterReader, src: FileSource): Promise<void> {
   const footer = reader.footer;
   if (!footer) return;
   const blocks = [
@@ -105,6 +97,10 @@ function checkBlocks(reader: FooterReader, src: FileSource): void {
     const end = Number(b?.offset) + Number(b?.metaDataLength) + Number(b?.bodyLength);
     if (!b || !(Number(b.offset) >= 0 && Number(b.metaDataLength) >= 0 && Number(b.bodyLength) >= 0 && end <= src.size))
       throw new IngestError(`${src.name}: its Arrow footer lists a record batch that reaches past the end of the file (byte ${end} of ${src.size}); the file is truncated or damaged.`);
+    const meta = await src.slice(Number(b.offset), Number(b.offset) + Number(b.metaDataLength));
+    const frame = messageFrame(meta);
+    if (frame && frame.length > 0 && frame.start + frame.length <= meta.length && !messageSound(meta.subarray(frame.start, frame.start + frame.length)))
+      throw new IngestError(`${src.name}: the record batch at byte ${b.offset} is damaged (a list in it claims more entries than its bytes hold).`);
   }
 }
 
@@ -146,10 +142,9 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
     const onBytes = (b: number) => (at = Math.max(at, b));
     const random = !sequential && hasArrowMagic(await src.head(Math.min(src.size, 8)));
     if (random) await checkFooterLength(src);
-    else await checkFirstMessage(src);
-    const reader = await RecordBatchReader.from(random ? (fileHandle(src, onBytes) as never) : counted(src, onBytes));
+    const reader = await RecordBatchReader.from(random ? (fileHandle(src, onBytes) as never) : checkedStream(f, counted(src, onBytes)));
     await reader.open();
-    if (random) checkBlocks(reader as unknown as FooterReader, src);
+    if (random) await checkBlocks(reader as unknown as FooterReader, src);
     fields = reader.schema.fields;
     batches = reader[Symbol.asyncIterator]();
   } catch (e) {

@@ -43,10 +43,14 @@ class Flat {
     return Array.from({ length: n }, (_, i) => this.table(v + 4 + 4 * i));
   }
   /** A vector of fixed-size structs (FieldNode, Buffer: 16 bytes; Block: 24), its length checked against the bytes. */
-  structs(at: number, size: number): void {
+  structs(at: number, size: number): number[] {
     const v = at + this.u32(at);
     const n = this.u32(v);
     if (v + 4 + size * n > this.b.length) throw new RangeError(`a vector of ${n} structs in ${this.b.length} bytes`);
+    return Array.from({ length: n }, (_, i) => v + 4 + size * i);
+  }
+  u32at(at: number): number {
+    return this.u32(at);
   }
   /** An int64 field that fits in a double. */
   u64(at: number): number {
@@ -78,20 +82,29 @@ function checkBatch(fb: Flat, batch: number): void {
   }
 }
 
-/** True when a file footer (its schema and block lists) is sound enough to hand to arrow-js. */
-export function footerSound(footer: Uint8Array): boolean {
+export interface Block {
+  offset: number;
+  metaDataLength: number;
+  bodyLength: number;
+}
+
+/** A file footer's blocks (dictionaries first, then record batches) once its schema and lists are sound; null when they are not. */
+export function footerBlocks(footer: Uint8Array): Block[] | null {
   try {
     const fb = new Flat(footer);
     const root = fb.root();
     const schema = fb.field(root, 1);
     if (schema >= 0) checkFields(fb, fb.table(schema));
+    const blocks: Block[] = [];
     for (const slot of [2, 3]) {
       const at = fb.field(root, slot);
-      if (at >= 0) fb.structs(at, 24);
+      if (at < 0) continue;
+      // Block: offset int64, metaDataLength int32 (+4 padding), bodyLength int64.
+      for (const b of fb.structs(at, 24)) blocks.push({ offset: fb.u64(b), metaDataLength: fb.u32at(b + 8) | 0, bodyLength: fb.u64(b + 16) });
     }
-    return true;
+    return blocks;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -4,7 +4,7 @@ import { compressionRegistry, CompressionType, DataType, RecordBatchReader, type
 import { decompressZstd } from 'hyparquet-compressors';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
-import { footerSound, messageFrame, messageSound } from './arrow-schema';
+import { footerBlocks, messageFrame, messageSound } from './arrow-schema';
 import { checkedStream } from './arrow-stream-check';
 import { decodeLz4Frames } from './lz4-frame';
 import type { FileSource } from './source';
@@ -61,43 +61,23 @@ async function* counted(src: FileSource, onBytes: (at: number) => void): AsyncGe
 
 const MAX_REREADS = 64;
 
-interface Block {
-  offset: number;
-  metaDataLength: number;
-  bodyLength: number;
-}
-interface FooterReader {
-  numRecordBatches: number;
-  numDictionaries: number;
-  footer: { getRecordBatch(i: number): Block | null; getDictionaryBatch(i: number): Block | null } | null;
-}
-
 /**
  * arrow-js allocates what a file's footer says before it reads (a whole declared length, even past
  * the end of the file), so the footer's own length and every block it lists are checked first.
  */
-async function checkFooterLength(src: FileSource): Promise<void> {
+async function checkFooter(src: FileSource): Promise<void> {
   const tail = await src.slice(Math.max(0, src.size - 10), src.size);
   const length = tail.length === 10 ? new DataView(tail.buffer, tail.byteOffset, 10).getInt32(0, true) : -1;
   if (!(length > 0 && length <= src.size - 18))
     throw new IngestError(`${src.name}: its Arrow footer says it is ${length} bytes long, which does not fit in the file's ${src.size}; the file is truncated or damaged.`);
-  if (!footerSound(await src.slice(src.size - 10 - length, src.size - 10)))
-    throw new IngestError(`${src.name}: its Arrow footer is damaged (a list in it claims more entries than its bytes hold).`);
-}
-
-/** Every block the footer lists lies in the file, and its message's metadata is sound (arrow-js decodes it unchecked). */
-async function checkBlocks(reader: FooterReader, src: FileSource): Promise<void> {
-  const footer = reader.footer;
-  if (!footer) return;
-  const blocks = [
-    ...Array.from({ length: reader.numRecordBatches }, (_, i) => footer.getRecordBatch(i)),
-    ...Array.from({ length: reader.numDictionaries }, (_, i) => footer.getDictionaryBatch(i)),
-  ];
+  const blocks = footerBlocks(await src.slice(src.size - 10 - length, src.size - 10));
+  if (!blocks) throw new IngestError(`${src.name}: its Arrow footer is damaged (a list in it claims more entries than its bytes hold).`);
+  // arrow-js reads the dictionary blocks inside open(), so every block is checked before it.
   for (const b of blocks) {
-    const end = Number(b?.offset) + Number(b?.metaDataLength) + Number(b?.bodyLength);
-    if (!b || !(Number(b.offset) >= 0 && Number(b.metaDataLength) >= 0 && Number(b.bodyLength) >= 0 && end <= src.size))
+    const end = b.offset + b.metaDataLength + b.bodyLength;
+    if (!(b.offset >= 0 && b.metaDataLength >= 0 && b.bodyLength >= 0 && end <= src.size))
       throw new IngestError(`${src.name}: its Arrow footer lists a record batch that reaches past the end of the file (byte ${end} of ${src.size}); the file is truncated or damaged.`);
-    const meta = await src.slice(Number(b.offset), Number(b.offset) + Number(b.metaDataLength));
+    const meta = await src.slice(b.offset, b.offset + b.metaDataLength);
     const frame = messageFrame(meta);
     if (frame && frame.length > 0 && frame.start + frame.length <= meta.length && !messageSound(meta.subarray(frame.start, frame.start + frame.length)))
       throw new IngestError(`${src.name}: the record batch at byte ${b.offset} is damaged (a list in it claims more entries than its bytes hold).`);
@@ -141,10 +121,9 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
   try {
     const onBytes = (b: number) => (at = Math.max(at, b));
     const random = !sequential && hasArrowMagic(await src.head(Math.min(src.size, 8)));
-    if (random) await checkFooterLength(src);
+    if (random) await checkFooter(src);
     const reader = await RecordBatchReader.from(random ? (fileHandle(src, onBytes) as never) : checkedStream(f, counted(src, onBytes)));
     await reader.open();
-    if (random) await checkBlocks(reader as unknown as FooterReader, src);
     fields = reader.schema.fields;
     batches = reader[Symbol.asyncIterator]();
   } catch (e) {

@@ -74,12 +74,20 @@ function checkFields(fb: Flat, schema: number): void {
   if (fields >= 0) walk(fb.vector(fields), 0);
 }
 
-/** A RecordBatch table's nodes and buffers (Message.fbs). */
-function checkBatch(fb: Flat, batch: number): void {
+/**
+ * A RecordBatch table's nodes and buffers (Message.fbs), and its length against the body: arrow-js
+ * allocates validity bitmaps for the length it states. A row takes at least a bit of the body; a
+ * compressed body may hold 1024 times more (beyond LZ4's 255:1 and ZSTD's usual ratios).
+ */
+function checkBatch(fb: Flat, batch: number, bodyLength: number): void {
   for (const slot of [1, 2]) {
     const at = fb.field(batch, slot);
     if (at >= 0) fb.structs(at, 16);
   }
+  const lengthAt = fb.field(batch, 0);
+  const rows = lengthAt >= 0 ? fb.u64(lengthAt) : 0;
+  const ratio = fb.field(batch, 3) >= 0 ? 1024 : 1;
+  if (rows > 8 * ratio * bodyLength + 8) throw new RangeError(`${rows} rows in a body of ${bodyLength} bytes`);
 }
 
 export interface Block {
@@ -121,17 +129,18 @@ export function messageSound(message: Uint8Array): { bodyLength: number } | null
     const typeAt = fb.field(root, 1);
     const header = fb.field(root, 2);
     const type = typeAt >= 0 ? fb.u8(typeAt) : 0;
+    const body = fb.field(root, 3);
+    const bodyLength = body >= 0 ? fb.u64(body) : 0;
     if (header >= 0) {
       const table = fb.table(header);
       if (type === SCHEMA) checkFields(fb, table);
-      else if (type === RECORD_BATCH) checkBatch(fb, table);
+      else if (type === RECORD_BATCH) checkBatch(fb, table, bodyLength);
       else if (type === DICTIONARY_BATCH) {
         const data = fb.field(table, 1);
-        if (data >= 0) checkBatch(fb, fb.table(data));
+        if (data >= 0) checkBatch(fb, fb.table(data), bodyLength);
       }
     }
-    const body = fb.field(root, 3);
-    return { bodyLength: body >= 0 ? fb.u64(body) : 0 };
+    return { bodyLength };
   } catch {
     return null;
   }

@@ -42,7 +42,7 @@ export async function* checkedStream(name: string, chunks: AsyncIterable<Uint8Ar
       }
       message++;
       const ok = messageSound(joined.subarray(frame.start, frame.start + frame.length));
-      if (!ok) throw new IngestError(`${name}: message ${message} of its Arrow stream is damaged (a list in it claims more entries than its bytes hold).`);
+      if (!ok) throw new IngestError(`${name}: message ${message} of its Arrow stream is damaged (a count in it is more than its bytes can hold).`);
       rest = joined.subarray(frame.start + frame.length);
       head = new Uint8Array(0);
       skip = ok.bodyLength;

@@ -71,7 +71,7 @@ async function checkFooter(src: FileSource): Promise<void> {
   if (!(length > 0 && length <= src.size - 18))
     throw new IngestError(`${src.name}: its Arrow footer says it is ${length} bytes long, which does not fit in the file's ${src.size}; the file is truncated or damaged.`);
   const blocks = footerBlocks(await src.slice(src.size - 10 - length, src.size - 10));
-  if (!blocks) throw new IngestError(`${src.name}: its Arrow footer is damaged (a list in it claims more entries than its bytes hold).`);
+  if (!blocks) throw new IngestError(`${src.name}: its Arrow footer is damaged (a count in it is more than its bytes can hold).`);
   // arrow-js reads the dictionary blocks inside open(), so every block is checked before it.
   for (const b of blocks) {
     const end = b.offset + b.metaDataLength + b.bodyLength;
@@ -80,7 +80,7 @@ async function checkFooter(src: FileSource): Promise<void> {
     const meta = await src.slice(b.offset, b.offset + b.metaDataLength);
     const frame = messageFrame(meta);
     if (frame && frame.length > 0 && frame.start + frame.length <= meta.length && !messageSound(meta.subarray(frame.start, frame.start + frame.length)))
-      throw new IngestError(`${src.name}: the record batch at byte ${b.offset} is damaged (a list in it claims more entries than its bytes hold).`);
+      throw new IngestError(`${src.name}: the record batch at byte ${b.offset} is damaged (a count in it is more than its bytes can hold).`);
   }
 }
 
@@ -130,52 +130,64 @@ export async function parseArrowSource(src: FileSource, opts: IngestOptions = {}
     if (e instanceof IngestError) throw e;
     throw new IngestError(`${f} is not a readable Arrow IPC / Feather v2 file (${(e as Error).message}).`);
   }
-  const lists = fields.filter((x) => isNumericList(x.type)).map((x) => x.name);
-  if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
-    throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ') || 'none'}.`, { column: opts.vectorField });
-  const next = async (): Promise<RecordBatch | null> => {
-    let r: IteratorResult<RecordBatch>;
-    try {
-      r = await batches.next();
-    } catch (e) {
-      const msg = (e as Error).message;
-      const codec = /codec|compress/i.test(msg) ? ' It may use a compression mapstream cannot decode (it reads uncompressed, LZ4 and ZSTD buffers).' : '';
-      throw new IngestError(`${f}: a record batch cannot be read (${msg}).${codec}`);
-    }
-    if (r.done) return null;
-    // arrow-js takes a batch's length from its header as is; every row of a vector needs at least a bit of some buffer.
-    const bytes = bufferBytes(r.value.data);
-    if (r.value.numRows > 8 * bytes + 8) throw new IngestError(`${f}: a record batch claims ${r.value.numRows} rows but holds only ${bytes} bytes of data; the file is damaged.`);
-    return r.value;
+  const childOf = (b: RecordBatch, name: string): Vector => {
+    const c = b.getChild(name);
+    if (!c) throw new IngestError(`${f}: a record batch lacks the column '${name}' its schema names; the file is damaged.`);
+    return c;
   };
-  if (lists.length === 0) {
-    const rows = new WideRows(f, 'arrow', src.size, opts, planWide(f, fields.map(wideKind), 'list<float> or fixed_size_list<float>'));
+  // arrow-js reads damaged metadata without checks and fails later in its own getters (TypeErrors on
+  // missing children); past the checks above, such a failure is the file's damage, said so.
+  try {
+    const lists = fields.filter((x) => isNumericList(x.type)).map((x) => x.name);
+    if (opts.vectorField !== undefined && !lists.includes(opts.vectorField))
+      throw new IngestError(`${f}: column '${opts.vectorField}' is not a list of numbers; the candidates are ${lists.join(', ') || 'none'}.`, { column: opts.vectorField });
+    const next = async (): Promise<RecordBatch | null> => {
+      let r: IteratorResult<RecordBatch>;
+      try {
+        r = await batches.next();
+      } catch (e) {
+        const msg = (e as Error).message;
+        const codec = /codec|compress/i.test(msg) ? ' It may use a compression mapstream cannot decode (it reads uncompressed, LZ4 and ZSTD buffers).' : '';
+        throw new IngestError(`${f}: a record batch cannot be read (${msg}).${codec}`);
+      }
+      if (r.done) return null;
+      // arrow-js takes a batch's length from its header as is; every row of a vector needs at least a bit of some buffer.
+      const bytes = bufferBytes(r.value.data);
+      if (r.value.numRows > 8 * bytes + 8) throw new IngestError(`${f}: a record batch claims ${r.value.numRows} rows but holds only ${bytes} bytes of data; the file is damaged.`);
+      return r.value;
+    };
+    if (lists.length === 0) {
+      const rows = new WideRows(f, 'arrow', src.size, opts, planWide(f, fields.map(wideKind), 'list<float> or fixed_size_list<float>'));
+      for (let b = await next(); b; b = await next()) {
+        const batch = b;
+        rows.addBatch(batch.numRows, (name) => columnOf(childOf(batch, name)));
+        rows.sink.progress(at);
+      }
+      rows.sink.progress(src.size, true);
+      return rows.finish();
+    }
+    const ranked = vectorCandidates(Object.fromEntries(lists.map((name) => [name, [0]])));
+    const field = opts.vectorField ?? ranked[0]!;
+    const others = fields.map((x) => x.name).filter((name) => name !== field);
+    const rows = new RecordRows(f, 'arrow', src.size, { ...opts, vectorField: field });
     for (let b = await next(); b; b = await next()) {
-      const batch = b;
-      rows.addBatch(batch.numRows, (name) => columnOf(batch.getChild(name)!));
+      const vec = childOf(b, field);
+      const meta = others.map((name) => childOf(b, name));
+      for (let i = 0; i < b.numRows; i++) {
+        const obj: Record<string, unknown> = { [field]: listRow(vec, i) };
+        for (let k = 0; k < others.length; k++) obj[others[k]!] = plain(meta[k]!.get(i));
+        rows.add(obj, `row ${rows.rows + 1}`);
+      }
       rows.sink.progress(at);
     }
     rows.sink.progress(src.size, true);
-    return rows.finish();
+    const ds = rows.finish();
+    ds.vectorCandidates = ranked;
+    return ds;
+  } catch (e) {
+    if (e instanceof IngestError) throw e;
+    throw new IngestError(`${f} is damaged: its Arrow data cannot be read (${(e as Error).message}).`);
   }
-  const ranked = vectorCandidates(Object.fromEntries(lists.map((name) => [name, [0]])));
-  const field = opts.vectorField ?? ranked[0]!;
-  const others = fields.map((x) => x.name).filter((name) => name !== field);
-  const rows = new RecordRows(f, 'arrow', src.size, { ...opts, vectorField: field });
-  for (let b = await next(); b; b = await next()) {
-    const vec = b.getChild(field)!;
-    const meta = others.map((name) => b.getChild(name)!);
-    for (let i = 0; i < b.numRows; i++) {
-      const obj: Record<string, unknown> = { [field]: listRow(vec, i) };
-      for (let k = 0; k < others.length; k++) obj[others[k]!] = plain(meta[k]!.get(i));
-      rows.add(obj, `row ${rows.rows + 1}`);
-    }
-    rows.sink.progress(at);
-  }
-  rows.sink.progress(src.size, true);
-  const ds = rows.finish();
-  ds.vectorCandidates = ranked;
-  return ds;
 }
 
 /** The bytes of the value and offset buffers under a batch's data: what its rows can really be made of (validity bitmaps arrow-js may make up for the declared length). */

@@ -143,7 +143,8 @@ export class CsvParser {
       this.sink.bad(new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${what} ${k}.`, { row }));
       return;
     }
-    if (row === 1) this.classifyColumns(fields);
+    // The first well-formed row decides the column kinds: a ragged row 1 is a bad row, not the model.
+    if (this.sink.d < 0) this.classifyColumns(fields);
     const slot = this.sink.slot();
     const cols = this.vectorCols;
     for (let j = 0; j < cols.length; j++) {

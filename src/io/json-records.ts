@@ -26,10 +26,20 @@ function abbreviate(v: unknown): string {
   if (isList(v))
     return `[${Array.from(v)
       .slice(0, 3)
-      .map((x) => (typeof x === 'number' ? +x.toPrecision(4) : JSON.stringify(x)))
+      .map((x) => (typeof x === 'number' ? +x.toPrecision(4) : (jsonText(x) ?? '[…]')))
       .join(', ')}${v.length > 3 ? `, … ${v.length} values` : ''}]`;
-  if (v !== null && typeof v === 'object') return JSON.stringify(v).slice(0, 60);
+  if (v !== null && typeof v === 'object') return (jsonText(v) ?? '[nested too deeply to show]').slice(0, 60);
   return v === null || v === undefined ? '' : String(v);
+}
+
+/** JSON text of a parsed value; null when it nests too deeply to turn back into text (JSON.stringify recurses). */
+function jsonText(v: unknown): string | null {
+  try {
+    return JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? Number(x) : x));
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
 }
 
 /**
@@ -84,7 +94,15 @@ export class RecordRows {
         this.sink.bad(new IngestError(`${f}: ${where} ${why} '${this.field}' field.`, { row, column: this.field }));
         return;
       }
-      meta = this.metaKeys.map((k) => metaValue(obj[k]));
+      meta = [];
+      for (const k of this.metaKeys) {
+        const m = metaValue(obj[k]);
+        if (m === TOO_DEEP) {
+          this.sink.bad(new IngestError(`${f}: ${where}, field '${k}' is nested too deeply to keep as metadata.`, { row, column: k }));
+          return;
+        }
+        meta.push(m);
+      }
     }
     const arr = vec as ArrayLike<unknown>;
     const d = this.sink.d;
@@ -119,7 +137,7 @@ export class RecordRows {
       return;
     }
     if (value === null || typeof value !== 'object')
-      throw new IngestError(`${f}: ${where} is ${JSON.stringify(value)?.slice(0, 40)}; rows must be arrays of numbers or objects with a vector field.`, { row: 1 });
+      throw new IngestError(`${f}: ${where} is ${jsonText(value)?.slice(0, 40)}; rows must be arrays of numbers or objects with a vector field.`, { row: 1 });
     const obj = value as Record<string, unknown>;
     this.kind = 'object';
     this.candidates = vectorCandidates(obj);
@@ -193,8 +211,10 @@ function isList(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
 
-function metaValue(v: unknown): MetaValue {
+const TOO_DEEP = Symbol('too deep');
+
+function metaValue(v: unknown): MetaValue | typeof TOO_DEEP {
   if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
-  return JSON.stringify(v);
+  return jsonText(v) ?? TOO_DEEP;
 }

@@ -7,13 +7,18 @@ const BLOCK_MAX = [0, 0, 0, 0, 1 << 16, 1 << 18, 1 << 20, 1 << 22];
 
 const u32 = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 
-/** One LZ4 block into out at `o`; returns the new end of out. */
-function decodeBlock(src: Uint8Array, out: Uint8Array, o: number): number {
+/**
+ * One LZ4 block into out at `o`, which has room up to `end` (the frame's block maximum); returns the
+ * new end of out. Lengths are checked against the block and that room: a damaged length would
+ * otherwise move the output position by what it claims rather than by what is there.
+ */
+function decodeBlock(src: Uint8Array, out: Uint8Array, o: number, end: number): number {
   let i = 0;
   while (i < src.length) {
     const token = src[i++]!;
     let lit = token >> 4;
     if (lit === 15) for (let b = 255; b === 255 && i < src.length; lit += b) b = src[i++]!;
+    if (i + lit > src.length || o + lit > end) throw new Error('lz4 block: a literal run reaches past the end of the block');
     out.set(src.subarray(i, i + lit), o);
     o += lit;
     i += lit;
@@ -25,6 +30,7 @@ function decodeBlock(src: Uint8Array, out: Uint8Array, o: number): number {
     let len = token & 15;
     if (len === 15) for (let b = 255; b === 255 && i < src.length; len += b) b = src[i++]!;
     len += 4;
+    if (o + len > end) throw new Error('lz4 block: a match reaches past the block size');
     // Matches may overlap their own output, so copy forwards byte by byte.
     for (let k = 0; k < len; k++) out[o + k] = out[o - offset + k]!;
     o += len;
@@ -64,10 +70,11 @@ export function decodeLz4Frames(input: Uint8Array): Uint8Array {
         grown.set(out.subarray(0, o));
         out = grown;
       }
+      if (n > max) throw new Error("lz4 frame: a block is larger than the frame's block size");
       if (size & 0x80000000) {
         out.set(block, o);
         o += n;
-      } else o = decodeBlock(block, out, o);
+      } else o = decodeBlock(block, out, o, o + max);
       i += n + (blockChecksum ? 4 : 0);
     }
     if (contentChecksum) i += 4;

@@ -33,7 +33,9 @@ export async function parseNpyChunks(fileName: string, chunks: AsyncIterable<Uin
   const item = Number(/\d+$/.exec(header.descr)?.[0] ?? 0);
   const expected = header.dataOffset + shape.reduce((a, b) => a * b, 1) * item;
   const p = planVectors(header, fileName, expected);
-  const sink = new VectorSink(sinkOptions(fileName, 'npy', expected, opts), p.n);
+  // The shape is only a claim until the bytes arrive (a few bytes of gzip can declare 10^12 rows), so
+  // the storage is sized from it only while that is small; past that it grows with the rows read.
+  const sink = new VectorSink(sinkOptions(fileName, 'npy', expected, opts), expected <= 1 << 26 ? p.n : undefined);
   sink.begin(p.d);
   opts.onPreview?.({ fileName, format: 'npy', columns: [], rows: [], d: p.d, vectorColumns: [`${header.descr} × ${p.d}`], metaColumns: [], rowsKnown: p.n });
   const rowBytes = p.d * p.item;

@@ -55,6 +55,7 @@ async function listMembers(src: FileSource): Promise<Member[]> {
     cdSize = u64(rec, 40);
     cdOffset = u64(rec, 48);
   }
+  if (cdOffset + cdSize > src.size) throw new IngestError(`${f}: the zip central directory (${cdSize} bytes at ${cdOffset}) reaches past the end of the file; it may be truncated.`);
   const cd = await src.slice(cdOffset, cdOffset + cdSize);
   const out: Member[] = [];
   for (let p = 0, k = 0; k < count; k++) {
@@ -87,7 +88,12 @@ async function listMembers(src: FileSource): Promise<Member[]> {
     if (method !== 0 && method !== 8)
       throw new IngestError(`${f}: array '${key}' uses zip compression method ${method}; mapstream reads stored and deflated members (np.savez, np.savez_compressed).`);
     const lh = await src.slice(local, local + 30);
+    if (lh.length < 30 || u32(lh, 0) !== 0x04034b50) throw new IngestError(`${f}: the zip entry of array '${key}' is missing or damaged; the file may be truncated.`);
     const dataStart = local + 30 + u16(lh, 26) + u16(lh, 28);
+    // A stored member is its own bytes; sizes that disagree, or that reach past the archive, are a damaged (or truncated) file.
+    if (dataStart + compressed > src.size)
+      throw new IngestError(`${f}: array '${key}' claims ${compressed} bytes at offset ${dataStart}, beyond the archive's ${src.size}; the file is truncated or damaged.`);
+    if (method === 0 && size !== compressed) throw new IngestError(`${f}: stored array '${key}' has two sizes (${compressed} and ${size} bytes) in the zip directory; the file is damaged.`);
     const m = { key, method, compressed, size, dataStart };
     const head: Uint8Array[] = [];
     let have = 0;

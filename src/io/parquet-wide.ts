@@ -2,6 +2,7 @@
 // dimension. The vector is assembled row by row from the columns of each row group.
 import { parquetRead, type AsyncBuffer, type Compressors, type DecodedArray, type FileMetaData, type parquetSchema } from 'hyparquet';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
+import { checkPageHeaders } from './parquet-pages';
 import { planWide, WideRows, type ColumnGetter, type WideColumn } from './wide';
 
 type SchemaNode = ReturnType<typeof parquetSchema>;
@@ -48,6 +49,8 @@ export async function parseWideParquet(
     const rowEnd = rowStart + m;
     const cols = new Map<string, { at: number; data: DecodedArray }[]>();
     try {
+      await checkPageHeaders(file, group, new Set([...plan.vector, ...plan.meta]));
+      if (group.columns.some((c) => Number(c.meta_data?.num_values ?? m) > m)) throw new Error(`a column chunk holds more values than the row group's ${m} rows`);
       await parquetRead({
         file,
         metadata,
@@ -63,6 +66,13 @@ export async function parseWideParquet(
       });
     } catch (e) {
       throw new IngestError(`${f}: rows ${rowStart + 1}–${rowEnd} cannot be decoded (${(e as Error).message}).`, { row: rowStart + 1 });
+    }
+    for (const name of [...plan.vector, ...plan.meta]) {
+      const got = (cols.get(name) ?? []).reduce((s, c) => s + c.data.length, 0);
+      if (got < m)
+        throw new IngestError(`${f}: rows ${rowStart + 1}–${rowEnd} cannot be decoded (column '${name}' holds ${got} of the row group's ${m} values); the file is damaged.`, {
+          row: rowStart + 1,
+        });
     }
     const start = rowStart;
     rows.addBatch(m, (name) => columnOf(cols.get(name) ?? [], start));

@@ -2,6 +2,7 @@ import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, typ
 import { readVectorGroup, type VectorRow } from './parquet-vectors';
 import { compressors } from 'hyparquet-compressors';
 import { parseWideParquet } from './parquet-wide';
+import { checkPageHeaders } from './parquet-pages';
 import { IngestError, type Dataset, type IngestOptions } from './dataset';
 import { RecordRows, vectorCandidates } from './json-records';
 import type { FileSource } from './source';
@@ -56,7 +57,15 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
   } catch (e) {
     throw new IngestError(`${f} is not a readable Parquet file (${(e as Error).message}).`);
   }
-  const schema = parquetSchema(metadata);
+  const groupRows = metadata.row_groups.reduce((s, g) => s + Number(g.num_rows), 0);
+  if (groupRows !== Number(metadata.num_rows) || metadata.row_groups.some((g) => !(Number(g.num_rows) >= 0)))
+    throw new IngestError(`${f}: its footer says ${metadata.num_rows} rows, but its row groups hold ${groupRows}; the file is damaged.`);
+  let schema: SchemaNode;
+  try {
+    schema = parquetSchema(metadata);
+  } catch (e) {
+    throw new IngestError(`${f}: its schema cannot be read (${(e as Error).message}); the file is damaged.`);
+  }
   const lists = numericListColumns(schema);
   // No list column: the vector is the numeric scalar columns, as pandas writes a frame of them.
   if (lists.length === 0) return parseWideParquet(file, metadata, schema, compressors, f, src.size, opts);
@@ -77,6 +86,7 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
       // Metadata columns are small: hyparquet's row objects are fine for them. The vectors are decoded
       // page by page (parquet-vectors.ts) and never become JS arrays.
       let meta: Record<string, unknown>[] = [];
+      await checkPageHeaders(file, group, new Set(schema.children.map((c) => c.element.name)));
       if (others.length > 0) await parquetRead({ file, metadata, rowStart, rowEnd, columns: others, compressors, rowFormat: 'object', onComplete: (r) => (meta = r) });
       let i = 0;
       await readVectorGroup(file, group, vectorPath, compressors, (v) => {

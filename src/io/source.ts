@@ -50,16 +50,39 @@ export function blobSource(file: Blob & { name: string }): FileSource {
   };
 }
 
-/** Decoded UTF-8 text chunk by chunk; onBytes gets the byte position after each chunk. */
+/** The encoding a byte-order mark names (Excel's "Unicode text" and PowerShell write UTF-16 with one); UTF-8 otherwise. */
+function encodingOf(head: Uint8Array): string {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** Decoded text chunk by chunk (UTF-8, or UTF-16 after its BOM); onBytes gets the byte position after each chunk. */
 export async function* textChunks(src: FileSource, onBytes?: (bytes: number) => void): AsyncGenerator<string> {
-  const dec = new TextDecoder('utf-8');
+  let dec: TextDecoder | null = null;
+  // The BOM may arrive split over the first chunks: hold them until two bytes are here.
+  let first: Uint8Array | null = new Uint8Array(0);
   let at = 0;
   for await (const chunk of src.byteChunks()) {
     at += chunk.byteLength;
-    const text = dec.decode(chunk, { stream: true });
+    let bytes = chunk;
+    if (first) {
+      const joined: Uint8Array = new Uint8Array(first.length + chunk.length);
+      joined.set(first);
+      joined.set(chunk, first.length);
+      if (joined.length < 2) {
+        first = joined;
+        continue;
+      }
+      first = null;
+      bytes = joined;
+      dec = new TextDecoder(encodingOf(bytes));
+    }
+    const text = dec!.decode(bytes, { stream: true });
     onBytes?.(at);
     if (text.length > 0) yield text;
   }
-  const tail = dec.decode();
+  dec ??= new TextDecoder('utf-8');
+  const tail = first && first.length > 0 ? dec.decode(first) : dec.decode();
   if (tail.length > 0) yield tail;
 }

@@ -23,6 +23,9 @@ export function sinkOptions(fileName: string, format: string, totalBytes: number
   return s;
 }
 
+/** Storage sized from a declared row count is allocated up to this much even for a small file. */
+const PREALLOC_FLOOR = 1 << 26;
+
 /**
  * Every parser writes rows here: it fixes the dimension, checks each row (finite values), keeps the
  * metadata cells, counts duplicates and per-column ranges, and collects bad rows so that one pass can
@@ -62,7 +65,7 @@ export class VectorSink {
         `${f}: the vectors have ${d} dimensions${where}, above the limit of ${this.maxDim}. If that is right, raise the dimension limit; otherwise the file may be transposed.`,
       );
     this.d = d;
-    this.storage = createRowStorage(d, this.opts.sharedMemory ?? false, this.expectedRows);
+    this.storage = createRowStorage(d, this.opts.sharedMemory ?? false, this.trustedRows(d));
     this.min = new Float32Array(d).fill(Infinity);
     this.max = new Float32Array(d).fill(-Infinity);
   }
@@ -72,8 +75,23 @@ export class VectorSink {
     this.meta = names.map(() => []);
   }
 
+  /**
+   * The row count a file declares (npy shape, Parquet footer) sizes the storage up front only while it
+   * is plausible for the bytes the file really has: a 100-byte file claiming 10^12 rows must fail on
+   * its missing bytes, not allocate for its claim. Past that the rows grow with what is really read.
+   */
+  private trustedRows(d: number): number | undefined {
+    const rows = this.expectedRows;
+    if (rows === undefined) return undefined;
+    const plausible = Math.max(PREALLOC_FLOOR, 16 * (this.opts.totalBytes ?? 0));
+    return rows * d * 4 <= plausible ? rows : undefined;
+  }
+
   /** The place to write the next row's d values. */
   slot(): Float32Array {
+    const expected = this.expectedRows;
+    if (expected !== undefined && this.rows >= expected)
+      throw new IngestError(`${this.opts.fileName} holds more rows than the ${expected} its header declares; the file is damaged.`, { row: this.rows + 1 });
     return this.storage!.slot(this.rows);
   }
 

@@ -60,6 +60,8 @@ export async function parseParquetSource(src: FileSource, opts: IngestOptions = 
   const groupRows = metadata.row_groups.reduce((s, g) => s + Number(g.num_rows), 0);
   if (groupRows !== Number(metadata.num_rows) || metadata.row_groups.some((g) => !(Number(g.num_rows) >= 0)))
     throw new IngestError(`${f}: its footer says ${metadata.num_rows} rows, but its row groups hold ${groupRows}; the file is damaged.`);
+  const unnamed = metadata.schema.findIndex((e) => typeof e.name !== 'string');
+  if (unnamed >= 0) throw new IngestError(`${f}: schema element ${unnamed + 1} has no name; the file is damaged.`);
   let schema: SchemaNode;
   try {
     schema = parquetSchema(metadata);

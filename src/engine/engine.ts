@@ -5,13 +5,12 @@ import { ComputeCore, LocalPool, type ComputePool } from './compute-core';
 import { finishKnn, knnProgress, planKnn, replayKnnStep, restoreCandidates, stepKnn, type KnnState, type KnnStepDelta, type StepRecorder } from './knn-phase';
 import { meanDistance, smoothKnnDist } from './smooth-knn-dist';
 import { fuzzySimplicialSet } from './fuzzy-simplicial-set';
-import { spectralLayout } from './spectral-layout';
-import { normaliseInit, pcaProjection } from './pca-init';
+import { initialEmbedding } from './initial-embedding';
 import type { LayoutConstants } from './sgd-layout';
 import { layoutGraph, makeEpochsPerSample } from './layout-graph';
 import { optimizeLayoutEuclidean } from './optimize-layout';
 import { findAbParams } from './find-ab-params';
-import { Rng, deriveSeed } from './prng';
+import { deriveSeed } from './prng';
 import { checkWarmStart, warmInitOf, type WarmStart } from './warm-start';
 import { now, runSteps, type RunControl } from './run-steps';
 
@@ -295,40 +294,22 @@ export class UmapEngine {
   }
 
   private async stepInit(): Promise<void> {
-    const g = this.cp.graph!;
-    const p = this.cp.params;
-    const { n, d, data } = this.input;
     const warm = this.cp.warm;
     if (warm?.init) {
       this.cp.embedding = warmInitOf(warm.init);
       // From here the embedding holds the map: the checkpoint need not carry it twice.
       warm.init = null;
       this.log(`Init: started from the given map (warm start): ${warm.nEpochs} epochs at learning rate ${warm.learningRate}.`);
-      this.emit('init', 1, 1, 'steps');
-      this.cp.phase = 'layout';
-      this.cp.epoch = 0;
-      if (this.recorder) this.lastDelta = { kind: 'layout', epoch: 0, embedding: this.cp.embedding };
-      return;
-    }
-    this.emit('init', 0, 1, 'steps', 'spectral');
-    // The solve is one synchronous step; its progress still reaches the page (a busy Worker's
-    // postMessage is delivered at once), so a long init shows it is moving.
-    let lastEmit = now();
-    const spectral = spectralLayout(g, p.nComponents, deriveSeed(p.seed, 2), (pass, step, m, maxPasses) => {
-      const t = now();
-      if (t - lastEmit < 200) return;
-      lastEmit = t;
-      this.emit('init', pass * m + step, maxPasses * m, 'steps', `spectral, Lanczos pass ${pass + 1} (≤ ${maxPasses}), step ${step} of ${m}`);
-    });
-    let coords: Float64Array;
-    if (spectral.ok) {
-      coords = spectral.coords;
-      this.log('Init: spectral embedding of the graph Laplacian.');
     } else {
-      this.log(`Init: spectral init not used (${spectral.reason}); fell back to PCA of the data.`);
-      coords = pcaProjection(data, n, d, p.nComponents, deriveSeed(p.seed, 3));
+      this.emit('init', 0, 1, 'steps', 'spectral');
+      this.cp.embedding = initialEmbedding(
+        this.cp.graph!,
+        this.input,
+        this.cp.params,
+        (done, total, label) => this.emit('init', done, total, 'steps', label),
+        (line) => this.log(line),
+      );
     }
-    this.cp.embedding = normaliseInit(coords, n, p.nComponents, new Rng(deriveSeed(p.seed, 4)));
     this.emit('init', 1, 1, 'steps');
     this.cp.phase = 'layout';
     this.cp.epoch = 0;

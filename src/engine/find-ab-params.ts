@@ -25,7 +25,7 @@ export function findAbParams(spread: number, minDist: number): { a: number; b: n
     for (let t = 0; t < m; t++) {
       const x = xs[t]!;
       if (x <= 0) continue; // f = 1 and both derivatives vanish at x = 0
-      const x2b = Math.pow(x, 2 * b);
+      const x2b = x ** (2 * b);
       const den = 1 + a * x2b;
       const f = 1 / den;
       const r = ys[t]! - f;
@@ -64,7 +64,7 @@ export function findAbParams(spread: number, minDist: number): { a: number; b: n
 function sse(xs: Float64Array, ys: Float64Array, a: number, b: number): number {
   let s = 0;
   for (let t = 0; t < xs.length; t++) {
-    const r = ys[t]! - 1 / (1 + a * Math.pow(xs[t]!, 2 * b));
+    const r = ys[t]! - 1 / (1 + a * xs[t]! ** (2 * b));
     s += r * r;
   }
   return s;

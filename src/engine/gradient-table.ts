@@ -36,12 +36,12 @@ export function makeGradientTable(a: number, b: number, gamma: number, size = TA
 
 export function exactAttract(d2: number, a: number, b: number): number {
   if (d2 <= 0) return 0;
-  const pb = Math.pow(d2, b);
+  const pb = d2 ** b;
   return (-2 * a * b * pb) / (d2 * (a * pb + 1));
 }
 
 export function exactRepel(d2: number, a: number, b: number, gamma: number): number {
-  return (2 * gamma * b) / ((0.001 + d2) * (a * Math.pow(d2, b) + 1));
+  return (2 * gamma * b) / ((0.001 + d2) * (a * d2 ** b + 1));
 }
 
 /** Interpolated lookup; `tab` is the table's attract or repel array. */

@@ -130,7 +130,7 @@ export function PreviewStep(props: PreviewStepProps) {
                 )}
               </Show>
               <Show when={p.rows.length > 0}>
-                <div class="preview-table-wrap">
+                <section class="preview-table-wrap" tabindex="0" aria-label="First rows of the file">
                   <table class="preview-table" data-testid="preview-table">
                     <thead>
                       <tr>
@@ -153,7 +153,7 @@ export function PreviewStep(props: PreviewStepProps) {
                       </For>
                     </tbody>
                   </table>
-                </div>
+                </section>
               </Show>
               <Show when={p.metaColumns.length > 0}>
                 <p class="preview-line" data-testid="preview-meta">

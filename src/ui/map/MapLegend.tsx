@@ -17,8 +17,9 @@ export function MapLegend(props: { spec: LegendSpec }) {
     const s = categorical();
     return s ? s.names.map((name, i) => ({ name, count: s.counts[i] ?? 0, color: s.colors[i] })) : [];
   };
+  // Focusable, so a legend that scrolls (many classes, a small screen) scrolls from the keyboard too.
   return (
-    <aside class="legend" data-testid="legend">
+    <aside class="legend" data-testid="legend" tabindex="0" aria-label={`Legend: ${props.spec.title}`}>
       <h3>{props.spec.title}</h3>
       <Switch>
         <Match when={categorical()}>

@@ -3,7 +3,7 @@
 // next visit starts from what the user chose.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 
-export type SectionId = 'data' | 'jobs' | 'library' | 'settings';
+type SectionId = 'data' | 'jobs' | 'library' | 'settings';
 
 interface PanelPrefs {
   left: boolean;
@@ -14,7 +14,7 @@ interface PanelPrefs {
 
 const KEY = 'mapstream.panels.v1';
 /** Below this width the panels are bottom sheets (keep equal to the media queries in panels.css). */
-export const NARROW_QUERY = '(max-width: 600px)';
+const NARROW_QUERY = '(max-width: 600px)';
 
 const DEFAULTS: PanelPrefs = { left: true, right: null, sections: { data: true, jobs: true, library: true, settings: false } };
 

@@ -91,6 +91,7 @@ test('with auto-resume off, a reloaded job waits as interrupted and resumes with
   test.setTimeout(240_000);
   await openApp(page);
   // The setting is changed in the Settings panel, as a user would, and persists over the reload.
+  await page.getByTestId('section-settings-toggle').click();
   await page.getByTestId('settings').locator('summary').click();
   await page.getByTestId('setting-auto-resume').uncheck();
   // Held in kNN, with a kNN checkpoint stored, until the reload.

@@ -33,6 +33,7 @@ test('over quota: the job completes in memory and the warning is shown; what was
     expect(done.storageWarning).toContain('continues in memory');
     expect(done.checkpoints).toBe(0);
     expect((await coordsOf(page, overQuota))!.length).toBe(3000 * 2);
+    await page.getByTestId('section-settings-toggle').click();
     await expect(page.getByTestId('storage-warning')).toBeVisible();
     await expect(page.getByTestId('storage-warning')).toContainText(/storage/i);
   } finally {

@@ -1,48 +1,50 @@
-import { onMount } from 'solid-js';
-import { workerMode } from '../jobs/run-job';
-import { DataPanel } from './DataPanel';
+import { createEffect, on, onMount } from 'solid-js';
 import { ErrorBanner } from './ErrorBanner';
-import { JobsPanel } from './JobsPanel';
-import { LibraryPanel } from './LibraryPanel';
 import { Explorer } from './map/Explorer';
-import { RunPanel } from './RunPanel';
-import { SettingsPanel } from './SettingsPanel';
-import { StoragePanel } from './StoragePanel';
-import { useAppStore, useJobsStore, useLibraryStore, usePageActions } from './store';
+import { LeftPanel } from './panels/LeftPanel';
+import { PanelToggle } from './panels/PanelParts';
+import { createPanelState } from './panels/panel-state';
+import { useAppStore, useMapStore, usePageActions } from './store';
 
-/** The page: data and run controls with the jobs in the sidebar, the map explorer beside them. */
+/**
+ * The page: a slim header with the panels' toggles, and the map filling the rest. The panels (data,
+ * run and jobs on the left; selection, export and share on the right) lie over the map, so opening
+ * them or their content growing never resizes it.
+ */
 export function App() {
   const app = useAppStore();
-  const jobs = useJobsStore();
   const actions = usePageActions();
-  const library = useLibraryStore();
-  const scheduler = jobs.scheduler;
+  const map = useMapStore();
+  const panels = createPanelState();
   // A share link in the URL runs once the page is up.
   onMount(() => void actions.startFromLink());
+  // The first map drawn where there was none takes the stage (a phone's sheet makes way for it).
+  createEffect(
+    on(
+      () => !!map.frame(),
+      (shown, was) => shown && !was && panels.mapShown(),
+      { defer: true },
+    ),
+  );
 
   return (
     <div class="app">
       <header class="app-header">
         <h1>mapstream</h1>
         <p class="tagline">UMAP maps of your embeddings, computed in your browser. Nothing is uploaded.</p>
+        <nav class="panel-toggles" aria-label="Panels">
+          <PanelToggle controls="panel-left" testId="toggle-left" open={panels.leftOpen()} onToggle={panels.toggleLeft}>
+            Data<span class="wide-only"> &amp; jobs</span>
+          </PanelToggle>
+          <PanelToggle controls="panel-right" testId="toggle-right" open={panels.rightOpen()} onToggle={panels.toggleRight}>
+            Selection<span class="wide-only"> &amp; export</span>
+          </PanelToggle>
+        </nav>
       </header>
       <ErrorBanner message={app.error()} onDismiss={() => app.clearError()} />
-      <div class="layout">
-        <aside class="sidebar">
-          <DataPanel />
-          <RunPanel />
-          <JobsPanel scheduler={scheduler} shownId={jobs.shownJob()} onShow={(id) => void jobs.showJob(id)} />
-          <LibraryPanel />
-          <SettingsPanel settings={scheduler.settings} onChange={(s) => scheduler.updateSettings(s)} />
-          <StoragePanel scheduler={scheduler} library={{ count: library.entries().length, bytes: library.totalBytes() }} />
-          <p class="mode" data-testid="worker-mode">
-            {workerMode() === 'shared' ? 'Workers share one copy of the data (cross-origin isolated page).' : 'Workers get their own copy of the data (page is not cross-origin isolated).'}
-          </p>
-        </aside>
-        <main class="main">
-          <Explorer />
-        </main>
-      </div>
+      <main class="main">
+        <Explorer panels={panels} left={<LeftPanel panels={panels} />} />
+      </main>
     </div>
   );
 }

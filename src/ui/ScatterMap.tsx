@@ -1,5 +1,5 @@
 import createScatterplot from 'regl-scatterplot';
-import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Categories } from '../io/categories';
 import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
@@ -8,6 +8,7 @@ import type { Coloring } from './map/coloring';
 import { labelColoring, plainColoring } from './map/coloring';
 import type { PlaneCoords } from './normalize';
 import { PreviewCanvas } from './preview-canvas';
+import { createMapBackground } from './theme';
 
 type Scatterplot = ReturnType<typeof createScatterplot>;
 
@@ -93,6 +94,7 @@ export function ScatterMap(props: ScatterMapProps) {
   let cancelHandover: (() => void) | null = null;
   const [showPreview, setShowPreview] = createSignal(false);
   const [glError, setGlError] = createSignal<string | null>(null);
+  const mapBg = createMapBackground();
   let pending: { frame: MapFrame; coloring: Coloring } | null = null;
   let drawing = false;
   let drawnFrame: MapFrame | null = null;
@@ -107,6 +109,7 @@ export function ScatterMap(props: ScatterMapProps) {
   onMount(() => {
     const rect = container.getBoundingClientRect();
     preview = new PreviewCanvas(previewCanvas, rect.width, rect.height);
+    preview.setBackground(mapBg());
     try {
       renderer = createDirectRenderer(glCanvas);
       renderer.resize(Math.max(1, rect.width), Math.max(1, rect.height));
@@ -128,6 +131,19 @@ export function ScatterMap(props: ScatterMapProps) {
     props.control?.(control);
   });
 
+  // The system switched between light and dark: both surfaces take the new background at once.
+  createEffect(
+    on(
+      mapBg,
+      (bg) => {
+        preview?.setBackground(bg);
+        if (showPreview() && props.frame) drawPreview(props.frame);
+        void plot?.set({ backgroundColor: bg });
+      },
+      { defer: true },
+    ),
+  );
+
   let performanceMode = false;
   /**
    * One scatterplot over the long-lived renderer. regl-scatterplot's performance mode (square points,
@@ -141,7 +157,7 @@ export function ScatterMap(props: ScatterMapProps) {
       canvas,
       width: 'auto',
       height: 'auto',
-      backgroundColor: '#ffffff',
+      backgroundColor: mapBg(),
       pointColor: plainColoring().colors,
       pointSize: 4,
       opacity: 0.85,

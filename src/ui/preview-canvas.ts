@@ -14,6 +14,8 @@ export class PreviewCanvas {
   private pixels: Uint32Array | null = null;
 
   private ctx: CanvasRenderingContext2D | null;
+  /** Packed like the points' colours; the page theme's map background (see theme.ts). */
+  private background = 0xffffffff;
 
   /** cssWidth/cssHeight: the canvas's layout size, kept current through resize() by the owner. */
   constructor(
@@ -23,6 +25,11 @@ export class PreviewCanvas {
   ) {
     // A CPU-backed canvas: putImageData is then a memory copy rather than a GPU upload.
     this.ctx = canvas.getContext('2d', { willReadFrequently: true });
+  }
+
+  /** '#rrggbb': takes effect from the next draw. */
+  setBackground(color: string): void {
+    this.background = packRgba(color);
   }
 
   resize(cssWidth: number, cssHeight: number): void {
@@ -55,7 +62,7 @@ export class PreviewCanvas {
     const h = this.canvas.height;
     const dpr = window.devicePixelRatio || 1;
     const px = this.pixels!;
-    px.fill(0xffffffff);
+    px.fill(this.background);
     const packed = colors.map(packRgba);
     const n = coords.x.length;
     // Same framing as regl-scatterplot's default view: [-1, 1] spans the shorter side.

@@ -1,6 +1,10 @@
-// The map explorer: the toolbar, the map, and the selection, export and share panels, wired to the
-// map store. The pieces are views (MapToolbar, ExplorerPanels) or small containers (MapArea).
+// The map explorer: the toolbar, the map, and the side panels over it (the page's left panel, and the
+// selection, export and share panels on the right), wired to the map store. The pieces are views
+// (MapToolbar, ExplorerPanels, panels/PanelParts) or small containers (MapArea).
+import { createSignal, type JSX } from 'solid-js';
 import { AddPointsButton, AddPointsPanel } from '../AddPoints';
+import { SidePanel } from '../panels/PanelParts';
+import type { PanelState } from '../panels/panel-state';
 import { autoPointSize } from '../ScatterMap';
 import { useMapStore } from '../store';
 import { colorByKey } from './coloring';
@@ -9,8 +13,11 @@ import { MapArea } from './MapArea';
 import { ColourControls, SearchBox, StyleControls, ViewControls } from './MapToolbar';
 import './explorer.css';
 
-export function Explorer() {
+/** panels: what is open; left: the page's left panel, laid over the map's left side. */
+export function Explorer(props: { panels: PanelState; left: JSX.Element }) {
   const map = useMapStore();
+  // On a phone the view controls fold behind one button, so the toolbar stays one compact row.
+  const [moreOpen, setMoreOpen] = createSignal(false);
   const { colour, clustering, selection, style, exports, shareLink } = map;
   let area: HTMLDivElement | undefined;
   const box = () => area?.getBoundingClientRect() ?? { width: 0, height: 0 };
@@ -36,41 +43,53 @@ export function Explorer() {
           mcsPlaceholder={clustering.defaultSize()}
           onMcs={clustering.setMcsText}
         />
-        <StyleControls
-          pointSize={style.style().pointSize ?? autoPointSize(map.n())}
-          opacity={style.style().opacity}
-          byDensity={style.style().opacityByDensity}
-          onPointSize={style.setPointSize}
-          onOpacity={style.setOpacity}
-          onDensity={style.setDensity}
-        />
-        <ViewControls lasso={selection.lasso()} onReset={() => map.control()?.resetView()} onLasso={selection.toggleLasso} />
-        <SearchBox value={selection.search()} note={selection.searchNote()} onInput={selection.setSearch} onSearch={selection.runSearch} />
-        <AddPointsButton />
+        <button type="button" class="toolbar-more-toggle" aria-expanded={moreOpen()} aria-controls="toolbar-more" data-testid="toolbar-more-toggle" onClick={() => setMoreOpen(!moreOpen())}>
+          View
+        </button>
+        <div id="toolbar-more" class="toolbar-more" classList={{ open: moreOpen() }}>
+          <StyleControls
+            pointSize={style.style().pointSize ?? autoPointSize(map.n())}
+            opacity={style.style().opacity}
+            byDensity={style.style().opacityByDensity}
+            onPointSize={style.setPointSize}
+            onOpacity={style.setOpacity}
+            onDensity={style.setDensity}
+          />
+          <ViewControls lasso={selection.lasso()} onReset={() => map.control()?.resetView()} onLasso={selection.toggleLasso} />
+          <SearchBox value={selection.search()} note={selection.searchNote()} onInput={selection.setSearch} onSearch={selection.runSearch} />
+          <AddPointsButton />
+        </div>
       </div>
-      <MapArea ref={(el) => (area = el)}>
-        <AddPointsPanel />
-      </MapArea>
-      <div class="map-panels">
-        <SelectionPanel
-          selection={selection.selection()}
-          n={map.n()}
-          clusters={labels()}
-          listColumn={listColumn()}
-          onExport={() => void exports.save('selection', box())}
-          onClear={selection.clear}
-        />
-        <ExportPanel
-          meta={map.meta()}
-          chosen={exports.chosenMeta()}
-          onChoose={exports.setChosenMeta}
-          hasResult={!!map.result()}
-          onExport={(kind) => void exports.save(kind, box())}
-          error={exports.error()}
-          clusterNote={clustering.note()}
-          mcsError={clustering.mcsError()}
-        />
-        <SharePanel link={shareLink.link()} noLinkReason={shareLink.noLinkReason()} copied={shareLink.copied()} onCopy={() => void shareLink.copy()} />
+      <div class="map-stage" classList={{ 'left-open': props.panels.leftOpen(), 'right-open': props.panels.rightOpen() }}>
+        <MapArea ref={(el) => (area = el)}>
+          <AddPointsPanel />
+        </MapArea>
+        <SidePanel id="panel-left" side="left" label="Data, jobs, library and settings" open={props.panels.leftOpen()}>
+          {props.left}
+        </SidePanel>
+        <SidePanel id="panel-right" side="right" label="Selection, export and share" open={props.panels.rightOpen()}>
+          <div class="map-panels">
+            <SelectionPanel
+              selection={selection.selection()}
+              n={map.n()}
+              clusters={labels()}
+              listColumn={listColumn()}
+              onExport={() => void exports.save('selection', box())}
+              onClear={selection.clear}
+            />
+            <ExportPanel
+              meta={map.meta()}
+              chosen={exports.chosenMeta()}
+              onChoose={exports.setChosenMeta}
+              hasResult={!!map.result()}
+              onExport={(kind) => void exports.save(kind, box())}
+              error={exports.error()}
+              clusterNote={clustering.note()}
+              mcsError={clustering.mcsError()}
+            />
+            <SharePanel link={shareLink.link()} noLinkReason={shareLink.noLinkReason()} copied={shareLink.copied()} onCopy={() => void shareLink.copy()} />
+          </div>
+        </SidePanel>
       </div>
     </div>
   );

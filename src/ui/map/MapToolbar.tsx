@@ -99,7 +99,13 @@ export function SearchBox(props: { value: string; note: string | null; onInput(v
     >
       <input data-testid="search" type="search" placeholder="Search metadata" value={props.value} onInput={(e) => props.onInput(e.currentTarget.value)} />
       <button type="submit">Find</button>
-      <Show when={props.note}>{(s) => <span data-testid="search-note">{s()}</span>}</Show>
+      <Show when={props.note}>
+        {(s) => (
+          <span class="search-note" data-testid="search-note">
+            {s()}
+          </span>
+        )}
+      </Show>
     </form>
   );
 }

@@ -1,0 +1,66 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { bareMapPoint, finishDemo, PHONE } from './layout-helpers';
+
+/** axe over the whole page: no serious or critical violation. */
+async function expectAxeClean(page: Page, state: string): Promise<void> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${state}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('axe: first open, preview, a running job, the finished map and a selection', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./');
+  await expect(page.getByTestId('demo-digits')).toBeVisible();
+  await expectAxeClean(page, 'first open');
+
+  await page.getByTestId('demo-digits').click();
+  await expect(page.getByTestId('preview-step')).toBeVisible();
+  await expect(page.getByTestId('dataset')).toContainText('1,797');
+  await expectAxeClean(page, 'preview');
+
+  // Enough epochs that the layout is still running while axe looks at the page with its live preview.
+  await page.getByTestId('param-n_epochs').fill('6000');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => window.__mapstream?.status === 'running' && window.__mapstream.points > 0, undefined, { timeout: 60_000 });
+  await expectAxeClean(page, 'running');
+  expect(await page.evaluate(() => window.__mapstream!.status), 'still running after the check').toBe('running');
+  await page.getByTestId('cancel').click();
+  await page.waitForFunction(() => window.__mapstream?.status !== 'running');
+
+  await page.getByTestId('param-n_epochs').fill('auto');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => window.__mapstream?.status === 'done' && window.__mapstream.clustersFinal === true, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => !!window.__mapstream?.screenPosition?.(0) && !document.querySelector('.map.previewing'), undefined, { timeout: 30_000 });
+  await expectAxeClean(page, 'finished');
+
+  const pt = await bareMapPoint(page);
+  await page.mouse.click(pt.x, pt.y);
+  await expect(page.getByTestId('selection-list').locator('li')).toHaveCount(1);
+  await expectAxeClean(page, 'selection');
+});
+
+test('axe: the finished map at phone width, with its sheets, and in the dark theme', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto('./');
+  await finishDemo(page);
+  await expectAxeClean(page, 'phone finished');
+  await page.getByTestId('toggle-right').click();
+  await expect(page.getByTestId('export-csv')).toBeVisible();
+  await expectAxeClean(page, 'phone, selection sheet');
+  await page.getByTestId('toggle-left').click();
+  await expect(page.getByTestId('run')).toBeVisible();
+  await expectAxeClean(page, 'phone, data sheet');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByTestId('toggle-left').click();
+  await expectAxeClean(page, 'phone dark finished');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByTestId('toggle-left').click();
+  await expect(page.getByTestId('run')).toBeVisible();
+  await expectAxeClean(page, 'dark finished, panels open');
+  await context.close();
+});

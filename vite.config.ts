@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 
@@ -16,20 +16,31 @@ export const isolationHeaders = {
 const PUBLIC_PRECACHE = ['favicon.svg', 'demo/digits/digits.npy', 'demo/digits/digits.labels.npy'];
 const SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] };";
 
+/** Every file under `dir`, as paths relative to `root` with forward slashes (URL form). */
+async function filesUnder(root: string, dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => relative(root, resolve(e.parentPath, e.name)).split(sep).join('/'));
+}
+
 /**
  * Writes into dist/sw.js the list of every file the app may load (entry, styles, lazy chunks, every
- * Worker script with its chunks, index.html, the demo data), for the service worker to cache at
- * install. Without it a Worker the page had not started yet was missing offline. The test hooks'
+ * Worker script with its chunks, wasm, index.html, the demo data), for the service worker to cache
+ * at install. Without it a Worker the page had not started yet was missing offline. The test hooks'
  * chunk is listed too (1 kB): only pages opened for tests load it, and those must work offline as well.
+ * The bundle's own list is joined with everything in the assets folder: a Worker's chunks and wasm
+ * are emitted by its own sub-build, and a file any of them fetches must not depend on which list
+ * Vite happened to report it in. A Worker someone adds later is picked up with no change here.
  */
 function precacheManifest(): Plugin {
   let outDir = '';
+  let assetsDir = '';
   let built: string[] = [];
   return {
     name: 'mapstream-precache',
     apply: 'build',
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
+      assetsDir = resolve(outDir, config.build.assetsDir);
     },
     writeBundle(_options, bundle) {
       built = Object.values(bundle)
@@ -40,7 +51,8 @@ function precacheManifest(): Plugin {
     async closeBundle() {
       // A build that failed wrote nothing: leave its own error to be seen.
       if (built.length === 0) return;
-      const files = [...new Set([...built, ...PUBLIC_PRECACHE])].sort();
+      const assets = (await filesUnder(outDir, assetsDir)).filter((f) => !f.endsWith('.map'));
+      const files = [...new Set([...built, ...assets, ...PUBLIC_PRECACHE])].sort();
       const hash = createHash('sha256');
       for (const f of files) {
         // A file named here but missing from dist/ fails the build, not the service worker's install.

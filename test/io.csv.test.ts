@@ -79,6 +79,15 @@ describe('parseCsv', () => {
     expect(e.row).toBe(2);
   });
 
+  it('carries the offending row as the file has it, with the bad cell, for the preview', () => {
+    const ragged = errorOf(() => parseCsv('a,b,c\n1,2,3\n4,5\n', 'r.csv'));
+    expect(ragged.record).toEqual({ row: 2, line: 3, columns: ['a', 'b', 'c'], cells: ['4', '5'] });
+    // A quoted newline in row 1 puts row 2 on line 4; the column index is into the row's own cells.
+    const bad = errorOf(() => parseCsv('id,x,y\n"a\nb",1,2\nq,3,oops\n', 'b.csv'));
+    expect(bad.record).toEqual({ row: 2, line: 4, columns: ['id', 'x', 'y'], cells: ['q', '3', 'oops'], column: 2 });
+    expect(bad.column).toBe('y');
+  });
+
   it('names row and column for a non-numeric value in a numeric column', () => {
     const e = errorOf(() => parseCsv('a,b\n1,2\n3,oops\n', 'n.csv'));
     expect(e.message).toMatch(/non-numeric value 'oops' at row 2 \(line 3\), column 'b'/);

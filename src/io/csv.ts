@@ -1,5 +1,5 @@
 import { RecordScanner } from './csv-records';
-import { IngestError, type Dataset, type IngestOptions, type PreviewInfo } from './dataset';
+import { type BadRecord, IngestError, type Dataset, type IngestOptions, type PreviewInfo } from './dataset';
 import { textChunks, type FileSource } from './source';
 import { sinkOptions, VectorSink, type MetaValue } from './vector-sink';
 import { isMetadataName } from './wide';
@@ -140,7 +140,8 @@ export class CsvParser {
     const k = this.header.length;
     if (fields.length !== k) {
       const what = this.hasHeader ? 'the header has' : 'the first row has';
-      this.sink.bad(new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${what} ${k}.`, { row }));
+      const record = { row, line, columns: this.header, cells: fields };
+      this.sink.bad(new IngestError(`${this.fileName}: row ${row} (line ${line}) has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${what} ${k}.`, { row, record }));
       return;
     }
     // The first well-formed row decides the column kinds: a ragged row 1 is a bad row, not the model.
@@ -153,7 +154,7 @@ export class CsvParser {
       // Number('') is 0 and Number(' ') too: an empty cell must not pass as zero.
       if (Number.isFinite(v) && raw.trim() !== '') slot[j] = v;
       else {
-        this.sink.bad(this.numberError(raw, row, line, cols[j]!));
+        this.sink.bad(this.numberError(raw, { row, line, columns: this.header, cells: fields, column: cols[j]! }));
         return;
       }
     }
@@ -198,11 +199,12 @@ export class CsvParser {
     this.sink.setMetaColumns(meta.map((j) => header[j]!));
   }
 
-  private numberError(raw: string, row: number, line: number, j: number): IngestError {
+  private numberError(raw: string, record: BadRecord & { column: number }): IngestError {
     const s = raw.trim();
-    const column = this.header![j]!;
+    const { row, line } = record;
+    const column = this.header![record.column]!;
     const where = `row ${row} (line ${line}), column '${column}'`;
-    const opts = { row, column };
+    const opts = { row, column, record };
     if (s === '') return new IngestError(`${this.fileName}: empty value at ${where}; every vector value must be a number.`, opts);
     if (NAN_RE.test(s)) return new IngestError(`${this.fileName}: NaN at ${where}; mapstream needs finite numbers.`, opts);
     if (INF_RE.test(s) || (!Number.isNaN(Number(s)) && !Number.isFinite(Number(s))))

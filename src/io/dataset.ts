@@ -105,16 +105,40 @@ export interface IngestOptions {
  * own terms (row, column, dtype); row is 1-based over data rows, column is the column's name or 1-based index.
  * badRows is set when the problem is confined to rows that could be dropped instead.
  */
+/**
+ * The offending row of a text table, as the file has it, so the preview can show the line with the
+ * bad cell marked: the first rows shown rarely include it.
+ */
+export interface BadRecord {
+  /** 1-based data row, and 1-based line of the file (they differ by the header and quoted newlines). */
+  row: number;
+  line: number;
+  /** The header's names (or c0, c1… without one), and the row's own fields. */
+  columns: string[];
+  cells: string[];
+  /** Index into `cells` of the bad value; absent when the whole row is wrong (ragged). */
+  column?: number;
+}
+
+interface IngestErrorOptions {
+  row?: number;
+  column?: string;
+  badRows?: number;
+  record?: BadRecord;
+}
+
 export class IngestError extends Error {
   readonly row?: number;
   readonly column?: string;
   readonly badRows?: number;
-  constructor(message: string, opts: { row?: number; column?: string; badRows?: number } = {}) {
+  readonly record?: BadRecord;
+  constructor(message: string, opts: IngestErrorOptions = {}) {
     super(message);
     this.name = 'IngestError';
     if (opts.row !== undefined) this.row = opts.row;
     if (opts.column !== undefined) this.column = opts.column;
     if (opts.badRows !== undefined) this.badRows = opts.badRows;
+    if (opts.record !== undefined) this.record = opts.record;
   }
 }
 
@@ -124,6 +148,7 @@ export interface IngestErrorInfo {
   row?: number;
   column?: string;
   badRows?: number;
+  record?: BadRecord;
 }
 
 export function toErrorInfo(err: unknown): IngestErrorInfo {
@@ -132,6 +157,7 @@ export function toErrorInfo(err: unknown): IngestErrorInfo {
     if (err.row !== undefined) info.row = err.row;
     if (err.column !== undefined) info.column = err.column;
     if (err.badRows !== undefined) info.badRows = err.badRows;
+    if (err.record !== undefined) info.record = err.record;
     return info;
   }
   if (err instanceof Error) return { message: err.message };

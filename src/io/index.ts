@@ -2,6 +2,7 @@ export {
   IngestError,
   toErrorInfo,
   DEFAULT_MAX_DIM,
+  type BadRecord,
   type Dataset,
   type IngestErrorInfo,
   type IngestOptions,

@@ -148,7 +148,12 @@ export class VectorSink {
     if (this.firstBad && !this.opts.dropBadRows) {
       const e = this.firstBad;
       const more = this.badCount > 1 ? ` ${this.badCount} rows in all have problems like this.` : '';
-      throw new IngestError(`${e.message}${more}`, { ...(e.row !== undefined && { row: e.row }), ...(e.column !== undefined && { column: e.column }), badRows: this.badCount });
+      throw new IngestError(`${e.message}${more}`, {
+        ...(e.row !== undefined && { row: e.row }),
+        ...(e.column !== undefined && { column: e.column }),
+        ...(e.record !== undefined && { record: e.record }),
+        badRows: this.badCount,
+      });
     }
     if (this.rows === 0 || this.d < 0) throw new IngestError(this.badCount > 0 ? `${f}: every row is bad; nothing is left to map.` : `${f} has no data rows.`);
     if (this.rows === 1) throw new IngestError(`${f} has only 1 row; a map needs at least 2 points (and more than n_neighbors).`);

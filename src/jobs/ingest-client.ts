@@ -39,11 +39,7 @@ function unwrap(outcome: IngestOutcome): Ingested {
     if (ds.memory) ds.data = rowStoreOf(ds.memory, ds.n, ds.d).data;
     return { dataset: ds, categories: outcome.categories };
   }
-  const { message, row, column, badRows } = outcome.error;
-  const opts: { row?: number; column?: string; badRows?: number } = {};
-  if (row !== undefined) opts.row = row;
-  if (column !== undefined) opts.column = column;
-  if (badRows !== undefined) opts.badRows = badRows;
+  const { message, ...opts } = outcome.error;
   throw new IngestError(message, opts);
 }
 

@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
-import { DEFAULT_MAX_DIM, type PreviewInfo } from '../io';
+import { DEFAULT_MAX_DIM, IngestError, type PreviewInfo } from '../io';
 import type { Ingested } from '../jobs/ingest-client';
 import { dimensionMismatch } from '../jobs/transform-messages';
+import { BadRow } from './BadRow';
 import { formatCount } from './format';
 import type { IngestSession, ReadChoices } from './ingest-session';
 import { estimateJobBytes, formatBytes } from './memory-estimate';
@@ -49,7 +50,14 @@ export function PreviewStep(props: PreviewStepProps) {
   const s = props.session;
   const [maxDim, setMaxDim] = createSignal(String(DEFAULT_MAX_DIM));
   const reread = (patch: ReadChoices) => props.onReread({ ...s.choices(), ...patch });
+  // Once a read has failed, the preview is about that file: no count or warnings of the data before.
+  const failed = () => !props.loading && s.failure() !== null;
+  const badRecord = () => {
+    const f = failed() ? s.failure() : null;
+    return f instanceof IngestError ? (f.record ?? null) : null;
+  };
   const current = () => {
+    if (failed()) return null;
     const ing = props.ingested;
     const p = s.preview();
     return ing && (!p || p.fileName === ing.dataset.fileName) ? ing : null;
@@ -59,6 +67,8 @@ export function PreviewStep(props: PreviewStepProps) {
     if (ing && !props.loading) return { n: ing.dataset.n, exact: true };
     const p = s.preview();
     if (p?.rowsKnown !== undefined) return { n: p.rowsKnown, exact: true };
+    // A count estimated while reading means nothing once the read stopped.
+    if (failed()) return null;
     const done = s.progress()?.rows ?? 0;
     if (p?.rowsEstimate !== undefined) return { n: Math.max(done, p.rowsEstimate), exact: false };
     return done > 0 ? { n: done, exact: false } : null;
@@ -72,7 +82,7 @@ export function PreviewStep(props: PreviewStepProps) {
     return d !== undefined && d !== a.d ? dimensionMismatch(d, a.d) : null;
   };
   const memory = () => {
-    if (props.addTo) return null;
+    if (props.addTo || failed()) return null;
     const r = rowCount();
     const d = dim();
     if (!r || !d) return null;
@@ -142,9 +152,9 @@ export function PreviewStep(props: PreviewStepProps) {
                     </thead>
                     <tbody>
                       <For each={p.rows}>
-                        {(r) => (
-                          <tr>
-                            <For each={shownColumns(p)}>{(_, j) => <td>{cell(r[j()])}</td>}</For>
+                        {(r, i) => (
+                          <tr classList={{ bad: badRecord()?.row === i() + 1 }}>
+                            <For each={shownColumns(p)}>{(_, j) => <td classList={{ bad: badRecord()?.row === i() + 1 && badRecord()?.column === j() }}>{cell(r[j()])}</td>}</For>
                             <Show when={p.columns.length > MAX_PREVIEW_COLUMNS}>
                               <td>…</td>
                             </Show>
@@ -163,11 +173,16 @@ export function PreviewStep(props: PreviewStepProps) {
             </>
           )}
         </Show>
-        <p class="preview-line" data-testid="preview-rows">
-          <Show when={rowCount()} keyed fallback="rows: counting…">
-            {(r) => (r.exact ? `rows: ${formatCount(r.n)}` : `rows: about ${formatCount(r.n)} (estimated while reading)`)}
-          </Show>
-        </p>
+        <Show when={badRecord()} keyed>
+          {(rec) => <BadRow record={rec} />}
+        </Show>
+        <Show when={!failed() || rowCount()}>
+          <p class="preview-line" data-testid="preview-rows">
+            <Show when={rowCount()} keyed fallback="rows: counting…">
+              {(r) => (r.exact ? `rows: ${formatCount(r.n)}` : `rows: about ${formatCount(r.n)} (estimated while reading)`)}
+            </Show>
+          </p>
+        </Show>
         <Show when={memory()} keyed>
           {(m) => (
             <p class="preview-line" data-testid="preview-memory">

@@ -13,6 +13,8 @@ export function createIngestSession() {
   const [progress, setProgress] = createSignal<ParseProgress | null>(null);
   const [preview, setPreview] = createSignal<PreviewInfo | null>(null);
   const [badRows, setBadRows] = createSignal(0);
+  // The last read's error, so the preview describes the file that failed (its bad row, no stale count).
+  const [failure, setFailure] = createSignal<IngestError | Error | null>(null);
   const [choices, setChoices] = createSignal<ReadChoices>({});
   const [files, setFiles] = createSignal<File[] | null>(null);
 
@@ -25,10 +27,12 @@ export function createIngestSession() {
     setProgress(null);
     setPreview(null);
     setBadRows(0);
+    setFailure(null);
     try {
       return await run();
     } catch (err) {
       if (err instanceof IngestError && err.badRows) setBadRows(err.badRows);
+      setFailure(err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
   };
@@ -37,6 +41,7 @@ export function createIngestSession() {
     progress,
     preview,
     badRows,
+    failure,
     choices,
     files,
     /** Read files with the given choices (new files start from the detected defaults). */

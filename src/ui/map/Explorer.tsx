@@ -29,6 +29,7 @@ export function Explorer() {
         <ColourControls
           colorKey={colorByKey(colour.colorBy())}
           hasLabels={!!map.frame()?.categories}
+          labelName={map.frame()?.labelName ?? map.input()?.dataset.labelName}
           hasBatches={!!map.batchInfo()}
           meta={map.meta()}
           onColor={colour.setColorKey}
@@ -44,7 +45,13 @@ export function Explorer() {
           onOpacity={style.setOpacity}
           onDensity={style.setDensity}
         />
-        <ViewControls lasso={selection.lasso()} onReset={() => map.control()?.resetView()} onLasso={selection.toggleLasso} />
+        <ViewControls
+          lasso={selection.lasso()}
+          onReset={() => map.control()?.resetView()}
+          onLasso={selection.toggleLasso}
+          clusterLabels={style.clusterLabels()}
+          onClusterLabels={style.setClusterLabels}
+        />
         <SearchBox value={selection.search()} note={selection.searchNote()} onInput={selection.setSearch} onSearch={selection.runSearch} />
         <AddPointsButton />
       </div>

@@ -29,7 +29,7 @@ export function Explorer() {
         <ColourControls
           colorKey={colorByKey(colour.colorBy())}
           hasLabels={!!map.frame()?.categories}
-          labelName={map.frame()?.labelName ?? map.input()?.dataset.labelName}
+          labelName={map.input()?.categories ? (map.input()?.dataset.labelName ?? 'label') : undefined}
           hasBatches={!!map.batchInfo()}
           meta={map.meta()}
           onColor={colour.setColorKey}

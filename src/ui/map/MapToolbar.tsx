@@ -29,8 +29,8 @@ export function ColourControls(props: {
             batch
           </option>
           {/* A text label column colours exactly as "label" does, so it is listed once; as numbers it is a scale. */}
-          <For each={props.meta.filter((m) => !(props.hasLabels && m.name === (props.labelName ?? 'label') && !(m.values instanceof Float64Array)))}>
-            {(m) => <option value={`meta:${m.name}`}>{props.hasLabels && m.name === (props.labelName ?? 'label') ? `${m.name} (as numbers)` : m.name}</option>}
+          <For each={props.meta.filter((m) => !(m.name === props.labelName && !(m.values instanceof Float64Array)))}>
+            {(m) => <option value={`meta:${m.name}`}>{m.name === props.labelName ? `${m.name} (as numbers)` : m.name}</option>}
           </For>
           <option value="none">nothing</option>
         </select>

@@ -103,7 +103,8 @@ test('metadata that looks like HTML shows as text in the tooltip and runs nothin
   await expect(page.getByTestId('search-note')).toHaveText('30 matches');
   await expect(page.getByTestId('selection-list')).toContainText(payload);
   // Colour by a text column (categorical legend, values as text) and by a numeric one (a scale).
-  await page.getByTestId('color-by').selectOption('meta:note');
+  // The label column (note) is listed once, as "label" (issue 13: it was listed twice).
+  await page.getByTestId('color-by').selectOption('label');
   await expect(page.getByTestId('legend')).toContainText(payload);
   await expect(page.getByTestId('legend').locator('img')).toHaveCount(0);
   await page.getByTestId('color-by').selectOption('meta:id');

@@ -63,3 +63,11 @@ export function clearModel(s: IDBObjectStore, id: string): void {
   s.delete(modelKey(id));
   s.delete(knnKey(id));
 }
+
+/** A stored model's own kNN graph (its fit's), or null when the model or its graph is not stored. */
+export async function getModelKnn(id: string): Promise<KnnGraph | null> {
+  const rec = await getModel(id);
+  if (!rec?.hasKnn) return null;
+  const knn = await db()('readonly', (s) => promisifyRequest(s.get(knnKey(id)) as IDBRequest<KnnGraph | undefined>));
+  return knn && knn.indices.length === knn.n * knn.k ? knn : null;
+}

@@ -28,6 +28,12 @@ export interface MapstreamTestHook {
   addBatch?(placed: TestPlacedPoints, name: string, labels?: string[]): { clusters: number[]; advice: string[] } | { error: string };
   /** Each point's batch (0: fitted), or null before points were added. */
   batches?(): number[] | null;
+  /** The colour point i is drawn with on the interactive map now (#rrggbb), or null before it is drawn. */
+  pointColor?(i: number): string | null;
+  /** The interactive map's camera, or null before it is drawn. */
+  view?(): { target: [number, number]; distance: number } | null;
+  /** The point in the inspector (null: closed) and its neighbours once found. */
+  inspected?(): { row: number | null; neighbours: number[] | null; source: string | null };
   /** Where the map shown came from: its fit (or model) job and library entry, null when none. */
   origin?(): { jobId: string | null; libraryId: string | null };
 }

@@ -43,6 +43,12 @@ export function installTestHooks({ app, map, jobs }: AppStores): void {
       const b = map.batchInfo();
       return b ? Array.from(b.of) : null;
     },
+    pointColor: (i) => map.control()?.pointColor(i) ?? null,
+    view: () => map.control()?.view() ?? null,
+    inspected: () => {
+      const s = map.inspector.neighbours();
+      return { row: map.inspector.row(), neighbours: s.status === 'done' ? s.indices.slice() : null, source: s.status === 'done' ? s.source : null };
+    },
     origin: () => ({ jobId: map.origin().jobId ?? null, libraryId: map.libraryEntry() }),
   };
   window.__mapstream = hook;

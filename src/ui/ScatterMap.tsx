@@ -4,6 +4,7 @@ import type { Categories } from '../io/categories';
 import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
+import { MAX_SCALE, MIN_SCALE, mapKey, nearestPoint, wheelCap } from './map-camera';
 import type { Coloring } from './map/coloring';
 import { labelColoring, plainColoring } from './map/coloring';
 import type { PlaneCoords } from './normalize';
@@ -35,6 +36,14 @@ export interface MapControl {
   select(indices: number[]): void;
   deselect(): void;
   setLassoMode(on: boolean): void;
+  /** Move the view by fractions of its width and height (keyboard panning). */
+  pan(dx: number, dy: number): void;
+  /** Zoom about the centre: > 1 zooms in. Kept within the map's zoom bounds. */
+  zoom(factor: number): void;
+  /** The point drawn nearest the centre of the view, or null with nothing drawn. */
+  nearestToCentre(): number | null;
+  /** The colour point i is drawn with now (legend filter included), as #rrggbb; null before a draw. */
+  pointColor(i: number): string | null;
 }
 
 export interface MapStyle {
@@ -72,6 +81,10 @@ export interface ScatterMapProps {
   onHover?(index: number | null): void;
   onSelect?(indices: number[]): void;
   onView?(view: MapView): void;
+  /** A click (not a lasso) picked this one point. */
+  onPick?(index: number): void;
+  /** Enter on the focused map: inspect the point nearest the centre. */
+  onInspectKey?(): void;
   /** The interactive map has drawn this frame. */
   onDrawn?(frame: MapFrame): void;
   control?(c: MapControl): void;
@@ -128,6 +141,9 @@ export function ScatterMap(props: ScatterMapProps) {
       }
     });
     resizeObserver.observe(container);
+    // Capturing, so the cut event is the only one the camera (listening on the canvas) sees.
+    capWheel = wheelCap(canvas);
+    container.addEventListener('wheel', capWheel, { capture: true, passive: false });
     props.control?.(control);
   });
 
@@ -163,17 +179,34 @@ export function ScatterMap(props: ScatterMapProps) {
       opacity: 0.85,
       lassoInitiator: false,
       performanceMode: perf,
+      // A selection dims every other point, and the selected ones are drawn darker and larger.
+      opacityInactiveScale: 0.2,
+      opacityInactiveMax: 0.2,
+      pointColorActive: '#1a1a1a',
+      pointSizeSelected: 3,
+      pointOutlineWidth: 2,
+      // Esc is the page's (map-store escape()): it clears the search count and the inspector too.
+      deselectOnEscape: false,
       // Lasso with shift+drag (or lasso mode); a plain click selects one point.
       keyMap: { shift: 'lasso', alt: 'rotate', cmd: 'merge', ctrl: 'merge', meta: 'merge' },
     });
     p.subscribe('pointOver', (i: number) => props.onHover?.(i));
     p.subscribe('pointOut', () => props.onHover?.(null));
-    p.subscribe('select', ({ points }: { points: number[] }) => props.onSelect?.(points));
+    let lassoing = false;
+    p.subscribe('lassoStart', () => {
+      lassoing = true;
+    });
+    p.subscribe('select', ({ points }: { points: number[] }) => {
+      props.onSelect?.(points);
+      if (!lassoing && points.length === 1) props.onPick?.(points[0]!);
+      lassoing = false;
+    });
     p.subscribe('deselect', () => props.onSelect?.([]));
     p.subscribe('view', () => {
       const v = control.view();
       if (v) props.onView?.(v);
     });
+    (p.get('camera') as { setScaleBounds(b: [number, number]): void }).setScaleBounds([MIN_SCALE, MAX_SCALE]);
     return p;
   };
 
@@ -193,11 +226,39 @@ export function ScatterMap(props: ScatterMapProps) {
     select: (indices) => void plot?.select(indices),
     deselect: () => void plot?.deselect(),
     setLassoMode: (on) => void plot?.set({ mouseMode: on ? 'lasso' : 'panZoom' }),
+    pan: (dx, dy) => {
+      const v = control.view();
+      if (!v || !plot) return;
+      // The view spans 2 × distance in the map's units across its shorter side.
+      void plot.set({ cameraTarget: [v.target[0] + dx * 2 * v.distance, v.target[1] + dy * 2 * v.distance] });
+    },
+    zoom: (factor) => {
+      const v = control.view();
+      if (!v || !plot) return;
+      const d = Math.min(1 / MIN_SCALE, Math.max(1 / MAX_SCALE, v.distance / factor));
+      void plot.set({ cameraDistance: d });
+    },
+    nearestToCentre: () => {
+      const v = control.view();
+      return v && drawnFrame ? nearestPoint(drawnFrame, v.target[0], v.target[1]) : null;
+    },
+    pointColor: (i) => {
+      const f = drawnFrame;
+      const c = styled?.coloring;
+      if (!f || !c || i < 0 || i >= f.x.length) return null;
+      return c.colors[c.codes ? c.codes[i]! : 0] ?? null;
+    },
   };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (mapKey(e, control, () => props.onInspectKey?.())) e.preventDefault();
+  };
+  let capWheel: (e: WheelEvent) => void = () => {};
 
   onCleanup(() => {
     cancelHandover?.();
     resizeObserver?.disconnect();
+    container.removeEventListener('wheel', capWheel, { capture: true });
     plot?.destroy();
     renderer?.destroy();
     plot = null;
@@ -312,7 +373,20 @@ export function ScatterMap(props: ScatterMapProps) {
   };
 
   return (
-    <div class="map" ref={container} classList={{ previewing: showPreview() }}>
+    <div
+      class="map"
+      ref={container}
+      classList={{ previewing: showPreview() }}
+      tabindex="0"
+      role="application"
+      aria-label="Map"
+      aria-roledescription="interactive map"
+      aria-describedby="map-keys-help"
+      onKeyDown={onKeyDown}
+    >
+      <p id="map-keys-help" class="visually-hidden">
+        Arrow keys pan, plus and minus zoom, Enter inspects the point nearest the centre, Escape clears the selection and closes the inspector.
+      </p>
       <canvas ref={canvas} class="map-canvas" data-testid="map" />
       {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: these canvases take no focus (no tabindex); the map's named canvas above is the one screen readers get */}
       <canvas ref={glCanvas} class="map-gl" aria-hidden="true" />

@@ -36,6 +36,7 @@ export function Explorer(props: { panels: PanelState; left: JSX.Element }) {
         <ColourControls
           colorKey={colorByKey(colour.colorBy())}
           hasLabels={!!map.frame()?.categories}
+          labelName={map.input()?.categories ? (map.input()?.dataset.labelName ?? 'label') : undefined}
           hasBatches={!!map.batchInfo()}
           meta={map.meta()}
           onColor={colour.setColorKey}
@@ -55,7 +56,13 @@ export function Explorer(props: { panels: PanelState; left: JSX.Element }) {
             onOpacity={style.setOpacity}
             onDensity={style.setDensity}
           />
-          <ViewControls lasso={selection.lasso()} onReset={() => map.control()?.resetView()} onLasso={selection.toggleLasso} />
+          <ViewControls
+            lasso={selection.lasso()}
+            onReset={() => map.control()?.resetView()}
+            onLasso={selection.toggleLasso}
+            clusterLabels={style.clusterLabels()}
+            onClusterLabels={style.setClusterLabels}
+          />
           <SearchBox value={selection.search()} note={selection.searchNote()} onInput={selection.setSearch} onSearch={selection.runSearch} />
           <AddPointsButton />
         </div>

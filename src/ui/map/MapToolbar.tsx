@@ -6,6 +6,8 @@ import type { MetaColumn } from '../../io/dataset';
 export function ColourControls(props: {
   colorKey: string;
   hasLabels: boolean;
+  /** The label column's name: it is the "label" entry, so it is not listed again among the columns. */
+  labelName?: string | undefined;
   /** Points were added to the map, so it can be coloured by batch. */
   hasBatches: boolean;
   meta: MetaColumn[];
@@ -20,13 +22,16 @@ export function ColourControls(props: {
         Colour by{' '}
         <select data-testid="color-by" value={props.colorKey} onChange={(e) => props.onColor(e.currentTarget.value)}>
           <option value="label" disabled={!props.hasLabels}>
-            label
+            {props.hasLabels && props.labelName && props.labelName !== 'label' ? `label (${props.labelName})` : 'label'}
           </option>
           <option value="cluster">HDBSCAN cluster</option>
           <option value="batch" disabled={!props.hasBatches}>
             batch
           </option>
-          <For each={props.meta}>{(m) => <option value={`meta:${m.name}`}>{m.name}</option>}</For>
+          {/* A text label column colours exactly as "label" does, so it is listed once; as numbers it is a scale. */}
+          <For each={props.meta.filter((m) => !(m.name === props.labelName && !(m.values instanceof Float64Array)))}>
+            {(m) => <option value={`meta:${m.name}`}>{m.name === props.labelName ? `${m.name} (as numbers)` : m.name}</option>}
+          </For>
           <option value="none">nothing</option>
         </select>
       </label>
@@ -73,10 +78,15 @@ export function StyleControls(props: { pointSize: number; opacity: number; byDen
   );
 }
 
-/** Reset the camera; toggle lasso mode. */
-export function ViewControls(props: { lasso: boolean; onReset(): void; onLasso(): void }) {
+/** Reset the camera; toggle lasso mode; cluster names on the map. */
+export function ViewControls(props: { lasso: boolean; onReset(): void; onLasso(): void; clusterLabels?: boolean; onClusterLabels?(on: boolean): void }) {
   return (
     <>
+      <Show when={props.onClusterLabels}>
+        <label>
+          <input data-testid="cluster-labels-toggle" type="checkbox" checked={!!props.clusterLabels} onChange={(e) => props.onClusterLabels?.(e.currentTarget.checked)} /> cluster labels
+        </label>
+      </Show>
       <button type="button" data-testid="reset-view" onClick={() => props.onReset()}>
         Reset view
       </button>

@@ -5,6 +5,8 @@ export interface TooltipContent {
   /** A line under the title (an added point's batch). */
   note?: string;
   rows: [string, string][];
+  /** A line under the cells (columns left out). */
+  more?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function Tooltip(props: { content: TooltipContent | null; x: number; y: n
               )}
             </For>
           </dl>
+          <Show when={c().more}>{(more) => <p class="tooltip-more">{more()}</p>}</Show>
         </div>
       )}
     </Show>

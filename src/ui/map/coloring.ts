@@ -7,7 +7,8 @@ const MAX_CATEGORICAL = 100;
 const SCALE_STEPS = 64;
 
 export type LegendSpec =
-  | { kind: 'categorical'; title: string; names: string[]; counts: number[]; colors: string[] }
+  /** codes: each row's colour code (what its points carry in Coloring.codes), for filtering by row. */
+  | { kind: 'categorical'; title: string; names: string[]; counts: number[]; colors: string[]; codes: number[] }
   | { kind: 'numeric'; title: string; min: number; max: number; colors: string[] };
 
 /** How each point is painted: codes index colors (null: every point takes colors[0]). */
@@ -32,7 +33,11 @@ export const plainColoring = (): Coloring => ({ codes: null, colors: [UNLABELLED
 
 export function labelColoring(categories: Categories, title: string | undefined): Coloring {
   const colors = categoricalPalette(categories.names.length);
-  return { codes: categories.codes, colors, legend: { kind: 'categorical', title: title ?? 'label', names: categories.names, counts: categories.counts, colors } };
+  return {
+    codes: categories.codes,
+    colors,
+    legend: { kind: 'categorical', title: title ?? 'label', names: categories.names, counts: categories.counts, colors, codes: identityCodes(colors.length) },
+  };
 }
 
 /** Cluster id k gets palette colour k (stable ids keep colours); noise is code 0, grey. */
@@ -58,6 +63,7 @@ export function clusterColoring(labels: Int32Array, maxId: number): Coloring {
       names: names.filter((_, k) => keep[k]),
       counts: counts.filter((_, k) => keep[k]),
       colors: colors.filter((_, k) => keep[k]),
+      codes: identityCodes(colors.length).filter((k) => keep[k]),
     },
   };
 }
@@ -67,7 +73,7 @@ export function batchColoring(of: Uint16Array, names: string[]): Coloring {
   const colors = [NOISE_COLOR, ...categoricalPalette(names.length - 1)];
   const counts = new Array<number>(names.length).fill(0);
   for (let i = 0; i < of.length; i++) counts[of[i]!]!++;
-  return { codes: of, colors, legend: { kind: 'categorical', title: 'batch', names, counts, colors } };
+  return { codes: of, colors, legend: { kind: 'categorical', title: 'batch', names, counts, colors, codes: identityCodes(names.length) } };
 }
 
 /** Numbers get a continuous scale (viridis-like), text a categorical legend (if few enough values). */
@@ -102,7 +108,17 @@ export function metaColoring(col: MetaColumn): Coloring | string {
   const codes = new Uint16Array(v.length);
   for (let i = 0; i < v.length; i++) codes[i] = index.get(v[i]!)!;
   const colors = categoricalPalette(names.length);
-  return { codes, colors, legend: { kind: 'categorical', title: col.name, names, counts: names.map((n) => seen.get(n)!), colors } };
+  return { codes, colors, legend: { kind: 'categorical', title: col.name, names, counts: names.map((n) => seen.get(n)!), colors, codes: identityCodes(names.length) } };
+}
+
+const identityCodes = (count: number): number[] => Array.from({ length: count }, (_, k) => k);
+
+/** Points of the categories outside a legend filter take this colour, so the chosen ones stand out. */
+const FILTERED_OUT_COLOR = '#e6e6e6';
+
+/** The colouring with every code outside `on` greyed out (the legend keeps its own colours). */
+export function filteredColoring(c: Coloring, on: ReadonlySet<number>): Coloring {
+  return { ...c, colors: c.colors.map((color, k) => (on.has(k) ? color : FILTERED_OUT_COLOR)) };
 }
 
 /** Viridis anchors, interpolated: perceptually even and readable in greyscale. */

@@ -1,13 +1,13 @@
-// Where the PNG export gets its camera: the WebGL map does not expose its view matrix, so the
-// data → screen mapping is recovered from where three of the points are drawn.
+// Where the PNG export and the overlays (cluster labels) get their camera: the WebGL map does not
+// expose its view matrix, so the data → screen mapping is recovered from where three points are drawn.
 import type { MapControl, MapFrame } from '../ScatterMap';
 
-/**
- * Data → screen mapping of the WebGL view, recovered from the screen positions of three points
- * (the 2-D camera is an affine map), so the PNG matches what is on screen at any zoom.
- */
-export function screenTransform(f: MapFrame, control: MapControl | null): ((x: number, y: number) => [number, number]) | null {
-  if (!control || f.x.length < 3) return null;
+/** Three far-apart points of a frame, found once per frame (overlays ask on every pan and zoom). */
+const anchors = new WeakMap<MapFrame, [number, number, number] | null>();
+
+function anchorsOf(f: MapFrame): [number, number, number] | null {
+  const known = anchors.get(f);
+  if (known !== undefined) return known;
   let a = 0;
   let b = 0;
   for (let i = 1; i < f.x.length; i++) {
@@ -23,7 +23,20 @@ export function screenTransform(f: MapFrame, control: MapControl | null): ((x: n
       c = i;
     }
   }
-  if (c < 0) return null;
+  const out: [number, number, number] | null = c < 0 ? null : [a, b, c];
+  anchors.set(f, out);
+  return out;
+}
+
+/**
+ * Data → screen mapping of the WebGL view, recovered from the screen positions of three points
+ * (the 2-D camera is an affine map), so the PNG matches what is on screen at any zoom.
+ */
+export function screenTransform(f: MapFrame, control: MapControl | null): ((x: number, y: number) => [number, number]) | null {
+  if (!control || f.x.length < 3) return null;
+  const found = anchorsOf(f);
+  if (!found) return null;
+  const [a, b, c] = found;
   const pa = control.screenPosition(a);
   const pb = control.screenPosition(b);
   const pc = control.screenPosition(c);

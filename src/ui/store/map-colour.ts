@@ -1,8 +1,8 @@
 // What the map is coloured by (the user's choice, else labels, else clusters), the colouring that
 // follows from it, and how points are drawn (size, opacity).
-import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import type { MetaColumn } from '../../io/dataset';
-import { batchColoring, clusterColoring, colorByFromKey, labelColoring, metaColoring, plainColoring, type ColorBy, type Coloring } from '../map/coloring';
+import { batchColoring, clusterColoring, colorByFromKey, colorByKey, filteredColoring, labelColoring, metaColoring, plainColoring, type ColorBy, type Coloring } from '../map/coloring';
 import { PERFORMANCE_MODE_N, type MapFrame, type MapStyle } from '../ScatterMap';
 import type { BatchInfo } from './map-batch-file';
 import type { Clusters } from './map-types';
@@ -10,11 +10,15 @@ import type { Clusters } from './map-types';
 /** The colour-by the user chose (null: not chosen yet), and the one in effect. */
 export function createColourChoice(frame: Accessor<MapFrame | null>, initialKey: string | undefined) {
   const [colorKey, setColorKey] = createSignal<string | null>(initialKey ?? null);
-  const colorBy = createMemo<ColorBy>(() => {
-    const key = colorKey();
-    if (key) return colorByFromKey(key);
-    return frame()?.categories ? { kind: 'label' } : { kind: 'cluster' };
-  });
+  const colorBy = createMemo<ColorBy>(
+    () => {
+      const key = colorKey();
+      if (key) return colorByFromKey(key);
+      return frame()?.categories ? { kind: 'label' } : { kind: 'cluster' };
+    },
+    { kind: 'none' },
+    { equals: (a, b) => colorByKey(a) === colorByKey(b) },
+  );
   return { colorKey, setColorKey, colorBy };
 }
 
@@ -68,5 +72,42 @@ export function createMapStyle(n: Accessor<number>) {
   const [opacity, setOpacity] = createSignal(0.85);
   const [density, setDensity] = createSignal<boolean | null>(null);
   const style = createMemo<MapStyle>(() => ({ pointSize: pointSize(), opacity: opacity(), opacityByDensity: density() ?? (n() > 100_000 && n() < PERFORMANCE_MODE_N) }));
-  return { style, setPointSize, setOpacity, setDensity };
+  // Cluster names drawn over the map (off by default: they cover points).
+  const [clusterLabels, setClusterLabels] = createSignal(false);
+  return { style, setPointSize, setOpacity, setDensity, clusterLabels, setClusterLabels };
+}
+
+/**
+ * The legend's filter: the colour codes shown in full, the others greyed out (null: all shown).
+ * A plain click shows one category (again: all); Shift/Ctrl/Cmd adds or removes one. A new
+ * colour-by starts unfiltered.
+ */
+export function createCategoryFilter(o: { colorBy: Accessor<ColorBy>; colouring: Accessor<ColouringState> }) {
+  const [on_, setOn] = createSignal<ReadonlySet<number> | null>(null);
+  createEffect(on(o.colorBy, () => setOn(null), { defer: true }));
+  const toggle = (code: number, add: boolean): void => {
+    const cur = on_();
+    if (!add) {
+      setOn(cur?.size === 1 && cur.has(code) ? null : new Set([code]));
+      return;
+    }
+    const next = new Set(cur ?? []);
+    if (next.has(code)) next.delete(code);
+    else next.add(code);
+    setOn(next.size === 0 ? null : next);
+  };
+  /** What the map draws: the colouring, with the filtered-out categories grey. */
+  const shown = createMemo<Coloring>(() => {
+    const c = o.colouring().coloring;
+    const set = on_();
+    return set && c.legend?.kind === 'categorical' ? filteredColoring(c, set) : c;
+  });
+  return {
+    on: on_,
+    toggle,
+    reset: (): void => {
+      setOn(null);
+    },
+    shown,
+  };
 }

@@ -49,7 +49,11 @@ export function createSelection(o: { n: Accessor<number>; meta: Accessor<MetaCol
     selection,
     /** What the map reports as selected (the map is the source of truth for its selection). */
     selected: (indices: number[]) => setSelection(indices),
-    clear: () => o.control()?.deselect(),
+    /** Clear the selection, and the search count that described it. */
+    clear: () => {
+      o.control()?.deselect();
+      setSearchNote(null);
+    },
     lasso,
     toggleLasso() {
       setLasso(!lasso());

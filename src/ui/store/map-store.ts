@@ -16,7 +16,8 @@ import type { MapControl, MapFrame } from '../ScatterMap';
 import { batchInfo, splitMapFile, withBatches } from './map-batch-file';
 import { createBatches, extendMeta, type MapBatch, type PlacedPoints } from './map-batches';
 import { createClustering } from './map-clusters';
-import { createColourChoice, createColouring, createMapStyle } from './map-colour';
+import { createCategoryFilter, createColourChoice, createColouring, createMapStyle } from './map-colour';
+import { createInspector } from './map-inspect';
 import { createExports } from './map-export';
 import { createSelection } from './map-selection';
 import { createShareLink } from './map-share';
@@ -85,10 +86,21 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     result,
     wanted: () => colour.colorBy().kind === 'cluster',
     initialMinClusterSize: initial.minClusterSize,
-    onNewPoints: () => selection.selected([]),
+    onNewPoints: () => {
+      selection.selected([]);
+      inspector.close();
+    },
     addedClusters: batches.addedClusters,
   });
   const colouring = createColouring({ frame, colorBy: colour.colorBy, clusters: clustering.clusters, meta, batches: () => batchInfo(batches) });
+  const filter = createCategoryFilter({ colorBy: colour.colorBy, colouring });
+  const inspector = createInspector({
+    n,
+    fitted: () => frame()?.added ?? n(),
+    input: shownInput,
+    metric: () => (result()?.params.metric === 'cosine' ? 'cosine' : 'euclidean'),
+    jobId: () => origin().jobId ?? null,
+  });
   const shareLink = createShareLink({
     share,
     result,
@@ -145,6 +157,10 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     style,
     colour,
     colouring,
+    /** The legend's category filter, and the colouring the map draws with it. */
+    filter,
+    /** The point inspector: the inspected point and its high-D neighbours. */
+    inspector,
     clustering,
     batches,
     /** Each point's batch (0: fitted) and the batches' names, once points were added; else null. */
@@ -221,6 +237,11 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
       control = c;
     },
     viewChanged: setView,
+    /** Esc: close the inspector, clear the selection and the search's count. */
+    escape() {
+      inspector.close();
+      selection.clear();
+    },
     /** The interactive map drew a frame: a link's view applies to the first finished one. */
     drawn(f: MapFrame) {
       if (f.final && initialView && control) {

@@ -73,3 +73,12 @@ export async function lasso(page: Page, x0: number, y0: number, x1: number, y1: 
 
 /** The exported CSV's reader, shared with the unit export tests. */
 export { parseCsv } from '../test/helpers/read-csv';
+
+/** Closes the side panels that lie over the map, so a lasso or click anywhere on it reaches the map. */
+export async function closePanels(page: Page): Promise<void> {
+  for (const id of ['toggle-left', 'toggle-right']) {
+    const toggle = page.getByTestId(id);
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  }
+}

@@ -3,7 +3,7 @@
 import type { Page } from '@playwright/test';
 import { encodeNpy } from '../bench/npy-writer';
 import { expect, test } from './fixtures';
-import { coords, downloadText, fitDigitsFile, lasso, parseCsv, waitDone, waitInteractive } from './explore-helpers';
+import { closePanels, coords, downloadText, fitDigitsFile, lasso, parseCsv, waitDone, waitInteractive } from './explore-helpers';
 
 /** Three well-separated blobs of 100 points, deterministic, and their blob per point. */
 function blobs(): { xy: Float32Array; group: Int32Array } {
@@ -61,7 +61,9 @@ test('an (n, 2) .npy with a labels .npy opens as a map: points, colour by label,
   for (const g of ['0', '1', '2']) await expect(page.getByTestId('legend')).toContainText(g);
   expect(await hover(page, 4)).toContain('groups');
 
-  // The lasso around blob 0 (every third point from 0) selects exactly it.
+  // The lasso around blob 0 (every third point from 0) selects exactly it; the side panels over the
+  // map are closed first, as a user would, so the lasso reaches the map wherever the blob lies.
+  await closePanels(page);
   const pos = await page.evaluate(() => Array.from({ length: 300 }, (_, i) => window.__mapstream!.screenPosition!(i)!));
   const blob0 = pos.filter((_, i) => i % 3 === 0);
   const pad = 12;

@@ -6,6 +6,7 @@ import { useMapStore } from '../store';
 import { colorByKey } from './coloring';
 import { ExportPanel, SelectionPanel, SharePanel } from './ExplorerPanels';
 import { MapArea } from './MapArea';
+import { QualityBadge } from './QualityBadge';
 import { ColourControls, SearchBox, StyleControls, ViewControls } from './MapToolbar';
 import './explorer.css';
 
@@ -50,6 +51,7 @@ export function Explorer() {
       </div>
       <MapArea ref={(el) => (area = el)}>
         <AddPointsPanel />
+        <QualityBadge />
       </MapArea>
       <div class="map-panels">
         <SelectionPanel

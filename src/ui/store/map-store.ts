@@ -18,6 +18,7 @@ import { createBatches, extendMeta, type MapBatch, type PlacedPoints } from './m
 import { createClustering } from './map-clusters';
 import { createColourChoice, createColouring, createMapStyle } from './map-colour';
 import { createExports } from './map-export';
+import { createMapQuality } from './map-quality';
 import { createSelection } from './map-selection';
 import { createShareLink } from './map-share';
 import type { MapInitial, MapResult, OpenedMap, ShareState } from './map-types';
@@ -96,7 +97,14 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     colorKey: colour.colorKey,
     minClusterSize: () => (clustering.typed() && !clustering.mcsError() ? clustering.minClusterSize() : null),
   });
+  const quality = createMapQuality({
+    coords: () => (baseFrame()?.final ? coords() : null),
+    nComponents: () => (coords()?.length ?? 0) / (baseFrame()?.x.length ?? 1),
+    input: shownInput,
+  });
   const exports = createExports({
+    quality: quality.value,
+    origin: () => origin(),
     frame,
     result,
     input: shownInput,
@@ -152,6 +160,8 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     selection,
     shareLink,
     exports,
+    /** Trustworthiness and kNN recall of the finished map shown, measured in a Worker. */
+    quality,
     control: () => control,
     /** The library entry of the map shown (null until it is saved, or when deleted). */
     libraryEntry,

@@ -19,11 +19,11 @@ export function toCsvParts(t: ExportTable): string[] {
   for (let r = 0; r < n; r++) {
     const i = rowIndex(t, r);
     cells.length = 0;
-    if (t.id) cells.push(cellText(t.id.values[i]));
     for (let c = 0; c < k; c++) cells.push(float32Text(t.coords[i * k + c]!));
     if (t.clusters) cells.push(String(t.clusters[i]!));
     if (t.batch) cells.push(String(t.batch[i]!));
     for (const m of t.meta) cells.push(cellText(m.values[i]));
+    if (t.id) cells.push(cellText(t.id.values[i]));
     buf += cells.join(',') + '\n';
     if (buf.length > 1 << 20) {
       parts.push(buf);

@@ -1,9 +1,8 @@
 import { columnNames, rowCount, rowIndex, validateTable, type ExportTable } from './table';
 
 /**
- * A .npy (format 1.0) structured array, one record per row: the row id (int32 source row, or the
- * picked column as float64 or text), float32 coordinates, int32 cluster id
- * and batch, float64 numeric metadata, fixed-width unicode ('<U', UTF-32) text metadata. `np.load(f)['x']`
+ * A .npy (format 1.0) structured array, one record per row: float32 coordinates, int32 cluster id
+ * and batch, float64 numeric metadata, fixed-width unicode ('<U', UTF-32) text metadata, then the row id (int32 source row, or the picked column). `np.load(f)['x']`
  * gives a column; the names match the CSV header.
  */
 export function toNpy(t: ExportTable): Uint8Array {
@@ -11,14 +10,8 @@ export function toNpy(t: ExportTable): Uint8Array {
   const names = columnNames(t);
   const fields: Field[] = [];
   const k = t.nComponents;
-  let next = 0;
-  if (t.id) {
-    const v = t.id.values;
-    if (v instanceof Int32Array) fields.push({ name: names[next++]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, v[i]!, true) });
-    else fields.push(valueField(t, names[next++]!, v));
-  }
-  for (let c = 0; c < k; c++) fields.push({ name: names[next + c]!, descr: '<f4', size: 4, write: (dv, o, i) => dv.setFloat32(o, t.coords[i * k + c]!, true) });
-  next += k;
+  for (let c = 0; c < k; c++) fields.push({ name: names[c]!, descr: '<f4', size: 4, write: (dv, o, i) => dv.setFloat32(o, t.coords[i * k + c]!, true) });
+  let next = k;
   if (t.clusters) {
     const cl = t.clusters;
     fields.push({ name: names[next++]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, cl[i]!, true) });
@@ -28,6 +21,11 @@ export function toNpy(t: ExportTable): Uint8Array {
     fields.push({ name: names[next++]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, b[i]!, true) });
   }
   for (const m of t.meta) fields.push(valueField(t, names[next++]!, m.values));
+  if (t.id) {
+    const v = t.id.values;
+    if (v instanceof Int32Array) fields.push({ name: names[next]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, v[i]!, true) });
+    else fields.push(valueField(t, names[next]!, v));
+  }
   const n = rowCount(t);
   const descr = `[${fields.map((f) => `(${pyString(f.name)}, '${f.descr}')`).join(', ')}]`;
   const header = npyHeader(descr, n);

@@ -1,7 +1,7 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { columnNames, rowCount, rowIndex, validateTable, type ExportTable } from './table';
 
-/** A Parquet file: the row id (INT32 source row, or the picked column), FLOAT coordinates, INT32 cluster and batch, DOUBLE or STRING metadata; names as in the CSV. */
+/** A Parquet file: FLOAT coordinates, INT32 cluster and batch, DOUBLE or STRING metadata, the row id (INT32 source row, or the picked column); names as in the CSV. */
 export function toParquet(t: ExportTable): ArrayBuffer {
   validateTable(t);
   const names = columnNames(t);
@@ -9,14 +9,6 @@ export function toParquet(t: ExportTable): ArrayBuffer {
   const k = t.nComponents;
   const columnData: { name: string; data: ArrayLike<unknown> & Iterable<unknown>; type: 'FLOAT' | 'INT32' | 'DOUBLE' | 'STRING' }[] = [];
   let next = 0;
-  if (t.id) {
-    const v = t.id.values;
-    if (v instanceof Int32Array) {
-      const col = new Int32Array(n);
-      for (let r = 0; r < n; r++) col[r] = v[rowIndex(t, r)]!;
-      columnData.push({ name: names[next++]!, data: col, type: 'INT32' });
-    } else columnData.push(valueColumn(t, names[next++]!, v));
-  }
   for (let c = 0; c < k; c++) {
     const col = new Float32Array(n);
     for (let r = 0; r < n; r++) col[r] = t.coords[rowIndex(t, r) * k + c]!;
@@ -33,6 +25,14 @@ export function toParquet(t: ExportTable): ArrayBuffer {
     columnData.push({ name: names[next++]!, data: col, type: 'INT32' });
   }
   for (const m of t.meta) columnData.push(valueColumn(t, names[next++]!, m.values));
+  if (t.id) {
+    const v = t.id.values;
+    if (v instanceof Int32Array) {
+      const col = new Int32Array(n);
+      for (let r = 0; r < n; r++) col[r] = v[rowIndex(t, r)]!;
+      columnData.push({ name: names[next]!, data: col, type: 'INT32' });
+    } else columnData.push(valueColumn(t, names[next]!, v));
+  }
   return parquetWriteBuffer({ columnData: columnData as Parameters<typeof parquetWriteBuffer>[0]['columnData'] });
 }
 

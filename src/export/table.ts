@@ -1,7 +1,8 @@
 import type { MetaColumn } from '../io/dataset';
 
 /**
- * The column that joins an export back to its source, written first: the source row index (0-based,
+ * The column that joins an export back to its source, written last (the columns before it keep their
+ * places): the source row index (0-based,
  * an Int32Array; within its own batch on a map with added points) or a metadata column the user picked.
  */
 export interface RowIdColumn {
@@ -9,7 +10,7 @@ export interface RowIdColumn {
   values: Int32Array | Float64Array | string[];
 }
 
-/** The rows and columns one export writes: the row id, coordinates, then cluster and batch, then chosen metadata. */
+/** The rows and columns one export writes: coordinates, cluster and batch, the chosen metadata, then the row id. */
 export interface ExportTable {
   /** The row id column; absent or null writes none. */
   id?: RowIdColumn | null;
@@ -54,21 +55,17 @@ export function rowIndex(t: ExportTable, r: number): number {
 
 /** Column names as written; metadata names that collide with the fixed ones get a suffix. */
 export function columnNames(t: ExportTable): string[] {
-  const names = t.id ? [t.id.name] : [];
-  names.push(...AXES.slice(0, t.nComponents));
-  // The id keeps its own name: it is the join key. A fixed column it collides with is renamed instead.
-  if (t.id) for (let c = 1; c < names.length; c++) while (names.indexOf(names[c]!) !== c) names[c] += '_';
-  for (const fixed of [t.clusters ? 'cluster' : null, t.batch ? 'batch' : null]) {
-    if (!fixed) continue;
-    let name = fixed;
-    while (names.includes(name)) name += '_';
+  // The id keeps its own name, as it is the join key: a column it collides with is renamed instead.
+  const taken = t.id ? [t.id.name] : [];
+  const names = AXES.slice(0, t.nComponents).map((a) => (taken.includes(a) ? `${a}_` : a));
+  const add = (name: string) => {
+    while (names.includes(name) || taken.includes(name)) name += '_';
     names.push(name);
-  }
-  for (const m of t.meta) {
-    let name = m.name;
-    while (names.includes(name)) name += '_';
-    names.push(name);
-  }
+  };
+  if (t.clusters) add('cluster');
+  if (t.batch) add('batch');
+  for (const m of t.meta) add(m.name);
+  if (t.id) names.push(t.id.name);
   return names;
 }
 

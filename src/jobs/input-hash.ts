@@ -28,10 +28,17 @@ function inWorker(run: (remote: Comlink.Remote<HashWorkerApi>) => Promise<HashOu
 /** Start hashing the files (or same-origin URLs) the rows `rows` were read from. */
 export function hashInput(rows: Float32Array, source: { files: File[] } | { urls: { url: string; name: string }[] }): void {
   if (hashes.has(rows)) return;
-  if ('files' in source) hashes.set(rows, inWorker((r) => r.hashFiles(source.files)));
+  if ('files' in source)
+    hashes.set(
+      rows,
+      inWorker((r) => r.hashFiles(source.files)),
+    );
   else {
     const urls = source.urls.map(({ url, name }) => ({ url: new URL(url, document.baseURI).href, name }));
-    hashes.set(rows, inWorker((r) => r.hashUrls(urls)));
+    hashes.set(
+      rows,
+      inWorker((r) => r.hashUrls(urls)),
+    );
   }
 }
 

@@ -2,9 +2,7 @@
 // made from in, trustworthiness@15 and kNN recall@15 on a sample out (src/engine/map-quality.ts).
 // One request per Worker: the page terminates it to cancel.
 
-export type QualityOutcome =
-  | { ok: true; trustworthiness: number; knnRecall: number; k: number; sample: Int32Array; n: number; seconds: number }
-  | { ok: false; message: string };
+export type QualityOutcome = { ok: true; trustworthiness: number; knnRecall: number; k: number; sample: Int32Array; n: number; seconds: number } | { ok: false; message: string };
 
 export interface QualityWorkerApi {
   /** `high`: n × d rows; `low`: the map, n × nComponents. `onProgress(done, total)` between chunks of the search. */

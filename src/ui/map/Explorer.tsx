@@ -63,6 +63,7 @@ export function Explorer() {
           onClear={selection.clear}
         />
         <ExportPanel
+          settings={exports.settings}
           meta={map.meta()}
           chosen={exports.chosenMeta()}
           onChoose={exports.setChosenMeta}

@@ -48,12 +48,12 @@ export function QualityBadge() {
                 <details class="quality-more">
                   <summary>What do these mean?</summary>
                   <p>
-                    <b>Trustworthiness</b> (0–1; 1 is best) penalises points that look close on the map but are far apart in the original space: for each sampled point, the
-                    map's 15 nearest neighbours are ranked by their original distance (as scikit-learn's <code>trustworthiness</code>, among the sampled points).
+                    <b>Trustworthiness</b> (0–1; 1 is best) penalises points that look close on the map but are far apart in the original space: for each sampled point, the map's 15 nearest
+                    neighbours are ranked by their original distance (as scikit-learn's <code>trustworthiness</code>, among the sampled points).
                   </p>
                   <p>
-                    <b>kNN recall</b> is the share of each point's 15 exact nearest neighbours in the original space (Euclidean, among all {q().n.toLocaleString('en-US')} rows) that are
-                    also among its 15 nearest on the map. UMAP keeps local structure well, so trust is usually above 0.95; recall of 0.3–0.7 is typical for a 2-D map.
+                    <b>kNN recall</b> is the share of each point's 15 exact nearest neighbours in the original space (Euclidean, among all {q().n.toLocaleString('en-US')} rows) that are also
+                    among its 15 nearest on the map. UMAP keeps local structure well, so trust is usually above 0.95; recall of 0.3–0.7 is typical for a 2-D map.
                   </p>
                   <p>Measured in {q().seconds.toFixed(1)} s, in a Worker, with the same code as the benchmark.</p>
                 </details>

@@ -6,9 +6,9 @@ import { Rng } from './prng';
 import { exactKnnOf, knnRecall, trustworthiness } from './quality';
 import type { Matrix } from './types';
 
-export const QUALITY_K = 15;
+const QUALITY_K = 15;
 /** Points in the sample when the budget allows. */
-export const QUALITY_SAMPLE = 1000;
+const QUALITY_SAMPLE = 1000;
 /** The smallest sample worth reporting: below it the numbers are noise. */
 const MIN_SAMPLE = 100;
 /** Multiply-adds the exact high-D search may take (≈ 15–40 s in a Worker on a slow laptop core). */

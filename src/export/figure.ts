@@ -2,7 +2,7 @@
 // key with counts, or a colour bar) on the right, and a footer naming the tool, the number of points
 // and the parameters. The layout is computed here once, in CSS pixels, for both the PNG and the SVG.
 
-export type FigureLegend =
+type FigureLegend =
   | { kind: 'categorical'; title: string; names: string[]; counts: number[]; colors: string[] }
   | { kind: 'numeric'; title: string; min: number; max: number; colors: string[] };
 
@@ -16,7 +16,7 @@ export interface FigureText {
 /** Text width in CSS pixels of `text` at font size `px` (canvas measureText in the browser). */
 export type Measure = (text: string, px: number, bold: boolean) => number;
 
-export interface LegendRow {
+interface LegendRow {
   name: string;
   count: string;
   color: string;

@@ -1,7 +1,7 @@
 // The reproducibility record that goes with every export (`<name>.record.json`): what the map was
 // made from and how, so someone else can make it again and check they got the same input.
 
-export interface InputFile {
+interface InputFile {
   name: string;
   bytes: number;
   sha256: string;

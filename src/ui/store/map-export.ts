@@ -28,7 +28,7 @@ import type { Clusters, ExportKind, MapResult } from './map-types';
 type MapFileInput = Parameters<typeof toMapFileParts>[0];
 
 /** The default row id column's name: the 0-based row of the source file (a name our CSV reader takes as metadata). */
-export const SOURCE_ROW = 'index';
+const SOURCE_ROW = 'index';
 
 /** The file each export writes, from the map's name without its extension. */
 function fileName(base: string, kind: ExportKind, scale: 1 | 2): string {

@@ -65,5 +65,3 @@ export function createMapQuality(o: {
     },
   };
 }
-
-export type MapQualityStore = ReturnType<typeof createMapQuality>;

@@ -4,6 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
+import pkg from './package.json' with { type: 'json' };
 
 // COOP/COEP make the page cross-origin isolated, which unlocks SharedArrayBuffer for the Worker pool.
 export const isolationHeaders = {
@@ -71,6 +72,8 @@ export default defineConfig({
   // Relative base so dist/ works from any static host under any sub-path.
   base: './',
   plugins: [solid(), precacheManifest()],
+  // The app's version, written into every export's reproducibility record.
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   worker: { format: 'es' },
   // Only the app: the bench and GPU test pages are built apart (bench/vite.config.ts into dist-bench/),
   // so nothing shipped holds test or bench code.

@@ -45,7 +45,7 @@ test('CSV, .npy and Parquet exports read back equal the in-app coordinates', asy
   const f32 = (v: string | number) => Math.fround(Number(v));
 
   const csv = parseCsv((await downloadText(page, () => page.getByTestId('export-csv').click())).bytes.toString('utf8'));
-  expect(csv[0]).toEqual(['x', 'y', 'cluster', 'digits.labels']);
+  expect(csv[0]).toEqual(['x', 'y', 'cluster', 'digits.labels', 'index']);
   expect(csv.length).toBe(1798);
   expect(csv.slice(1).flatMap((r) => [f32(r[0]!), f32(r[1]!)])).toEqual(c);
   expect(csv.slice(1).map((r) => Number(r[2]))).toEqual(clusters);
@@ -55,7 +55,7 @@ test('CSV, .npy and Parquet exports read back equal the in-app coordinates', asy
   const header = npy.subarray(10, 10 + hlen).toString('latin1');
   expect(header).toContain("('x', '<f4'), ('y', '<f4'), ('cluster', '<i4')");
   const width = Number(/'<U(\d+)'/.exec(header)![1]);
-  const rec = 12 + 4 * width;
+  const rec = 12 + 4 * width + 4;
   const fromNpy: number[] = [];
   for (let i = 0; i < 1797; i++) fromNpy.push(npy.readFloatLE(10 + hlen + i * rec), npy.readFloatLE(10 + hlen + i * rec + 4));
   expect(fromNpy).toEqual(c);

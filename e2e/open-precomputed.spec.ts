@@ -105,7 +105,7 @@ test('our own CSV export of a computed digits map reopens as that map, with its 
   await expect.poll(() => page.evaluate(() => (window.__mapstream!.clustersFinal ? (window.__mapstream!.clusterCount ?? 0) : 0))).toBeGreaterThan(0);
   const clusters = await page.evaluate(() => Array.from(window.__mapstream!.clusters!()!));
   const { bytes } = await downloadText(page, () => page.getByTestId('export-csv').click());
-  expect(parseCsv(bytes.toString('utf8'))[0]).toEqual(['x', 'y', 'cluster', 'digits.labels']);
+  expect(parseCsv(bytes.toString('utf8'))[0]).toEqual(['x', 'y', 'cluster', 'digits.labels', 'index']);
 
   await page.getByTestId('file-input').setInputFiles({ name: 'digits-map.csv', mimeType: 'text/csv', buffer: bytes });
   await openAsMap(page, '2-D coordinates in columns x, y');

@@ -10,8 +10,9 @@ import { ROOT } from './lib/runners.mjs';
 
 const { values } = parseArgs({ options: { dist: { type: 'string', default: 'dist' } } });
 const dist = resolve(ROOT, values.dist);
-// Names that only bench/ code defines: the scorer and the WebGPU test page's window hook.
-const MARKERS = ['trustworthiness', '__gpuTest'];
+// Text that only bench/ code holds: the scorer's kNN-accuracy message and the WebGPU test page's window
+// hook. (Trustworthiness and recall are the app's own now: its quality badge computes them.)
+const MARKERS = ['knnAccuracy:', '__gpuTest'];
 
 async function* files(dir) {
   for (const e of await readdir(dir, { withFileTypes: true })) {

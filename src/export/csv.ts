@@ -22,10 +22,8 @@ export function toCsvParts(t: ExportTable): string[] {
     for (let c = 0; c < k; c++) cells.push(float32Text(t.coords[i * k + c]!));
     if (t.clusters) cells.push(String(t.clusters[i]!));
     if (t.batch) cells.push(String(t.batch[i]!));
-    for (const m of t.meta) {
-      const v = m.values[i];
-      cells.push(typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : field(v ?? ''));
-    }
+    for (const m of t.meta) cells.push(cellText(m.values[i]));
+    if (t.id) cells.push(cellText(t.id.values[i]));
     buf += cells.join(',') + '\n';
     if (buf.length > 1 << 20) {
       parts.push(buf);
@@ -34,6 +32,11 @@ export function toCsvParts(t: ExportTable): string[] {
   }
   parts.push(buf);
   return parts;
+}
+
+/** A metadata or id cell: numbers as written by String (NaN empty), text quoted when it must be. */
+function cellText(v: number | string | undefined): string {
+  return typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : field(v ?? '');
 }
 
 const f32 = new Float32Array(1);

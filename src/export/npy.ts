@@ -2,13 +2,13 @@ import { columnNames, rowCount, rowIndex, validateTable, type ExportTable } from
 
 /**
  * A .npy (format 1.0) structured array, one record per row: float32 coordinates, int32 cluster id
- * and batch, float64 numeric metadata, fixed-width unicode ('<U', UTF-32) text metadata. `np.load(f)['x']`
+ * and batch, float64 numeric metadata, fixed-width unicode ('<U', UTF-32) text metadata, then the row id (int32 source row, or the picked column). `np.load(f)['x']`
  * gives a column; the names match the CSV header.
  */
 export function toNpy(t: ExportTable): Uint8Array {
   validateTable(t);
   const names = columnNames(t);
-  const fields: { name: string; descr: string; size: number; write: (dv: DataView, off: number, i: number) => void }[] = [];
+  const fields: Field[] = [];
   const k = t.nComponents;
   for (let c = 0; c < k; c++) fields.push({ name: names[c]!, descr: '<f4', size: 4, write: (dv, o, i) => dv.setFloat32(o, t.coords[i * k + c]!, true) });
   let next = k;
@@ -20,27 +20,11 @@ export function toNpy(t: ExportTable): Uint8Array {
     const b = t.batch;
     fields.push({ name: names[next++]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, b[i]!, true) });
   }
-  for (const m of t.meta) {
-    const name = names[next++]!;
-    const v = m.values;
-    if (v instanceof Float64Array) {
-      fields.push({ name, descr: '<f8', size: 8, write: (dv, o, i) => dv.setFloat64(o, v[i]!, true) });
-    } else {
-      let width = 1;
-      for (let r = 0; r < rowCount(t); r++) width = Math.max(width, [...(v[rowIndex(t, r)] ?? '')].length);
-      fields.push({
-        name,
-        descr: `<U${width}`,
-        size: 4 * width,
-        write: (dv, o, i) => {
-          let p = o;
-          for (const ch of v[i] ?? '') {
-            dv.setUint32(p, ch.codePointAt(0)!, true);
-            p += 4;
-          }
-        },
-      });
-    }
+  for (const m of t.meta) fields.push(valueField(t, names[next++]!, m.values));
+  if (t.id) {
+    const v = t.id.values;
+    if (v instanceof Int32Array) fields.push({ name: names[next]!, descr: '<i4', size: 4, write: (dv, o, i) => dv.setInt32(o, v[i]!, true) });
+    else fields.push(valueField(t, names[next]!, v));
   }
   const n = rowCount(t);
   const descr = `[${fields.map((f) => `(${pyString(f.name)}, '${f.descr}')`).join(', ')}]`;
@@ -58,6 +42,32 @@ export function toNpy(t: ExportTable): Uint8Array {
     }
   }
   return out;
+}
+
+interface Field {
+  name: string;
+  descr: string;
+  size: number;
+  write: (dv: DataView, off: number, i: number) => void;
+}
+
+/** A metadata (or picked id) column: float64 numbers, or fixed-width UTF-32 text as wide as its longest value. */
+function valueField(t: ExportTable, name: string, v: Float64Array | string[]): Field {
+  if (v instanceof Float64Array) return { name, descr: '<f8', size: 8, write: (dv, o, i) => dv.setFloat64(o, v[i]!, true) };
+  let width = 1;
+  for (let r = 0; r < rowCount(t); r++) width = Math.max(width, [...(v[rowIndex(t, r)] ?? '')].length);
+  return {
+    name,
+    descr: `<U${width}`,
+    size: 4 * width,
+    write: (dv, o, i) => {
+      let p = o;
+      for (const ch of v[i] ?? '') {
+        dv.setUint32(p, ch.codePointAt(0)!, true);
+        p += 4;
+      }
+    },
+  };
 }
 
 /** Column names are ASCII-escaped Python string literals, so any name survives the header. */

@@ -1,7 +1,19 @@
 import type { MetaColumn } from '../io/dataset';
 
-/** The rows and columns one export writes: coordinates first, then cluster and batch, then chosen metadata. */
+/**
+ * The column that joins an export back to its source, written last (the columns before it keep their
+ * places): the source row index (0-based,
+ * an Int32Array; within its own batch on a map with added points) or a metadata column the user picked.
+ */
+export interface RowIdColumn {
+  name: string;
+  values: Int32Array | Float64Array | string[];
+}
+
+/** The rows and columns one export writes: coordinates, cluster and batch, the chosen metadata, then the row id. */
 export interface ExportTable {
+  /** The row id column; absent or null writes none. */
+  id?: RowIdColumn | null;
   /** Row-major n × nComponents, the coordinates exactly as the app holds them. */
   coords: Float32Array;
   nComponents: number;
@@ -16,6 +28,23 @@ export interface ExportTable {
 
 const AXES = ['x', 'y', 'z'];
 
+/** The default row id: each point's row in the file it came from (its batch's file on a map with added points). */
+export function sourceRowIds(n: number, batch: Uint16Array | null | undefined): Int32Array {
+  const ids = new Int32Array(n);
+  if (!batch) {
+    for (let i = 0; i < n; i++) ids[i] = i;
+    return ids;
+  }
+  const next = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const b = batch[i]!;
+    const r = next.get(b) ?? 0;
+    ids[i] = r;
+    next.set(b, r + 1);
+  }
+  return ids;
+}
+
 export function rowCount(t: ExportTable): number {
   return t.rows ? t.rows.length : t.coords.length / t.nComponents;
 }
@@ -26,14 +55,17 @@ export function rowIndex(t: ExportTable, r: number): number {
 
 /** Column names as written; metadata names that collide with the fixed ones get a suffix. */
 export function columnNames(t: ExportTable): string[] {
-  const names = AXES.slice(0, t.nComponents);
-  if (t.clusters) names.push('cluster');
-  if (t.batch) names.push('batch');
-  for (const m of t.meta) {
-    let name = m.name;
-    while (names.includes(name)) name += '_';
+  // The id keeps its own name, as it is the join key: a column it collides with is renamed instead.
+  const taken = t.id ? [t.id.name] : [];
+  const names = AXES.slice(0, t.nComponents).map((a) => (taken.includes(a) ? `${a}_` : a));
+  const add = (name: string) => {
+    while (names.includes(name) || taken.includes(name)) name += '_';
     names.push(name);
-  }
+  };
+  if (t.clusters) add('cluster');
+  if (t.batch) add('batch');
+  for (const m of t.meta) add(m.name);
+  if (t.id) names.push(t.id.name);
   return names;
 }
 
@@ -43,5 +75,6 @@ export function validateTable(t: ExportTable): void {
   if (t.clusters && t.clusters.length !== n) throw new Error(`Cluster ids cover ${t.clusters.length} points but the map has ${n}.`);
   if (t.batch && t.batch.length !== n) throw new Error(`Batch numbers cover ${t.batch.length} points but the map has ${n}.`);
   for (const m of t.meta) if (m.values.length !== n) throw new Error(`Column ${m.name} has ${m.values.length} values but the map has ${n} points.`);
+  if (t.id && t.id.values.length !== n) throw new Error(`The row id column ${t.id.name} has ${t.id.values.length} values but the map has ${n} points.`);
   if (t.rows) for (const r of t.rows) if (r >= n) throw new Error(`Row ${r} is outside the map (${n} points).`);
 }

@@ -228,7 +228,10 @@ export function toMetaColumn(name: string, values: MetaValue[]): MetaColumn {
 
 const LABEL_NAMES = ['label', 'labels', 'class', 'category', 'target', 'y'];
 
-/** The metadata column to colour by: a conventionally named one, else the only text column. */
+/** A numeric row id (our exports' `index`, an `id`, pandas' index): never what a map is coloured by. */
+const isNumericRowId = (m: MetaColumn) => m.values instanceof Float64Array && /^(id|index|__index_level_\d+__)$/i.test(m.name);
+
+/** The metadata column to colour by: a conventionally named one, else the only text column, else the only column besides numeric row ids. */
 function pickLabelColumn(meta: MetaColumn[] | undefined): MetaColumn | undefined {
   if (!meta || meta.length === 0) return undefined;
   for (const name of LABEL_NAMES) {
@@ -237,7 +240,9 @@ function pickLabelColumn(meta: MetaColumn[] | undefined): MetaColumn | undefined
   }
   const text = meta.filter((m) => Array.isArray(m.values));
   if (text.length === 1) return text[0];
-  if (meta.length === 1) return meta[0];
+  // A numeric row id (an export's `index`) is never the label: beside one other column, that one is.
+  const rest = meta.filter((m) => !isNumericRowId(m));
+  if (rest.length === 1) return rest[0];
   return undefined;
 }
 

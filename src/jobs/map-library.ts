@@ -38,6 +38,8 @@ export interface SaveOrigin {
   jobId?: string;
   d?: number;
   params?: Record<string, unknown>;
+  /** The backend that ran the job's layout ('cpu', 'webgpu'), when this page saw it finish (for exports' records). */
+  backend?: string;
   /** Only add the map when no entry holds it yet (a job kept in the background: the explorer's save, with clusters and metadata, wins). */
   ifAbsent?: boolean;
 }

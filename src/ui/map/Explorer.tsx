@@ -10,6 +10,7 @@ import { useMapStore } from '../store';
 import { colorByKey } from './coloring';
 import { ExportPanel, SelectionPanel, SharePanel } from './ExplorerPanels';
 import { MapArea } from './MapArea';
+import { QualityBadge } from './QualityBadge';
 import { ColourControls, SearchBox, StyleControls, ViewControls } from './MapToolbar';
 import './explorer.css';
 
@@ -70,6 +71,7 @@ export function Explorer(props: { panels: PanelState; left: JSX.Element }) {
       <div class="map-stage" classList={{ 'left-open': props.panels.leftOpen(), 'right-open': props.panels.rightOpen() }}>
         <MapArea ref={(el) => (area = el)}>
           <AddPointsPanel />
+          <QualityBadge />
         </MapArea>
         <SidePanel id="panel-left" side="left" label="Data, jobs, library and settings" open={props.panels.leftOpen()}>
           {props.left}
@@ -85,6 +87,7 @@ export function Explorer(props: { panels: PanelState; left: JSX.Element }) {
               onClear={selection.clear}
             />
             <ExportPanel
+              settings={exports.settings}
               meta={map.meta()}
               chosen={exports.chosenMeta()}
               onChoose={exports.setChosenMeta}

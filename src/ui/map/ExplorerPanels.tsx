@@ -2,7 +2,9 @@
 // the state and the actions; Explorer hands them in as props.
 import { For, Show } from 'solid-js';
 import type { MetaColumn } from '../../io/dataset';
+import type { ExportSettings } from '../store/map-export';
 import type { ExportKind } from '../store/map-types';
+import './export-panel.css';
 import { cellText } from './coloring';
 
 /** Rows listed in the selection panel; the export has them all. */
@@ -54,8 +56,12 @@ export function SelectionPanel(props: {
   );
 }
 
-/** The metadata columns to include and one button per export format, with the export's messages. */
+/**
+ * The metadata columns to include, the row id, the figure's title and size, whether to add the
+ * reproducibility record, and one button per export format, with the export's messages.
+ */
 export function ExportPanel(props: {
+  settings: ExportSettings;
   meta: MetaColumn[];
   /** The chosen columns; null means all. */
   chosen: Set<string> | null;
@@ -91,6 +97,35 @@ export function ExportPanel(props: {
           </For>
         </fieldset>
       </Show>
+      <div class="export-options">
+        <label>
+          Row id{' '}
+          <select
+            data-testid="export-id-column"
+            value={props.settings.idColumn() ?? ''}
+            onChange={(e) => props.settings.setIdColumn(e.currentTarget.value === '' ? null : e.currentTarget.value)}
+          >
+            <option value="">source row (0-based)</option>
+            <For each={props.meta}>{(m) => <option value={m.name}>{m.name}</option>}</For>
+          </select>
+        </label>
+        <label>
+          Figure title <input type="text" data-testid="export-title" placeholder="none" value={props.settings.title()} onInput={(e) => props.settings.setTitle(e.currentTarget.value)} />
+        </label>
+        <fieldset class="export-scale">
+          <legend>PNG size</legend>
+          <label>
+            <input type="radio" name="export-scale" data-testid="export-scale-1" checked={props.settings.scale() === 1} onChange={() => props.settings.setScale(1)} /> 1×
+          </label>
+          <label>
+            <input type="radio" name="export-scale" data-testid="export-scale-2" checked={props.settings.scale() === 2} onChange={() => props.settings.setScale(2)} /> 2×
+          </label>
+        </fieldset>
+        <label>
+          <input type="checkbox" data-testid="export-record" checked={props.settings.withRecord()} onChange={(e) => props.settings.setWithRecord(e.currentTarget.checked)} /> Add a
+          reproducibility record (.record.json)
+        </label>
+      </div>
       <div class="row-buttons">
         <button type="button" data-testid="export-csv" disabled={!props.hasResult} onClick={() => props.onExport('csv')}>
           CSV
@@ -103,6 +138,9 @@ export function ExportPanel(props: {
         </button>
         <button type="button" data-testid="export-png" disabled={!props.hasResult} onClick={() => props.onExport('png')}>
           PNG
+        </button>
+        <button type="button" data-testid="export-svg" disabled={!props.hasResult} onClick={() => props.onExport('svg')}>
+          SVG
         </button>
         <button type="button" data-testid="export-map" disabled={!props.hasResult} onClick={() => props.onExport('map')}>
           Map file

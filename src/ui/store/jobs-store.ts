@@ -3,6 +3,7 @@
 import { batch, createSignal, onCleanup } from 'solid-js';
 import { epochsFor, resolveParams, warmStartOf, type UmapParams, type WarmStart } from '../../jobs/engine-api';
 import type { Ingested } from '../../jobs/ingest-client';
+import type { JobResult } from '../../jobs/job-protocol';
 import { Scheduler } from '../../jobs/scheduler';
 import type { LinkSource } from '../../share/link';
 import { frameScheduler, type FrameScheduler } from '../frame-scheduler';
@@ -129,7 +130,8 @@ export function createJobsStore(app: AppStore, map: MapStore) {
         if (!live()) return;
         settle();
         batch(() => {
-          map.show(res.embedding, res.nComponents, labels, true, { jobId, d, params: { ...params } });
+          const backend = 'backend' in res ? (res as JobResult).backend?.backend : undefined;
+          map.show(res.embedding, res.nComponents, labels, true, { jobId, d, params: { ...params }, ...(backend ? { backend } : {}) });
           // The result's log is the job's full account; lines still waiting for a frame are in it too.
           if (res.log.length > 0) report.replaceLog(res.log);
           else report.appendLog(newLines.splice(0));

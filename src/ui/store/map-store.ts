@@ -19,6 +19,7 @@ import { createClustering } from './map-clusters';
 import { createCategoryFilter, createColourChoice, createColouring, createMapStyle } from './map-colour';
 import { createInspector } from './map-inspect';
 import { createExports } from './map-export';
+import { createMapQuality } from './map-quality';
 import { createSelection } from './map-selection';
 import { createShareLink } from './map-share';
 import type { MapInitial, MapResult, OpenedMap, ShareState } from './map-types';
@@ -108,7 +109,14 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     colorKey: colour.colorKey,
     minClusterSize: () => (clustering.typed() && !clustering.mcsError() ? clustering.minClusterSize() : null),
   });
+  const quality = createMapQuality({
+    coords: () => (baseFrame()?.final ? coords() : null),
+    nComponents: () => (coords()?.length ?? 0) / (baseFrame()?.x.length ?? 1),
+    input: shownInput,
+  });
   const exports = createExports({
+    quality: quality.value,
+    origin: () => origin(),
     frame,
     result,
     input: shownInput,
@@ -168,6 +176,8 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     selection,
     shareLink,
     exports,
+    /** Trustworthiness and kNN recall of the finished map shown, measured in a Worker. */
+    quality,
     control: () => control,
     /** The library entry of the map shown (null until it is saved, or when deleted). */
     libraryEntry,

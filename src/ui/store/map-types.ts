@@ -46,4 +46,4 @@ export interface OpenedMap {
 }
 
 /** What an export button asks to write. */
-export type ExportKind = 'csv' | 'npy' | 'parquet' | 'png' | 'map' | 'selection';
+export type ExportKind = 'csv' | 'npy' | 'parquet' | 'png' | 'svg' | 'map' | 'selection';

@@ -6,6 +6,7 @@ import type { SaveOrigin } from '../../jobs/map-library';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { MapLink } from '../../share/link';
 import { loadLinkSource } from '../../jobs/load-source';
+import { hashInput } from '../../jobs/input-hash';
 import type { ReadChoices } from '../ingest-session';
 import { precomputedMapFile, readMapFile } from '../map/app-bridge';
 import type { AppStore } from './app-store';
@@ -26,13 +27,17 @@ export interface BootLink {
 
 export function createPageActions(app: AppStore, data: DataStore, map: MapStore, jobs: JobsStore, boot: BootLink) {
   /** Read data; only data that parsed replace what is shown, and a running job goes on in the jobs panel. */
-  const load = async (what: string, read: () => Promise<Ingested>, files: File[] | null): Promise<Ingested | null> => {
+  /** `urls`: the same-origin files read, when not `files` (their bytes are hashed for the record). */
+  const load = async (what: string, read: () => Promise<Ingested>, files: File[] | null, urls?: { url: string; name: string }[]): Promise<Ingested | null> => {
     batch(() => {
       data.startReading(what);
       app.clearError();
     });
     try {
       const ing = await read();
+      // Its SHA-256 for exports' reproducibility records, hashed beside the job in a Worker.
+      if (files) hashInput(ing.dataset.data, { files });
+      else if (urls) hashInput(ing.dataset.data, { urls });
       jobs.detach();
       batch(() => {
         data.accept(ing, files);
@@ -94,7 +99,7 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
       if (files) loadFiles(files, choices);
     },
     async loadDemo() {
-      const ing = await load('the digits demo', () => data.ingest.readUrls(DIGITS_DEMO), null);
+      const ing = await load('the digits demo', () => data.ingest.readUrls(DIGITS_DEMO), null, DIGITS_DEMO);
       if (!ing) return;
       data.linkable(ing, { kind: 'digits' });
       run();

@@ -3,7 +3,7 @@
 // then placed into that map by a transform job as into a computed one, the map itself unchanged.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, digitsSplit, job, openApp, storedKeys, submitTransform, waitForHold, waitForJob } from './jobs-helpers';
+import { coordsOf, digitsSplit, job, mixture, openApp, presetSettings, storedKeys, submit, submitTransform, waitForHold, waitForJob } from './jobs-helpers';
 import { waitDone, waitInteractive } from './explore-helpers';
 
 const FIT_N = 1500;
@@ -154,4 +154,36 @@ test('a model job reloaded after its second kNN chunk resumes from its checkpoin
   await page.evaluate((t) => window.__mapstreamJobs!.remove(t), tjob);
   await page.evaluate((t) => window.__mapstreamJobs!.remove(t), id);
   await expect.poll(async () => (await storedKeys(page)).filter((k) => k.includes(id))).toEqual([]);
+});
+
+test('a model job reloaded while still queued starts after the reload with its map read back from the store', async ({ page }) => {
+  test.setTimeout(240_000);
+  // One job at a time: a held fit keeps the model job waiting in the queue.
+  await presetSettings(page, { maxConcurrentJobs: 1 });
+  await openApp(page);
+  const blocker = mixture(1200, 8);
+  const fit = await submit(page, blocker.data, 1200, 8, { nEpochs: 50, backend: 'cpu' }, { name: 'blocker', holdAt: { phase: 'knn', done: 1000 } });
+  await waitForHold(page, fit, { phase: 'knn', done: 1000 });
+  const map = madeElsewhere();
+  const id = await page.evaluate(([v, n, d, c, p, o]) => window.__mapstreamJobs!.submitModel(v, n, d, c, 2, p, o), [
+    Array.from(fitRows),
+    FIT_N,
+    D,
+    Array.from(map),
+    { backend: 'cpu' },
+    { name: 'queued.csv' },
+  ] as const);
+  // Queued, with its rows stored: the record a reload finds, and the map it needs already beside it.
+  await waitForJob(page, id, "j.state === 'queued' && j.stored");
+  expect(await storedKeys(page)).toContain(`given:${id}`);
+  await page.reload();
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.evaluate(() => window.__mapstreamJobs!.ready());
+  const done = await waitForJob(page, id, "j.state === 'completed'", 180_000);
+  expect(done).toMatchObject({ knnOnly: true, name: 'Index queued.csv for adding points' });
+  expect(sameBits((await coordsOf(page, id))!, map)).toBe(true);
+  expect(await storedKeys(page)).toContain(`model:${id}`);
+  const tjob = await submitTransform(page, id, newRows, M, D);
+  await waitForJob(page, tjob, "j.state === 'completed'");
+  expect(accuracy(map, (await page.evaluate((t) => window.__mapstreamJobs!.transformResult(t), tjob))!.coords)).toBeGreaterThan(0.85);
 });

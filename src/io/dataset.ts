@@ -96,6 +96,11 @@ export interface IngestOptions {
   vectorField?: string;
   /** Put the vectors in a growable shared WebAssembly.Memory (cross-origin isolated pages). */
   sharedMemory?: boolean;
+  /**
+   * Fewest rows the file must hold (default 2, the least a map can be fitted on). Points added to a
+   * finished map may come one at a time, so "Add points" reads with 1.
+   */
+  minRows?: number;
   onProgress?(p: ParseProgress): void;
   onPreview?(p: PreviewInfo): void;
 }

@@ -9,6 +9,7 @@ export interface SinkOptions {
   maxDim?: number;
   dropBadRows?: boolean;
   sharedMemory?: boolean;
+  minRows?: number;
   totalBytes?: number;
   onProgress?: IngestOptions['onProgress'];
 }
@@ -19,6 +20,7 @@ export function sinkOptions(fileName: string, format: string, totalBytes: number
   if (o.maxDim !== undefined) s.maxDim = o.maxDim;
   if (o.dropBadRows !== undefined) s.dropBadRows = o.dropBadRows;
   if (o.sharedMemory !== undefined) s.sharedMemory = o.sharedMemory;
+  if (o.minRows !== undefined) s.minRows = o.minRows;
   if (o.onProgress) s.onProgress = o.onProgress;
   return s;
 }
@@ -156,7 +158,7 @@ export class VectorSink {
       });
     }
     if (this.rows === 0 || this.d < 0) throw new IngestError(this.badCount > 0 ? `${f}: every row is bad; nothing is left to map.` : `${f} has no data rows.`);
-    if (this.rows === 1) throw new IngestError(`${f} has only 1 row; a map needs at least 2 points (and more than n_neighbors).`);
+    if (this.rows === 1 && (this.opts.minRows ?? 2) > 1) throw new IngestError(`${f} has only 1 row; a map needs at least 2 points (and more than n_neighbors).`);
     const { data, memory } = this.storage!.finish(this.rows);
     const warnings: string[] = [];
     if (this.badCount > 0) warnings.push(`Dropped ${this.badCount} bad row${this.badCount === 1 ? '' : 's'} (first: ${this.firstBad!.message}).`);

@@ -17,6 +17,8 @@
 //   model:<id>:knn    the fit's kNN graph (absent when the fit was resumed after its graph phase;
 //                     it is then recomputed, which gives the same graph)
 //   tres:<id>         a completed transform's result (TransformJobResult)
+//   tmeta:<id>        a transform's batch name and its rows' metadata (transform-meta-store.ts), written
+//                     before its record, for landing the batch after a reload
 //   given:<id>        a model job's given map (given-map-store.ts): the precomputed map whose rows it
 //                     indexes; its result res:<id> is that same map
 // A transform job's record has kind 'transform' and its parent fit's id; its own dataset is the new
@@ -31,6 +33,7 @@ import { clearGraphRefs, deleteGraphsIfUnused, type GraphReuse } from './graph-s
 import type { TransformJobResult } from './job-protocol';
 import { clearGivenMap } from './given-map-store';
 import { clearModel } from './model-store';
+import { clearBatchMeta } from './transform-meta-store';
 import { db } from './jobs-db';
 
 const DATASET_CHUNK_ROWS = 1000;
@@ -129,6 +132,7 @@ export async function deleteJob(id: string): Promise<void> {
     s.delete(`tres:${id}`);
     clearModel(s, id);
     clearGivenMap(s, id);
+    clearBatchMeta(s, id);
     clearCheckpoints(s, id);
     for (const r of refs) s.delete(r);
     const graphs = await clearGraphRefs(s, id);

@@ -76,6 +76,14 @@ export class JobTable {
   }
 
   /**
+   * A write the job's record must not be stored before (a model job's given map, a transform's batch
+   * metadata): queued ahead of the record's first write, so a reload that finds the job finds this too.
+   */
+  storeFirst(id: string, write: () => Promise<void>): void {
+    this.enqueue(id, write);
+  }
+
+  /**
    * A job that waits in the queue has its data only in this tab's memory: store it now, so a reload
    * before it starts finds it. (A job that starts at once stores its data from its Worker.)
    */

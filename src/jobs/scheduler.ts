@@ -12,6 +12,7 @@ import type { GraphReuse } from './graph-store';
 import { JobRuns, type RunHandle } from './job-launch';
 import { transformRecord } from './transform-submit';
 import { getGivenMap, putGivenMap } from './given-map-store';
+import { putBatchMeta, type BatchMeta } from './transform-meta-store';
 import { modelRecord, type ModelMeta } from './model-submit';
 import { needsGpu, threadsPerJob } from './job-queue';
 import { JobRecovery } from './job-recovery';
@@ -150,9 +151,12 @@ export class Scheduler {
    * Queue a transform: place `rows` into the map of completed fit `parentId`, without moving it.
    * Throws with a message for the user when the batch is empty, its dimension is not the map's, or
    * the map keeps no model; a model missing from the store fails the job with that message.
+   * `meta.metadata` (the rows' metadata columns) is stored with the job, for its batch on the map.
    */
-  submitTransform(parentId: string, rows: JobRows, meta: { name: string }, cb?: JobCallbacks): string {
+  submitTransform(parentId: string, rows: JobRows, meta: { name: string; metadata?: BatchMeta['metadata'] }, cb?: JobCallbacks): string {
     const rec = transformRecord(this.states.peek(parentId), parentId, rows, meta, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
+    const batch: BatchMeta = { name: meta.name, metadata: meta.metadata ?? [] };
+    this.table.storeFirst(rec.id, () => putBatchMeta(rec.id, batch));
     this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
     if (this.nextTransformFaults) this.faults.set(rec.id, this.nextTransformFaults);
     this.nextTransformFaults = null;
@@ -172,8 +176,9 @@ export class Scheduler {
   submitModel(rows: JobRows, coords: Float32Array, nComponents: number, meta: ModelMeta, params: Partial<UmapParams>, cb?: JobCallbacks): string {
     const rec = modelRecord(rows, coords, nComponents, meta, params, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     const id = rec.id;
-    // A reload before the run ends reads the map back from the store (a failed write is a storage warning).
-    void putGivenMap(id, coords).catch((err: unknown) => this.table.warn(err));
+    // A reload before the run ends reads the map back from the store: it is written before the job's
+    // record, so a stored job always finds its map (a failed write is a storage warning).
+    this.table.storeFirst(id, () => putGivenMap(id, coords));
     this.givenMaps.set(id, coords);
     this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
     if (cb) this.runs.watch(id, cb);

@@ -9,13 +9,25 @@ import type { LandedBatch } from './store/add-points';
 export function AddPointsNotice(props: { batch: LandedBatch; onRefit(): void; refitBusy: boolean; onDismiss(): void }) {
   return (
     <div class="add-points-notice" role="status" data-testid="add-points-notice">
-      <p>
-        Added {formatCount(props.batch.m)} points ({props.batch.name}); {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are noise.
-        Colour by batch to see them.
-      </p>
+      <Show
+        when={props.batch.inLibrary}
+        fallback={
+          <p>
+            Added {formatCount(props.batch.m)} points ({props.batch.name}); {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are
+            noise. Colour by batch to see them.
+          </p>
+        }
+      >
+        {(mapName) => (
+          <p>
+            Added {formatCount(props.batch.m)} points ({props.batch.name}) to the map “{mapName()}” in the library, which was not the map shown; {formatCount(props.batch.clustered)} joined a
+            cluster. Open it from the library to see them.
+          </p>
+        )}
+      </Show>
       <For each={props.batch.advice}>{(line) => <p data-testid="add-points-advice">{line}</p>}</For>
       <div class="row-buttons">
-        <Show when={props.batch.advice.length > 0}>
+        <Show when={props.batch.advice.length > 0 && !props.batch.inLibrary}>
           <button type="button" data-testid="refit-with-all" disabled={props.refitBusy} onClick={() => props.onRefit()}>
             Refit with all points
           </button>

@@ -7,9 +7,10 @@ export type ReadChoices = Pick<WireOptions, 'dropBadRows' | 'maxDim' | 'delimite
 /**
  * The state of reading the user's files: live progress and preview while the ingest Worker parses,
  * the files and choices of the last read (so a changed choice re-reads the same files), and the
- * count of bad rows when a read stopped at them.
+ * count of bad rows when a read stopped at them. `fixed`: options every read of this session takes
+ * (the add-points session reads one-row files, which a fit refuses).
  */
-export function createIngestSession() {
+export function createIngestSession(fixed: Pick<WireOptions, 'minRows'> = {}) {
   const [progress, setProgress] = createSignal<ParseProgress | null>(null);
   const [preview, setPreview] = createSignal<PreviewInfo | null>(null);
   const [badRows, setBadRows] = createSignal(0);
@@ -48,12 +49,12 @@ export function createIngestSession() {
     read(list: File[], next: ReadChoices = {}): Promise<Ingested> {
       setFiles(list);
       setChoices(next);
-      return track(() => ingestFiles(list, next, onEvent));
+      return track(() => ingestFiles(list, { ...next, ...fixed }, onEvent));
     },
     readUrls(urls: { url: string; name: string }[]): Promise<Ingested> {
       setFiles(null);
       setChoices({});
-      return track(() => ingestUrls(urls, {}, onEvent));
+      return track(() => ingestUrls(urls, { ...fixed }, onEvent));
     },
   };
 }

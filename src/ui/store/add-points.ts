@@ -5,16 +5,19 @@ import { batch, createEffect, createMemo, createRoot, createSignal, onCleanup } 
 import { createStore, reconcile } from 'solid-js/store';
 import { IngestError } from '../../io';
 import { messageOf } from '../../io/error-message';
+import type { MetaColumn } from '../../io/dataset';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { TransformJobResult } from '../../jobs/job-protocol';
 import { getModel } from '../../jobs/model-store';
 import { EMPTY_BATCH, dimensionMismatch } from '../../jobs/transform-messages';
+import { getBatchMeta } from '../../jobs/transform-meta-store';
 import { frameScheduler } from '../frame-scheduler';
 import { createIngestSession, relabel, type ReadChoices } from '../ingest-session';
 import { metadataColumns } from '../map/coloring';
 import type { ParamsFormState } from '../params-form-model';
 import type { PhaseProgress } from '../ProgressPanel';
 import type { JobsStore } from './jobs-store';
+import { landInLibrary } from './land-in-library';
 import type { MapBatch } from './map-batches';
 import type { MapStore } from './map-store';
 import { createRefit } from './refit';
@@ -36,15 +39,20 @@ export interface LandedBatch {
   m: number;
   clustered: number;
   advice: string[];
+  /** The library map it landed in, when that map was not the one shown. */
+  inLibrary?: string;
 }
 
+const clusteredCount = (b: MapBatch) => b.clusters.reduce((c, v) => (v >= 0 ? c + 1 : c), 0);
+
 // The readers' words for a file without data rows: in "add" mode they all mean one thing.
-const NO_ROWS = /is empty\.$|has no (data )?rows\.$|has a header row but no data rows\.$/;
+const NO_ROWS = /is empty\.$|has no (data )?rows\.$|has a header row but no data rows\.$|there are no values to map\.$/;
 
 /** `form`: the parameter form, for a refit of a map whose run's own form is gone (after a reload). */
 export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsFormState) {
   const scheduler = jobs.scheduler;
-  const ingest = createIngestSession();
+  // A batch may be a single point: the readers' two-row minimum is a fit's, not a transform's.
+  const ingest = createIngestSession({ minRows: 1 });
   const [open, setOpen] = createSignal(false);
   const [input, setInput] = createSignal<Ingested | null>(null);
   const [reading, setReading] = createSignal(false);
@@ -128,21 +136,32 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
       }),
     );
 
-  /** A placed batch goes on the map its fit made, if that map is still the one shown. */
-  const land = async (id: string, res: TransformJobResult, name: string, ing: Ingested | null) => {
-    if (landedIds.has(id) || map.origin().jobId !== res.parent) return;
+  /**
+   * A placed batch goes on the map its fit made: on screen when that map is shown, else into its
+   * library entry, so the map opens with it later. `metadata`: its rows' columns (stored with the job).
+   */
+  const land = async (id: string, res: TransformJobResult, name: string, ing: Ingested | null, metadata: MetaColumn[]) => {
+    if (landedIds.has(id)) return;
     landedIds.add(id);
-    await clustered(res.parent);
-    if (map.origin().jobId !== res.parent) return;
+    if (map.origin().jobId === res.parent) await clustered(res.parent);
     try {
-      const b = map.addBatch(res, name, ing ? metadataColumns(ing.dataset) : []);
+      if (map.origin().jobId !== res.parent) {
+        const kept = await landInLibrary(res, name, metadata);
+        if (kept) setLanded({ name: kept.batch.name, m: kept.batch.m, clustered: clusteredCount(kept.batch), advice: kept.batch.advice, inLibrary: kept.mapName });
+        return;
+      }
+      const b = map.addBatch(res, name, metadata);
       sources.set(b, { jobId: id, ing });
-      let c = 0;
-      for (let i = 0; i < b.clusters.length; i++) if (b.clusters[i]! >= 0) c++;
-      setLanded({ name: b.name, m: b.m, clustered: c, advice: b.advice });
+      setLanded({ name: b.name, m: b.m, clustered: clusteredCount(b), advice: b.advice });
     } catch (err) {
       setError(messageOf(err));
     }
+  };
+
+  /** A transform's batch name and columns as stored with it (a job that lands after a reload, or from another tab). */
+  const storedMeta = async (id: string, name: string) => {
+    const kept = await getBatchMeta(id).catch(() => null);
+    return kept ?? { name, metadata: [] };
   };
 
   /** Submit the file read as a transform job of the map's fit; its progress shows until it lands. */
@@ -152,6 +171,7 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
     if (!t.ok || !ing || refusal()) return;
     const { data, n, d, memory } = ing.dataset;
     const name = ing.dataset.fileName;
+    const metadata = metadataColumns(ing.dataset);
     let latest: PhaseProgress = {};
     const updates = frameScheduler(() => {
       setProgress(reconcile({ ...progress, ...latest }));
@@ -162,7 +182,7 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
       id = scheduler.submitTransform(
         t.parent,
         memory ? { data, n, d, memory } : { data, n, d },
-        { name },
+        { name, metadata },
         {
           onProgress: (p) => {
             latest[p.phase] = p;
@@ -187,7 +207,7 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
     scheduler.whenTransformDone(id).then(
       (res) => {
         settle();
-        void land(id, res, name, ing);
+        void land(id, res, name, ing, metadata);
       },
       (err: unknown) => {
         settle();
@@ -198,7 +218,7 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
   };
 
   // A transform that finishes here without this tab having submitted it (resumed after a reload, or
-  // taken over from a closed tab) lands too, when its map is shown.
+  // taken over from a closed tab) lands too, with the name and columns stored with it.
   const unfinished = new Set<string>();
   onCleanup(
     scheduler.subscribe(() => {
@@ -206,7 +226,8 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
       for (const j of scheduler.list()) {
         if (j.kind !== 'transform' || j.elsewhere) continue;
         if (j.state !== 'completed') unfinished.add(j.id);
-        else if (unfinished.delete(j.id) && j.interrupted && !landedIds.has(j.id)) void scheduler.transformResult(j.id).then((res) => res && land(j.id, res, j.name, null));
+        else if (unfinished.delete(j.id) && j.interrupted && !landedIds.has(j.id))
+          void Promise.all([scheduler.transformResult(j.id), storedMeta(j.id, j.name)]).then(([res, meta]) => res && land(j.id, res, meta.name, null, meta.metadata));
       }
     }),
   );

@@ -3,7 +3,7 @@
 // fitted map plus those batches.
 import type { MapFile } from '../../export/map-file';
 import type { MetaColumn } from '../../io/dataset';
-import type { Batches, MapBatch } from './map-batches';
+import { extendMeta, type Batches, type MapBatch } from './map-batches';
 import type { MapResult } from './map-types';
 
 /** Each point's batch and the batches' names (batch 0: the fitted map), or null without added points. */
@@ -59,4 +59,34 @@ export function splitMapFile(m: MapFile): { fitted: MapFile; batches: MapBatch[]
     at = end;
   });
   return { fitted, batches };
+}
+
+/** The inverse of splitMapFile: a fitted map file with these batches after its own points (what the map store saves). */
+export function joinMapFile(fitted: MapFile, batches: MapBatch[]): MapFile {
+  if (batches.length === 0) return fitted;
+  const k = fitted.nComponents;
+  const n = fitted.coords.length / k;
+  const total = n + batches.reduce((s, b) => s + b.m, 0);
+  const coords = new Float32Array(total * k);
+  const of = new Uint16Array(total);
+  coords.set(fitted.coords);
+  let at = n;
+  batches.forEach((b, i) => {
+    coords.set(b.coords, at * k);
+    of.fill(i + 1, at, at + b.m);
+    at += b.m;
+  });
+  const m: MapFile = { ...fitted, coords, meta: extendMeta(fitted.meta ?? [], batches), batches: { names: batches.map((b) => b.name), of } };
+  if (fitted.labels) m.labels = extendMeta([{ name: fitted.labelName ?? 'label', values: fitted.labels }], batches)[0]!.values as string[];
+  if (fitted.clusters) {
+    const clusters = new Int32Array(total);
+    clusters.set(fitted.clusters);
+    at = n;
+    for (const b of batches) {
+      clusters.set(b.clusters, at);
+      at += b.m;
+    }
+    m.clusters = clusters;
+  }
+  return m;
 }

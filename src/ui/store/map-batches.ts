@@ -87,7 +87,7 @@ export function createBatches(o: {
 
   const predictorFor = (labels: Int32Array, mcs: number): PredictModel => {
     const base = o.base()!;
-    if (model?.key !== base || model.labels !== labels || model.mcs !== mcs) model = { key: base, labels, mcs, model: predictModel(base.x, base.y, labels, defaultMinSamples(mcs)) };
+    if (model?.key !== base || model.labels !== labels || model.mcs !== mcs) model = { key: base, labels, mcs, model: fittedPredictor(base.x, base.y, labels, mcs) };
     return model.model;
   };
 
@@ -111,20 +111,10 @@ export function createBatches(o: {
       const coords = o.fittedCoords();
       if (!base?.final || !coords) throw new Error('Add points to a finished map.');
       const n = base.x.length;
-      const nc = coords.length / n;
-      if (result.nComponents !== nc) throw new Error(`The new points have ${result.nComponents} coordinates each; the map has ${nc}.`);
-      if (result.m < 1) throw new Error('The batch has no points to add.');
-      if (result.embedding.length !== result.m * nc || result.indices.length !== result.m * result.k)
-        throw new Error(`The batch's arrays do not fit ${result.m} points (${result.embedding.length} coordinates, ${result.indices.length} neighbour indices).`);
-      for (const m of metadata) if (m.values.length !== result.m) throw new Error(`Column ${m.name} has ${m.values.length} values for ${result.m} new points.`);
+      checkBatch(result, n, coords.length / n, metadata);
       const shown = o.clusters();
       if (!shown || shown.length !== n + added()) throw new Error('The map is still being clustered; add points once its clusters are shown.');
-      const fittedLabels = shown.subarray(0, n);
-      const fit = unitSquareFit(coords, nc);
-      const p = applyUnitSquareFit(result.embedding, nc, fit);
-      const clusters = approximatePredict(predictorFor(fittedLabels, o.minClusterSize()), { x: p.x, y: p.y, indices: result.indices, k: result.k });
-      const advice = batchAdvice({ batchSize: result.m, fittedSize: n, meanNearestDistance: result.meanNearestDistance, fittedMeanKnnDistance: result.fittedMeanKnnDistance });
-      const b: MapBatch = { name: name.trim() || `batch ${batches().length + 1}`, coords: result.embedding, m: result.m, clusters, metadata, advice };
+      const b = placeBatch(predictorFor(shown.subarray(0, n), o.minClusterSize()), coords, result, name.trim() || `batch ${batches().length + 1}`, metadata);
       setBatches((list) => [...list, b]);
       return b;
     },
@@ -142,6 +132,38 @@ export function createBatches(o: {
 }
 
 export type Batches = ReturnType<typeof createBatches>;
+
+/** Refuse a placed batch that does not fit a map of n fitted points with nc coordinates each. */
+export function checkBatch(result: PlacedPoints, n: number, nc: number, metadata: MetaColumn[]): void {
+  if (result.nComponents !== nc) throw new Error(`The new points have ${result.nComponents} coordinates each; the map has ${nc}.`);
+  if (result.m < 1) throw new Error('The batch has no points to add.');
+  if (result.embedding.length !== result.m * nc || result.indices.length !== result.m * result.k)
+    throw new Error(`The batch's arrays do not fit ${result.m} points (${result.embedding.length} coordinates, ${result.indices.length} neighbour indices).`);
+  for (const m of metadata) if (m.values.length !== result.m) throw new Error(`Column ${m.name} has ${m.values.length} values for ${result.m} new points.`);
+  if (n < 1) throw new Error('Add points to a finished map.');
+}
+
+/**
+ * A checked batch as it goes on the map of `fittedCoords`: its clusters from its nearest fitted points
+ * (`predictor`, over the fitted map as shown; null: the map has no clusters, so every point is noise)
+ * and the advice on a refit. The map shown and a map kept in the library take batches this one way.
+ */
+export function placeBatch(predictor: PredictModel | null, fittedCoords: Float32Array, result: PlacedPoints, name: string, metadata: MetaColumn[]): MapBatch {
+  const nc = result.nComponents;
+  const n = fittedCoords.length / nc;
+  let clusters: Int32Array;
+  if (predictor) {
+    const p = applyUnitSquareFit(result.embedding, nc, unitSquareFit(fittedCoords, nc));
+    clusters = approximatePredict(predictor, { x: p.x, y: p.y, indices: result.indices, k: result.k });
+  } else clusters = new Int32Array(result.m).fill(-1);
+  const advice = batchAdvice({ batchSize: result.m, fittedSize: n, meanNearestDistance: result.meanNearestDistance, fittedMeanKnnDistance: result.fittedMeanKnnDistance });
+  return { name: name.trim() || 'batch', coords: result.embedding, m: result.m, clusters, metadata, advice };
+}
+
+/** The predictor of a fitted map's clusters, over the map normalised as the map store shows it. */
+export function fittedPredictor(x: Float32Array, y: Float32Array, labels: Int32Array, minClusterSize: number): PredictModel {
+  return predictModel(x, y, labels, defaultMinSamples(minClusterSize));
+}
 
 /** The fitted points' categories, then each added point's: its own label when it has one, else "(added)". */
 function extendCategories(c: Categories, list: MapBatch[], labelName: string | undefined): Categories {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { fitDigitsFile, lasso, waitDone, waitInteractive } from './explore-helpers';
+import { closePanels, fitDigitsFile, lasso, waitDone, waitInteractive } from './explore-helpers';
 
 const hook = <T>(page: Page, fn: () => T) => page.evaluate(fn);
 
@@ -14,6 +14,8 @@ async function clickPoint(page: Page, i: number): Promise<void> {
 test('clicking a point opens the inspector: its row, cluster, metadata and exact high-D neighbours, each clickable and marked on the map; Esc closes it', async ({ page }) => {
   await fitDigitsFile(page);
   await expect.poll(() => hook(page, () => window.__mapstream!.clustersFinal)).toBe(true);
+  // The side panels lie over the map; a user closes them to reach the points beneath.
+  await closePanels(page);
   // A point away from the legend's corner.
   const target = await page.evaluate(() => {
     const box = document.querySelector('[data-testid="map"]')!.getBoundingClientRect();
@@ -85,7 +87,9 @@ test('a selection dims every other point; Esc clears it and the search count', a
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('search-note')).toHaveCount(0);
   await expect(page.getByTestId('selection-count')).toHaveText('0');
-  // Lasso the middle, then compare screenshots: the points outside it fade towards the background.
+  // Lasso the middle, then compare screenshots (of the bare map: the side panels closed): the points
+  // outside it fade towards the background.
+  await closePanels(page);
   const box = (await page.getByTestId('map').boundingBox())!;
   const ink = async () => inkOutside(page, await page.getByTestId('map').screenshot(), box.width, box.height);
   const before = await ink();

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import type { LibraryEntry } from '../jobs/map-library';
 import type { JobView } from '../jobs/scheduler';
 import { formatBytes, formatCount } from './format';
@@ -32,23 +32,33 @@ export function LibraryPanel() {
     if (got) actions.openMap(got.map, got.origin);
     else app.warn(lib.error() ?? 'The map could not be opened.');
   };
+  // Rows are keyed by id, not by entry object: the list is re-read from IndexedDB after every save, and
+  // a row re-created then would lose a rename or delete confirmation the user has open.
+  const ids = createMemo(() => lib.entries().map((e) => e.id), [], { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
   return (
     <section class="library" data-testid="library" aria-labelledby="library-title">
       <h2 id="library-title">Library</h2>
       <Show when={lib.entries().length > 0} fallback={<p class="muted">{lib.loaded() ? 'No maps yet. Every finished map is kept here.' : 'Reading the library…'}</p>}>
         <ul class="library-list">
-          <For each={lib.entries()}>
-            {(e) => (
-              <LibraryRow
-                entry={e}
-                shown={map.libraryEntry() === e.id}
-                job={lib.jobOf(e)}
-                onOpen={() => void open(e.id)}
-                onRename={(name) => lib.rename(e.id, name)}
-                onDelete={(withJob) => void lib.remove(e, withJob)}
-                onExport={() => void lib.exportMap(e.id)}
-              />
-            )}
+          <For each={ids()}>
+            {(id) => {
+              const entry = createMemo(() => lib.entries().find((e) => e.id === id));
+              return (
+                <Show when={entry()}>
+                  {(e) => (
+                    <LibraryRow
+                      entry={e()}
+                      shown={map.libraryEntry() === id}
+                      job={lib.jobOf(e())}
+                      onOpen={() => void open(id)}
+                      onRename={(name) => lib.rename(id, name)}
+                      onDelete={(withJob) => void lib.remove(e(), withJob)}
+                      onExport={() => void lib.exportMap(id)}
+                    />
+                  )}
+                </Show>
+              );
+            }}
           </For>
         </ul>
       </Show>

@@ -31,7 +31,7 @@ export function App() {
         <aside class="sidebar">
           <DataPanel />
           <RunPanel />
-          <JobsPanel scheduler={scheduler} shownId={jobs.shownJob()} onShow={(id) => void jobs.showJob(id)} />
+          <JobsPanel scheduler={scheduler} shownId={jobs.shownJob()} onShow={(id) => void jobs.showJob(id)} onFollow={(id) => jobs.followJob(id)} />
           <LibraryPanel />
           <SettingsPanel settings={scheduler.settings} onChange={(s) => scheduler.updateSettings(s)} />
           <StoragePanel scheduler={scheduler} library={{ count: library.entries().length, bytes: library.totalBytes() }} />

@@ -6,6 +6,8 @@ import { useMapStore } from '../store';
 import { colorByKey } from './coloring';
 import { ExportPanel, SelectionPanel, SharePanel } from './ExplorerPanels';
 import { MapArea } from './MapArea';
+import { MapCaption } from './MapCaption';
+import { MapProgress } from './MapProgress';
 import { ColourControls, SearchBox, StyleControls, ViewControls } from './MapToolbar';
 import './explorer.css';
 
@@ -50,6 +52,8 @@ export function Explorer() {
       </div>
       <MapArea ref={(el) => (area = el)}>
         <AddPointsPanel />
+        <MapCaption />
+        <MapProgress />
       </MapArea>
       <div class="map-panels">
         <SelectionPanel

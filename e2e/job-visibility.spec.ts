@@ -97,7 +97,7 @@ test('Run: the job card is on the map at once, before any preview; then a chip; 
   await expect(page.locator('.map-empty')).toBeHidden();
   // The jobs list names the job the same way.
   const row = page.locator(`[data-job-id="${id}"]`);
-  await expect(row.getByTestId('job-params')).toHaveText(await page.getByTestId('map-progress-params').innerText());
+  await expect(row.getByTestId('job-params')).toHaveText((await page.getByTestId('map-progress-params').textContent())!);
   // Every bar has a name, and axe finds nothing serious on the running page's job views.
   for (const name of ['kNN progress', 'graph progress', 'init progress', 'layout progress']) await expect(page.getByRole('progressbar', { name })).toHaveCount(1);
   const axe = await new AxeBuilder({ page }).include('[data-testid="map-progress"]').include('[data-testid="progress"]').include('[data-testid="jobs"]').analyze();
@@ -235,7 +235,7 @@ test('parameter problems are told beside their fields before Run; Run refuses an
   for (const name of ['n_neighbors', 'min_dist', 'spread', 'n_epochs', 'seed']) {
     await expect(field(name)).toHaveAttribute('aria-invalid', 'true');
     await expect(field(name)).toHaveAttribute('aria-describedby', `params-${name}-error`);
-    await expect(field(name)).toHaveAccessibleDescription(await error(name).innerText());
+    await expect(field(name)).toHaveAccessibleDescription((await error(name).textContent())!);
   }
   const axe = await new AxeBuilder({ page }).include('fieldset.params').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);

@@ -129,7 +129,9 @@ export function installJobsTestHook(s: Scheduler): void {
       return id;
     },
     holdNextTransform: (at) => s.setNextTransformFaults({ holdAt: { phase: at.phase, done: at.done } }),
-    holdNextRun: (at) => s.setNextFitFaults({ holdAt: { phase: at.phase, done: at.done } }),
+    holdNextRun: (at) => {
+      s.nextFitFaults = { holdAt: { phase: at.phase, done: at.done } };
+    },
     transformResult: async (id) => {
       const r = await s.transformResult(id);
       if (!r) return null;

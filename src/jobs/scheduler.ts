@@ -41,7 +41,8 @@ export class Scheduler {
   /** Model jobs' given maps while this tab holds them (the store has them too: given-map-store.ts). */
   private readonly givenMaps = new Map<string, Float32Array>();
   private nextTransformFaults: FaultPlan | null = null;
-  private nextFitFaults: FaultPlan | null = null;
+  /** Test faults the next fit submitted starts with, whoever submits it (the UI's Run); set only by the test hook. */
+  nextFitFaults: FaultPlan | null = null;
   private tabLock: HeldLock | null = null;
   private autoUsesGpu = false;
   private sweepTimer = setInterval(() => void this.table.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
@@ -78,8 +79,7 @@ export class Scheduler {
   /** What colours a job's map by label (its record's categories), for a page that follows a job it did not submit. */
   labelsOf(id: string): { categories: JobRecord['categories']; labelName?: string } | null {
     const r = this.states.peek(id)?.rec;
-    if (!r) return null;
-    return { categories: r.categories, ...(r.labelName !== undefined ? { labelName: r.labelName } : {}) };
+    return r ? { categories: r.categories, ...(r.labelName !== undefined ? { labelName: r.labelName } : {}) } : null;
   }
 
   /** The stored graph the job's fit started from (result caching); null if it computed everything. */
@@ -144,8 +144,8 @@ export class Scheduler {
     const rec = newRecord(input, params, opts, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     const id = rec.id;
     const faults = opts.faults ?? this.nextFitFaults;
-    this.nextFitFaults = null;
     if (faults) this.faults.set(id, faults);
+    this.nextFitFaults = null;
     this.states.submitted(rec, { immediate, input, noCheckpoints });
     if (cb) this.runs.watch(id, cb);
     if (small) void this.start(id, false);
@@ -266,11 +266,6 @@ export class Scheduler {
   /** The faults the job's next run starts with; its holdAt applies to that run only. */
   setFaults(id: string, plan: FaultPlan): void {
     if (this.states.has(id)) this.faults.set(id, plan);
-  }
-
-  /** The faults the next fit submitted starts with, whoever submits it (the UI's Run). */
-  setNextFitFaults(plan: FaultPlan): void {
-    this.nextFitFaults = plan;
   }
 
   /** The faults the next transform submitted starts with, whoever submits it (the UI's "Add points"). */

@@ -62,8 +62,11 @@ export function MapProgress() {
       if (state !== beforeState && state === 'paused') return setAnnouncement('Job paused.');
       if (state !== beforeState && beforeState === 'paused') return setAnnouncement('Job resumed.');
       if (phase && phase !== beforePhase && beforePhase) {
-        const done = PHASE_LABELS[beforePhase as PhaseName];
-        setAnnouncement(`${done} done, ${NEXT_STEP[phase as PhaseName]}…`);
+        // A short phase may end between two screen updates: every phase passed is named.
+        const from = PHASES.indexOf(beforePhase as PhaseName);
+        const to = PHASES.indexOf(phase as PhaseName);
+        const passed = PHASES.slice(from, Math.max(from + 1, to)).map((p) => PHASE_LABELS[p]);
+        setAnnouncement(`${passed.join(' and ')} done, ${NEXT_STEP[phase as PhaseName]}…`);
       }
     }),
   );

@@ -4,6 +4,7 @@ import type { EngineCheckpoint } from '../engine/engine';
 import type { ProgressEvent, UmapResult } from '../engine/types';
 import type { TransformCheckpoint } from '../engine/transform';
 import type { JobRows, TransformJobResult } from './job-protocol';
+import type { UmapParams } from '../engine/types';
 import type { JobRecord, JobState, Priority } from './job-store';
 
 /** This tab's knowledge of a job beyond its stored record; the view shows it as is. */
@@ -39,6 +40,11 @@ export interface JobView extends JobTracking {
   knnOnly?: true;
   n: number;
   d: number;
+  /** The parameters as submitted (the engine's defaults fill the rest), for the job's name on screen. */
+  params: Partial<UmapParams>;
+  /** When it was submitted and when it first started (ms since the epoch; null: not yet). */
+  createdAt: number;
+  startedAt: number | null;
   state: JobState;
   priority: Priority;
   order: number;
@@ -110,6 +116,9 @@ export function viewOf(e: JobSlot): JobView {
     name: r.name,
     n: r.n,
     d: r.d,
+    params: { ...r.params },
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
     state: r.state,
     priority: r.priority,
     order: r.order,

@@ -53,6 +53,8 @@ interface MapstreamJobsHook {
   ): string;
   /** The next transform submitted, by the UI's "Add points" too, holds at this boundary until release(id). */
   holdNextTransform(at: Boundary): void;
+  /** The next fit submitted, by the UI's Run too, holds at this boundary until release(id). */
+  holdNextRun(at: Boundary): void;
   /**
    * Queue a model job as "Prepare for adding points" does: rows `values` (n × d) whose map is `coords`
    * (n × nComponents); with holdAt its first run waits there until release(id).
@@ -127,6 +129,9 @@ export function installJobsTestHook(s: Scheduler): void {
       return id;
     },
     holdNextTransform: (at) => s.setNextTransformFaults({ holdAt: { phase: at.phase, done: at.done } }),
+    holdNextRun: (at) => {
+      s.nextFitFaults = { holdAt: { phase: at.phase, done: at.done } };
+    },
     transformResult: async (id) => {
       const r = await s.transformResult(id);
       if (!r) return null;

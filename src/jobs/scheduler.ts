@@ -42,6 +42,8 @@ export class Scheduler {
   /** Model jobs' given maps while this tab holds them (the store has them too: given-map-store.ts). */
   private readonly givenMaps = new Map<string, Float32Array>();
   private nextTransformFaults: FaultPlan | null = null;
+  /** Test faults the next fit submitted starts with, whoever submits it (the UI's Run); set only by the test hook. */
+  nextFitFaults: FaultPlan | null = null;
   private tabLock: HeldLock | null = null;
   private autoUsesGpu = false;
   private sweepTimer = setInterval(() => void this.table.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
@@ -73,6 +75,12 @@ export class Scheduler {
 
   get(id: string): JobView | null {
     return this.states.view(id);
+  }
+
+  /** What colours a job's map by label (its record's categories), for a page that follows a job it did not submit. */
+  labelsOf(id: string): { categories: JobRecord['categories']; labelName?: string } | null {
+    const r = this.states.peek(id)?.rec;
+    return r ? { categories: r.categories, ...(r.labelName !== undefined ? { labelName: r.labelName } : {}) } : null;
   }
 
   /** The stored graph the job's fit started from (result caching); null if it computed everything. */
@@ -136,7 +144,9 @@ export class Scheduler {
     const immediate = small && noCheckpoints;
     const rec = newRecord(input, params, opts, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     const id = rec.id;
-    if (opts.faults) this.faults.set(id, opts.faults);
+    const faults = opts.faults ?? this.nextFitFaults;
+    if (faults) this.faults.set(id, faults);
+    this.nextFitFaults = null;
     this.states.submitted(rec, { immediate, input, noCheckpoints });
     if (cb) this.runs.watch(id, cb);
     if (small) void this.start(id, false);

@@ -4,6 +4,7 @@ import type { JobView, Scheduler } from '../jobs/scheduler';
 import type { Priority } from '../jobs/job-store';
 import { describeReuse, type GraphReuse } from '../jobs/graph-store';
 import { formatCount, formatSeconds } from './format';
+import { paramSummary, startLine } from './job-label';
 import './jobs.css';
 
 type JobRow = JobView & { reused: GraphReuse | null };
@@ -23,8 +24,14 @@ function stateLabel(j: JobView): string {
   return j.state;
 }
 
-/** The job list: state badge, progress, ETA, and pause/resume/cancel/retry/delete per job. */
-export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null; onShow(id: string): void }) {
+/** A fit that can be followed on the map while it runs or waits here (a transform shows on its parent's map). */
+const followable = (j: JobView) => j.kind !== 'transform' && !j.knnOnly && !j.elsewhere && (j.state === 'running' || j.state === 'queued' || j.state === 'paused');
+
+/**
+ * The job list: state badge, name (file, parameters, start time), progress, ETA, and
+ * show/pause/resume/cancel/retry/delete per job. `onFollow` puts a running job on the map.
+ */
+export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null; onShow(id: string): void; onFollow?(id: string): void }) {
   // Reconciled by id, so a progress tick updates a job's fields instead of re-creating its row.
   // Each row also says which stored graph its fit reused, if any.
   const rows = (): JobRow[] => props.scheduler.list().map((j) => ({ ...j, reused: props.scheduler.reused(j.id) }));
@@ -58,6 +65,9 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                         <option value="low">low</option>
                       </select>
                     </Show>
+                  </div>
+                  <div class="job-line job-params" data-testid="job-params">
+                    {j.kind === 'transform' ? startLine(j) : `${paramSummary(j.params)} · ${startLine(j)}`}
                   </div>
                   <div class="bar" role="progressbar" aria-label={`${j.name}: progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac() * 100)}>
                     <div class="bar-fill" style={{ width: `${(frac() * 100).toFixed(1)}%` }} />
@@ -139,6 +149,11 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                     </Show>
                     <Show when={j.state === 'completed'}>
                       <button type="button" data-testid="job-show" onClick={() => props.onShow(j.id)}>
+                        Show
+                      </button>
+                    </Show>
+                    <Show when={props.onFollow && props.shownId !== j.id && followable(j) && (j.local || j.state !== 'running')}>
+                      <button type="button" data-testid="job-follow" title="Show this job's progress and map as it runs" onClick={() => props.onFollow?.(j.id)}>
                         Show
                       </button>
                     </Show>

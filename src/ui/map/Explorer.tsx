@@ -11,6 +11,8 @@ import { colorByKey } from './coloring';
 import { ExportPanel, SelectionPanel, SharePanel } from './ExplorerPanels';
 import { MapArea } from './MapArea';
 import { QualityBadge } from './QualityBadge';
+import { MapCaption } from './MapCaption';
+import { MapProgress } from './MapProgress';
 import { ColourControls, SearchBox, StyleControls, ViewControls } from './MapToolbar';
 import './explorer.css';
 
@@ -72,6 +74,8 @@ export function Explorer(props: { panels: PanelState; left: JSX.Element }) {
         <MapArea ref={(el) => (area = el)}>
           <AddPointsPanel />
           <QualityBadge />
+          <MapCaption />
+          <MapProgress />
         </MapArea>
         <SidePanel id="panel-left" side="left" label="Data, jobs, library and settings" open={props.panels.leftOpen()}>
           {props.left}

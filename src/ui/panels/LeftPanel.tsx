@@ -23,7 +23,7 @@ export function LeftPanel(props: { panels: PanelState }) {
         <RunPanel />
       </PanelSection>
       <PanelSection title="Jobs" {...section('jobs')}>
-        <JobsPanel scheduler={scheduler} shownId={jobs.shownJob()} onShow={(id) => void jobs.showJob(id)} />
+        <JobsPanel scheduler={scheduler} shownId={jobs.shownJob()} onShow={(id) => void jobs.showJob(id)} onFollow={(id) => jobs.followJob(id)} />
       </PanelSection>
       <PanelSection title="Library" {...section('library')}>
         <LibraryPanel />

@@ -1,7 +1,8 @@
-// The account of the job shown: per-phase progress bars, elapsed time, its log and the summary line.
+// The account of the job shown: per-phase progress bars, elapsed time and the summary line (its log
+// is the job's own, in job-logs.ts).
 import { batch, createSignal } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { autoEpochs, PHASES, type UmapResult } from '../../jobs/engine-api';
+import { autoEpochs, PHASES, type UmapParams, type UmapResult } from '../../jobs/engine-api';
 import type { JobProgress } from '../../jobs/run-job';
 import { describeReuse, type GraphReuse } from '../../jobs/graph-store';
 import { formatCount, formatSeconds } from '../format';
@@ -12,7 +13,6 @@ const warmText = (w: { nEpochs: number } | null | undefined) => (w ? `Started fr
 export function createRunReport() {
   const [phases, setPhases] = createStore<PhaseProgress>({});
   const [elapsed, setElapsed] = createSignal<number | null>(null);
-  const [log, setLog] = createSignal<string[]>([]);
   const [summary, setSummary] = createSignal<string | null>(null);
   // What the fit took from the graph cache instead of computing, and from which map.
   const [reusedNote, setReusedNote] = createSignal<string | null>(null);
@@ -22,7 +22,6 @@ export function createRunReport() {
   return {
     phases,
     elapsed,
-    log,
     summary,
     reusedNote,
     warmNote,
@@ -39,14 +38,13 @@ export function createRunReport() {
       batch(() => {
         setPhases(reconcile({}));
         setElapsed(0);
-        setLog([]);
         setSummary(null);
         setReusedNote(null);
         setWarmNote(null);
       });
     },
-    /** The newest progress per phase and the log lines that came since the last update. */
-    progress(latest: PhaseProgress, lines: string[]) {
+    /** The newest progress per phase. */
+    progress(latest: PhaseProgress) {
       batch(() => {
         let last: JobProgress | undefined;
         for (const phase of PHASES) {
@@ -56,32 +54,39 @@ export function createRunReport() {
           last = p;
         }
         if (last) setElapsed(last.elapsedS);
-        if (lines.length > 0) setLog((old) => [...old, ...lines]);
       });
-    },
-    appendLog(lines: string[]) {
-      if (lines.length > 0) setLog((old) => [...old, ...lines]);
-    },
-    replaceLog(lines: string[]) {
-      setLog(lines);
     },
     /** The run finished: every bar full, with the phase times the engine measured. */
     finished(res: UmapResult) {
-      const t = res.timings;
-      const total = t.knn + t.graph + t.init + t.layout;
       batch(() => {
-        for (const phase of PHASES) {
-          const p = phases[phase];
-          if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
-        }
-        const epochs = res.warmStart?.nEpochs ?? res.params.nEpochs ?? autoEpochs(res.n);
+        complete(res.timings, res.n, res.warmStart?.nEpochs ?? res.params.nEpochs ?? autoEpochs(res.n));
         setWarmNote(warmText(res.warmStart));
-        setPhases('layout', { phase: 'layout', done: epochs, total: epochs, unit: 'epochs', elapsedS: total, etaS: 0, phaseElapsedS: t.layout });
-        setElapsed(total);
-        setSummary(
-          `${formatCount(res.n)} points in ${formatSeconds(total)} — kNN ${formatSeconds(t.knn)}, graph ${formatSeconds(t.graph)}, init ${formatSeconds(t.init)}, layout ${formatSeconds(t.layout)}`,
-        );
       });
     },
+    /** A completed job shown again (from the jobs list or after a reload): its bars and summary, from its record. */
+    replay(t: UmapResult['timings'], n: number, params: Partial<UmapParams>, warm: { nEpochs: number } | null | undefined) {
+      complete(t, n, warm?.nEpochs ?? params.nEpochs ?? autoEpochs(n));
+    },
   };
+
+  /** Every bar full with the engine's phase times; a phase this page saw no report of counts its points. */
+  function complete(t: UmapResult['timings'], n: number, epochs: number) {
+    const total = t.knn + t.graph + t.init + t.layout;
+    batch(() => {
+      for (const phase of PHASES) {
+        const p = phases[phase];
+        if (p) setPhases(phase, { done: p.total, etaS: 0, phaseElapsedS: t[phase] });
+        else if (phase !== 'layout') {
+          const unit = phase === 'init' ? 'steps' : 'points';
+          const size = phase === 'init' ? 1 : n;
+          setPhases(phase, { phase, done: size, total: size, unit, elapsedS: total, etaS: 0, phaseElapsedS: t[phase] });
+        }
+      }
+      setPhases('layout', { phase: 'layout', done: epochs, total: epochs, unit: 'epochs', elapsedS: total, etaS: 0, phaseElapsedS: t.layout });
+      setElapsed(total);
+      setSummary(
+        `${formatCount(n)} points in ${formatSeconds(total)} — kNN ${formatSeconds(t.knn)}, graph ${formatSeconds(t.graph)}, init ${formatSeconds(t.init)}, layout ${formatSeconds(t.layout)}`,
+      );
+    });
+  }
 }

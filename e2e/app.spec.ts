@@ -147,6 +147,9 @@ test('a labels .npy added after the vectors colours the map', async ({ page }) =
 
 test('files dropped onto the page are loaded', async ({ page }) => {
   await page.goto('./');
+  // The page renders after its test hooks' chunk loads, which can be after the load event: the drop
+  // listeners exist once the file chooser does (they are added as it mounts).
+  await expect(page.getByTestId('file-input')).toBeAttached();
   await page.evaluate(() => {
     const rows = ['a,b,c,label'];
     for (let i = 0; i < 40; i++) rows.push(`${Math.cos(i)},${Math.sin(i)},${i % 7},${i % 2 ? 'odd' : 'even'}`);

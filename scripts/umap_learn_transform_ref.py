@@ -13,7 +13,7 @@ On more than --sample new points, the metrics score numpy's default_rng(42) draw
 the same rows the bench scores.
 
 Defaults are the bench's: n_neighbors 15, min_dist 0.1, n_epochs by the app's rule (500 up to 10,000
-fitted rows, else 200; the transform then runs n_epochs // 3, as in umap-learn and in mapstream).
+fitted rows, else 200; the transform then runs n_epochs // 3, as in umap-learn; mapstream runs all n_epochs).
 `transform_s` is the second transform call's time: the first, on a few rows, compiles numba's kernels.
 With --transform-onto FIT_EMB.npy, umap-learn's transform places the points onto that map (mapstream's
 --out) instead of its own fit, which tells a difference made by the fit from one made by the transform.

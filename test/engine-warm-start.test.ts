@@ -31,13 +31,14 @@ describe('engine warm start', () => {
     const warm = new UmapEngine(m, p, {}, { warm: { init: map, nEpochs: WARM_EPOCHS, learningRate: WARM_LEARNING_RATE } });
     await warm.run();
     expect(warm.result().log.some((l) => l.startsWith(`Init: started from the given map (warm start): ${WARM_EPOCHS} epochs`))).toBe(true);
-    // Measured: points move 0.061 of the map's side on average (clusters spread out for the larger
-    // min_dist); a cold run from the spectral init lands elsewhere altogether, 0.39.
+    // Measured: points move 0.078 of the map's side on average (clusters spread out for the larger
+    // min_dist); a cold run from the spectral init lands elsewhere, 0.21. (Before the layout pulled
+    // both ends of an edge, 0.061 and 0.39: its maps drifted further from run to run.)
     const moved = meanDisplacement(map, warm.result().embedding);
     expect(moved).toBeLessThan(0.1);
     const cold = new UmapEngine(m, p);
     await cold.run();
-    expect(meanDisplacement(map, cold.result().embedding)).toBeGreaterThan(4 * moved);
+    expect(meanDisplacement(map, cold.result().embedding)).toBeGreaterThan(2.5 * moved);
   });
 
   it('is deterministic, and resumes bit-identically from checkpoints and from base + deltas', async () => {

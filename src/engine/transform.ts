@@ -24,7 +24,7 @@ export interface TransformOptions {
   seed?: number;
   /** Per-point ids to key the random draws by; default: each point's row content. */
   ids?: ArrayLike<number>;
-  /** Epochs of SGD; default: umap-learn's rule (see transformEpochsFor). */
+  /** Epochs of SGD; default: as many as the fit ran (see transformEpochsFor). */
   nEpochs?: number;
   /** New points per kNN step; default: the fit's kNN chunk size. */
   chunkSize?: number;

@@ -5,7 +5,8 @@ import { SGD_WGSL } from './wgsl-sgd';
 
 /**
  * One SGD epoch, one invocation per point: the WGSL twin of sgd-layout.ts's epoch (same sampling
- * schedule, same hash-based negative samples, same tabulated gradients), in f32.
+ * schedule, same pull as head and as tail of each sampled edge, same hash-based negative samples,
+ * same tabulated gradients), in f32.
  */
 export function layoutWgsl(dim: number): string {
   return /* wgsl */ `
@@ -30,8 +31,11 @@ ${SGD_WGSL}
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x + gid.y * p.rowStride;
   if (j >= p.n) { return; }
+  let jo = j * DIM;
   var cur: array<f32, DIM>;
-  for (var t = 0u; t < DIM; t++) { cur[t] = prev[j * DIM + t]; }
+  // The pull j gets as the tail of the reverse edges (from epoch-start positions), added at the end.
+  var tailPull: array<f32, DIM>;
+  for (var t = 0u; t < DIM; t++) { cur[t] = prev[jo + t]; tailPull[t] = 0.0; }
   let fe = f32(p.epoch);
   let e0 = u32(ptr[j]);
   let e1 = u32(ptr[j + 1u]);
@@ -39,11 +43,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let ep = eps[e];
     if (!(floor((fe + 1.0) / ep) > floor(fe / ep))) { continue; }
     let ko = u32(tail[e]) * DIM;
+    var s2 = 0.0;
+    for (var t = 0u; t < DIM; t++) { let dd = prev[jo + t] - prev[ko + t]; s2 += dd * dd; }
+    if (s2 > 0.0) {
+      let coeff = attract(s2);
+      for (var t = 0u; t < DIM; t++) { tailPull[t] += clip4(coeff * (prev[jo + t] - prev[ko + t])) * p.alpha; }
+    }
     var d2 = 0.0;
     for (var t = 0u; t < DIM; t++) { let dd = cur[t] - prev[ko + t]; d2 += dd * dd; }
     if (d2 > 0.0) {
       let coeff = attract(d2);
-      for (var t = 0u; t < DIM; t++) { cur[t] += 2.0 * clip4(coeff * (cur[t] - prev[ko + t])) * p.alpha; }
+      for (var t = 0u; t < DIM; t++) { cur[t] += clip4(coeff * (cur[t] - prev[ko + t])) * p.alpha; }
     }
     var r = hash32(p.epochKey ^ (e * 0x85ebca77u));
     for (var s = 0u; s < p.nNeg; s++) {
@@ -61,7 +71,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  for (var t = 0u; t < DIM; t++) { next[j * DIM + t] = cur[t]; }
+  for (var t = 0u; t < DIM; t++) { next[jo + t] = cur[t] + tailPull[t]; }
 }
 `;
 }

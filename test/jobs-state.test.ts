@@ -51,6 +51,7 @@ describe('job state: the happy paths', () => {
     expect(Object.keys(v).sort()).toEqual(
       [
         'checkpoints',
+        'createdAt',
         'd',
         'elapsedS',
         'elsewhere',
@@ -66,10 +67,12 @@ describe('job state: the happy paths', () => {
         'n',
         'name',
         'order',
+        'params',
         'priority',
         'progress',
         'resumedFrom',
         'startSeq',
+        'startedAt',
         'state',
         'storageWarning',
         'stored',

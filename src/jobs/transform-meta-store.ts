@@ -1,9 +1,8 @@
 // What a transform job's batch is called and the metadata its rows came with (key tmeta:<id>, layout in
 // job-store.ts). The page writes it before the job's record, so a transform that lands after a reload
 // (or in another tab) still lands under its name with its columns; the job Worker never reads it.
-import { promisifyRequest } from 'idb-keyval';
 import type { MetaColumn } from '../io/dataset';
-import { db } from './jobs-db';
+import { jobSideRecord } from './job-side-record';
 
 export interface BatchMeta {
   /** The batch's name on the map (its file's). */
@@ -12,21 +11,9 @@ export interface BatchMeta {
   metadata: MetaColumn[];
 }
 
-const metaKey = (id: string) => `tmeta:${id}`;
+const isBatchMeta = (r: unknown): r is BatchMeta => !!r && typeof (r as BatchMeta).name === 'string' && Array.isArray((r as BatchMeta).metadata);
+const meta = jobSideRecord('tmeta', isBatchMeta);
 
-export function putBatchMeta(id: string, meta: BatchMeta): Promise<void> {
-  return db()('readwrite', (s) => {
-    s.put(meta, metaKey(id));
-    return promisifyRequest(s.transaction);
-  });
-}
-
-export async function getBatchMeta(id: string): Promise<BatchMeta | null> {
-  const r = await db()('readonly', (s) => promisifyRequest(s.get(metaKey(id)) as IDBRequest<BatchMeta | undefined>));
-  return r && typeof r.name === 'string' && Array.isArray(r.metadata) ? r : null;
-}
-
-/** Delete a job's batch metadata within the caller's transaction (deleteJob's). */
-export function clearBatchMeta(s: IDBObjectStore, id: string): void {
-  s.delete(metaKey(id));
-}
+export const putBatchMeta = meta.put;
+export const getBatchMeta = meta.get;
+export const clearBatchMeta = meta.clear;

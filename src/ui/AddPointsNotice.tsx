@@ -13,8 +13,10 @@ export function AddPointsNotice(props: { batch: LandedBatch; onRefit(): void; re
         when={props.batch.inLibrary}
         fallback={
           <p>
-            Added {formatCount(props.batch.m)} points ({props.batch.name}); {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are
-            noise. Colour by batch to see them.
+            {props.batch.elsewhere
+              ? `${formatCount(props.batch.m)} points (${props.batch.name}) were added to this map in another tab and are shown here too`
+              : `Added ${formatCount(props.batch.m)} points (${props.batch.name})`}
+            ; {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are noise. Colour by batch to see them.
           </p>
         }
       >

@@ -99,7 +99,9 @@ test('a batch added to a map in another tab shows in the tab showing it, and its
   expect(await tabA.evaluate(() => window.__mapstream!.view!())).toEqual(viewA);
   await expect.poll(() => clustersFinal(tabA)).toBe(true);
   await expect.poll(() => tabA.evaluate(() => window.__mapstream!.clusters!()!.length)).toBe(FIT_N + 25);
-  await expect(tabA.getByTestId('add-points-notice')).toContainText('25 points (tab-b.csv) were added to this map in another tab and are shown here too');
+  await expect(tabA.getByTestId('add-points-notice')).toContainText(
+    '25 points (tab-b.csv), added to this map in the library since it was opened (in another tab, or by a job that finished meanwhile), are shown here too',
+  );
 
   // Tab A then adds its own 10 points: the entry keeps B's batch and gains A's.
   await addFile(

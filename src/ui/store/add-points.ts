@@ -41,7 +41,7 @@ export interface LandedBatch {
   advice: string[];
   /** The library map it landed in, when that map was not the one shown. */
   inLibrary?: string;
-  /** Added to the map shown elsewhere (another tab), and shown here once its library entry had it. */
+  /** Added to the map shown through its library entry since it was opened (another tab, a job landing meanwhile), and shown here too. */
   elsewhere?: boolean;
 }
 

@@ -33,6 +33,12 @@ interface MapFileBatches {
   names: string[];
   /** Batch per point: 0 for the fitted map, i for names[i - 1]. */
   of: Uint16Array;
+  /**
+   * Each batch's lasting identity (the transform job that placed it), batch 1 first: a map saved from
+   * two tabs keeps every batch either of them added, matched by these (src/jobs/map-batch-merge.ts).
+   * Absent in files written before ids existed; their batches are then known by their content.
+   */
+  ids?: string[];
 }
 
 /** Version 2 added `batches`; version 1 files (no added points) read as they always did. */
@@ -59,7 +65,11 @@ export function toMapFileParts(m: MapFile): string[] {
   parts.push(buf + ']');
   if (m.labels) parts.push(`,"labels":${JSON.stringify(m.labels)}`);
   if (m.clusters) parts.push(`,"clusters":[${m.clusters.join(',')}]`);
-  if (m.batches) parts.push(`,"batches":${JSON.stringify({ names: m.batches.names, of: Array.from(m.batches.of) })}`);
+  if (m.batches) {
+    const b: Record<string, unknown> = { names: m.batches.names, of: Array.from(m.batches.of) };
+    if (m.batches.ids) b.ids = m.batches.ids;
+    parts.push(`,"batches":${JSON.stringify(b)}`);
+  }
   if (m.meta && m.meta.length > 0) {
     const cols = m.meta.map((c) => ({
       name: c.name,
@@ -136,7 +146,7 @@ export function parseMapFile(text: string, fileName = 'map file'): MapFile {
 }
 
 function parseBatches(raw: unknown, n: number, fail: (what: string) => never): MapFileBatches {
-  const b = raw as { names?: unknown; of?: unknown };
+  const b = raw as { names?: unknown; of?: unknown; ids?: unknown };
   if (typeof b !== 'object' || b === null || !Array.isArray(b.names) || !b.names.every((x) => typeof x === 'string')) return fail('"batches" must have a list of names.');
   const names = b.names as string[];
   if (!Array.isArray(b.of) || b.of.length !== n) return fail(`"batches.of" must hold a batch number for each of the ${n} points.`);
@@ -147,5 +157,11 @@ function parseBatches(raw: unknown, n: number, fail: (what: string) => never): M
     if (i > 0 && (v as number) < of[i - 1]!) fail(`point ${i + 1} is in batch ${v as number} after a point of batch ${of[i - 1]}; batches must follow the fitted points in order.`);
     of[i] = v as number;
   });
-  return { names, of };
+  if (b.ids === undefined) return { names, of };
+  if (!Array.isArray(b.ids) || b.ids.length !== names.length || !b.ids.every((x) => typeof x === 'string' && x.length > 0))
+    return fail(`"batches.ids" must hold a non-empty text id for each of the ${names.length} batches.`);
+  const ids = b.ids as string[];
+  const twice = ids.find((x, i) => ids.indexOf(x) !== i);
+  if (twice !== undefined) fail(`"batches.ids" names batch ${JSON.stringify(twice)} twice.`);
+  return { names, of, ids };
 }

@@ -9,6 +9,7 @@ import { parseMapFile, type MapFile } from '../export/map-file';
 import type { MetaColumn } from '../io/dataset';
 import { messageOf } from '../io/error-message';
 import { checksumOf } from './checksum';
+import { batchIdsOf, mergeBatches, needsStoredBatches } from './map-batch-merge';
 
 export interface LibraryEntry {
   id: string;
@@ -29,6 +30,11 @@ export interface LibraryEntry {
   coordsKey: string;
   /** Digest of what a re-save can change (coordinates, clusters, labels): an unchanged map is not written again. */
   contentKey: string;
+  /**
+   * The ids of the batches of points added to the map, batch 1 first, so a tab showing the map sees
+   * from the list alone that another tab added one. Absent on entries written before batches had ids.
+   */
+  batchIds?: string[];
 }
 
 /** Where the map being saved came from. */
@@ -42,6 +48,11 @@ export interface SaveOrigin {
   backend?: string;
   /** Only add the map when no entry holds it yet (a job kept in the background: the explorer's save, with clusters and metadata, wins). */
   ifAbsent?: boolean;
+  /**
+   * The writer only adds batches (a batch landing in a map that is not shown): the stored map's fitted
+   * points and batches stay as stored, and the writer's new batches follow them.
+   */
+  batchesOnly?: boolean;
 }
 
 const LEGACY_KEY = 'last';
@@ -194,6 +205,7 @@ function entryOf(id: string, m: MapFile, o: SaveOrigin, now: number, keys: { coo
     updatedAt: now,
     bytes: mapBytes(m),
     ...keys,
+    batchIds: batchIdsOf(m),
   };
   if (o.jobId) e.jobId = o.jobId;
   return e;
@@ -261,6 +273,11 @@ const deletedAt = new Map<string, number>();
  * added. Returns the entry's id and records it in `origin.libraryId` (so the next save of the same
  * map, even one already queued, updates it); null when the entry was deleted since (a map the user
  * deleted is not brought back by a re-save).
+ *
+ * Every write of a map goes through here, and an entry's batches are append-only: a stored batch the
+ * map saved does not hold (added in another tab, or while this copy was read) is kept, merged in the
+ * same readwrite transaction that reads it, so writers in several tabs compose (IndexedDB runs
+ * readwrite transactions on one store one at a time).
  */
 export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | null> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);
@@ -278,17 +295,30 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
         if (!found) return null;
       } else found = all.find((e) => e.coordsKey === keys.coordsKey && e.nComponents === m.nComponents);
       if (!found && (deletedAt.get(keys.coordsKey) ?? -1) >= asked) return null;
-      if (found && (found.contentKey === keys.contentKey || origin.ifAbsent)) {
+      let merged = m;
+      let mergedKeys = keys;
+      if (found && !origin.ifAbsent && (origin.batchesOnly || needsStoredBatches(found.batchIds, m))) {
+        const st = (await promisifyRequest(s.get(MAP + found.id))) as StoredMap | undefined;
+        if (st) merged = mergeBatches(fromStored(st), m, origin.batchesOnly ? 'stored' : 'incoming');
+        if (merged !== m) mergedKeys = keysOf(merged);
+      }
+      if (found && (found.contentKey === mergedKeys.contentKey || origin.ifAbsent)) {
         // The map is kept already; a job that built its model since (a precomputed map indexed for
         // adding points) is recorded on it, so "Add points" works when it is opened from the library.
-        if (!origin.jobId || found.jobId) return found.id;
-        s.put({ ...found, jobId: origin.jobId, d: found.d ?? (origin.d && origin.d > 0 ? origin.d : null) }, ENTRY + found.id);
+        // An entry from before batch ids learns its map's, so later saves need not read the map.
+        const job = origin.jobId && !found.jobId ? origin.jobId : null;
+        const ids = found.batchIds === undefined && !origin.ifAbsent ? batchIdsOf(merged) : null;
+        if (!job && !ids) return found.id;
+        const e: LibraryEntry = { ...found };
+        if (job) Object.assign(e, { jobId: job, d: found.d ?? (origin.d && origin.d > 0 ? origin.d : null) });
+        if (ids) e.batchIds = ids;
+        s.put(e, ENTRY + found.id);
         await promisifyRequest(s.transaction);
         wrote = true;
         return found.id;
       }
       const id = found?.id ?? newId();
-      const e = entryOf(id, m, origin, now, keys);
+      const e = entryOf(id, merged, origin, now, mergedKeys);
       if (found) {
         if (!e.jobId && found.jobId) e.jobId = found.jobId;
         e.d ??= found.d;
@@ -298,7 +328,7 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
         if (!origin.params) e.params = found.params;
       }
       s.put(e, ENTRY + id);
-      s.put(toStored(m), MAP + id);
+      s.put(toStored(merged), MAP + id);
       await promisifyRequest(s.transaction);
       wrote = true;
       return id;

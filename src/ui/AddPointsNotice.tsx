@@ -13,8 +13,10 @@ export function AddPointsNotice(props: { batch: LandedBatch; onRefit(): void; re
         when={props.batch.inLibrary}
         fallback={
           <p>
-            Added {formatCount(props.batch.m)} points ({props.batch.name}); {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are
-            noise. Colour by batch to see them.
+            {props.batch.elsewhere
+              ? `${formatCount(props.batch.m)} points (${props.batch.name}), added to this map in the library since it was opened (in another tab, or by a job that finished meanwhile), are shown here too`
+              : `Added ${formatCount(props.batch.m)} points (${props.batch.name})`}
+            ; {formatCount(props.batch.clustered)} joined a cluster, {formatCount(props.batch.m - props.batch.clustered)} are noise. Colour by batch to see them.
           </p>
         }
       >

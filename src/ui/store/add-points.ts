@@ -41,6 +41,8 @@ export interface LandedBatch {
   advice: string[];
   /** The library map it landed in, when that map was not the one shown. */
   inLibrary?: string;
+  /** Added to the map shown through its library entry since it was opened (another tab, a job landing meanwhile), and shown here too. */
+  elsewhere?: boolean;
 }
 
 const clusteredCount = (b: MapBatch) => b.clusters.reduce((c, v) => (v >= 0 ? c + 1 : c), 0);
@@ -146,11 +148,11 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
     if (map.origin().jobId === res.parent) await clustered(res.parent);
     try {
       if (map.origin().jobId !== res.parent) {
-        const kept = await landInLibrary(res, name, metadata);
+        const kept = await landInLibrary(res, name, metadata, id);
         if (kept) setLanded({ name: kept.batch.name, m: kept.batch.m, clustered: clusteredCount(kept.batch), advice: kept.batch.advice, inLibrary: kept.mapName });
         return;
       }
-      const b = map.addBatch(res, name, metadata);
+      const b = map.addBatch(res, name, metadata, id);
       sources.set(b, { jobId: id, ing });
       setLanded({ name: b.name, m: b.m, clustered: clusteredCount(b), advice: b.advice });
     } catch (err) {
@@ -292,6 +294,12 @@ export function createAddPoints(map: MapStore, jobs: JobsStore, form: ParamsForm
     progress,
     landed,
     dismissLanded: () => setLanded(null),
+    /** Batches that reached the map shown through its library entry (library-follow.ts): say so. */
+    arrived(list: MapBatch[]) {
+      const m = list.reduce((sum, b) => sum + b.m, 0);
+      const clustered = list.reduce((sum, b) => sum + clusteredCount(b), 0);
+      setLanded({ name: list.map((b) => b.name).join(', '), m, clustered, advice: [], elsewhere: true });
+    },
   };
 }
 

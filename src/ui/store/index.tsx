@@ -8,6 +8,7 @@ import { createAddPoints, type AddPoints } from './add-points';
 import { createAppStore, type AppStore } from './app-store';
 import { createDataStore, type DataStore } from './data-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
+import { followLibraryEntry } from './library-follow';
 import { createLibraryStore, type LibraryStore } from './library-store';
 import { createMapModel, type MapModel } from './map-model';
 import { createMapStore, type MapStore } from './map-store';
@@ -39,6 +40,7 @@ export function createAppStores(): AppStores {
   const library = createLibraryStore(jobs.scheduler);
   const model = createMapModel(map, jobs.scheduler, data.form);
   const addPoints = createAddPoints(map, jobs, data.form);
+  followLibraryEntry(map, library, addPoints.arrived);
   const actions = createPageActions(app, data, map, jobs, boot);
   return { app, data, map, jobs, library, model, addPoints, actions };
 }

@@ -10,9 +10,10 @@ import { checkBatch, fittedPredictor, placeBatch, type MapBatch, type PlacedPoin
 
 /**
  * Add the batch to the library entry of fit `placed.parent`. Returns the batch as stored, or null when
- * the library holds no map of that fit (deleted since: the result stays in the Jobs panel).
+ * the library holds no map of that fit (deleted since: the result stays in the Jobs panel). `id`: the
+ * transform job that placed it, the batch's id in the entry (a batch landed twice is kept once).
  */
-export async function landInLibrary(placed: PlacedPoints, name: string, metadata: MetaColumn[]): Promise<{ entryId: string; mapName: string; batch: MapBatch } | null> {
+export async function landInLibrary(placed: PlacedPoints, name: string, metadata: MetaColumn[], id: string): Promise<{ entryId: string; mapName: string; batch: MapBatch } | null> {
   const entry = (await listMaps()).find((e) => e.jobId === placed.parent);
   if (!entry) return null;
   const { map } = await readMap(entry.id);
@@ -23,7 +24,9 @@ export async function landInLibrary(placed: PlacedPoints, name: string, metadata
   const labels = fitted.clusters?.length === n ? fitted.clusters : null;
   const shown = normalizeToUnitSquare(fitted.coords, nc);
   const predictor = labels ? fittedPredictor(shown.x, shown.y, labels, fitted.minClusterSize ?? defaultMinClusterSize(n)) : null;
-  const batch = placeBatch(predictor, fitted.coords, placed, name.trim() || `batch ${batches.length + 1}`, metadata);
-  const entryId = await saveMap(joinMapFile(fitted, [...batches, batch]), { libraryId: entry.id });
+  const batch = placeBatch(predictor, fitted.coords, placed, name.trim() || `batch ${batches.length + 1}`, metadata, id);
+  // Only the batch is this writer's: the entry's map as stored (its clusters, batches another tab
+  // added since the read above) stays, and the batch goes after them.
+  const entryId = await saveMap(joinMapFile(fitted, [...batches, batch]), { libraryId: entry.id, batchesOnly: true });
   return entryId ? { entryId, mapName: entry.name, batch } : null;
 }

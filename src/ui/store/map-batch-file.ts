@@ -3,6 +3,7 @@
 // fitted map plus those batches.
 import type { MapFile } from '../../export/map-file';
 import type { MetaColumn } from '../../io/dataset';
+import { batchIdsOf } from '../../jobs/map-batch-merge';
 import { extendMeta, type Batches, type MapBatch } from './map-batches';
 import type { MapResult } from './map-types';
 
@@ -48,6 +49,7 @@ export function splitMapFile(m: MapFile): { fitted: MapFile; batches: MapBatch[]
   if (m.clusters) fitted.clusters = cut(m.clusters);
   if (m.meta) fitted.meta = m.meta.map((c) => ({ name: c.name, values: cut(c.values) }));
   const batches: MapBatch[] = [];
+  const ids = batchIdsOf(m);
   let at = n;
   m.batches.names.forEach((name, i) => {
     let end = at;
@@ -55,7 +57,7 @@ export function splitMapFile(m: MapFile): { fitted: MapFile; batches: MapBatch[]
     const metadata: MetaColumn[] = (m.meta ?? []).map((c) => ({ name: c.name, values: c.values.slice(at, end) }));
     if (m.labels) metadata.push({ name: m.labelName ?? 'label', values: m.labels.slice(at, end) });
     const clusters = m.clusters ? m.clusters.slice(at, end) : new Int32Array(end - at).fill(-1);
-    batches.push({ name, coords: m.coords.slice(at * k, end * k), m: end - at, clusters, metadata, advice: [] });
+    batches.push({ id: ids[i]!, name, coords: m.coords.slice(at * k, end * k), m: end - at, clusters, metadata, advice: [] });
     at = end;
   });
   return { fitted, batches };
@@ -77,6 +79,7 @@ export function joinMapFile(fitted: MapFile, batches: MapBatch[]): MapFile {
     at += b.m;
   });
   const m: MapFile = { ...fitted, coords, meta: extendMeta(fitted.meta ?? [], batches), batches: { names: batches.map((b) => b.name), of } };
+  recordBatchIds(m, batches);
   if (fitted.labels) m.labels = extendMeta([{ name: fitted.labelName ?? 'label', values: fitted.labels }], batches)[0]!.values as string[];
   if (fitted.clusters) {
     const clusters = new Int32Array(total);
@@ -89,4 +92,14 @@ export function joinMapFile(fitted: MapFile, batches: MapBatch[]): MapFile {
     m.clusters = clusters;
   }
   return m;
+}
+
+/**
+ * Write the batches' ids into `m` (whose `batches` lists them in this order), so a save of the map
+ * merges with its stored copy by id. A batch made without an id gets the one its content gives it.
+ */
+export function recordBatchIds(m: MapFile, list: readonly MapBatch[]): void {
+  if (!m.batches || m.batches.names.length !== list.length) return;
+  const byContent = list.every((b) => b.id !== undefined) ? [] : batchIdsOf(m);
+  m.batches.ids = list.map((b, i) => b.id ?? byContent[i]!);
 }

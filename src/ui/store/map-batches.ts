@@ -14,6 +14,12 @@ import { batchAdvice } from './map-batch-advice';
 export type PlacedPoints = Pick<TransformJobResult, 'parent' | 'embedding' | 'm' | 'nComponents' | 'indices' | 'distances' | 'k' | 'meanNearestDistance' | 'fittedMeanKnnDistance'>;
 
 export interface MapBatch {
+  /**
+   * The batch's lasting identity: the transform job that placed it (a fresh id for one put on the
+   * map by hand). A library map's batches are merged by it across tabs and saves; a batch made
+   * without one is known by its content once saved (src/jobs/map-batch-merge.ts).
+   */
+  id?: string;
   name: string;
   /** m × nComponents, in the fitted map's units. */
   coords: Float32Array;
@@ -104,9 +110,11 @@ export function createBatches(o: {
 
     /**
      * Put a placed batch on the map. Its clusters come from its nearest fitted points; nothing
-     * about the fitted points changes.
+     * about the fitted points changes. `id`: its transform job; a batch already shown is not added twice.
      */
-    add(result: PlacedPoints, name: string, metadata: MetaColumn[] = []): MapBatch {
+    add(result: PlacedPoints, name: string, metadata: MetaColumn[] = [], id: string = newBatchId()): MapBatch {
+      const shownAlready = batches().find((b) => b.id === id);
+      if (shownAlready) return shownAlready;
       const base = o.base();
       const coords = o.fittedCoords();
       if (!base?.final || !coords) throw new Error('Add points to a finished map.');
@@ -114,9 +122,19 @@ export function createBatches(o: {
       checkBatch(result, n, coords.length / n, metadata);
       const shown = o.clusters();
       if (!shown || shown.length !== n + added()) throw new Error('The map is still being clustered; add points once its clusters are shown.');
-      const b = placeBatch(predictorFor(shown.subarray(0, n), o.minClusterSize()), coords, result, name.trim() || `batch ${batches().length + 1}`, metadata);
+      const b = placeBatch(predictorFor(shown.subarray(0, n), o.minClusterSize()), coords, result, name.trim() || `batch ${batches().length + 1}`, metadata, id);
       setBatches((list) => [...list, b]);
       return b;
+    },
+    /**
+     * Batches this map's library entry gained elsewhere (another tab, or a landing while this copy was
+     * read), after the ones shown: placed and clustered as stored. Returns the ones not shown yet.
+     */
+    append(list: MapBatch[]): MapBatch[] {
+      const known = new Set(batches().map((b) => b.id));
+      const fresh = list.filter((b) => b.id === undefined || !known.has(b.id));
+      if (fresh.length > 0) setBatches((shown) => [...shown, ...fresh]);
+      return fresh;
     },
     /** Batches saved in a map file: coordinates and clusters as they were stored. */
     restore(list: MapBatch[]) {
@@ -148,7 +166,7 @@ export function checkBatch(result: PlacedPoints, n: number, nc: number, metadata
  * (`predictor`, over the fitted map as shown; null: the map has no clusters, so every point is noise)
  * and the advice on a refit. The map shown and a map kept in the library take batches this one way.
  */
-export function placeBatch(predictor: PredictModel | null, fittedCoords: Float32Array, result: PlacedPoints, name: string, metadata: MetaColumn[]): MapBatch {
+export function placeBatch(predictor: PredictModel | null, fittedCoords: Float32Array, result: PlacedPoints, name: string, metadata: MetaColumn[], id?: string): MapBatch {
   const nc = result.nComponents;
   const n = fittedCoords.length / nc;
   let clusters: Int32Array;
@@ -157,7 +175,13 @@ export function placeBatch(predictor: PredictModel | null, fittedCoords: Float32
     clusters = approximatePredict(predictor, { x: p.x, y: p.y, indices: result.indices, k: result.k });
   } else clusters = new Int32Array(result.m).fill(-1);
   const advice = batchAdvice({ batchSize: result.m, fittedSize: n, meanNearestDistance: result.meanNearestDistance, fittedMeanKnnDistance: result.fittedMeanKnnDistance });
-  return { name: name.trim() || 'batch', coords: result.embedding, m: result.m, clusters, metadata, advice };
+  const b: MapBatch = { name: name.trim() || 'batch', coords: result.embedding, m: result.m, clusters, metadata, advice };
+  if (id !== undefined) b.id = id;
+  return b;
+}
+
+function newBatchId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `batch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** The predictor of a fitted map's clusters, over the map normalised as the map store shows it. */

@@ -21,7 +21,7 @@ import { messageOf } from '../../io/error-message';
 import type { Coloring } from '../map/coloring';
 import { screenTransform } from '../map/screen-transform';
 import { autoPointSize, type MapControl, type MapFrame, type MapStyle } from '../ScatterMap';
-import type { BatchInfo } from './map-batch-file';
+import { recordBatchIds, type BatchInfo } from './map-batch-file';
 import { extendMeta, type MapBatch } from './map-batches';
 import type { Clusters, ExportKind, MapResult } from './map-types';
 
@@ -130,7 +130,10 @@ export function createExports(o: {
     const m: MapFileInput = { nComponents: r.nComponents, coords: r.coords, params: r.params, name: r.name, meta: extendMeta(ing?.dataset.metadata ?? [], added) };
     if (ing?.dataset.labels) m.labels = extendMeta([{ name: ing.dataset.labelName ?? 'label', values: ing.dataset.labels }], added)[0]!.values as string[];
     const b = batchOf(r);
-    if (b) m.batches = { names: o.batches()!.names.slice(1), of: b };
+    if (b) {
+      m.batches = { names: o.batches()!.names.slice(1), of: b };
+      recordBatchIds(m, added);
+    }
     if (ing?.dataset.labelName !== undefined) m.labelName = ing.dataset.labelName;
     const labels = clustersOf(r);
     if (labels) {

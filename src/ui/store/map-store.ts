@@ -227,9 +227,10 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
     /**
      * Put a placed batch of new points on the finished map: the view does not move, the fitted points
      * keep their places and clusters, and the new points take clusters from their fitted neighbours.
+     * `id`: the transform job that placed them (the batch's identity in the library).
      */
-    addBatch(placed: PlacedPoints, name: string, metadata?: MetaColumn[]): MapBatch {
-      return batches.add(placed, name, metadata);
+    addBatch(placed: PlacedPoints, name: string, metadata?: MetaColumn[], id?: string): MapBatch {
+      return batches.add(placed, name, metadata, id);
     },
     /**
      * A job has built the model of the map shown (a precomputed map indexed for adding points): the

@@ -583,10 +583,12 @@ async function main() {
       }
       if (impl === 'mapstream' && opts.out) {
         // With --transform, the fitted map as it is after the transform (which must not have moved it).
+        await mkdir(dirname(resolve(opts.out)), { recursive: true });
         await writeFile(opts.out, helpers.encodeNpy(t ? t.fittedAfter : r.embedding, [opts.n, 2]));
         log(`wrote ${opts.out}`);
       }
       if (t && opts.outTransform) {
+        await mkdir(dirname(resolve(opts.outTransform)), { recursive: true });
         await writeFile(opts.outTransform, helpers.encodeNpy(t.embedding, [t.n, 2]));
         log(`wrote ${opts.outTransform}`);
       }

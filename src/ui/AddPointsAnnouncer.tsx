@@ -1,4 +1,5 @@
 import { createEffect, createMemo, createSignal, on } from 'solid-js';
+import { PHASES, type PhaseName } from '../jobs/engine-api';
 import { formatCount } from './format';
 import { currentPhase, PHASE_LABELS } from './ProgressPanel';
 import { useAddPoints } from './store';
@@ -12,14 +13,23 @@ export function AddPointsAnnouncer() {
   const add = useAddPoints();
   const [text, setText] = createSignal('');
   const phase = createMemo(() => currentPhase(add.progress)?.phase ?? null);
+  // The phases already told for the running transform, so each is told once however updates fall.
+  const told = new Set<PhaseName>();
   createEffect(
     on(add.running, (r, before) => {
-      if (r && r.id !== before?.id) setText(`Adding ${formatCount(r.m)} points from ${r.name} to the map…`);
+      if (!r || r.id === before?.id) return;
+      told.clear();
+      setText(`Adding ${formatCount(r.m)} points from ${r.name} to the map…`);
     }),
   );
   createEffect(
-    on(phase, (p, before) => {
-      if (p && before && p !== before && add.running()) setText(`Adding points: ${PHASE_LABELS[before]} done, placing the points on the map…`);
+    on(phase, (p) => {
+      if (!p || !add.running()) return;
+      // Every reported phase before this one, not yet told: a short one may end within one screen update.
+      const ended = PHASES.filter((q) => PHASES.indexOf(q) < PHASES.indexOf(p) && add.progress[q] && !told.has(q));
+      if (ended.length === 0) return;
+      for (const q of ended) told.add(q);
+      setText(`Adding points: ${ended.map((q) => PHASE_LABELS[q]).join(' and ')} done, ${p === 'layout' ? 'placing the points on the map' : 'finding their start positions'}…`);
     }),
   );
   createEffect(

@@ -64,3 +64,56 @@ test('axe: the finished map at phone width, with its sheets, and in the dark the
   await expectAxeClean(page, 'dark finished, panels open');
   await context.close();
 });
+
+test('axe: the job card on the map while a job runs, at 1440 and at phone width', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./');
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.evaluate(() => window.__mapstreamJobs!.ready());
+  await page.getByTestId('demo-digits').click();
+  await expect(page.getByTestId('dataset')).toContainText('1,797');
+  // Held after the first kNN chunk: the card is looked at on the empty map while the job certainly runs.
+  await page.evaluate(() => window.__mapstreamJobs!.holdNextRun({ phase: 'knn', done: 1000 }));
+  await page.getByTestId('run').click();
+  const card = page.getByTestId('map-progress');
+  await expect(card).toBeVisible();
+  await expect(page.getByTestId('map-progress-phase')).toContainText('kNN 1,000 / 1,797 points');
+  await expectAxeClean(page, 'job card, running');
+  await page.setViewportSize(PHONE);
+  await expect(card).toBeInViewport();
+  await expectAxeClean(page, 'phone, job card, running');
+});
+
+test('axe: the quality badge, the export panel, the point inspector and the legend filter (1440), and the inspector at phone width', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./');
+  await finishDemo(page);
+  await expect(page.getByTestId('quality-values')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('export-title')).toBeVisible();
+  await page.getByTestId('export-title').fill('Digits');
+  await page.getByTestId('export-scale-2').check();
+  await expectAxeClean(page, 'quality badge and export panel');
+
+  const pt = await bareMapPoint(page);
+  await page.mouse.click(pt.x, pt.y);
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  await expect(page.getByTestId('inspector-neighbour')).toHaveCount(15);
+  await expectAxeClean(page, 'inspector open');
+
+  const entries = page.getByTestId('legend').locator('button.legend-entry');
+  await entries.nth(2).click();
+  await expect(entries.nth(2)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('legend-reset')).toBeVisible();
+  await expectAxeClean(page, 'legend filter on');
+
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const phone = await context.newPage();
+  await phone.goto('./');
+  await finishDemo(phone);
+  const tap = await bareMapPoint(phone);
+  await phone.touchscreen.tap(tap.x, tap.y);
+  await expect(phone.getByTestId('inspector')).toBeVisible();
+  await expect(phone.getByTestId('inspector-neighbour')).toHaveCount(15);
+  await expectAxeClean(phone, 'phone, inspector open');
+  await context.close();
+});

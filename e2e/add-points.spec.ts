@@ -96,6 +96,8 @@ test('Add points… places the other 297 digits on the 1,500-digit map through t
   await expect.poll(() => page.evaluate(() => window.__mapstreamJobs!.list().find((j) => j.kind === 'transform')?.id ?? null)).not.toBeNull();
   const id = await page.evaluate(() => window.__mapstreamJobs!.list().find((j) => j.kind === 'transform')!.id);
   await waitForHold(page, id, hold);
+  // Its own live region told the phases that ended (kNN with the start positions when both ended within one update).
+  await expect(page.getByTestId('add-points-announcer')).toHaveText(/^Adding points: (kNN and )?init done, placing the points on the map…$/);
   const row = page.locator(`[data-job-id="${id}"]`);
   await expect(row.locator('.job-name')).toHaveText(`Add ${M} points to digits-1500.npy`);
   // The map shows the job's progress, from the same bars as a fit's.
@@ -113,6 +115,7 @@ test('Add points… places the other 297 digits on the 1,500-digit map through t
   await expect.poll(() => page.evaluate(() => window.__mapstream!.points), { timeout: 120_000 }).toBe(digits.n);
   const notice = page.getByRole('status').filter({ hasText: 'Added 297 points' });
   await expect(notice).toBeVisible();
+  await expect(page.getByTestId('add-points-announcer')).toHaveText(/^297 points from .+ are on the map; [\d,]+ joined a cluster\.$/);
   await expect(page.getByTestId('add-points-progress')).toHaveCount(0);
   await waitInteractive(page);
   await expect.poll(() => page.evaluate((i) => window.__mapstream!.screenPosition!(i), digits.n - 1)).not.toBeNull();

@@ -217,6 +217,8 @@ test('a reload mid-job: the resumed job is followed at once, with its progress f
   const card = page.getByTestId('map-progress');
   await expect(card).toBeVisible();
   await expect(page.getByTestId('map-progress-title')).toHaveText(FILE);
+  // The Data panel names the resumed job's data rather than "No data loaded."
+  await expect(page.getByTestId('dataset')).toHaveText(`${FILE}: 3,000 × 32, the data of the resumed job shown (kept in this browser)`);
   await expect(page.getByTestId('map-progress-phase')).toContainText(/layout [\d,]+ \/ 3,000 epochs/);
   for (const phase of ['knn', 'graph', 'init']) await expect(page.locator(`[data-testid=progress] [data-phase=${phase}]`)).toHaveClass(/complete/);
   await expect(page.getByTestId('progress')).not.toContainText('waiting');

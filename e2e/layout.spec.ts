@@ -102,7 +102,7 @@ test('the map canvas keeps its box while panels open and close and the selection
   await expect.poll(states).toEqual(saved);
 });
 
-test('a touch tap on a point selects it (phone width)', async ({ browser }) => {
+test('a touch tap on a point selects and inspects it; the inspector is a bottom sheet that fits the phone (phone width)', async ({ browser }) => {
   const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
   const page = await context.newPage();
   await page.goto('./');
@@ -116,7 +116,108 @@ test('a touch tap on a point selects it (phone width)', async ({ browser }) => {
   const [sx, sy] = (await page.evaluate((i) => window.__mapstream!.screenPosition!(i), chosen))!;
   const box = await canvasBox(page);
   expect(Math.hypot(box.x + sx - pt.x, box.y + sy - pt.y)).toBeLessThan(6);
+  // The tap inspects that point: the inspector shows its row, with its neighbours.
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector).toBeVisible();
+  await expect(page.getByTestId('inspector-row')).toHaveText(String(chosen));
+  await expect(page.getByTestId('inspector-neighbour')).toHaveCount(15);
+  // A bottom sheet across the phone, inside the viewport, no taller than ~half the map; it scrolls inside.
+  const sheet = (await inspector.boundingBox())!;
+  expect(sheet.x).toBeGreaterThanOrEqual(0);
+  expect(sheet.x + sheet.width).toBeLessThanOrEqual(PHONE.width + 0.5);
+  expect(sheet.width).toBeGreaterThan(PHONE.width - 2);
+  expect(sheet.y + sheet.height).toBeLessThanOrEqual(PHONE.height + 0.5);
+  expect(sheet.height).toBeLessThanOrEqual(0.5 * box.height);
+  expect(await overflowing(page)).toEqual([]);
+  const scroll = await inspector.evaluate((el) => ({ overflow: getComputedStyle(el).overflowY, more: el.scrollHeight > el.clientHeight }));
+  expect(scroll).toEqual({ overflow: 'auto', more: true });
+  await inspector.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(page.getByTestId('inspector-neighbour').last()).toBeInViewport();
+  await page.getByTestId('inspector-close').tap();
+  await expect(inspector).toHaveCount(0);
   await context.close();
+});
+
+test('touch: two fingers moving apart zoom the map in, one finger drags it (phone width)', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto('./');
+  await finishDemo(page);
+  const box = await canvasBox(page);
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const view = () => page.evaluate(() => window.__mapstream!.view!()!);
+  const v0 = await view();
+  const cdp = await context.newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+  await touch('touchStart', [
+    [cx - 30, cy],
+    [cx + 30, cy],
+  ]);
+  for (let s = 1; s <= 6; s++)
+    await touch('touchMove', [
+      [cx - 30 - 15 * s, cy],
+      [cx + 30 + 15 * s, cy],
+    ]);
+  await touch('touchEnd', []);
+  // The fingers spread from 60 to 240 px: the map zooms in about 4×, about their midpoint.
+  await expect.poll(async () => (await view()).distance).toBeLessThan(v0.distance / 2);
+  const v1 = await view();
+  expect(v0.distance / v1.distance).toBeGreaterThan(3);
+  expect(v0.distance / v1.distance).toBeLessThan(5);
+  // No pinch selects anything.
+  expect(await page.evaluate(() => window.__mapstream!.selection!().length)).toBe(0);
+
+  // One finger dragging left moves the view right (the map follows the finger).
+  await touch('touchStart', [[cx, cy]]);
+  for (let s = 1; s <= 5; s++) await touch('touchMove', [[cx - 20 * s, cy]]);
+  await touch('touchEnd', []);
+  await expect.poll(async () => (await view()).target[0]).toBeGreaterThan(v1.target[0]);
+  expect((await view()).distance).toBeCloseTo(v1.distance, 6);
+  await context.close();
+});
+
+test('the view fits the points into the bare map between the open panels: first fit and Reset view (1440 × 900)', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./');
+  await finishDemo(page);
+  await expect(page.getByTestId('panel-left')).toBeVisible();
+  await expect(page.getByTestId('panel-right')).toBeVisible();
+  /** Every point's page position, against the panels' boxes and the map's. */
+  const placement = () =>
+    page.evaluate(() => {
+      const hook = window.__mapstream!;
+      const map = document.querySelector('[data-testid=map]')!.getBoundingClientRect();
+      const left = document.querySelector('[data-testid=panel-left]')!.getBoundingClientRect();
+      const right = document.querySelector('[data-testid=panel-right]')!.getBoundingClientRect();
+      let under = 0;
+      let outside = 0;
+      let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+      for (let i = 0; i < hook.points; i++) {
+        const [px, py] = hook.screenPosition!(i)!;
+        const x = map.left + px;
+        const y = map.top + py;
+        if (x <= left.right || x >= right.left) under++;
+        if (y < map.top || y > map.bottom) outside++;
+        [x0, x1, y0, y1] = [Math.min(x0, x), Math.max(x1, x), Math.min(y0, y), Math.max(y1, y)];
+      }
+      // How much of the bare rect the points fill, on the tighter axis.
+      const fill = Math.max((x1 - x0) / (right.left - left.right), (y1 - y0) / map.height);
+      return { under, outside, fill };
+    });
+  const fitted = await placement();
+  expect(fitted.under, 'points under a panel after the first fit').toBe(0);
+  expect(fitted.outside, 'points above or below the map').toBe(0);
+  expect(fitted.fill).toBeGreaterThan(0.8);
+
+  // Pan and zoom away (keyboard), so points go under the left panel; Reset view fits them again.
+  await page.locator('.map[role="application"]').focus();
+  for (let k = 0; k < 4; k++) await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('+');
+  await expect.poll(async () => (await placement()).under).toBeGreaterThan(0);
+  await page.getByTestId('reset-view').click();
+  await expect.poll(placement).toEqual(fitted);
 });
 
 test('dark theme: the page and the map background follow the system', async ({ page }) => {

@@ -1,6 +1,7 @@
 // The README's screenshots (npm run screenshots): serves the built dist/ (build it first: it builds
-// nothing itself), drives Chromium through first open, a running job, the finished map, a selection
-// and the dark theme, at 1440 × 900 and 390 × 844, into docs/screenshots/<state>-<width>.png.
+// nothing itself), drives Chromium through first open, a running job (its card on the map over a
+// preview drawing), the finished map, a selection with the point inspector open and the dark theme,
+// at 1440 × 900 and 390 × 844, into docs/screenshots/<state>-<width>.png.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './lib/chromium.mjs';
@@ -66,24 +67,33 @@ for (const [w, h] of SIZES) {
   await page.getByTestId('run').click();
   await until(page, () => window.__mapstream?.status === 'running' && window.__mapstream.points > 0 && !!document.querySelector('.map.previewing'));
   await shot(page, 'running', w);
+  // Every job cancelled, or the next page would resume them after the "reload" and show them instead.
+  await page.evaluate(() => {
+    for (const j of window.__mapstreamJobs.list()) if (j.state === 'running' || j.state === 'queued' || j.state === 'paused') window.__mapstreamJobs.cancel(j.id);
+  });
+  await until(page, () => window.__mapstreamJobs.list().every((j) => j.state !== 'running' && j.state !== 'queued' && j.state !== 'paused'));
   await page.close();
 
   page = await open(ctx);
   await finishedDemo(page);
   await shot(page, 'finished', w);
 
-  // A selection: one point clicked (tapped on a phone), its row in the selection panel.
+  // A selection with the inspector: one point clicked (tapped on a phone) selects and inspects it;
+  // on a wide screen the selection panel lists it, on a phone the inspector is the sheet shown.
   const pt = await bareMapPoint(page);
   if (!pt) throw new Error('no point of the map is uncovered by the panels');
   if (narrow) await page.touchscreen.tap(pt.x, pt.y);
   else await page.mouse.click(pt.x, pt.y);
   await until(page, () => (window.__mapstream?.selection?.().length ?? 0) > 0, undefined, 30_000);
-  if (narrow) await page.getByTestId('toggle-right').click();
-  await page.getByTestId('selection-list').waitFor();
+  await until(page, () => document.querySelectorAll('[data-testid=inspector-neighbour]').length > 0 && document.querySelectorAll('.inspect-mark').length > 1, undefined, 30_000);
+  if (!narrow) await page.getByTestId('selection-list').waitFor();
   await shot(page, 'selection', w);
 
-  // Dark theme: the same finished map, the system switched to dark.
-  if (narrow) await page.getByTestId('toggle-right').click();
+  // Dark theme: the same finished map, the system switched to dark; Esc closes the inspector and clears the selection.
+  await page.keyboard.press('Escape');
+  // The click left the focus on the map; its focus ring is not part of the picture.
+  await page.evaluate(() => document.activeElement?.blur());
+  await until(page, () => !document.querySelector('[data-testid=inspector]') && window.__mapstream?.selection?.().length === 0);
   await page.emulateMedia({ colorScheme: 'dark' });
   await until(page, () => getComputedStyle(document.documentElement).getPropertyValue('--map-bg').trim() !== '#ffffff');
   // Two frames: the map takes the new background on the next draw.

@@ -8,7 +8,8 @@ import type { LandedBatch } from './store/add-points';
  */
 export function AddPointsNotice(props: { batch: LandedBatch; onRefit(): void; refitBusy: boolean; onDismiss(): void }) {
   return (
-    <div class="add-points-notice" role="status" data-testid="add-points-notice">
+    // A status, but not live: AddPointsAnnouncer is the step's one live region and already says this.
+    <div class="add-points-notice" role="status" aria-live="off" data-testid="add-points-notice">
       <Show
         when={props.batch.inLibrary}
         fallback={

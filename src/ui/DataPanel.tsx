@@ -4,7 +4,8 @@ import { formatCount } from './format';
 import { SourcePicker } from './map/SourcePicker';
 import { PasteBox } from './PasteBox';
 import { PreviewStep } from './PreviewStep';
-import { useDataStore, usePageActions } from './store';
+import { useDataStore, useJobsStore, usePageActions } from './store';
+import type { JobView } from '../jobs/scheduler';
 import type { Ingested } from '../jobs/ingest-client';
 
 /** "digits.npy: 1,797 × 64, 10 label values" */
@@ -14,10 +15,20 @@ function datasetLine(ing: Ingested): string {
   return `${ds.fileName}: ${formatCount(ds.n)} × ${formatCount(ds.d)}${labels}`;
 }
 
+/** A job shown with no data loaded (resumed after a reload, or reopened): the data it maps, from its record. */
+function jobDataLine(j: JobView): string {
+  return `${j.name}: ${formatCount(j.n)} × ${formatCount(j.d)}, the data of the ${j.interrupted ? 'resumed ' : ''}job shown (kept in this browser)`;
+}
+
 /** Where data comes from (files, the demo, generators and URLs, pasted text) and its preview; stored maps are in the Library panel. */
 export function DataPanel() {
   const data = useDataStore();
+  const jobs = useJobsStore();
   const actions = usePageActions();
+  const shownJob = () => {
+    const j = jobs.shownView() ?? jobs.followedView();
+    return j && j.kind !== 'transform' ? j : null;
+  };
   const input = () => data.input();
   const canAddLabels = () => !!data.dataFile()?.name.toLowerCase().endsWith('.npy');
   return (
@@ -29,7 +40,7 @@ export function DataPanel() {
       </button>
       <SourcePicker form={data.form} />
       <p class="dataset" data-testid="dataset">
-        {data.loading() ?? (input() ? datasetLine(input()!) : null) ?? 'No data loaded.'}
+        {data.loading() ?? (input() ? datasetLine(input()!) : null) ?? (shownJob() ? jobDataLine(shownJob()!) : null) ?? 'No data loaded.'}
       </p>
       <PreviewStep
         session={data.ingest}

@@ -1,22 +1,17 @@
 import { createEffect, createMemo, on, Show } from 'solid-js';
-import { JobLog } from './JobLog';
-import { paramSummary } from './job-label';
 import { ModelOffer } from './ModelOffer';
 import { ParamsForm } from './ParamsForm';
 import { fieldProblems, TEXT_FIELDS } from './params-form-model';
-import { ProgressPanel } from './ProgressPanel';
 import { RerunForm } from './RerunForm';
 import { useAppStore, useDataStore, useJobsStore, usePageActions } from './store';
 
-/** The parameters, Run and Cancel, and the account of the job shown: progress, summary and log. */
+/** The parameters, Run and Cancel, the model offer and the re-run form (the job's progress and log are JobReport's, in the Jobs section). */
 export function RunPanel() {
   const app = useAppStore();
   const data = useDataStore();
   const jobs = useJobsStore();
-  const report = jobs.report;
   const actions = usePageActions();
   const running = () => app.status() === 'running';
-  const shown = () => jobs.shownView();
   const problems = createMemo(() => fieldProblems(data.form, data.input()?.dataset.n ?? null));
   let fieldset: HTMLFieldSetElement | undefined;
 
@@ -52,31 +47,6 @@ export function RunPanel() {
       <Show when={jobs.rerunBase()} keyed>
         {(base) => <RerunForm base={base.form} n={base.ing.dataset.n} onSubmit={(changes, fromCurrent) => jobs.rerun(changes, fromCurrent)} />}
       </Show>
-      <ProgressPanel
-        phases={report.phases}
-        running={shown()?.state === 'running'}
-        paused={shown()?.state === 'paused'}
-        elapsedS={report.elapsed()}
-        {...(shown() ? { job: `${shown()!.name} · ${paramSummary(shown()!.params)}` } : {})}
-      />
-      <p class="summary" data-testid="summary">
-        {report.summary()}
-      </p>
-      <Show when={report.reusedNote()}>
-        {(note) => (
-          <p class="summary" data-testid="reuse-note">
-            {note()}
-          </p>
-        )}
-      </Show>
-      <Show when={report.warmNote()}>
-        {(note) => (
-          <p class="summary" data-testid="warm-note">
-            {note()}
-          </p>
-        )}
-      </Show>
-      <JobLog lines={jobs.log()} {...(shown() ? { job: `${shown()!.name} · ${paramSummary(shown()!.params)}` } : {})} />
     </>
   );
 }

@@ -1,17 +1,17 @@
-import createScatterplot from 'regl-scatterplot';
 import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Categories } from '../io/categories';
 import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
 import { MAX_SCALE, MIN_SCALE, mapKey, nearestPoint, wheelCap } from './map-camera';
+import { bareCentre, boundsOf, fitView, framingOf, type Insets } from './map-fit';
+import { makeScatterplot, type Scatterplot } from './map-plot';
+import { touchGestures } from './map-touch';
 import type { Coloring } from './map/coloring';
 import { labelColoring, plainColoring } from './map/coloring';
 import type { PlaneCoords } from './normalize';
 import { PreviewCanvas } from './preview-canvas';
 import { createMapBackground } from './theme';
-
-type Scatterplot = ReturnType<typeof createScatterplot>;
 
 /** One picture of the map: coordinates already in [-1, 1], and the colouring that goes with them. */
 export interface MapFrame extends PlaneCoords {
@@ -28,6 +28,7 @@ const ADDED_POINT_SCALE = 1.8;
 
 /** What the rest of the UI may ask of the map. */
 export interface MapControl {
+  /** Fit the points into the part of the map no panel covers. */
   resetView(): void;
   view(): MapView | null;
   setView(v: MapView): void;
@@ -111,16 +112,19 @@ export function ScatterMap(props: ScatterMapProps) {
   let pending: { frame: MapFrame; coloring: Coloring } | null = null;
   let drawing = false;
   let drawnFrame: MapFrame | null = null;
+  // The map's CSS size, as the resize observer last reported it (reading it would force a layout).
+  let size = { width: 0, height: 0 };
   let styled: { coloring: Coloring; size: number; opacity: number; density: boolean; marked: boolean } | null = null;
 
   const coloringOf = (f: MapFrame | null): Coloring => props.coloring ?? (f?.categories ? labelColoring(f.categories, f.labelName) : plainColoring());
   const drawPreview = (f: MapFrame) => {
     const c = coloringOf(f);
-    preview?.draw(f, c.codes, c.colors);
+    preview?.draw(f, c.codes, c.colors, framingOf(fitOf(f), size.width, size.height));
   };
 
   onMount(() => {
     const rect = container.getBoundingClientRect();
+    size = { width: rect.width, height: rect.height };
     preview = new PreviewCanvas(previewCanvas, rect.width, rect.height);
     preview.setBackground(mapBg());
     try {
@@ -133,6 +137,7 @@ export function ScatterMap(props: ScatterMapProps) {
     // Sizes come from the observer, so drawing never forces a synchronous layout.
     resizeObserver = new ResizeObserver((entries) => {
       const box = entries[entries.length - 1]!.contentRect;
+      size = { width: box.width, height: box.height };
       preview?.resize(box.width, box.height);
       if (showPreview() && props.frame) drawPreview(props.frame);
       if (renderer) {
@@ -144,6 +149,7 @@ export function ScatterMap(props: ScatterMapProps) {
     // Capturing, so the cut event is the only one the camera (listening on the canvas) sees.
     capWheel = wheelCap(canvas);
     container.addEventListener('wheel', capWheel, { capture: true, passive: false });
+    stopTouch = touchGestures(container, { view: control.view, setView: (v) => void plot?.zoomToLocation(v.target, v.distance), size: () => size });
     props.control?.(control);
   });
 
@@ -161,57 +167,40 @@ export function ScatterMap(props: ScatterMapProps) {
   );
 
   let performanceMode = false;
-  /**
-   * One scatterplot over the long-lived renderer. regl-scatterplot's performance mode (square points,
-   * no alpha blending) can only be chosen at creation, so the plot is recreated when a map crosses
-   * PERFORMANCE_MODE_N points.
-   */
   const makePlot = (perf: boolean): Scatterplot => {
     performanceMode = perf;
-    const p = createScatterplot({
+    return makeScatterplot({
       renderer: renderer!,
       canvas,
-      width: 'auto',
-      height: 'auto',
-      backgroundColor: mapBg(),
-      pointColor: plainColoring().colors,
-      pointSize: 4,
-      opacity: 0.85,
-      lassoInitiator: false,
+      background: mapBg(),
       performanceMode: perf,
-      // A selection dims every other point, and the selected ones are drawn darker and larger.
-      opacityInactiveScale: 0.2,
-      opacityInactiveMax: 0.2,
-      pointColorActive: '#1a1a1a',
-      pointSizeSelected: 3,
-      pointOutlineWidth: 2,
-      // Esc is the page's (map-store escape()): it clears the search count and the inspector too.
-      deselectOnEscape: false,
-      // Lasso with shift+drag (or lasso mode); a plain click selects one point.
-      keyMap: { shift: 'lasso', alt: 'rotate', cmd: 'merge', ctrl: 'merge', meta: 'merge' },
+      on: {
+        hover: (i) => props.onHover?.(i),
+        select: (pts) => props.onSelect?.(pts),
+        pick: (i) => props.onPick?.(i),
+        view: () => {
+          const v = control.view();
+          if (v) props.onView?.(v);
+        },
+      },
     });
-    p.subscribe('pointOver', (i: number) => props.onHover?.(i));
-    p.subscribe('pointOut', () => props.onHover?.(null));
-    let lassoing = false;
-    p.subscribe('lassoStart', () => {
-      lassoing = true;
-    });
-    p.subscribe('select', ({ points }: { points: number[] }) => {
-      props.onSelect?.(points);
-      if (!lassoing && points.length === 1) props.onPick?.(points[0]!);
-      lassoing = false;
-    });
-    p.subscribe('deselect', () => props.onSelect?.([]));
-    p.subscribe('view', () => {
-      const v = control.view();
-      if (v) props.onView?.(v);
-    });
-    (p.get('camera') as { setScaleBounds(b: [number, number]): void }).setScaleBounds([MIN_SCALE, MAX_SCALE]);
-    return p;
   };
 
+  /** The bare part of the map: the open panels' insets (registered lengths in panels.css, so computed in px). */
+  const insets = (): Insets => {
+    const cs = getComputedStyle(container);
+    return { left: Number.parseFloat(cs.getPropertyValue('--inset-left')) || 0, right: Number.parseFloat(cs.getPropertyValue('--inset-right')) || 0 };
+  };
+  /** The camera that fits a frame's points into the bare part of the map. */
+  const fitOf = (f: MapFrame): MapView => fitView(boundsOf(f), size.width, size.height, insets());
+
   const control: MapControl = {
-    resetView: () => void plot?.reset(),
+    resetView: () => {
+      if (plot && drawnFrame) {
+        const v = fitOf(drawnFrame);
+        void plot.zoomToLocation(v.target, v.distance);
+      }
+    },
     view: () => {
       if (!plot) return null;
       const target = plot.get('cameraTarget') as [number, number];
@@ -240,7 +229,9 @@ export function ScatterMap(props: ScatterMapProps) {
     },
     nearestToCentre: () => {
       const v = control.view();
-      return v && drawnFrame ? nearestPoint(drawnFrame, v.target[0], v.target[1]) : null;
+      if (!v || !drawnFrame) return null;
+      const [x, y] = bareCentre(v, size.width, size.height, insets());
+      return nearestPoint(drawnFrame, x, y);
     },
     pointColor: (i) => {
       const f = drawnFrame;
@@ -254,11 +245,13 @@ export function ScatterMap(props: ScatterMapProps) {
     if (mapKey(e, control, () => props.onInspectKey?.())) e.preventDefault();
   };
   let capWheel: (e: WheelEvent) => void = () => {};
+  let stopTouch = () => {};
 
   onCleanup(() => {
     cancelHandover?.();
     resizeObserver?.disconnect();
     container.removeEventListener('wheel', capWheel, { capture: true });
+    stopTouch();
     plot?.destroy();
     renderer?.destroy();
     plot = null;

@@ -1,3 +1,4 @@
+import type { Framing } from './map-fit';
 import type { PlaneCoords } from './normalize';
 
 /**
@@ -54,8 +55,8 @@ export class PreviewCanvas {
     return true;
   }
 
-  /** colors are '#rrggbb'; codes index them (or every point takes colors[0]). */
-  draw(coords: PlaneCoords, codes: Uint16Array | null, colors: string[]): void {
+  /** colors are '#rrggbb'; codes index them (or every point takes colors[0]); `at` in CSS pixels, as the WebGL map's camera would put them. */
+  draw(coords: PlaneCoords, codes: Uint16Array | null, colors: string[], at: Framing): void {
     if (!this.ensureBuffer()) return;
     const ctx = this.ctx!;
     const w = this.canvas.width;
@@ -65,10 +66,9 @@ export class PreviewCanvas {
     px.fill(this.background);
     const packed = colors.map(packRgba);
     const n = coords.x.length;
-    // Same framing as regl-scatterplot's default view: [-1, 1] spans the shorter side.
-    const scale = Math.min(w, h) / 2;
-    const cx = w / 2;
-    const cy = h / 2;
+    const scale = at.s * dpr;
+    const cx = at.x0 * dpr;
+    const cy = at.y0 * dpr;
     const r = Math.max(1, Math.round((n <= 5_000 ? 2 : n <= 50_000 ? 1.25 : 0.75) * dpr));
     const { x, y } = coords;
     for (let i = 0; i < n; i++) {

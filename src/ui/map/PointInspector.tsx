@@ -27,93 +27,97 @@ export function PointInspector() {
     return b && b.of.length === map.n() ? b.names[b.of[i]!]! : null;
   };
   return (
-    <Show when={ins.row() !== null && ins.row()! < map.n() ? ins.row() : null}>
-      {(row) => (
-        <section class="inspector" data-testid="inspector" aria-label={`Point inspector: ${pointTitle(row(), map.n(), map.batchInfo())}`}>
-          <header>
-            <h3 data-testid="inspector-title">{pointTitle(row(), map.n(), map.batchInfo())}</h3>
-            <button type="button" class="inspector-close" data-testid="inspector-close" aria-label="Close the inspector" onClick={() => ins.close()}>
-              ×
-            </button>
-          </header>
-          <dl class="inspector-cells" data-testid="inspector-cells">
-            <dt>row id</dt>
-            <dd data-testid="inspector-row">{row()}</dd>
-            <Show when={clusterOf(row())}>
-              {(c) => (
-                <>
-                  <dt>cluster</dt>
-                  <dd data-testid="inspector-cluster">{c()}</dd>
-                </>
-              )}
-            </Show>
-            <Show when={batchOf(row())}>
-              {(b) => (
-                <>
-                  <dt>batch</dt>
-                  <dd>{b()}</dd>
-                </>
-              )}
-            </Show>
-            <For each={map.meta()}>
-              {(col) => (
-                <>
-                  <dt>{col.name}</dt>
-                  <dd>{cellText(col, row())}</dd>
-                </>
-              )}
-            </For>
-          </dl>
-          <h4>Nearest neighbours in the original space</h4>
-          <Switch>
-            <Match when={ins.neighbours().status === 'loading'}>
-              <p class="hint" data-testid="inspector-loading">
-                Searching…
-              </p>
-            </Match>
-            <Match
-              when={(() => {
-                const s = ins.neighbours();
-                return s.status === 'done' ? s : null;
-              })()}
-            >
-              {(s) => (
-                <>
-                  <p class="hint" data-testid="inspector-source">
-                    {s().source === 'graph' ? "From the fit's kNN graph" : 'Exact search over every row'} ({s().indices.length},{' '}
-                    {map.result()?.params.metric === 'cosine' ? 'cosine' : 'euclidean'} distance)
-                  </p>
-                  <ol class="inspector-neighbours" data-testid="inspector-neighbours">
-                    <For each={s().indices}>
-                      {(j, k) => (
-                        <li>
-                          <button type="button" data-testid="inspector-neighbour" data-row={j} onClick={() => ins.inspect(j)}>
-                            {pointTitle(j, map.n(), map.batchInfo())}
-                            <Show when={labelOf(j)}>{(l) => <> — {l()}</>}</Show>
-                            <span class="inspector-distance">{formatDistance(s().distances[k()]!)}</span>
-                          </button>
-                        </li>
-                      )}
-                    </For>
-                  </ol>
-                </>
-              )}
-            </Match>
-            <Match
-              when={(() => {
-                const s = ins.neighbours();
-                return s.status === 'none' ? s.reason : s.status === 'error' ? s.message : null;
-              })()}
-            >
-              {(msg) => (
-                <p class="hint" data-testid="inspector-no-neighbours">
-                  {msg()}
+    // Wrapped, so that row 0 (falsy) shows too.
+    <Show when={ins.row() !== null && ins.row()! < map.n() ? { i: ins.row()! } : null}>
+      {(shown) => {
+        const row = () => shown().i;
+        return (
+          <section class="inspector" data-testid="inspector" aria-label={`Point inspector: ${pointTitle(row(), map.n(), map.batchInfo())}`}>
+            <header>
+              <h3 data-testid="inspector-title">{pointTitle(row(), map.n(), map.batchInfo())}</h3>
+              <button type="button" class="inspector-close" data-testid="inspector-close" aria-label="Close the inspector" onClick={() => ins.close()}>
+                ×
+              </button>
+            </header>
+            <dl class="inspector-cells" data-testid="inspector-cells">
+              <dt>row id</dt>
+              <dd data-testid="inspector-row">{row()}</dd>
+              <Show when={clusterOf(row())}>
+                {(c) => (
+                  <>
+                    <dt>cluster</dt>
+                    <dd data-testid="inspector-cluster">{c()}</dd>
+                  </>
+                )}
+              </Show>
+              <Show when={batchOf(row())}>
+                {(b) => (
+                  <>
+                    <dt>batch</dt>
+                    <dd>{b()}</dd>
+                  </>
+                )}
+              </Show>
+              <For each={map.meta()}>
+                {(col) => (
+                  <>
+                    <dt>{col.name}</dt>
+                    <dd>{cellText(col, row())}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+            <h4>Nearest neighbours in the original space</h4>
+            <Switch>
+              <Match when={ins.neighbours().status === 'loading'}>
+                <p class="hint" data-testid="inspector-loading">
+                  Searching…
                 </p>
-              )}
-            </Match>
-          </Switch>
-        </section>
-      )}
+              </Match>
+              <Match
+                when={(() => {
+                  const s = ins.neighbours();
+                  return s.status === 'done' ? s : null;
+                })()}
+              >
+                {(s) => (
+                  <>
+                    <p class="hint" data-testid="inspector-source">
+                      {s().source === 'graph' ? "From the fit's kNN graph" : 'Exact search over every row'} ({s().indices.length},{' '}
+                      {map.result()?.params.metric === 'cosine' ? 'cosine' : 'euclidean'} distance)
+                    </p>
+                    <ol class="inspector-neighbours" data-testid="inspector-neighbours">
+                      <For each={s().indices}>
+                        {(j, k) => (
+                          <li>
+                            <button type="button" data-testid="inspector-neighbour" data-row={j} onClick={() => ins.inspect(j)}>
+                              {pointTitle(j, map.n(), map.batchInfo())}
+                              <Show when={labelOf(j)}>{(l) => <> — {l()}</>}</Show>
+                              <span class="inspector-distance">{formatDistance(s().distances[k()]!)}</span>
+                            </button>
+                          </li>
+                        )}
+                      </For>
+                    </ol>
+                  </>
+                )}
+              </Match>
+              <Match
+                when={(() => {
+                  const s = ins.neighbours();
+                  return s.status === 'none' ? s.reason : s.status === 'error' ? s.message : null;
+                })()}
+              >
+                {(msg) => (
+                  <p class="hint" data-testid="inspector-no-neighbours">
+                    {msg()}
+                  </p>
+                )}
+              </Match>
+            </Switch>
+          </section>
+        );
+      }}
     </Show>
   );
 }

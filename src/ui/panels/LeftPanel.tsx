@@ -1,7 +1,8 @@
-// The left panel's sections: where data comes from and the run, the jobs, the map library, and the
-// settings with storage. Each is an accordion section, so a long one never hides the others' headings.
+// The left panel's sections: where data comes from and the run, the jobs (with the shown job's
+// progress and log), the map library, and the settings with storage. Each is an accordion section, so a long one never hides the others' headings.
 import { workerMode } from '../../jobs/run-job';
 import { DataPanel } from '../DataPanel';
+import { JobReport } from '../JobReport';
 import { JobsPanel } from '../JobsPanel';
 import { LibraryPanel } from '../LibraryPanel';
 import { RunPanel } from '../RunPanel';
@@ -24,6 +25,7 @@ export function LeftPanel(props: { panels: PanelState }) {
       </PanelSection>
       <PanelSection title="Jobs" {...section('jobs')}>
         <JobsPanel scheduler={scheduler} shownId={jobs.shownJob()} onShow={(id) => void jobs.showJob(id)} onFollow={(id) => jobs.followJob(id)} />
+        <JobReport />
       </PanelSection>
       <PanelSection title="Library" {...section('library')}>
         <LibraryPanel />

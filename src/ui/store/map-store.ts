@@ -45,6 +45,9 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
   const [libraryEntry, setLibraryEntry] = createSignal<string | null>(null);
   let control: MapControl | null = null;
   let initialView = initial.view;
+  // A new map (a run's result, an opened one) is fitted into the bare part of the map once drawn;
+  // points added to it, new colours and clusters keep the view where the user left it.
+  let fitPending = false;
 
   const batches = createBatches({
     base: baseFrame,
@@ -196,6 +199,7 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
         if (final) {
           setCoords(c);
           setShown(from);
+          fitPending = true;
         }
         setFrame(f);
       });
@@ -221,6 +225,7 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
         setShown(from);
         setShare({ source: null, params: null });
         batches.restore(saved);
+        fitPending = true;
         setFrame(f);
       });
     },
@@ -253,12 +258,14 @@ export function createMapStore(input: Accessor<Ingested | null>, initial: MapIni
       inspector.close();
       selection.clear();
     },
-    /** The interactive map drew a frame: a link's view applies to the first finished one. */
+    /** The interactive map drew a frame: a link's view applies to the first finished one, else a new map is fitted. */
     drawn(f: MapFrame) {
-      if (f.final && initialView && control) {
+      if (!f.final || !control) return;
+      if (initialView) {
         control.setView(initialView);
         initialView = undefined;
-      }
+      } else if (fitPending) control.resetView();
+      fitPending = false;
     },
   };
 }

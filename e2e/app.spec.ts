@@ -126,6 +126,22 @@ test('the digits demo button loads bundled data relative to the page and runs', 
   for (const r of demoRequests) expect((r.url ?? '').startsWith('/mapstream/demo/digits/')).toBe(true);
 });
 
+test("Run pressed while the demo's own run is on its way follows that job instead of computing the same map twice", async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByTestId('file-input')).toBeAttached();
+  // The demo's run waits after its first kNN chunk, so it is surely still on its way when Run is pressed.
+  await page.evaluate(() => window.__mapstreamJobs!.holdNextRun({ phase: 'knn', done: 1000 }));
+  await page.getByTestId('demo-digits').click();
+  await page.waitForFunction(() => window.__mapstreamJobs!.list().some((j) => j.progress?.phase === 'knn' && j.progress.done === 1000));
+  const [first] = await page.evaluate(() => window.__mapstreamJobs!.list().map((j) => j.id));
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('map-progress')).toBeVisible();
+  expect(await page.evaluate(() => window.__mapstreamJobs!.list().map((j) => j.id))).toEqual([first]);
+  expect(await page.evaluate((id) => window.__mapstreamJobs!.release(id), first!)).toBe(true);
+  await waitForStatus(page, 'done');
+  expect(await page.evaluate(() => window.__mapstreamJobs!.list().map((j) => j.id))).toEqual([first]);
+});
+
 test('digits.csv gives a map with its label column in the legend', async ({ page }) => {
   await page.goto('./');
   await page.getByTestId('file-input').setInputFiles(DIGITS_CSV);

@@ -164,6 +164,15 @@ export function createJobsStore(app: AppStore, map: MapStore) {
       return;
     }
     const labels = { categories: ing.categories, ...(ing.dataset.labelName !== undefined ? { labelName: ing.dataset.labelName } : {}) };
+    // The same rows with the same parameters are still on their way (the demo and a link start their own
+    // run, and a user may press Run again): the map would be the same, bit for bit, so Run follows that
+    // job (resuming it if paused) instead of computing it twice.
+    const same = sameRunActive(ing, form, !!warm);
+    if (same) {
+      if (same.state === 'paused') scheduler.resume(same.id);
+      if (job?.id !== same.id) follow(same.id, { labels, d, params });
+      return;
+    }
     // Earlier jobs keep running in the scheduler; the view follows the new one.
     detach();
     map.beginRun(source, { ...form });
@@ -175,6 +184,15 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     }
     setLastRun({ jobId, ing, form: { ...form }, source });
     follow(jobId, { labels, d, params });
+  };
+
+  const sameRunActive = (ing: Ingested, form: ParamsFormState, warm: boolean): JobView | null => {
+    const prev = lastRun();
+    if (warm || !prev || prev.ing !== ing) return null;
+    const keys = Object.keys(form) as (keyof ParamsFormState)[];
+    if (!keys.every((k) => prev.form[k] === form[k])) return null;
+    const j = scheduler.get(prev.jobId);
+    return j && j.kind !== 'transform' && !j.elsewhere && (j.state === 'running' || j.state === 'queued' || j.state === 'paused') ? j : null;
   };
 
   /** Follow a job running (or waiting) in this tab that the page did not just submit. */

@@ -24,7 +24,7 @@ export function SelectionPanel(props: {
   return (
     <section class="panel" data-testid="selection-panel">
       <h3>
-        Selection: <span data-testid="selection-count">{props.selection.length.toLocaleString('en-US')}</span> points
+        Selection: <span data-testid="selection-count">{props.selection.length.toLocaleString('en-US')}</span> {props.selection.length === 1 ? 'point' : 'points'}
       </h3>
       <Show when={props.selection.length > 0} fallback={<p class="hint">Shift+drag (or Lasso) to select a region; click a point to select it.</p>}>
         <div class="row-buttons">

@@ -4,23 +4,10 @@
 // map the first one fitted (the model read from IndexedDB); and points are added offline after a reload.
 import type { Page } from '@playwright/test';
 import { encodeNpy } from '../bench/npy-writer';
-import { loadDigits } from '../test/fixtures/digits';
+import { addFile, D, digits, digitsCsv, FIT_N, FIT_NAME, openFromLibrary, points } from './digits-batches';
 import { downloadText, parseCsv, waitDone, waitInteractive } from './explore-helpers';
 import { expect, test } from './fixtures';
 import { waitForHold, release, waitForJob } from './jobs-helpers';
-
-const digits = loadDigits();
-const D = digits.d;
-const FIT_N = 400;
-const FIT_NAME = 'digits-400.csv';
-const HEADER = [...Array.from({ length: D }, (_, j) => `p${j}`), 'label', 'note'];
-
-/** Digits rows [from, to) as a CSV: the pixels, the digit as `label`, and a `note` naming the row. */
-function digitsCsv(from: number, to: number, note: (i: number) => string): Buffer {
-  const lines = [HEADER.join(',')];
-  for (let i = from; i < to; i++) lines.push([...digits.data.subarray(i * D, (i + 1) * D), `d${digits.labels[i]}`, note(i)].join(','));
-  return Buffer.from(`${lines.join('\n')}\n`);
-}
 
 /** A 100-epoch fit of the first 400 digits from a CSV with metadata, to its final clusters. */
 async function fit400(page: Page): Promise<void> {
@@ -31,20 +18,6 @@ async function fit400(page: Page): Promise<void> {
   await waitDone(page);
   await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
   await expect(page.getByTestId('add-points')).toBeEnabled();
-}
-
-const points = (page: Page) => page.evaluate(() => window.__mapstream!.points);
-
-/** Open the add step, read `file` and press "Add N points". */
-async function addFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, rows: number): Promise<void> {
-  await page.getByTestId('add-points').click();
-  const step = page.getByTestId('add-points-step');
-  await step.getByTestId('add-points-file').setInputFiles(file);
-  await expect(step.getByTestId('preview-rows')).toHaveText(`rows: ${rows}`);
-  await expect(step.getByTestId('preview-refusal')).toHaveCount(0);
-  await expect(step.getByTestId('add-points-confirm')).toBeEnabled();
-  await step.getByTestId('add-points-confirm').click();
-  await expect(step).toHaveCount(0);
 }
 
 /** The newest transform job's id, once it is listed. */
@@ -74,8 +47,6 @@ async function exportedCsv(page: Page): Promise<{ head: string[]; rows: string[]
   const csv = parseCsv((await downloadText(page, () => page.getByTestId('export-csv').click())).bytes.toString('utf8'));
   return { head: csv[0]!, rows: csv.slice(1) };
 }
-
-const openFromLibrary = (page: Page, name: string) => page.getByTestId('library-entry').filter({ hasText: name }).getByTestId('library-open').click();
 
 test('one-row batches (CSV and .npy) are added; a batch that lands after a reload keeps its name and metadata', async ({ page }) => {
   test.setTimeout(300_000);

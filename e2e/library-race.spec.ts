@@ -3,24 +3,10 @@
 // without moving its view, then adds its own batch; the stored map keeps both, and reopens with both.
 // (Before batches were merged, A's save wrote its own copy of M over the entry and dropped B's.)
 import type { Page } from '@playwright/test';
-import { loadDigits } from '../test/fixtures/digits';
+import { addFile, digitsCsv, FIT_N, FIT_NAME, openFromLibrary, points } from './digits-batches';
 import { waitDone, waitInteractive } from './explore-helpers';
 import { expect, test } from './fixtures';
 
-const digits = loadDigits();
-const D = digits.d;
-const FIT_N = 400;
-const FIT_NAME = 'digits-400.csv';
-const HEADER = [...Array.from({ length: D }, (_, j) => `p${j}`), 'label', 'note'];
-
-/** Digits rows [from, to) as a CSV: the pixels, the digit as `label`, and a `note` naming the row. */
-function digitsCsv(from: number, to: number, note: (i: number) => string): Buffer {
-  const lines = [HEADER.join(',')];
-  for (let i = from; i < to; i++) lines.push([...digits.data.subarray(i * D, (i + 1) * D), `d${digits.labels[i]}`, note(i)].join(','));
-  return Buffer.from(`${lines.join('\n')}\n`);
-}
-
-const points = (page: Page) => page.evaluate(() => window.__mapstream!.points);
 const clustersFinal = (page: Page) => page.evaluate(() => window.__mapstream!.clustersFinal);
 const fittedCoords = (page: Page) => page.evaluate((n) => Array.from(window.__mapstream!.coords()!.subarray(0, 2 * n)), FIT_N);
 const batchSizes = (page: Page) =>
@@ -32,15 +18,6 @@ const batchSizes = (page: Page) =>
   });
 
 /** Open the add step, read `file` and press "Add N points". */
-async function addFile(page: Page, name: string, csv: Buffer, rows: number): Promise<void> {
-  await page.getByTestId('add-points').click();
-  const step = page.getByTestId('add-points-step');
-  await step.getByTestId('add-points-file').setInputFiles({ name, mimeType: 'text/csv', buffer: csv });
-  await expect(step.getByTestId('preview-rows')).toHaveText(`rows: ${rows}`);
-  await expect(step.getByTestId('add-points-confirm')).toBeEnabled();
-  await step.getByTestId('add-points-confirm').click();
-  await expect(step).toHaveCount(0);
-}
 
 /** Each library entry's name, point count and batch ids, read from IndexedDB. */
 function library(page: Page): Promise<{ name: string; n: number; batchIds: string[] }[]> {
@@ -57,8 +34,6 @@ function library(page: Page): Promise<{ name: string; n: number; batchIds: strin
       }),
   );
 }
-
-const openFromLibrary = (page: Page, name: string) => page.getByTestId('library-entry').filter({ hasText: name }).getByTestId('library-open').click();
 
 test('a batch added to a map in another tab shows in the tab showing it, and its own later batch keeps both', async ({ page: tabA, context }) => {
   test.setTimeout(300_000);
@@ -83,12 +58,7 @@ test('a batch added to a map in another tab shows in the tab showing it, and its
   await expect.poll(() => points(tabB)).toBe(FIT_N);
   await expect.poll(() => clustersFinal(tabB)).toBe(true);
   await expect(tabB.getByTestId('add-points')).toBeEnabled();
-  await addFile(
-    tabB,
-    'tab-b.csv',
-    digitsCsv(FIT_N, FIT_N + 25, (i) => `b-${i}`),
-    25,
-  );
+  await addFile(tabB, { name: 'tab-b.csv', mimeType: 'text/csv', buffer: digitsCsv(FIT_N, FIT_N + 25, (i) => `b-${i}`) }, 25);
   await expect.poll(() => points(tabB), { timeout: 120_000 }).toBe(FIT_N + 25);
 
   // Tab A, never reloaded, shows B's batch: the fitted points where they were, the view unmoved,
@@ -104,12 +74,7 @@ test('a batch added to a map in another tab shows in the tab showing it, and its
   );
 
   // Tab A then adds its own 10 points: the entry keeps B's batch and gains A's.
-  await addFile(
-    tabA,
-    'tab-a.csv',
-    digitsCsv(FIT_N + 25, FIT_N + 35, (i) => `a-${i}`),
-    10,
-  );
+  await addFile(tabA, { name: 'tab-a.csv', mimeType: 'text/csv', buffer: digitsCsv(FIT_N + 25, FIT_N + 35, (i) => `a-${i}`) }, 10);
   await expect.poll(() => points(tabA), { timeout: 120_000 }).toBe(FIT_N + 35);
   await expect.poll(() => library(tabA).then((l) => l.map((e) => [e.name, e.n]))).toEqual([[FIT_NAME, FIT_N + 35]]);
   expect((await library(tabA))[0]!.batchIds).toHaveLength(2);

@@ -96,8 +96,9 @@ test('Add points… places the other 297 digits on the 1,500-digit map through t
   await expect.poll(() => page.evaluate(() => window.__mapstreamJobs!.list().find((j) => j.kind === 'transform')?.id ?? null)).not.toBeNull();
   const id = await page.evaluate(() => window.__mapstreamJobs!.list().find((j) => j.kind === 'transform')!.id);
   await waitForHold(page, id, hold);
-  // Its own live region told the phases that ended (kNN with the start positions when both ended within one update).
-  await expect(page.getByTestId('add-points-announcer')).toHaveText(/^Adding points: (kNN and )?init done, placing the points on the map…$/);
+  // Its own live region told the phases that ended: the start positions last, with whichever earlier
+  // phases (kNN, the graph) ended within the same screen update.
+  await expect(page.getByTestId('add-points-announcer')).toHaveText(/^Adding points: (kNN and )?(graph and )?init done, placing the points on the map…$/);
   const row = page.locator(`[data-job-id="${id}"]`);
   await expect(row.locator('.job-name')).toHaveText(`Add ${M} points to digits-1500.npy`);
   // The map shows the job's progress, from the same bars as a fit's.

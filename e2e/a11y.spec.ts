@@ -21,8 +21,10 @@ test('axe: first open, preview, a running job, the finished map and a selection'
   await expect(page.getByTestId('dataset')).toContainText('1,797');
   await expectAxeClean(page, 'preview');
 
-  // Enough epochs that the layout is still running while axe looks at the page with its live preview.
+  // Held at layout epoch 5 (its first preview is drawn by then), so the job is still running, with its
+  // live preview on the map, however long axe takes on a busy machine.
   await page.getByTestId('param-n_epochs').fill('6000');
+  await page.evaluate(() => window.__mapstreamJobs!.holdNextRun({ phase: 'layout', done: 5 }));
   await page.getByTestId('run').click();
   await page.waitForFunction(() => window.__mapstream?.status === 'running' && window.__mapstream.points > 0, undefined, { timeout: 60_000 });
   await expectAxeClean(page, 'running');

@@ -23,8 +23,14 @@ export async function waitInteractive(page: Page): Promise<void> {
   await expect(page.locator('.map.previewing')).toHaveCount(0, { timeout: 30_000 });
 }
 
+/**
+ * The wait for an export's own file: each export is followed by its `.record.json`, a download of its
+ * own, which can land after the file and must not be taken for the next export's file.
+ */
+export const exportedFile = { predicate: (d: Download) => !d.suggestedFilename().endsWith('.record.json') };
+
 export async function downloadText(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const [download] = await Promise.all([page.waitForEvent('download', exportedFile), click()]);
   return { name: (download as Download).suggestedFilename(), bytes: readFileSync((await (download as Download).path())!) };
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { knnRecall, trustworthiness } from '../bench/quality';
 import { parseNpy } from '../src/io/npy';
 import { expect, test } from './fixtures';
-import { DIGITS_NPY, fitDigitsFile } from './explore-helpers';
+import { DIGITS_NPY, exportedFile, fitDigitsFile } from './explore-helpers';
 
 test("the digits map shows its trustworthiness and recall, matching the bench's metric", async ({ page }) => {
   test.setTimeout(240_000);
@@ -30,7 +30,7 @@ test("the digits map shows its trustworthiness and recall, matching the bench's 
 test('a map opened from a file says why it has no quality numbers', async ({ page }) => {
   test.setTimeout(240_000);
   await fitDigitsFile(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-map').click()]);
+  const [download] = await Promise.all([page.waitForEvent('download', exportedFile), page.getByTestId('export-map').click()]);
   await page.getByTestId('export-record').uncheck();
   await page.getByTestId('file-input').setInputFiles((await download.path())!);
   await expect(page.getByTestId('quality-unavailable')).toContainText('Quality needs the vectors this map was made from');

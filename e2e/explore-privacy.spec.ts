@@ -45,7 +45,7 @@ test('offline: a reload shows the app, and the stored map opens without recomput
   await page.goto('./?src=digits&seed=11');
   await waitDone(page);
   await waitInteractive(page);
-  // The final clustering, which the saved file holds (a streamed one could still change under the export).
+  // The final clustering, which the library keeps (a streamed one could still change).
   await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
   const c = await coords(page);
   const clusters = await page.evaluate(() => Array.from(window.__mapstream!.clusters!()!));

@@ -128,9 +128,9 @@ export function installJobsTestHook(s: Scheduler): void {
       if (opts.holdAt) s.setFaults(id, { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } });
       return id;
     },
-    holdNextTransform: (at) => s.setNextTransformFaults({ holdAt: { phase: at.phase, done: at.done } }),
+    holdNextTransform: (at) => s.faults.setNext('transform', { holdAt: { phase: at.phase, done: at.done } }),
     holdNextRun: (at) => {
-      s.nextFitFaults = { holdAt: { phase: at.phase, done: at.done } };
+      s.faults.setNext('fit', { holdAt: { phase: at.phase, done: at.done } });
     },
     transformResult: async (id) => {
       const r = await s.transformResult(id);

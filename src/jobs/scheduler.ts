@@ -7,6 +7,7 @@ import type { JobRows, TransformJobResult } from './job-protocol';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
 import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
+import { FaultPlans } from './fault-plans';
 import { getResult, getTransformResult, readDataset, type JobRecord, type Priority } from './job-store';
 import type { GraphReuse } from './graph-store';
 import { JobRuns, type RunHandle } from './job-launch';
@@ -37,13 +38,10 @@ export class Scheduler {
     autoResume: () => this.settings.autoResume,
     pump: () => this.pump(),
   });
-  /** Test faults per job (set only through the test hook); a run takes its plan when it starts. */
-  private readonly faults = new Map<string, FaultPlan>();
+  /** Test faults (set only through the test hook). */
+  readonly faults = new FaultPlans();
   /** Model jobs' given maps while this tab holds them (the store has them too: given-map-store.ts). */
   private readonly givenMaps = new Map<string, Float32Array>();
-  private nextTransformFaults: FaultPlan | null = null;
-  /** Test faults the next fit submitted starts with, whoever submits it (the UI's Run); set only by the test hook. */
-  nextFitFaults: FaultPlan | null = null;
   private tabLock: HeldLock | null = null;
   private autoUsesGpu = false;
   private sweepTimer = setInterval(() => void this.table.sweepRetention(this.settings.retentionHours, this.tabId), 3600_000);
@@ -144,9 +142,7 @@ export class Scheduler {
     const immediate = small && noCheckpoints;
     const rec = newRecord(input, params, opts, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     const id = rec.id;
-    const faults = opts.faults ?? this.nextFitFaults;
-    if (faults) this.faults.set(id, faults);
-    this.nextFitFaults = null;
+    this.faults.submitted(id, 'fit', opts.faults);
     this.states.submitted(rec, { immediate, input, noCheckpoints });
     if (cb) this.runs.watch(id, cb);
     if (small) void this.start(id, false);
@@ -168,8 +164,7 @@ export class Scheduler {
     const batch: BatchMeta = { name: meta.name, metadata: meta.metadata ?? [] };
     this.table.storeFirst(rec.id, () => putBatchMeta(rec.id, batch));
     this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
-    if (this.nextTransformFaults) this.faults.set(rec.id, this.nextTransformFaults);
-    this.nextTransformFaults = null;
+    this.faults.submitted(rec.id, 'transform');
     if (cb) this.runs.watch(rec.id, cb);
     this.pump();
     setTimeout(() => this.table.storeWhileQueued(rec.id), 0);
@@ -273,11 +268,6 @@ export class Scheduler {
     if (this.states.has(id)) this.faults.set(id, plan);
   }
 
-  /** The faults the next transform submitted starts with, whoever submits it (the UI's "Add points"). */
-  setNextTransformFaults(plan: FaultPlan): void {
-    this.nextTransformFaults = plan;
-  }
-
   /** Send a fault to the job's running Worker; false if it is not running here. */
   inject(id: string, fault: Fault): boolean {
     const handle = this.runs.handle(id);
@@ -360,9 +350,7 @@ export class Scheduler {
     this.runs.hold(id, lock);
     // A transform reads its parent's map from the store: the page's writes of it must have landed.
     if (f.rec.parent) await this.table.written(f.rec.parent);
-    const plan = this.faults.get(id);
-    // A hold is for one run: the run that resumes from it must not stop at the same boundary again.
-    if (plan?.holdAt) this.faults.set(id, { ...plan, holdAt: undefined });
+    const plan = this.faults.takeForRun(id);
     let handle: RunHandle;
     try {
       // A small fit runs in its job Worker alone: starting a compute pool would cost more than it saves.

@@ -18,7 +18,15 @@ const { data } = mixture(N, D, 13);
 
 declare global {
   interface Window {
-    __vis?: { clickAt: number | null; cardAt: number | null; pointsAtCard: number | null; chipPoints: number | null; doneNote: string | null; announced: string[] };
+    __vis?: {
+      clickAt: number | null;
+      cardAt: number | null;
+      cardInClickTask: boolean | null;
+      pointsAtCard: number | null;
+      chipPoints: number | null;
+      doneNote: string | null;
+      announced: string[];
+    };
   }
 }
 
@@ -36,6 +44,7 @@ async function watchCard(page: Page): Promise<void> {
     const vis = {
       clickAt: null as number | null,
       cardAt: null as number | null,
+      cardInClickTask: null as boolean | null,
       pointsAtCard: null as number | null,
       chipPoints: null as number | null,
       doneNote: null as string | null,
@@ -45,7 +54,11 @@ async function watchCard(page: Page): Promise<void> {
     document.addEventListener(
       'click',
       (e) => {
-        if ((e.target as Element).closest('[data-testid=run]')) vis.clickAt = performance.now();
+        if (!(e.target as Element).closest('[data-testid=run]')) return;
+        vis.clickAt = performance.now();
+        // A timer queued now runs right after the click's own task (and its microtasks): the card
+        // must be there by then, however slow the machine.
+        setTimeout(() => (vis.cardInClickTask = !!document.querySelector('[data-testid=map-progress]')), 0);
       },
       true,
     );
@@ -86,7 +99,9 @@ test('Run: the job card is on the map at once, before any preview; then a chip; 
   console.log(`Run click → progress card on the map: ${latency.toFixed(1)} ms (in page)`);
   // Before the job's first preview: no point was drawn when the card appeared.
   expect(vis.pointsAtCard).toBe(0);
-  expect(latency).toBeLessThan(500);
+  // The card is mounted by the click's own task, so no wait stands between Run and it; the
+  // milliseconds depend on the machine and are reported above, not asserted.
+  await expect.poll(() => page.evaluate(() => window.__vis!.cardInClickTask)).toBe(true);
 
   const id = (await newestJob(page)).id;
   await waitForHold(page, id, { phase: 'knn', done: 2000 });

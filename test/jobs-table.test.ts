@@ -65,6 +65,15 @@ describe('job table', () => {
     expect((await getResult(id))?.log).toEqual(['done']);
   });
 
+  it('the stored result names the backend that ran it, for a record exported after a reload', async () => {
+    const { states, table, submit, start } = setup();
+    const id = submit();
+    start(id);
+    states.completed(id, { ...result, backend: { backend: 'webgpu', reason: 'test' } } as UmapResult);
+    await table.written(id);
+    expect((await getResult(id))?.backend).toBe('webgpu');
+  });
+
   it('immediate jobs are never stored', async () => {
     const { states, table, submit, start } = setup();
     const id = submit(100);

@@ -97,6 +97,8 @@ export interface StoredResult {
   params: UmapParams;
   timings: UmapResult['timings'];
   log: string[];
+  /** The backend that ran the layout, so a record exported after a reload still names it. */
+  backend?: 'cpu' | 'webgpu';
 }
 
 const jobKey = (id: string) => `job:${id}`;

@@ -6,6 +6,7 @@ import { deleteCheckpoints } from './checkpoint-store';
 import { datasetKeyOfAsync } from './checksum';
 import { deleteUnusedGraphs } from './graph-store';
 import { deleteJob, deleteUnusedDatasets, putDataset, putJob, putResult, putTransformResult, type JobRecord } from './job-store';
+import type { JobResult } from './job-protocol';
 import type { JobChange, JobStates } from './job-state';
 import { TAB_PREFIX, lockedNames } from './tab-lock';
 import { describeStorageError } from './jobs-db';
@@ -171,7 +172,9 @@ export class JobTable {
     if (!f) return;
     const r = f.result;
     if (f.rec.state === 'completed' && r) {
-      this.enqueue(id, () => putResult(id, { embedding: r.embedding, nComponents: r.nComponents, n: r.n, params: r.params, timings: r.timings, log: r.log }).catch((x) => this.warn(x)));
+      const backend = (r as JobResult).backend?.backend;
+      const stored = { embedding: r.embedding, nComponents: r.nComponents, n: r.n, params: r.params, timings: r.timings, log: r.log, ...(backend ? { backend } : {}) };
+      this.enqueue(id, () => putResult(id, stored).catch((x) => this.warn(x)));
     }
     const t = f.transformResult;
     if (f.rec.state === 'completed' && t) this.enqueue(id, () => putTransformResult(id, t).catch((x) => this.warn(x)));

@@ -3,12 +3,12 @@
 // change to a job is a transition there), the job table (store, other tabs, redraws), the runs in
 // this tab (Workers, locks, followers) and recovery (records from earlier page loads and other tabs).
 import type { UmapParams, UmapResult } from '../engine/types';
-import type { JobRows, TransformJobResult } from './job-protocol';
+import type { JobResult, JobRows, TransformJobResult } from './job-protocol';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
 import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
 import { FaultPlans } from './fault-plans';
-import { getResult, getTransformResult, readDataset, type JobRecord, type Priority } from './job-store';
+import { getResult, getTransformResult, readDataset, type JobRecord, type Priority, type StoredResult } from './job-store';
 import type { GraphReuse } from './graph-store';
 import { JobRuns, type RunHandle } from './job-launch';
 import { transformRecord } from './transform-submit';
@@ -93,11 +93,14 @@ export class Scheduler {
   }
 
   /** The result of a completed job, from memory or from the store. */
-  async result(id: string): Promise<{ embedding: Float32Array; nComponents: number; n: number; rec: JobRecord; timings: UmapResult['timings']; log: string[] } | null> {
+  async result(id: string): Promise<(Omit<StoredResult, 'params'> & { rec: JobRecord }) | null> {
     const f = this.states.peek(id);
     if (!f) return null;
     const rec = { ...f.rec };
-    if (f.result) return { embedding: f.result.embedding, nComponents: f.result.nComponents, n: f.result.n, rec, timings: f.result.timings, log: f.result.log };
+    if (f.result) {
+      const backend = (f.result as JobResult).backend?.backend;
+      return { embedding: f.result.embedding, nComponents: f.result.nComponents, n: f.result.n, rec, timings: f.result.timings, log: f.result.log, ...(backend ? { backend } : {}) };
+    }
     const stored = await getResult(id).catch(() => undefined);
     return stored ? { ...stored, rec } : null;
   }

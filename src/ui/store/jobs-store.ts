@@ -211,7 +211,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     batch(() => {
       setShownJob(id);
       const labels = { categories: r.rec.categories, ...(r.rec.labelName !== undefined ? { labelName: r.rec.labelName } : {}) };
-      map.show(r.embedding, r.nComponents, labels, true, { jobId: id, d: r.rec.d, params: { ...r.rec.params } });
+      map.show(r.embedding, r.nComponents, labels, true, { jobId: id, d: r.rec.d, params: { ...r.rec.params }, ...(r.backend ? { backend: r.backend } : {}) });
       logs.replace(id, r.log);
       report.reset();
       report.replay(r.timings, r.n, r.rec.params, r.rec.warm);

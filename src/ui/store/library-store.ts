@@ -36,7 +36,7 @@ export function createLibraryStore(scheduler: Scheduler) {
     const cats = r.rec.categories;
     if (cats) m.labels = Array.from(cats.codes, (c) => cats.names[c]!);
     if (r.rec.labelName !== undefined) m.labelName = r.rec.labelName;
-    await saveMap(m, { jobId: id, d: r.rec.d, params: { ...r.rec.params }, ifAbsent: true });
+    await saveMap(m, { jobId: id, d: r.rec.d, params: { ...r.rec.params }, ...(r.backend ? { backend: r.backend } : {}), ifAbsent: true });
   };
   onCleanup(
     scheduler.subscribe(() => {

@@ -40,7 +40,8 @@ export function PointInspector() {
               </button>
             </header>
             <dl class="inspector-cells" data-testid="inspector-cells">
-              <dt>row id</dt>
+              {/* The title counts rows from 1, as a spreadsheet does; this is the 0-based index that exports write. */}
+              <dt title="The point's 0-based row in the file: the index column of exports">index</dt>
               <dd data-testid="inspector-row">{row()}</dd>
               <Show when={clusterOf(row())}>
                 {(c) => (

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { bareMapPoint, finishDemo, PHONE } from './layout-helpers';
+import { clickMapAt } from './explore-helpers';
 
 /** axe over the whole page: no serious or critical violation. */
 async function expectAxeClean(page: Page, state: string): Promise<void> {
@@ -39,7 +40,7 @@ test('axe: first open, preview, a running job, the finished map and a selection'
   await expectAxeClean(page, 'finished');
 
   const pt = await bareMapPoint(page);
-  await page.mouse.click(pt.x, pt.y);
+  await clickMapAt(page, pt.x, pt.y);
   await expect(page.getByTestId('selection-list').locator('li')).toHaveCount(1);
   await expectAxeClean(page, 'selection');
 });
@@ -98,7 +99,7 @@ test('axe: the quality badge, the export panel, the point inspector and the lege
   await expectAxeClean(page, 'quality badge and export panel');
 
   const pt = await bareMapPoint(page);
-  await page.mouse.click(pt.x, pt.y);
+  await clickMapAt(page, pt.x, pt.y);
   await expect(page.getByTestId('inspector')).toBeVisible();
   await expect(page.getByTestId('inspector-neighbour')).toHaveCount(15);
   await expectAxeClean(page, 'inspector open');

@@ -51,6 +51,23 @@ export function screenPositions(page: Page, n: number): Promise<([number, number
 }
 
 /**
+ * Two animation frames: by then the map's camera has ticked since the last mouse event. Its pan is
+ * taken in that tick from the mouse's travel since the previous one while the button is down, so a
+ * press that lands in the same frame as a long move (a busy machine delivers both at once) would
+ * drag the map by the whole move.
+ */
+export function mapFrames(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+/** Click the map at page point (x, y) as a user does: the pointer arrives, then presses. */
+export async function clickMapAt(page: Page, x: number, y: number): Promise<void> {
+  await page.mouse.move(x, y);
+  await mapFrames(page);
+  await page.mouse.click(x, y);
+}
+
+/**
  * Lasso the rectangle (x0, y0)–(x1, y1), in map pixels. regl-scatterplot's lasso: hold Shift and
  * drag. Corners and edges are visited with pauses, since the lasso drops points closer in time than
  * its minimum delay.
@@ -67,6 +84,7 @@ export async function lasso(page: Page, x0: number, y0: number, x1: number, y1: 
   edge(x0, y1, x0, y0);
   path.push([x0, y0]);
   await page.mouse.move(box.x + x0, box.y + y0);
+  await mapFrames(page);
   await page.keyboard.down('Shift');
   await page.mouse.down();
   for (const [x, y] of path) {

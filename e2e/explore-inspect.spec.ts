@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { closePanels, fitDigitsFile, lasso, waitDone, waitInteractive } from './explore-helpers';
+import { clickMapAt, closePanels, fitDigitsFile, lasso, waitDone, waitInteractive } from './explore-helpers';
 
 const hook = <T>(page: Page, fn: () => T) => page.evaluate(fn);
 
@@ -8,7 +8,7 @@ const hook = <T>(page: Page, fn: () => T) => page.evaluate(fn);
 async function clickPoint(page: Page, i: number): Promise<void> {
   const [sx, sy] = (await page.evaluate((k) => window.__mapstream!.screenPosition!(k), i))!;
   const box = (await page.getByTestId('map').boundingBox())!;
-  await page.mouse.click(box.x + sx, box.y + sy);
+  await clickMapAt(page, box.x + sx, box.y + sy);
 }
 
 test('clicking a point opens the inspector: its row, cluster, metadata and exact high-D neighbours, each clickable and marked on the map; Esc closes it', async ({ page }) => {

@@ -2,6 +2,7 @@ import { inflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { bareMapPoint, canvasBox, finishDemo, overflowing, PHONE } from './layout-helpers';
+import { clickMapAt } from './explore-helpers';
 
 async function expectMapAtLeast(page: Page, side: number): Promise<void> {
   const box = await canvasBox(page);
@@ -87,7 +88,7 @@ test('the map canvas keeps its box while panels open and close and the selection
   expect(await canvasBox(page)).toEqual(before);
 
   const pt = await bareMapPoint(page);
-  await page.mouse.click(pt.x, pt.y);
+  await clickMapAt(page, pt.x, pt.y);
   await expect(page.getByTestId('selection-list').locator('li')).toHaveCount(1);
   await page.getByTestId('search').fill('1');
   await page.getByTestId('search').press('Enter');

@@ -13,7 +13,7 @@ const D = 8;
 const data = mixture(N, D, 31).data;
 const small = mixture(400, D, 32).data;
 const batch = mixture(200, D, 33).data;
-const quick = { nEpochs: 30, knnChunkSize: 300, backend: 'cpu', seed: 5 };
+const quick = { nEpochs: 30, knnChunkSize: 300, backend: 'cpu' as const, seed: 5 };
 const held = { ...quick, nEpochs: 200 };
 const at = { phase: 'layout', done: 5 } as const;
 
@@ -60,7 +60,9 @@ test('after 20 jobs that completed, paused, resumed, crashed or were cancelled, 
   await page.evaluate((id) => window.__mapstreamJobs!.retry(id), a3!);
 
   // --- five plain fits of mixed priority at once, two small ones (one runs at once, unstored) ---
-  const fits = await Promise.all((['low', 'normal', 'high', 'normal', 'low'] as const).map((priority, i) => add(submit(page, data, N, D, { ...quick, seed: i }, { name: `fit ${i}`, priority }))));
+  const fits = await Promise.all(
+    (['low', 'normal', 'high', 'normal', 'low'] as const).map((priority, i) => add(submit(page, data, N, D, { ...quick, seed: i }, { name: `fit ${i}`, priority }))),
+  );
   const s1 = await add(submit(page, small, 400, D, quick, { name: 'small, immediate', checkpoints: false }));
   const s2 = await add(submit(page, small, 400, D, quick, { name: 'small, stored' }));
   // A pause with no boundary: it lands while the job runs, or after it ended (then it does nothing).

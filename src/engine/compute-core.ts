@@ -19,6 +19,8 @@ export class ComputeCore {
 
   readonly data: Float32Array;
   private store: RowStore | null;
+  /** 'js' when the rows are plain, or this Worker could not compile the SIMD kernels (rowKernels). */
+  kernels!: 'wasm' | 'js';
 
   /**
    * With a RowStore the rows are read where they are (shared memory needs no copy); given a plain
@@ -81,6 +83,7 @@ export class ComputeCore {
   private makeOrderDistance(): PairDistance {
     const { data, d } = this;
     const k = this.store ? rowKernels(this.store) : null; // null: JS kernels
+    this.kernels = k ? 'wasm' : 'js';
     if (this.metric === 'euclidean') {
       const sq = k ? k.sqDist : (i: number, j: number) => sqDist(data, d, i, j);
       this.splitSide = (p, a, b) => sq(p, b) - sq(p, a);

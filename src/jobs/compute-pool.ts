@@ -8,7 +8,16 @@ import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engin
 import { SplitTransformPool, type TransformPool, type TransformWorker } from '../engine/transform-core';
 import type { FittedModel } from '../engine/transform';
 import type { ComputeWorkerApi } from './compute-protocol';
+import { messageOf } from '../io/error-message';
+import { isOutOfMemory } from './memory-error';
 import { workerFailure } from './worker-failure';
+
+/** Why the pool could not start, in words: a Worker that did not load says so already. */
+function startError(e: unknown): Error {
+  if (isOutOfMemory(e)) return new Error(`Not enough memory to give each compute Worker its copy of the rows (${e.message}). Use fewer rows, or fewer concurrent jobs.`);
+  if (e instanceof Error && e.message.startsWith('Could not start')) return e;
+  return new Error(`Could not start a compute Worker: ${messageOf(e)}`);
+}
 
 /**
  * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;
@@ -31,19 +40,19 @@ export class WorkerPool implements ComputePool {
     const shared = store.shared;
     pool.shared = shared;
     const failures: Promise<never>[] = [];
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: `mapstream-compute-${i}` });
-      const r = Comlink.wrap<ComputeWorkerApi>(w);
-      failures.push(workerFailure(w, 'a compute Worker'));
-      pool.workers.push(w);
-      pool.remotes.push(r);
-      pool.busy.push(0);
-    }
     try {
+      for (let i = 0; i < size; i++) {
+        // A policy that forbids Workers here throws at once (a SecurityError), not at load.
+        const w = new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: `mapstream-compute-${i}` });
+        failures.push(workerFailure(w, 'a compute Worker'));
+        pool.workers.push(w);
+        pool.remotes.push(Comlink.wrap<ComputeWorkerApi>(w));
+        pool.busy.push(0);
+      }
       await Promise.race([Promise.all(pool.remotes.map((r) => r.init(shared && store.memory ? store.memory : store.data.slice(), n, d, metric))), ...failures]);
     } catch (e) {
       pool.terminate();
-      throw e;
+      throw startError(e);
     }
     return pool;
   }
@@ -136,8 +145,14 @@ export class WorkerPool implements ComputePool {
     return Object.assign(new SplitTransformPool(workers, store.n), { terminate: () => pool.terminate() });
   }
 
+  /**
+   * The pool is done with. Its Workers are not terminated here: they end with the job Worker that
+   * started them, which the page terminates as soon as the run ends (run-job.ts). Terminating them
+   * first, moments before their parent, left Chromium holding that job Worker (listed by CDP
+   * Target.getTargets, its thread never done shutting down) after about one run in five with five
+   * jobs submitted at once (e2e/worker-count.spec.ts).
+   */
   terminate(): void {
-    for (const w of this.workers) w.terminate();
     this.workers = [];
     this.remotes = [];
   }

@@ -147,6 +147,7 @@ export class JobRun {
     // Lines logged before the engine exists (GPU setup) go into its log once it does.
     let engineRef: UmapEngine | null = null;
     const early: string[] = [`Backend: ${choice.report.reason}.`, ...p.notes];
+    if (store.memory && core.kernels === 'js') early.push('Distance kernels: JavaScript, as this Worker may not compile WebAssembly (a Content-Security-Policy without wasm-unsafe-eval?).');
     const reuse = p.reuse;
     const log = (line: string) => (engineRef ? engineRef.log(line) : early.push(line));
     let gpu: GpuSession | null = null;

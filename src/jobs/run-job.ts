@@ -8,6 +8,7 @@ import { allocateRowStore, wasmSimdSupported } from '../engine/wasm/row-kernels'
 import type { CheckpointMeta } from './checkpoint-store';
 import { EtaEstimator, type JobProgress } from './eta';
 import type { Fault } from './faults';
+import { isOutOfMemory } from './memory-error';
 import type { TransformCheckpoint } from '../engine/transform';
 import type { GraphReuse } from './graph-store';
 import type {
@@ -196,6 +197,8 @@ async function copyInSlices(src: Float32Array, dst: Float32Array): Promise<void>
 }
 
 function userError(e: unknown): Error {
+  // The browser's message names no job or rows.
+  if (isOutOfMemory(e)) return new Error(`Not enough memory for the job (${e.message}). Close other tabs, or use fewer rows or fewer concurrent jobs.`);
   if (e instanceof Error) return e;
   return new Error(String(e));
 }

@@ -25,8 +25,25 @@ const PAGE = 65536;
 /** Memory big enough for n × d floats. Shared memory needs a fixed maximum; we never grow it. */
 export function allocateRowStore(n: number, d: number, shared: boolean): RowStore {
   const pages = Math.max(1, Math.ceil((n * d * 4) / PAGE));
-  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+  } catch (e) {
+    // A RangeError (over wasm's 4 GiB, or the browser has no room), which names no rows.
+    throw new RowStoreMemoryError(n, d, e);
+  }
   return { memory, shared, data: new Float32Array(memory.buffer, 0, n * d), n, d };
+}
+
+/** The rows did not fit in memory: says how many and how large, and what the browser answered. */
+export class RowStoreMemoryError extends Error {
+  constructor(n: number, d: number, cause: unknown) {
+    const mb = Math.ceil((n * d * 4) / 2 ** 20).toLocaleString('en-US');
+    super(
+      `Not enough memory for the rows: ${n.toLocaleString('en-US')} × ${d.toLocaleString('en-US')} values (${mb} MB) could not be allocated (${cause instanceof Error ? cause.message : String(cause)}). Close other tabs or use fewer rows or dimensions.`,
+    );
+    this.name = 'RowStoreMemoryError';
+  }
 }
 
 /** Re-attach to a store whose Memory came from another Worker. */
@@ -55,10 +72,20 @@ export function plainRowStore(data: Float32Array, n: number, d: number): RowStor
   return { memory: null, shared: false, data, n, d };
 }
 
+/**
+ * The SIMD kernels over the store's memory; null when it has none, or when this Worker may not compile
+ * them (a Content-Security-Policy without 'wasm-unsafe-eval' on its script, shared memory without
+ * wasm threads): the JS kernels then read the same rows.
+ */
 export function rowKernels(store: RowStore): RowKernels | null {
   if (!store.memory) return null;
   const bytes = decode(store.shared ? DISTANCE_WASM_SHARED : DISTANCE_WASM_PRIVATE);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: store.memory } });
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: store.memory } });
+  } catch {
+    return null;
+  }
   const sq = instance.exports.sqdist as (a: number, b: number, d: number) => number;
   const dt = instance.exports.dot as (a: number, b: number, d: number) => number;
   const d = store.d;

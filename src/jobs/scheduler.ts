@@ -358,7 +358,7 @@ export class Scheduler {
     try {
       // A small fit runs in its job Worker alone: starting a compute pool would cost more than it saves.
       const alone = f.immediate || ((f.rec.kind ?? 'fit') === 'fit' && f.rec.n < IMMEDIATE_MAX_N);
-      handle = this.runs.launch(id, alone ? undefined : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? this.givenMap(id) : undefined);
+      handle = this.runs.launch(id, alone ? 0 : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? this.givenMap(id) : undefined);
     } catch (err) {
       this.end(id, () => this.states.failed(id, messageOf(err)));
       return;

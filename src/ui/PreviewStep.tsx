@@ -89,7 +89,8 @@ export function PreviewStep(props: PreviewStepProps) {
     if (!r || !d) return null;
     try {
       // The preflight's model (the Run area shows it by buffer, with the time and the verdict).
-      return preflight({ n: r.n, d, params: { nNeighbors: props.nNeighbors }, rowsShared: props.shared }, readDevice()).memory.totalBytes;
+      const rowsShared = current() ? !!current()!.dataset.memory : props.shared;
+      return preflight({ n: r.n, d, params: { nNeighbors: props.nNeighbors }, rowsShared }, readDevice()).memory.totalBytes;
     } catch {
       return null; // n_neighbors the engine rejects: the form says so beside the field.
     }

@@ -23,6 +23,7 @@ import type { JobView } from './job-state-view';
 import { JobTable } from './job-table';
 import { loadSettings, type JobSettings } from './settings';
 import { TAB_PREFIX, JOB_PREFIX, tryLock, type HeldLock } from './tab-lock';
+import { assertFits, readDevice } from './preflight';
 
 export type { JobView, SubmitOptions };
 
@@ -135,8 +136,12 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Queue a job (or run it at once when it is small). Returns its id. */
+  /**
+   * Queue a job (or run it at once when it is small). Returns its id. Throws PreflightRefusal, nothing
+   * queued, for a fit certain to run out of this device's memory (every Run, link, demo, re-run).
+   */
   submit(input: JobRows, params: Partial<UmapParams>, opts: SubmitOptions, cb?: JobCallbacks): string {
+    assertFits({ n: input.n, d: input.d, params, rowsShared: !!input.memory }, readDevice());
     const small = input.n < IMMEDIATE_MAX_N;
     const noCheckpoints = opts.checkpoints === false;
     // A small fit still skips the queue, but is stored like any other (record, rows, result, model),

@@ -5,7 +5,8 @@ import { dimensionMismatch } from '../jobs/transform-messages';
 import { BadRow } from './BadRow';
 import { formatCount } from './format';
 import type { IngestSession, ReadChoices } from './ingest-session';
-import { estimateJobBytes, formatBytes } from './memory-estimate';
+import { preflight, readDevice } from '../jobs/preflight';
+import { formatBytes } from './memory-estimate';
 import './preview.css';
 
 export interface PreviewStepProps {
@@ -86,7 +87,13 @@ export function PreviewStep(props: PreviewStepProps) {
     const r = rowCount();
     const d = dim();
     if (!r || !d) return null;
-    return estimateJobBytes(r.n, d, props.nNeighbors, { shared: props.shared, workers: navigator.hardwareConcurrency || 4 });
+    try {
+      // The preflight's model (the Run area shows it by buffer, with the time and the verdict).
+      const rowsShared = current() ? !!current()!.dataset.memory : props.shared;
+      return preflight({ n: r.n, d, params: { nNeighbors: props.nNeighbors }, rowsShared }, readDevice()).memory.totalBytes;
+    } catch {
+      return null; // n_neighbors the engine rejects: the form says so beside the field.
+    }
   };
   const shownColumns = (p: PreviewInfo) => p.columns.slice(0, MAX_PREVIEW_COLUMNS);
   const vectorLine = (p: PreviewInfo) => {

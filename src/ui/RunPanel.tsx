@@ -1,11 +1,12 @@
 import { createEffect, createMemo, on, Show } from 'solid-js';
 import { ModelOffer } from './ModelOffer';
 import { ParamsForm } from './ParamsForm';
+import { PreflightPanel } from './PreflightPanel';
 import { fieldProblems, TEXT_FIELDS } from './params-form-model';
 import { RerunForm } from './RerunForm';
 import { useAppStore, useDataStore, useJobsStore, usePageActions } from './store';
 
-/** The parameters, Run and Cancel, the model offer and the re-run form (the job's progress and log are JobReport's, in the Jobs section). */
+/** The parameters, the preflight's estimate, Run and Cancel, the model offer and the re-run form (the job's progress and log are JobReport's, in the Jobs section). */
 export function RunPanel() {
   const app = useAppStore();
   const data = useDataStore();
@@ -35,6 +36,7 @@ export function RunPanel() {
   return (
     <>
       <ParamsForm form={data.form} problems={problems()} onChange={(key, value) => data.setParam(key, value)} ref={(el) => (fieldset = el)} />
+      <PreflightPanel />
       <div class="actions">
         <button type="button" class="primary" data-testid="run" disabled={!data.input() || !!data.loading()} onClick={run}>
           {running() ? 'Run another' : 'Run'}

@@ -1,7 +1,8 @@
 // The app's stores, each created once (createAppStores, from main.tsx) and read through context:
 // useAppStore() for the page's status and error, useDataStore(), useMapStore(), useJobsStore(),
 // useLibraryStore() (the stored maps), useMapModel() (a precomputed map prepared for adding points),
-// useAddPoints() (points added to the map shown), and usePageActions() for the flows that span them.
+// useAddPoints() (points added to the map shown), usePcaReduce() (the preflight's PCA of the loaded
+// rows), and usePageActions() for the flows that span them.
 import { createContext, useContext, type JSX } from 'solid-js';
 import { linkFromLocation } from '../map/app-bridge';
 import { createAddPoints, type AddPoints } from './add-points';
@@ -14,6 +15,7 @@ import { createMapModel, type MapModel } from './map-model';
 import { createMapStore, type MapStore } from './map-store';
 import type { MapInitial } from './map-types';
 import { createPageActions, type PageActions } from './page-actions';
+import { createPcaReduce, type PcaReduce } from './pca-reduce';
 
 export interface AppStores {
   app: AppStore;
@@ -23,6 +25,7 @@ export interface AppStores {
   library: LibraryStore;
   model: MapModel;
   addPoints: AddPoints;
+  pca: PcaReduce;
   actions: PageActions;
 }
 
@@ -41,8 +44,9 @@ export function createAppStores(): AppStores {
   const model = createMapModel(map, jobs.scheduler, data.form);
   const addPoints = createAddPoints(map, jobs, data.form);
   followLibraryEntry(map, library, addPoints.arrived);
+  const pca = createPcaReduce(app, data);
   const actions = createPageActions(app, data, map, jobs, boot);
-  return { app, data, map, jobs, library, model, addPoints, actions };
+  return { app, data, map, jobs, library, model, addPoints, pca, actions };
 }
 
 const StoresContext = createContext<AppStores>();
@@ -64,6 +68,7 @@ export const useJobsStore = (): JobsStore => useStores().jobs;
 export const useLibraryStore = (): LibraryStore => useStores().library;
 export const useMapModel = (): MapModel => useStores().model;
 export const useAddPoints = (): AddPoints => useStores().addPoints;
+export const usePcaReduce = (): PcaReduce => useStores().pca;
 export const usePageActions = (): PageActions => useStores().actions;
 
 export type { AppStore, AppStatus } from './app-store';

@@ -5,6 +5,7 @@ import { batch, createSignal, onCleanup } from 'solid-js';
 import { epochsFor, resolveParams, warmStartOf, type UmapParams, type WarmStart } from '../../jobs/engine-api';
 import type { Ingested } from '../../jobs/ingest-client';
 import type { JobResult } from '../../jobs/job-protocol';
+import { assertFits, readDevice } from '../../jobs/preflight';
 import { JobCancelledError } from '../../jobs/run-job';
 import { Scheduler, type JobView } from '../../jobs/scheduler';
 import type { LinkSource } from '../../share/link';
@@ -145,17 +146,20 @@ export function createJobsStore(app: AppStore, map: MapStore) {
 
   /**
    * Start a job on these data with the form's parameters, and follow it on screen; `warm` starts its
-   * layout from a map's coordinates (given the parameters, it is made for the run's epochs).
+   * layout from a map's coordinates (given the parameters, it is made for the run's epochs);
+   * `backend`: the preflight's GPU option forces it.
    */
-  const run = (ing: Ingested | null, form: ParamsFormState, source: LinkSource | null, warm?: (params: UmapParams) => WarmStart) => {
+  const run = (ing: Ingested | null, form: ParamsFormState, source: LinkSource | null, warm?: (params: UmapParams) => WarmStart, backend?: UmapParams['backend']) => {
     if (!ing) return app.fail(new Error('Choose a file (or the digits demo) first.'));
     const { data, n, d, memory } = ing.dataset;
     let params: Partial<UmapParams>;
     let warmStart: WarmStart | undefined;
     try {
-      params = readParams(form);
+      params = { ...readParams(form), ...(backend ? { backend } : {}) };
       // Same validation the engine applies, done here so bad parameters fail before any worker starts.
       const resolved = resolveParams(params, n);
+      // Refused before anything changes (the shown map, its added points); the scheduler refuses too.
+      assertFits({ n, d, params, rowsShared: !!memory }, readDevice());
       warmStart = warm?.(resolved);
     } catch (err) {
       // A running job is left alone: only a valid new run replaces it.
@@ -167,7 +171,7 @@ export function createJobsStore(app: AppStore, map: MapStore) {
     // The same rows with the same parameters are still on their way (the demo and a link start their own
     // run, and a user may press Run again): the map would be the same, bit for bit, so Run follows that
     // job (resuming it if paused) instead of computing it twice.
-    const same = sameRunActive(ing, form, !!warm);
+    const same = sameRunActive(ing, form, !!warm || !!backend);
     if (same) {
       if (same.state === 'paused') scheduler.resume(same.id);
       if (job?.id !== same.id) follow(same.id, { labels, d, params });

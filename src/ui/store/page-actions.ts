@@ -73,6 +73,11 @@ export function createPageActions(app: AppStore, data: DataStore, map: MapStore,
 
   return {
     run,
+    /** The preflight's GPU option: the same run, forced onto WebGPU. */
+    runOnGpu() {
+      const ing = data.input();
+      jobs.run(ing, data.form, ing ? data.sourceOf(ing) : null, undefined, 'webgpu');
+    },
     cancel: () => jobs.cancel(),
     openMap: (m: MapFile, from?: SaveOrigin) => openMap(m, from),
     /** The data read carry their own map (x/y, umap_1/umap_2… or an (n, 2) array): show it as it is. */

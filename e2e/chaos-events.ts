@@ -78,9 +78,14 @@ function applicable(w: World, kind: EventKind, p: Pools): boolean {
   }
 }
 
-/** Draw an event kind by weight, again until one can act now (a reload always can). */
+/**
+ * Draw an event kind: first each kind not yet run that can act now (so a short run still meets them
+ * all), then by weight, again until one can act now (a reload always can).
+ */
 export function draw(w: World, views: JobView[]): EventKind {
   const p = candidates(w, views);
+  const unmet = WEIGHTS.map(([k]) => k).filter((k) => !w.counts.has(k) && applicable(w, k, p));
+  if (unmet.length) return w.rng.pick(unmet);
   const total = WEIGHTS.reduce((s, [, x]) => s + x, 0);
   for (let tries = 0; tries < 50; tries++) {
     let r = w.rng.next() * total;
@@ -97,10 +102,13 @@ export function draw(w: World, views: JobView[]): EventKind {
 
 const row = (w: World, id: string) => w.a.locator(`[data-job-id="${id}"]`);
 
-/** Wait for a held run at its boundary, or for it to end otherwise; true when it is held there. */
-async function heldOrEnded(w: World, id: string, at: Boundary): Promise<boolean> {
+/**
+ * Wait for a held run at its boundary (the first whose progress reached the hold's; a step may span
+ * several epochs), or for it to end otherwise; the view while held there, else null.
+ */
+async function heldOrEnded(w: World, id: string, at: Boundary): Promise<JobView | null> {
   const v = await waitForJob(w.a, id, `j.state !== 'running' || !j.local || (j.progress && j.progress.phase === '${at.phase}' && j.progress.done >= ${at.done})`);
-  return v.state === 'running' && v.local;
+  return v.state === 'running' && v.local ? v : null;
 }
 
 /** Run one event of `kind`; returns the ids of the jobs it acted on. */
@@ -128,13 +136,18 @@ export async function runEvent(w: World, kind: EventKind, views: JobView[]): Pro
     }
     case 'pause': {
       const { t } = target([...p.running, ...p.queued]);
-      if (t.hold && (await heldOrEnded(w, t.id, t.hold))) {
-        // The click sends the stop before the release, on one port: the run stops at the boundary.
-        await row(w, t.id).getByTestId('job-pause').click();
+      const held = t.hold ? await heldOrEnded(w, t.id, t.hold) : null;
+      if (held) {
+        // The button's handler sends the stop, then the release follows on the same port, so the run
+        // stops at the boundary it is held at. The click is dispatched in the page, so its handler
+        // has run when the release is sent (a mouse click reaches the page through the browser).
+        const button = row(w, t.id).getByTestId('job-pause');
+        await expect(button).toBeVisible();
+        await button.dispatchEvent('click');
         await release(w.a, t.id);
         const v = await waitForJob(w.a, t.id, "j.state === 'paused'");
-        expect(v.progress, `${short(t.id)} paused at its hold\n${w.tail()}`).toMatchObject({ phase: t.hold.phase, done: t.hold.done });
-        w.say(`  paused ${short(t.id)} (UI) at layout ${t.hold.done}`);
+        expect(v.progress, `${short(t.id)} paused at its hold\n${w.tail()}`).toEqual(held.progress);
+        w.say(`  paused ${short(t.id)} (UI) at layout ${held.progress!.done}`);
         t.hold = null;
       } else {
         await w.a.evaluate((i) => void window.__mapstreamJobs!.pause(i), t.id);
@@ -153,7 +166,7 @@ export async function runEvent(w: World, kind: EventKind, views: JobView[]): Pro
     case 'cancel': {
       const { t, v } = target(p.active);
       const keep = w.rng.chance(0.4);
-      const stable = v.state === 'paused' || (t.hold !== null && v.state === 'running' && (await heldOrEnded(w, t.id, t.hold)));
+      const stable = v.state === 'paused' || (t.hold !== null && v.state === 'running' && (await heldOrEnded(w, t.id, t.hold)) !== null);
       if (stable) {
         await row(w, t.id).getByTestId('job-cancel').click();
         await row(w, t.id)
@@ -217,7 +230,8 @@ export async function runEvent(w: World, kind: EventKind, views: JobView[]): Pro
         w.say('  quota override removed');
       } else {
         const usage = (await w.a.evaluate(() => navigator.storage.estimate())).usage ?? 0;
-        const room = w.rng.int(50_000, 1_500_000);
+        // From no room at all (every write refused) to room for a few jobs.
+        const room = w.rng.pick([0, 50_000, 300_000, 1_500_000]);
         await w.setQuota(usage + room);
         w.say(`  quota set to usage + ${room} bytes`);
       }

@@ -3,7 +3,7 @@
 // store (not through the app), so a change the app did not mean to make shows.
 import type { Page } from '@playwright/test';
 
-export interface StoreRecord {
+interface StoreRecord {
   id: string;
   state: string;
   datasetKey: string | null;

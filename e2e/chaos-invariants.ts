@@ -30,8 +30,8 @@ async function allViews(w: World): Promise<{ a: JobView[]; b: JobView[] }> {
 
 async function checkJobs(w: World): Promise<void> {
   const { a, b } = await allViews(w);
+  const localA = new Set(a.filter((j) => j.local).map((j) => j.id));
   if (w.b) {
-    const localA = new Set(a.filter((j) => j.local).map((j) => j.id));
     const both = b.filter((j) => j.local && localA.has(j.id)).map((j) => short(j.id));
     if (both.length) fail(w, `jobs running in both tabs at once: ${both.join(', ')}`);
   }
@@ -48,7 +48,7 @@ async function checkJobs(w: World): Promise<void> {
     if (v.state === 'cancelled' && t.byTest !== 'cancelled') fail(w, `job ${short(t.id)} is cancelled, and the test did not cancel it`);
     if (v.state !== 'cancelled' && t.byTest === 'cancelled') t.byTest = null; // retried
     // The hold of a run that ended is spent; one not yet started (queued, paused before it ran) waits.
-    if (t.hold && !((v.state === 'running' && v.local && a.includes(v)) || ((v.state === 'queued' || v.state === 'paused') && v.startSeq === null))) t.hold = null;
+    if (t.hold && !((v.state === 'running' && localA.has(v.id)) || ((v.state === 'queued' || v.state === 'paused') && v.startSeq === null))) t.hold = null;
     if (v.state === 'completed' && !t.seenCompleted) {
       const got = await coordsOf(w, t.id);
       if (!got) fail(w, `completed job ${short(t.id)} has no coordinates`);

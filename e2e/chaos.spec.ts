@@ -11,7 +11,8 @@ import { coordsOf, openApp, waitForJob } from './jobs-helpers';
 // opening and closing, a quota override through CDP, simulated storage write faults, more jobs),
 // with the invariants of chaos-invariants.ts checked after every event and once all jobs have ended.
 // CHAOS_SEED picks the run (it is printed, with every event, so a failure replays); CHAOS_EVENTS its
-// length (small in npm test; CHAOS_EVENTS=500 for a long run).
+// length (small in npm test; CHAOS_EVENTS=500 for a long run), CHAOS_MINUTES an optional cap on the
+// time spent drawing events in a long run.
 //
 // The simulated storage write fault (window.__mapstreamJobs.failStorageWrites(plan) for the page's
 // writes, a storageFault plan in submit's options for the job Worker's) is drawn only where the build
@@ -19,6 +20,8 @@ import { coordsOf, openApp, waitForJob } from './jobs-helpers';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20251201);
 const EVENTS = Number(process.env.CHAOS_EVENTS ?? 16);
+/** A long run may stop drawing events after this many minutes (then it drains and checks as usual). */
+const MINUTES = Number(process.env.CHAOS_MINUTES ?? Number.POSITIVE_INFINITY);
 const INITIAL_JOBS = 20;
 
 /** The undisturbed coordinates of every kind of job, each computed once in a fresh context. */
@@ -84,13 +87,19 @@ test('chaos: jobs under seeded random events keep every invariant', async ({ pag
     w.say(`submitting ${INITIAL_JOBS} jobs`);
     for (let i = 0; i < INITIAL_JOBS; i++) await w.submitRandom('A');
     let snap: StoreSnapshot | null = await checkInvariants(w, null, new Set());
+    let ran = 0;
     for (let e = 1; e <= EVENTS; e++) {
+      if (Date.now() - t0 > MINUTES * 60_000) {
+        w.say(`CHAOS_MINUTES=${MINUTES} spent: stopping after ${ran} events`);
+        break;
+      }
       const views = await w.views();
       const kind = draw(w, views);
       w.say(`event ${e}/${EVENTS}: ${kind}`);
       const touched = await runEvent(w, kind, views);
       w.counts.set(kind, (w.counts.get(kind) ?? 0) + 1);
       snap = await checkInvariants(w, snap, touched);
+      ran++;
     }
     w.say('draining: every job to its end');
     await drain(w);
@@ -108,7 +117,7 @@ test('chaos: jobs under seeded random events keep every invariant', async ({ pag
     const by = (s: string) => ours.filter((v) => v.state === s).length;
     const deleted = [...w.jobs.values()].filter((t) => t.byTest === 'deleted').length;
     const summary =
-      `seed ${SEED}: ${EVENTS} events survived (${[...w.counts].map(([k, n]) => `${k} ${n}`).join(', ')}); ` +
+      `seed ${SEED}: ${ran} events survived (${[...w.counts].map(([k, n]) => `${k} ${n}`).join(', ')}); ` +
       `${w.jobs.size} jobs: ${by('completed')} completed, ${by('failed')} failed with a message, ${by('cancelled')} cancelled and ${deleted} deleted by the test; ` +
       `${Math.round((Date.now() - t0) / 1000)} s`;
     w.say(summary);

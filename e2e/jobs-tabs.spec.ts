@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { mixture, openApp, submit, waitForHold } from './jobs-helpers';
+import { mixture, openApp, submit, waitForHold, waitForJob } from './jobs-helpers';
 import type { JobView } from '../src/jobs/scheduler';
 
 // Two tabs of the same origin share IndexedDB and Web Locks: a job runs in one of them only, the other
@@ -48,4 +48,35 @@ test('two tabs never run the same job at once; the second takes it over when the
   expect(taken.resumedFrom).not.toBeNull();
   await other.waitForFunction((i) => window.__mapstreamJobs!.get(i)?.state === 'completed', id, { timeout: 200_000 });
   expect(await other.evaluate((i) => window.__mapstreamJobs!.coords(i).then((c) => c?.length), id)).toBe(N * 2);
+});
+
+test('a finished job deleted in one tab leaves the other tab too; one retried in a tab is that tab’s in the other', async ({ page, context }) => {
+  await openApp(page);
+  const small = mixture(1200, 8, 4).data;
+  const p = { nEpochs: 30, seed: 1, backend: 'cpu' };
+  const done = await submit(page, small, 1200, 8, p, { name: 'finished' });
+  await waitForJob(page, done, "j.state === 'completed'");
+  // The second job crashes at a known boundary, so it is failed (and stored) before tab B opens.
+  const at = { phase: 'layout', done: 5 } as const;
+  const failed = await submit(page, small, 1200, 8, { ...p, seed: 2 }, { name: 'to retry', holdAt: at });
+  await waitForHold(page, failed, at, 'j.stored');
+  expect(await page.evaluate((i) => window.__mapstreamJobs!.crash(i), failed)).toBe(true);
+  await waitForJob(page, failed, "j.state === 'failed'");
+
+  const other = await context.newPage();
+  await openApp(other);
+  const view = (i: string) => other.evaluate((x) => window.__mapstreamJobs!.get(x), i) as Promise<JobView | null>;
+  await expect.poll(async () => (await view(done))?.state).toBe('completed');
+  await expect.poll(async () => (await view(failed))?.state).toBe('failed');
+
+  await page.locator(`[data-job-id="${done}"]`).getByTestId('job-delete').click();
+  await expect.poll(() => view(done)).toBeNull();
+  await expect(other.locator(`[data-job-id="${done}"]`)).toHaveCount(0);
+
+  await page.locator(`[data-job-id="${failed}"]`).getByTestId('job-retry').click();
+  await waitForJob(page, failed, "j.state === 'completed'");
+  await expect.poll(async () => (await view(failed))?.state).toBe('completed');
+  // Tab B never ran it: it shows tab A's outcome, and the map it stored.
+  expect((await view(failed))!.local).toBe(false);
+  expect(await other.evaluate((i) => window.__mapstreamJobs!.coords(i).then((c) => c?.length), failed)).toBe(1200 * 2);
 });

@@ -149,7 +149,7 @@ describe('job state: the happy paths', () => {
     states.progressed(id, run, progress('layout', 30));
     states.failed(id, 'boom');
     expect(states.view(id)).toMatchObject({ state: 'failed', error: 'boom' });
-    expect(states.retried(id)).toBe(true);
+    expect(states.retried(id, 'me')).toBe(true);
     expect(states.view(id)).toMatchObject({ state: 'queued', error: null, progress: null, elapsedS: 0, resumedFrom: null });
 
     const stored = submit();
@@ -159,13 +159,13 @@ describe('job state: the happy paths', () => {
     // Its rows are stored, so memory lets go of them; a retry reads them back.
     expect(states.peek(stored)!.input).toBeNull();
     expect(states.retryRefused(stored)).toBe(false);
-    expect(states.retried(stored)).toBe(true);
+    expect(states.retried(stored, 'me')).toBe(true);
   });
 
   it('a retry with neither rows nor a stored dataset is refused', () => {
     const { states, stored } = setup();
     expect(states.found(stored({ state: 'failed', datasetKey: null }))).toBe(true);
-    expect(states.retried('old')).toBe(false);
+    expect(states.retried('old', 'me')).toBe(false);
     expect(states.retryRefused('old')).toBe(true);
     expect(states.view('old')).toMatchObject({ state: 'failed', error: DATA_MISSING });
   });
@@ -197,6 +197,30 @@ describe('job state: the happy paths', () => {
     expect(c.resumed('old')).toBe(true);
   });
 
+  it("a finished job follows what another tab does to it: deleted there, it goes here; retried there, it is that tab's", () => {
+    const { states, stored } = setup();
+    states.found(stored({ state: 'completed', datasetKey: 'k' }));
+    expect(states.vanished('old')).toBe(true);
+    expect(states.view('old')).toBeNull();
+
+    states.found(stored({ state: 'failed', error: 'boom', datasetKey: 'k' }));
+    expect(states.refreshed('old', stored({ state: 'queued', owner: 'other-tab', datasetKey: 'k' }))).toBe(true);
+    expect(states.view('old')).toMatchObject({ state: 'queued', error: null });
+    expect(states.heldElsewhere('old')).toBe(true);
+    // An unfinished job of this tab's own is current here: another tab's record does not replace it.
+    const { states: mine, submit } = setup();
+    const id = submit();
+    expect(mine.refreshed(id, stored({ id, state: 'failed' }))).toBe(false);
+    expect(mine.vanished(id)).toBe(false);
+  });
+
+  it('a retry makes the retrying tab the owner', () => {
+    const { states, stored } = setup();
+    states.found(stored({ state: 'failed', error: 'boom', datasetKey: 'k' }));
+    expect(states.retried('old', 'me')).toBe(true);
+    expect(states.peek('old')!.rec.owner).toBe('me');
+  });
+
   it('priority and place in line', () => {
     const { states, submit } = setup();
     const a = submit();
@@ -224,7 +248,7 @@ describe('job state: refused transitions change nothing', () => {
     expect(states.claimed(id, false)).toBe(false);
     expect(states.started(id)).toBe(false);
     expect(states.resumed(id)).toBe(false);
-    expect(states.retried(id)).toBe(false);
+    expect(states.retried(id, 'me')).toBe(false);
     // A running job pauses only with the checkpoint its run stopped at.
     expect(states.paused(id)).toBe(false);
     states.completed(id, result());

@@ -114,13 +114,17 @@ export class JobRecovery {
 
   private async refresh(id: string): Promise<void> {
     const known = this.states.peek(id);
-    if (known && !known.elsewhere) return; // this tab owns it; its own view is current
+    // This tab's own unfinished job: its view is current. A finished one is every tab's: another
+    // may have deleted it (it goes here too) or retried it (it is that tab's now).
+    if (known && !known.elsewhere && (known.local || !TERMINAL.has(known.rec.state))) return;
     const rec = await getJob(id).catch(() => undefined);
     if (!rec) {
       this.states.vanished(id);
       return;
     }
-    if (this.states.has(id)) this.states.refreshed(id, rec);
+    if (known && !known.elsewhere) {
+      if (this.states.refreshed(id, rec) && !TERMINAL.has(rec.state)) this.adopt(id, await lockedNames());
+    } else if (this.states.has(id)) this.states.refreshed(id, rec);
     else if (this.states.found(rec)) this.adopt(id, await lockedNames());
   }
 }

@@ -22,6 +22,8 @@ export const DATA_MISSING = 'The data of this job is no longer available; load t
 
 const live = (s: JobSlot) => !TERMINAL.has(s.rec.state);
 const runningHere = (s: JobSlot) => s.rec.state === 'running' && s.local;
+/** Finished, and not another tab's: every tab lists it, and any of them may delete or retry it. */
+const finishedHere = (s: JobSlot) => !live(s) && !s.local && !s.elsewhere;
 
 export class JobStates {
   private slots = new Map<string, JobSlot>();
@@ -127,17 +129,17 @@ export class JobStates {
     return this.emit(s, 'takenOver', 'none');
   }
 
-  /** Another tab wrote the record of a job it owns. */
+  /** Another tab wrote the record of a job it owns, or of a finished one here (a retry there). */
   refreshed(id: string, rec: JobRecord): boolean {
-    const s = this.take(id, (x) => x.elsewhere && rec.id === id);
+    const s = this.take(id, (x) => (x.elsewhere || finishedHere(x)) && rec.id === id);
     if (!s) return false;
     s.rec = rec;
     return this.emit(s, 'refreshed', 'none');
   }
 
-  /** Another tab deleted a job it owned. */
+  /** Another tab deleted a job it owned, or a finished one (any tab may delete those). */
   vanished(id: string): boolean {
-    const s = this.take(id, (x) => x.elsewhere);
+    const s = this.take(id, (x) => x.elsewhere || finishedHere(x));
     if (!s) return false;
     this.slots.delete(id);
     return this.emit(s, 'vanished', 'none');
@@ -289,9 +291,11 @@ export class JobStates {
   }
 
   /** Back in the queue from scratch: the earlier run's outcome and progress are forgotten. Needs its rows (in memory or stored). */
-  retried(id: string): boolean {
+  retried(id: string, owner: string): boolean {
     const s = this.take(id, (x) => (x.rec.state === 'failed' || x.rec.state === 'cancelled') && !x.elsewhere && (!!x.input || !!x.rec.datasetKey));
     if (!s) return false;
+    // The retrying tab owns it from now: another tab that lists it shows it as this one's.
+    s.rec.owner = owner;
     s.checkpoint = null;
     s.result = null;
     s.transformResult = null;

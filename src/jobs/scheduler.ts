@@ -245,7 +245,7 @@ export class Scheduler {
   }
 
   retry(id: string): void {
-    if (this.states.retried(id)) this.pump();
+    if (this.states.retried(id, this.tabId)) this.pump();
     else this.states.retryRefused(id);
   }
 

@@ -56,7 +56,7 @@ export function screenPositions(page: Page, n: number): Promise<([number, number
  * press that lands in the same frame as a long move (a busy machine delivers both at once) would
  * drag the map by the whole move.
  */
-export function mapFrames(page: Page): Promise<void> {
+function mapFrames(page: Page): Promise<void> {
   return page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 

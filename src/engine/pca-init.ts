@@ -47,7 +47,8 @@ export function pcaProjection(data: Float32Array, n: number, d: number, nCompone
   return out;
 }
 
-function gramSchmidt(Q: Float64Array, d: number, k: number): void {
+/** Modified Gram–Schmidt on the k columns of a d × k row-major matrix, in place (a zero column stays zero). */
+export function gramSchmidt(Q: Float64Array, d: number, k: number): void {
   for (let j = 0; j < k; j++) {
     for (let p = 0; p < j; p++) {
       let s = 0;

@@ -1,4 +1,5 @@
 import { Rng } from './prng';
+import { gramSchmidt } from './pca-init';
 
 /** What a finished reduction reports beside its rows. */
 export interface PcaSummary {
@@ -81,7 +82,7 @@ export function* streamedPca(
   const muQ = new Float64Array(l);
   for (let it = 0; it <= POWER_ITERATIONS; it++) {
     pass++;
-    if (it > 0) orthonormalise(Q, d, l);
+    if (it > 0) gramSchmidt(Q, d, l);
     muQ.fill(0);
     for (let c = 0; c < d; c++) for (let j = 0; j < l; j++) muQ[j]! += mean[c]! * Q[c * l + j]!;
     Y.fill(0);
@@ -151,21 +152,6 @@ export function* streamedPca(
   let kept = 0;
   for (const v of componentVariance) kept += v;
   return { k, varianceKept: total > 0 ? Math.min(1, kept / total) : 1, componentVariance };
-}
-
-/** Modified Gram–Schmidt on the l columns of a d × l row-major matrix (a dependent column becomes 0). */
-function orthonormalise(Q: Float64Array, d: number, l: number): void {
-  for (let j = 0; j < l; j++) {
-    for (let p = 0; p < j; p++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += Q[c * l + j]! * Q[c * l + p]!;
-      for (let c = 0; c < d; c++) Q[c * l + j]! -= s * Q[c * l + p]!;
-    }
-    let s = 0;
-    for (let c = 0; c < d; c++) s += Q[c * l + j]! ** 2;
-    const norm = Math.sqrt(s);
-    for (let c = 0; c < d; c++) Q[c * l + j] = norm > 1e-300 ? Q[c * l + j]! / norm : 0;
-  }
 }
 
 /** Cyclic Jacobi eigen-decomposition of a small symmetric l × l matrix: values, and vectors as columns. */

@@ -117,6 +117,20 @@ describe('job table', () => {
     expect(await getJob(b)).toBeUndefined();
   });
 
+  it('a completed job removed while its result and record are still being written leaves nothing stored', async () => {
+    const { states, table, submit, start } = setup();
+    const id = submit();
+    start(id);
+    await table.written(id);
+    // Same turn: the outcome's writes (result, checkpoints, record) are all queued, none has landed.
+    states.completed(id, result);
+    states.removed(id);
+    await table.written(id);
+    expect(await getJob(id)).toBeUndefined();
+    expect(await getResult(id)).toBeUndefined();
+    expect(await listJobs()).not.toContainEqual(expect.objectContaining({ id }));
+  });
+
   it("a queued job's rows are stored while it waits, and the record says so", async () => {
     const { states, table, submit } = setup();
     const id = submit();

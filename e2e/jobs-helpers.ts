@@ -2,6 +2,7 @@
 import type { Page } from '@playwright/test';
 import { gaussianMixture } from '../src/engine/synthetic';
 import type { Boundary } from '../src/jobs/faults';
+import type { StorageFaultPlan } from '../src/jobs/storage-faults';
 import type { JobView } from '../src/jobs/scheduler';
 import type { JobSettings } from '../src/jobs/settings';
 import { loadDigits } from '../test/fixtures/digits';
@@ -55,6 +56,8 @@ export interface SubmitOpts {
   checkpoints?: boolean;
   /** The job's first run waits at this boundary until released (see README, "Test hook"). */
   holdAt?: Boundary;
+  /** The job Worker's IndexedDB writes fail as this plan says (see README, "Test hook"). */
+  storageFault?: StorageFaultPlan;
 }
 
 export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: SubmitOpts = {}): Promise<string> {

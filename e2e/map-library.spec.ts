@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { coords, waitDone, waitInteractive } from './explore-helpers';
-import { storedKeys, submit, waitForJob } from './jobs-helpers';
+import { jobs, openApp, storedKeys, submit, waitForJob } from './jobs-helpers';
 
 /** The library panel's rows, newest change first. */
 const entries = (page: Page) => page.getByTestId('library-entry');
@@ -125,9 +125,12 @@ test('a map opened from a file is added once; deleting with the job removes the 
   await entries(page).first().getByTestId('library-delete-with-job').click();
   await expect(entries(page)).toHaveCount(0);
   await expect(page.getByTestId('job')).toHaveCount(0);
-  // The job's delete is written after the panel drops it: reload once nothing of it is stored.
+  // The job's delete is written after the panel drops it: load the page again once nothing of it is stored.
   await expect.poll(async () => (await storedKeys(page)).filter((k) => k.startsWith('job:') || k.startsWith('res:'))).toEqual([]);
-  await page.reload();
+  // Not page.reload(): this URL is the share link (?src=digits…), and loading it runs that job again, as a new job.
+  await openApp(page);
+  // Once the stored jobs are loaded (openApp waits for that), none is left.
+  expect(await jobs(page)).toEqual([]);
   await expect(page.getByTestId('library')).toContainText('No maps yet');
   await expect(page.getByTestId('job')).toHaveCount(0);
 });

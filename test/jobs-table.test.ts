@@ -8,6 +8,7 @@ import { newRecord } from '../src/jobs/job-state-record';
 import { getJob, getResult, listJobs, putDataset, readDataset } from '../src/jobs/job-store';
 import { JobTable } from '../src/jobs/job-table';
 import { DEFAULT_SETTINGS } from '../src/jobs/settings';
+import { armStorageFault } from '../src/jobs/storage-faults';
 
 const input = (n = 2000): Matrix => ({ data: Float32Array.from({ length: n * 2 }, (_, i) => i % 7), n, d: 2 });
 let k = 0;
@@ -74,6 +75,26 @@ describe('job table', () => {
     expect((await getResult(id))?.backend).toBe('webgpu');
   });
 
+  it('a refused result write leaves the stored record as the run had it, and the job says its map was not saved', async () => {
+    const { states, table, submit, start } = setup();
+    const id = submit();
+    start(id);
+    await table.written(id);
+    expect((await getJob(id))?.state).toBe('running');
+    armStorageFault({ name: 'QuotaExceededError', keyPrefix: `res:${id}` });
+    states.completed(id, result);
+    await table.written(id);
+    // Not "completed" without its map: a reload resumes the job instead.
+    expect((await getJob(id))?.state).toBe('running');
+    expect(await getResult(id)).toBeUndefined();
+    expect(states.view(id)!.storageWarning).toMatch(/^Browser storage is full \(QuotaExceededError\); its map is complete in this tab but was not saved/);
+    expect(table.storageWarning).toContain('QuotaExceededError');
+    // A removal still deletes it.
+    states.removed(id);
+    await table.written(id);
+    expect(await getJob(id)).toBeUndefined();
+  });
+
   it('immediate jobs are never stored', async () => {
     const { states, table, submit, start } = setup();
     const id = submit(100);
@@ -94,6 +115,20 @@ describe('job table', () => {
     await Promise.all([table.written(a), table.written(b)]);
     expect(await getJob(a)).toBeUndefined();
     expect(await getJob(b)).toBeUndefined();
+  });
+
+  it('a completed job removed while its result and record are still being written leaves nothing stored', async () => {
+    const { states, table, submit, start } = setup();
+    const id = submit();
+    start(id);
+    await table.written(id);
+    // Same turn: the outcome's writes (result, checkpoints, record) are all queued, none has landed.
+    states.completed(id, result);
+    states.removed(id);
+    await table.written(id);
+    expect(await getJob(id)).toBeUndefined();
+    expect(await getResult(id)).toBeUndefined();
+    expect(await listJobs()).not.toContainEqual(expect.objectContaining({ id }));
   });
 
   it("a queued job's rows are stored while it waits, and the record says so", async () => {

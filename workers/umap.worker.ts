@@ -9,6 +9,7 @@ import { WorkerPool } from '../src/jobs/compute-pool';
 import { indexedDbModelStorage, indexedDbStorage } from '../src/jobs/job-persistence';
 import type { JobWorkerApi } from '../src/jobs/job-protocol';
 import { JobRun } from '../src/jobs/job-run';
+import { armStorageFault } from '../src/jobs/storage-faults';
 
 const run = new JobRun({
   createPool: (size, store, metric) => WorkerPool.create(size, store, metric),
@@ -23,7 +24,11 @@ const run = new JobRun({
 });
 
 const api: JobWorkerApi = {
-  start: (msg, cb) => run.start(msg, cb),
+  start: (msg, cb) => {
+    // Tests only: this Worker's IndexedDB writes (the store is this realm's) fail as the plan says.
+    armStorageFault(msg.options.faults?.storageFault);
+    return run.start(msg, cb);
+  },
   stop: () => run.stop(),
   inject(fault) {
     switch (fault.kind) {

@@ -1,6 +1,6 @@
 // Test faults per job (set only through the test hook, src/jobs/jobs-test-hook.ts). A plan can be
 // set for a job, or for the next job of a kind whoever submits it (the UI's Run or "Add points");
-// a run takes its job's plan when it starts, and a hold in it is for that one run.
+// a run takes its job's plan when it starts, and a hold or a storage fault in it is for that one run.
 import type { FaultPlan } from './faults';
 
 type NextKind = 'fit' | 'transform';
@@ -25,10 +25,13 @@ export class FaultPlans {
     if (plan) this.plans.set(id, plan);
   }
 
-  /** The plan a run of the job starts with; its hold is cleared, so the run resuming from it goes on. */
+  /**
+   * The plan a run of the job starts with; its hold and storage fault are cleared, so the run resuming
+   * from it goes on, and writes again.
+   */
   takeForRun(id: string): FaultPlan | undefined {
     const plan = this.plans.get(id);
-    if (plan?.holdAt) this.plans.set(id, { ...plan, holdAt: undefined });
+    if (plan?.holdAt || plan?.storageFault) this.plans.set(id, { ...plan, holdAt: undefined, storageFault: undefined });
     return plan;
   }
 

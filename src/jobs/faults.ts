@@ -2,6 +2,7 @@
 // device or wait at a known boundary. The product never sets a plan; only the test-hooks module
 // (loaded when a page is opened for tests) does, so a race in a test can be replaced by a boundary.
 import type { PhaseName } from '../engine/types';
+import type { StorageFaultPlan } from './storage-faults';
 
 /** A step boundary: the first one at which progress in `phase` has reached `done`. */
 export interface Boundary {
@@ -19,6 +20,8 @@ export interface FaultPlan {
   breakWgsl?: boolean;
   /** The run waits at this boundary (after the step, before the next stop check) until released. */
   holdAt?: Boundary;
+  /** The Worker's IndexedDB writes fail as this plan says (storage-faults.ts). */
+  storageFault?: StorageFaultPlan;
 }
 
 /** Faults sent to a running job's Worker. */

@@ -215,10 +215,18 @@ export class JobStates {
     return this.emit(s, 'reused', 'record');
   }
 
-  storageWarned(id: string, message: string): boolean {
+  /**
+   * A storage failure of the job. The first one names the cause (later ones follow from it), except a
+   * lost store (site data cleared, a newer version in another tab): that is the cause, and the job's
+   * runs from then on store nothing.
+   */
+  storageWarned(id: string, message: string, lost = false): boolean {
     const s = this.take(id, () => true);
     if (!s) return false;
-    s.storageWarning = message;
+    if (lost) {
+      s.storageWarning = message;
+      s.noCheckpoints = true;
+    } else s.storageWarning ??= message;
     return this.emit(s, 'storageWarned', 'none');
   }
 

@@ -9,8 +9,12 @@ import { deleteJob, deleteUnusedDatasets, putDataset, putJob, putResult, putTran
 import type { JobResult } from './job-protocol';
 import type { JobChange, JobStates } from './job-state';
 import { TAB_PREFIX, lockedNames } from './tab-lock';
-import { describeStorageError } from './jobs-db';
+import { describeStorageError, onJobStoreLost } from './jobs-db';
+import { CLEARED_MESSAGE, NEWER_VERSION_MESSAGE, type StorageLoss } from './idb-connection';
+import { TERMINAL } from './job-state-record';
 import { messageOf } from '../io/error-message';
+
+const IN_MEMORY = '; the job continues in memory and will not survive a reload.';
 
 /** Failed and cancelled jobs are kept for retry only this long; completed ones stay for their result. */
 function pastRetention(rec: Readonly<JobRecord>, retentionHours: number, now = Date.now()): boolean {
@@ -29,9 +33,18 @@ export class JobTable {
   private storing = new Set<string>();
   /** The latest storage failure, for the storage panel; null while storage works. */
   storageWarning: string | null = null;
+  /**
+   * Jobs this tab writes nothing more of (a delete excepted): their stored entries are gone (site data
+   * cleared) or must stay as they were (a result that could not be written).
+   */
+  private unsaved = new Set<string>();
+  /** A newer version in another tab has the database: this tab's jobs run without storage. */
+  savingStopped = false;
+  private readonly offLost: () => void;
 
   constructor(private readonly states: JobStates) {
     states.subscribe((c) => this.changed(c));
+    this.offLost = onJobStoreLost((loss) => this.storageLost(loss));
   }
 
   subscribe(fn: () => void): () => void {
@@ -56,6 +69,7 @@ export class JobTable {
 
   close(): void {
     this.channel?.close();
+    this.offLost();
   }
 
   warn(err: unknown): void {
@@ -65,6 +79,42 @@ export class JobTable {
   warnWith(message: string): void {
     this.storageWarning = message;
     this.notify();
+  }
+
+  /**
+   * This page's connection to the jobs database was lost. The jobs it knows go on in memory and are
+   * not written again: after a clear their entries are gone, and writing them into the fresh database
+   * would bring back half of each (a record without its dataset or model). Jobs submitted later are
+   * stored as usual, unless a newer version has the database: then nothing more is.
+   */
+  private storageLost(loss: StorageLoss): void {
+    if (loss === 'newer') this.savingStopped = true;
+    const why = loss === 'newer' ? NEWER_VERSION_MESSAGE : CLEARED_MESSAGE;
+    for (const f of this.states.all()) {
+      if (f.elsewhere) continue;
+      this.unsaved.add(f.rec.id);
+      if (!TERMINAL.has(f.rec.state)) this.states.storageWarned(f.rec.id, `${why}${IN_MEMORY}`, true);
+    }
+    this.warnWith(
+      loss === 'newer'
+        ? `${NEWER_VERSION_MESSAGE}.`
+        : 'Browser storage was cleared (site data deleted): the jobs open then go on in memory and are not saved; jobs started from now on are saved again.',
+    );
+  }
+
+  /** A write of the job's own entries failed: the job says so, and so does the storage panel. */
+  private warnJob(id: string, err: unknown, consequence = IN_MEMORY): void {
+    this.states.storageWarned(id, `${describeStorageError(err)}${consequence}`);
+    this.warn(err);
+  }
+
+  /**
+   * The job's result could not be written. Its stored record stays as the run left it (with its
+   * checkpoints), so a reload runs it again from there instead of finding a completed job without a map.
+   */
+  private outcomeLost(id: string, err: unknown): void {
+    this.unsaved.add(id);
+    this.warnJob(id, err, '; its map is complete in this tab but was not saved (after a reload the job runs again from its last checkpoint).');
   }
 
   notify(): void {
@@ -142,6 +192,7 @@ export class JobTable {
         return;
       case 'delete':
         this.lastRecordWrite.delete(id);
+        this.unsaved.delete(id);
         // Any Worker of the job is already terminated, so no checkpoint write of it can land after this.
         this.enqueue(id, () =>
           deleteJob(id)
@@ -156,12 +207,12 @@ export class JobTable {
     this.enqueue(id, async () => {
       // The latest record is written, whatever it became while earlier writes ran; a deleted job is not.
       const f = this.states.peek(id);
-      if (!f) return;
+      if (!f || this.unsaved.has(id)) return;
       try {
         await putJob(f.rec);
         this.broadcast(id);
       } catch (err) {
-        this.warn(err);
+        this.warnJob(id, err);
       }
     });
   }
@@ -169,17 +220,18 @@ export class JobTable {
   /** The result before the record, so a tab that reads "completed" finds the result. */
   private saveOutcome(id: string): void {
     const f = this.states.peek(id);
-    if (!f) return;
+    if (!f || this.unsaved.has(id)) return;
     const r = f.result;
+    const lost = (x: unknown) => this.outcomeLost(id, x);
     if (f.rec.state === 'completed' && r) {
       const backend = (r as JobResult).backend?.backend;
       const stored = { embedding: r.embedding, nComponents: r.nComponents, n: r.n, params: r.params, timings: r.timings, log: r.log, ...(backend ? { backend } : {}) };
-      this.enqueue(id, () => putResult(id, stored).catch((x) => this.warn(x)));
+      this.enqueue(id, () => putResult(id, stored).catch(lost));
     }
     const t = f.transformResult;
-    if (f.rec.state === 'completed' && t) this.enqueue(id, () => putTransformResult(id, t).catch((x) => this.warn(x)));
+    if (f.rec.state === 'completed' && t) this.enqueue(id, () => putTransformResult(id, t).catch(lost));
     // Checkpoints go once a job completes or is cancelled; a failed job keeps its last one for retry.
-    if (f.rec.state !== 'failed') this.enqueue(id, () => deleteCheckpoints(id).catch(() => {}));
+    if (f.rec.state !== 'failed') this.enqueue(id, () => (this.unsaved.has(id) ? Promise.resolve() : deleteCheckpoints(id).catch(() => {})));
     this.saveRecord(id);
   }
 

@@ -5,6 +5,7 @@ import type { BackendReport } from '../gpu/backend';
 import type { Boundary, FaultPlan } from './faults';
 import type { GraphReuse } from './graph-store';
 import type { Priority } from './job-store';
+import { armStorageFault, type StorageFaultPlan } from './storage-faults';
 import type { JobView, Scheduler } from './scheduler';
 
 interface MapstreamJobsHook {
@@ -19,7 +20,18 @@ interface MapstreamJobsHook {
    * Submit a job as the Run button does, with a priority (the button always uses normal). With
    * holdAt, its first run waits at that boundary (after reporting exactly that progress) until release(id).
    */
-  submit(values: number[], n: number, d: number, params: Partial<UmapParams>, opts?: { name?: string; priority?: Priority; checkpoints?: boolean; holdAt?: Boundary }): string;
+  submit(
+    values: number[],
+    n: number,
+    d: number,
+    params: Partial<UmapParams>,
+    opts?: { name?: string; priority?: Priority; checkpoints?: boolean; holdAt?: Boundary; storageFault?: StorageFaultPlan },
+  ): string;
+  /**
+   * This page's IndexedDB writes (job records, results, queued jobs' data, the map library) fail as
+   * `plan` says: a matching put aborts its transaction with that DOMException (count default 1).
+   */
+  failStorageWrites(plan: StorageFaultPlan): void;
   /** A completed job's coordinates (row-major n × nComponents) as a plain array, or null. */
   coords(id: string): Promise<number[] | null>;
   /** A completed job's log (includes the checkpoint count and their engine time). */
@@ -84,6 +96,14 @@ declare global {
   }
 }
 
+/** A plain copy (the test's objects come from another realm's JSON), without absent fields. */
+function faultsOf(holdAt: Boundary | undefined, storageFault: StorageFaultPlan | undefined): FaultPlan {
+  return {
+    ...(holdAt ? { holdAt: { phase: holdAt.phase, done: holdAt.done } } : {}),
+    ...(storageFault ? { storageFault: { ...storageFault } } : {}),
+  };
+}
+
 export function installJobsTestHook(s: Scheduler): void {
   window.__mapstreamJobs = {
     get tabId() {
@@ -97,8 +117,9 @@ export function installJobsTestHook(s: Scheduler): void {
         name: opts.name ?? `test job (${n} × ${d})`,
         priority: opts.priority ?? 'normal',
         ...(opts.checkpoints === false ? { checkpoints: false } : {}),
-        ...(opts.holdAt ? { faults: { holdAt: { phase: opts.holdAt.phase, done: opts.holdAt.done } } } : {}),
+        ...(opts.holdAt || opts.storageFault ? { faults: faultsOf(opts.holdAt, opts.storageFault) } : {}),
       }),
+    failStorageWrites: (plan) => armStorageFault({ ...plan, count: plan.count ?? 1 }),
     coords: async (id) => {
       const r = await s.result(id);
       return r ? Array.from(r.embedding) : null;

@@ -4,11 +4,12 @@
 //   map:<id>    the map itself: a MapFile as typed arrays (not its JSON text), its text columns each
 //               packed into one string, so opening a large map is one IndexedDB read with no parsing
 // The one map earlier versions kept ('last', a map-file text) is moved in once.
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { parseMapFile, type MapFile } from '../export/map-file';
 import type { MetaColumn } from '../io/dataset';
 import { messageOf } from '../io/error-message';
 import { checksumOf } from './checksum';
+import { resilientStore } from './idb-connection';
 import { batchIdsOf, mergeBatches, needsStoredBatches } from './map-batch-merge';
 
 export interface LibraryEntry {
@@ -61,7 +62,8 @@ const MAP = 'map:';
 
 let kv: UseStore | null = null;
 const store = (): UseStore => {
-  kv ??= createStore('mapstream-maps', 'maps');
+  // After a clear of site data the next write opens a fresh library (idb-keyval's own store would keep the closed connection).
+  kv ??= resilientStore('mapstream-maps', 'maps', { durability: 'default', stopWhenCleared: false });
   return kv;
 };
 

@@ -143,7 +143,8 @@ export class Scheduler {
   submit(input: JobRows, params: Partial<UmapParams>, opts: SubmitOptions, cb?: JobCallbacks): string {
     assertFits({ n: input.n, d: input.d, params, rowsShared: !!input.memory }, readDevice());
     const small = input.n < IMMEDIATE_MAX_N;
-    const noCheckpoints = opts.checkpoints === false;
+    // A newer version in another tab has the store: jobs from then on run in memory.
+    const noCheckpoints = opts.checkpoints === false || this.table.savingStopped;
     // A small fit still skips the queue, but is stored like any other (record, rows, result, model),
     // so its map can take added points, after a reload too. Only one that may not store anything
     // stays immediate: nothing of it outlives the page.
@@ -171,7 +172,7 @@ export class Scheduler {
     const rec = transformRecord(this.states.peek(parentId), parentId, rows, meta, { id: newId(), order: this.states.nextOrder(), owner: this.tabId, settings: this.settings });
     const batch: BatchMeta = { name: meta.name, metadata: meta.metadata ?? [] };
     this.table.storeFirst(rec.id, () => putBatchMeta(rec.id, batch));
-    this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
+    this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: this.table.savingStopped });
     this.faults.submitted(rec.id, 'transform');
     if (cb) this.runs.watch(rec.id, cb);
     this.pump();
@@ -193,7 +194,7 @@ export class Scheduler {
     // record, so a stored job always finds its map (a failed write is a storage warning).
     this.table.storeFirst(id, () => putGivenMap(id, coords));
     this.givenMaps.set(id, coords);
-    this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: false });
+    this.states.submitted(rec, { immediate: false, input: rows, noCheckpoints: this.table.savingStopped });
     if (cb) this.runs.watch(id, cb);
     this.pump();
     setTimeout(() => this.table.storeWhileQueued(id), 0);

@@ -90,7 +90,9 @@ export function JobsPanel(props: { scheduler: Scheduler; shownId: string | null;
                     </div>
                   </Show>
                   <Show when={j.storageWarning}>
-                    <div class="job-warning">{j.storageWarning}</div>
+                    <div class="job-warning" data-testid="job-warning">
+                      {j.storageWarning}
+                    </div>
                   </Show>
                   <div class="job-actions">
                     <Show when={j.state === 'queued' && !j.elsewhere}>

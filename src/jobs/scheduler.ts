@@ -224,6 +224,13 @@ export class Scheduler {
   }
 
   resume(id: string): void {
+    const f = this.states.peek(id);
+    if (!f || f.elsewhere) return;
+    // Found paused after its owner tab closed (or reloaded): another open tab may resume it at once.
+    if (f.rec.owner && f.rec.owner !== this.tabId) {
+      this.recovery.resume(id);
+      return;
+    }
     if (!this.states.resumed(id)) return;
     this.pump();
     // Paused before its data was stored (or the store failed): try again while it waits.

@@ -72,7 +72,8 @@ export class JobRecovery {
       return false;
     }
     const held = await lockedNames();
-    for (const rec of records) if (this.states.found(rec)) this.adopt(rec.id, held);
+    // Ready once every claim is settled, so a tab that reports ready shows each job as it will stay.
+    await Promise.all(records.map((rec) => (this.states.found(rec) ? this.adopt(rec.id, held) : undefined)));
     return true;
   }
 
@@ -91,13 +92,12 @@ export class JobRecovery {
   }
 
   /** Act on what a stored record means for this tab: someone else's, finished, or ours to resume. */
-  private adopt(id: string, held: Set<string>): void {
+  private adopt(id: string, held: Set<string>): Promise<void> | undefined {
     const f = this.states.peek(id);
     if (!f) return;
-    const tabId = this.host.tabId;
-    const a = adoption(f.rec, tabId, held);
-    if (CLAIMS.has(a.kind)) void this.claim(id, false);
-    else this.apply(id, a);
+    const a = adoption(f.rec, this.host.tabId, held);
+    if (CLAIMS.has(a.kind)) return this.claim(id, false);
+    this.apply(id, a);
   }
 
   /**
@@ -162,7 +162,7 @@ export class JobRecovery {
     // not read as that tab being alive (it would wait on it again, and hand it back and forth with
     // any other tab waiting too), nor holding the job's as another tab running it.
     held.delete(name);
-    this.adopt(id, held);
+    void this.adopt(id, held);
     this.host.pump();
   }
 
@@ -174,7 +174,7 @@ export class JobRecovery {
       return;
     }
     this.states.takenOver(id, rec);
-    this.adopt(id, await lockedNames());
+    void this.adopt(id, await lockedNames());
   }
 
   private async refresh(id: string): Promise<void> {
@@ -195,8 +195,8 @@ export class JobRecovery {
       return;
     }
     if (known && !known.elsewhere) {
-      if (this.states.refreshed(id, rec) && !TERMINAL.has(rec.state)) this.adopt(id, await lockedNames());
+      if (this.states.refreshed(id, rec) && !TERMINAL.has(rec.state)) void this.adopt(id, await lockedNames());
     } else if (this.states.has(id)) this.states.refreshed(id, rec);
-    else if (this.states.found(rec)) this.adopt(id, await lockedNames());
+    else if (this.states.found(rec)) void this.adopt(id, await lockedNames());
   }
 }

@@ -24,9 +24,6 @@ type Adoption =
    */
   | { kind: 'keep' };
 
-/** The kinds that make this tab the job's owner: taken under the job's lock (see claim). */
-const CLAIMS = new Set<Adoption['kind']>(['lost', 'resume', 'requeue']);
-
 /** What a stored record means for this tab, given the lock names held now. */
 function adoption(rec: Readonly<JobRecord>, tabId: string, held: Set<string>): Adoption {
   if (TERMINAL.has(rec.state)) return { kind: 'finished' };
@@ -72,8 +69,7 @@ export class JobRecovery {
       return false;
     }
     const held = await lockedNames();
-    // Ready once every claim is settled, so a tab that reports ready shows each job as it will stay.
-    await Promise.all(records.map((rec) => (this.states.found(rec) ? this.adopt(rec.id, held) : undefined)));
+    for (const rec of records) if (this.states.found(rec)) this.adopt(rec.id, held);
     return true;
   }
 
@@ -84,7 +80,7 @@ export class JobRecovery {
 
   /** Resume a paused or interrupted job another tab (now closed) owned: this tab claims it first. */
   resume(id: string): void {
-    void this.claim(id, true);
+    void this.claim(id);
   }
 
   dispose(): void {
@@ -92,21 +88,18 @@ export class JobRecovery {
   }
 
   /** Act on what a stored record means for this tab: someone else's, finished, or ours to resume. */
-  private adopt(id: string, held: Set<string>): Promise<void> | undefined {
+  private adopt(id: string, held: Set<string>): void {
     const f = this.states.peek(id);
-    if (!f) return;
-    const a = adoption(f.rec, this.host.tabId, held);
-    if (CLAIMS.has(a.kind)) return this.claim(id, false);
-    this.apply(id, a);
+    if (f) this.apply(id, adoption(f.rec, this.host.tabId, held));
   }
 
   /**
-   * Become the job's owner. A reloaded tab and the tabs that waited on its lock all look at the same
-   * record at once, so the claim is made holding the job's lock, on the record read again there, and
-   * written before the lock goes: the next tab to look finds a live owner and shows it as theirs.
-   * Meanwhile the job counts as elsewhere, so this tab's queue does not start it.
+   * Resume a job no open tab owns, as its owner. A reloaded tab and other open ones all offer it, so
+   * the claim is made holding the job's lock, on the record read again there, and written before the
+   * lock goes: the next tab to look finds a live owner and shows it as theirs. Meanwhile the job
+   * counts as elsewhere here, so this tab's queue does not start it.
    */
-  private async claim(id: string, resume: boolean): Promise<void> {
+  private async claim(id: string): Promise<void> {
     if (this.states.peek(id)?.local || !this.states.heldElsewhere(id)) return;
     const lock = await tryLock(JOB_PREFIX + id);
     if (!lock) {
@@ -124,7 +117,7 @@ export class JobRecovery {
       const held = await lockedNames();
       held.delete(JOB_PREFIX + id);
       const a = adoption(fresh, this.host.tabId, held);
-      if (a.kind === 'keep' && resume) this.states.resumed(id, this.host.tabId);
+      if (a.kind === 'keep') this.states.resumed(id, this.host.tabId);
       else this.apply(id, a);
       await this.table.written(id);
     } finally {
@@ -162,7 +155,7 @@ export class JobRecovery {
     // not read as that tab being alive (it would wait on it again, and hand it back and forth with
     // any other tab waiting too), nor holding the job's as another tab running it.
     held.delete(name);
-    void this.adopt(id, held);
+    this.adopt(id, held);
     this.host.pump();
   }
 
@@ -174,7 +167,7 @@ export class JobRecovery {
       return;
     }
     this.states.takenOver(id, rec);
-    void this.adopt(id, await lockedNames());
+    this.adopt(id, await lockedNames());
   }
 
   private async refresh(id: string): Promise<void> {
@@ -195,8 +188,8 @@ export class JobRecovery {
       return;
     }
     if (known && !known.elsewhere) {
-      if (this.states.refreshed(id, rec) && !TERMINAL.has(rec.state)) void this.adopt(id, await lockedNames());
+      if (this.states.refreshed(id, rec) && !TERMINAL.has(rec.state)) this.adopt(id, await lockedNames());
     } else if (this.states.has(id)) this.states.refreshed(id, rec);
-    else if (this.states.found(rec)) void this.adopt(id, await lockedNames());
+    else if (this.states.found(rec)) this.adopt(id, await lockedNames());
   }
 }

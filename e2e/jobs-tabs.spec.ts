@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
-import { mixture, openApp, submit, waitForHold, waitForJob } from './jobs-helpers';
+import { coordsOf, mixture, openApp, pauseHeld, submit, waitForHold, waitForJob } from './jobs-helpers';
+import type { Page } from '@playwright/test';
 import type { JobView } from '../src/jobs/scheduler';
 
 // Two tabs of the same origin share IndexedDB and Web Locks: a job runs in one of them only, the other
@@ -80,3 +81,51 @@ test('a finished job deleted in one tab leaves the other tab too; one retried in
   expect((await view(failed))!.local).toBe(false);
   expect(await other.evaluate((i) => window.__mapstreamJobs!.coords(i).then((c) => c?.length), failed)).toBe(1200 * 2);
 });
+
+// A job paused in tab A is A's while A lives: tab B shows it as paused there, with no Resume. Once A
+// closes or reloads (a reload is a new tab to the others), it is no open tab's: the reloaded A and B
+// both offer Resume, and the tab that resumes it claims it and runs it, once.
+for (const how of ['reload, resume in A', 'reload, resume in B', 'close A, resume in B'] as const) {
+  test(`a paused job, its tab gone (${how}): it runs once, in the tab that resumed it`, async ({ page, context }) => {
+    const n = 1500;
+    const data = mixture(n, 8, 5).data;
+    const p = { nEpochs: 60, seed: 3, backend: 'cpu' };
+    await openApp(page);
+    const at = { phase: 'layout', done: 10 } as const;
+    const id = await submit(page, data, n, 8, p, { name: 'paused', holdAt: at });
+    await waitForHold(page, id, at, 'j.stored');
+    await pauseHeld(page, id);
+
+    const other = await context.newPage();
+    await openApp(other);
+    const state = (t: Page) => t.locator(`[data-job-id="${id}"] [data-testid=job-state]`);
+    await expect(state(other)).toHaveText('paused in another tab');
+    await expect(other.locator(`[data-job-id="${id}"]`).getByTestId('job-resume')).toHaveCount(0);
+    // Not B's to resume while A lives.
+    await other.evaluate((i) => window.__mapstreamJobs!.resume(i), id);
+    await expect(state(other)).toHaveText('paused in another tab');
+
+    if (how === 'close A, resume in B') await page.close();
+    else {
+      await page.reload();
+      await page.waitForFunction(() => !!window.__mapstreamJobs);
+      await page.evaluate(() => window.__mapstreamJobs!.ready());
+    }
+    const tabs = how === 'close A, resume in B' ? [other] : [page, other];
+    // Every open tab shows it paused and resumable: nobody runs it, so none says "in another tab".
+    for (const t of tabs) await expect(state(t)).toHaveText('paused');
+    const [runs, watches] = how === 'reload, resume in A' ? [page, other] : [other, page.isClosed() ? null : page];
+    await runs.locator(`[data-job-id="${id}"]`).getByTestId('job-resume').click();
+    const done = await waitForJob(runs, id, "j.state === 'completed'");
+    expect(done.resumedFrom).toMatchObject({ phase: 'layout', done: 10 });
+    if (watches) {
+      await expect.poll(async () => (await watches.evaluate((i) => window.__mapstreamJobs!.get(i), id))?.state).toBe('completed');
+      // It never started there.
+      expect((await watches.evaluate((i) => window.__mapstreamJobs!.get(i), id))!.startSeq).toBeNull();
+    }
+    // The same map as an undisturbed run.
+    const ref = await submit(runs, data, n, 8, p, { name: 'undisturbed' });
+    await waitForJob(runs, ref, "j.state === 'completed'");
+    expect(await coordsOf(runs, id)).toEqual(await coordsOf(runs, ref));
+  });
+}

@@ -248,9 +248,11 @@ export class JobStates {
     return this.emit(s, 'paused', 'record');
   }
 
-  resumed(id: string): boolean {
+  /** With `owner`, this tab takes charge of it too (a job whose owner tab closed is claimed by a resume). */
+  resumed(id: string, owner?: string): boolean {
     const s = this.take(id, (x) => (x.rec.state === 'paused' || x.rec.state === 'interrupted') && !x.elsewhere);
     if (!s) return false;
+    if (owner) s.rec.owner = owner;
     s.stoppedRun = null;
     s.rec.state = 'queued';
     return this.emit(s, 'resumed', 'record');

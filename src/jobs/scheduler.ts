@@ -225,6 +225,13 @@ export class Scheduler {
   }
 
   resume(id: string): void {
+    const f = this.states.peek(id);
+    if (!f || f.elsewhere) return;
+    // Found paused after its owner tab closed (or reloaded): another open tab may resume it at once.
+    if (f.rec.owner && f.rec.owner !== this.tabId) {
+      this.recovery.resume(id);
+      return;
+    }
     if (!this.states.resumed(id)) return;
     this.pump();
     // Paused before its data was stored (or the store failed): try again while it waits.
@@ -313,28 +320,39 @@ export class Scheduler {
   }
 
   private pumping = false;
+  /** Asked for while a pump ran: that pump may have looked at the queue before the change, so it looks again. */
+  private pumpAgain = false;
   private async pumpAsync(): Promise<void> {
-    if (this.pumping) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
     try {
-      for (;;) {
-        const running = this.states.all().filter((f) => f.local && !f.immediate);
-        if (running.length >= this.settings.maxConcurrentJobs) return;
-        const gpuBusy = running.some((f) => f.gpu);
-        let next: { id: string; gpu: boolean } | null = null;
-        for (const f of this.states.queued()) {
-          // A transform computes on the CPU pool.
-          const gpu = f.rec.kind === 'transform' ? false : await needsGpu(f.rec.params, this.autoUsesGpu);
-          // One GPU job at a time; CPU jobs behind a waiting GPU job still go ahead.
-          if (gpu && gpuBusy) continue;
-          next = { id: f.rec.id, gpu };
-          break;
-        }
-        if (!next) return;
-        await this.start(next.id, next.gpu);
-      }
+      do this.pumpAgain = false;
+      while (await this.pumpOnce());
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /** Start queued jobs while there is room; true if asked to look again meanwhile. */
+  private async pumpOnce(): Promise<boolean> {
+    for (;;) {
+      const running = this.states.all().filter((f) => f.local && !f.immediate);
+      if (running.length >= this.settings.maxConcurrentJobs) return this.pumpAgain;
+      const gpuBusy = running.some((f) => f.gpu);
+      let next: { id: string; gpu: boolean } | null = null;
+      for (const f of this.states.queued()) {
+        // A transform computes on the CPU pool.
+        const gpu = f.rec.kind === 'transform' ? false : await needsGpu(f.rec.params, this.autoUsesGpu);
+        // One GPU job at a time; CPU jobs behind a waiting GPU job still go ahead.
+        if (gpu && gpuBusy) continue;
+        next = { id: f.rec.id, gpu };
+        break;
+      }
+      if (!next) return this.pumpAgain;
+      await this.start(next.id, next.gpu);
     }
   }
 

@@ -1,6 +1,6 @@
 // Which queued job runs next, and how much of the machine each running job gets.
 import type { UmapParams } from '../engine/types';
-import type { JobState, Priority } from './job-store';
+import type { JobRecord, JobState, Priority } from './job-store';
 
 /** What the queue looks at of a job. */
 export interface Queueable {
@@ -23,7 +23,7 @@ export function queuedInOrder<T extends Queueable>(entries: Iterable<T>): T[] {
  * for an adapter here would cost the main thread a long task, and the job Worker's GPU lock keeps
  * GPU work one job at a time in any case.
  */
-export function needsGpu(p: Partial<UmapParams>, autoUsesGpu: boolean): Promise<boolean> {
+function needsGpu(p: Partial<UmapParams>, autoUsesGpu: boolean): Promise<boolean> {
   const pref = p.backend ?? 'auto';
   if (pref === 'cpu') return Promise.resolve(false);
   if (pref === 'webgpu') return Promise.resolve(true);
@@ -34,4 +34,17 @@ export function needsGpu(p: Partial<UmapParams>, autoUsesGpu: boolean): Promise<
 export function threadsPerJob(maxConcurrentJobs: number): number {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
   return Math.max(1, Math.floor(cores / maxConcurrentJobs));
+}
+
+/**
+ * The first of `queued` (in starting order) that may start now: one GPU job at a time, while CPU jobs
+ * behind a waiting GPU job still go ahead. A transform computes on the CPU pool.
+ */
+export async function nextToStart(queued: readonly { rec: JobRecord }[], gpuBusy: boolean, autoUsesGpu: boolean): Promise<{ id: string; gpu: boolean } | null> {
+  for (const f of queued) {
+    const gpu = f.rec.kind === 'transform' ? false : await needsGpu(f.rec.params, autoUsesGpu);
+    if (gpu && gpuBusy) continue;
+    return { id: f.rec.id, gpu };
+  }
+  return null;
 }

@@ -3,19 +3,20 @@
 // change to a job is a transition there), the job table (store, other tabs, redraws), the runs in
 // this tab (Workers, locks, followers) and recovery (records from earlier page loads and other tabs).
 import type { UmapParams, UmapResult } from '../engine/types';
-import type { JobResult, JobRows, TransformJobResult } from './job-protocol';
+import type { JobRows, TransformJobResult } from './job-protocol';
 import { JobCancelledError, JobStoppedError, type JobCallbacks } from './run-job';
 import { messageOf } from '../io/error-message';
 import type { Fault, FaultPlan } from './faults';
 import { FaultPlans } from './fault-plans';
-import { getResult, getTransformResult, readDataset, type JobRecord, type Priority, type StoredResult } from './job-store';
+import { readDataset, type JobRecord, type Priority } from './job-store';
 import type { GraphReuse } from './graph-store';
 import { JobRuns, type RunHandle } from './job-launch';
 import { transformRecord } from './transform-submit';
-import { getGivenMap, putGivenMap } from './given-map-store';
+import { givenMapOf, putGivenMap } from './given-map-store';
 import { putBatchMeta, type BatchMeta } from './transform-meta-store';
 import { modelRecord, type ModelMeta } from './model-submit';
-import { needsGpu, threadsPerJob } from './job-queue';
+import { nextToStart, threadsPerJob } from './job-queue';
+import { resultOf, transformResultOf, type JobResultView } from './job-results';
 import { JobRecovery } from './job-recovery';
 import { JobStates } from './job-state';
 import { IMMEDIATE_MAX_N, TERMINAL, newId, newRecord, type SubmitOptions } from './job-state-record';
@@ -94,16 +95,8 @@ export class Scheduler {
   }
 
   /** The result of a completed job, from memory or from the store. */
-  async result(id: string): Promise<(Omit<StoredResult, 'params'> & { rec: JobRecord }) | null> {
-    const f = this.states.peek(id);
-    if (!f) return null;
-    const rec = { ...f.rec };
-    if (f.result) {
-      const backend = (f.result as JobResult).backend?.backend;
-      return { embedding: f.result.embedding, nComponents: f.result.nComponents, n: f.result.n, rec, timings: f.result.timings, log: f.result.log, ...(backend ? { backend } : {}) };
-    }
-    const stored = await getResult(id).catch(() => undefined);
-    return stored ? { ...stored, rec } : null;
+  result(id: string): Promise<JobResultView | null> {
+    return resultOf(this.states.peek(id));
   }
 
   /** Callbacks for a job's progress, log and previews while it runs in this tab. */
@@ -122,11 +115,8 @@ export class Scheduler {
   }
 
   /** A completed transform's result, from memory or (after a reload, or from another tab) the store. */
-  async transformResult(id: string): Promise<TransformJobResult | null> {
-    const f = this.states.peek(id);
-    if (f?.rec.kind !== 'transform' || f.rec.state !== 'completed') return null;
-    if (f.transformResult) return f.transformResult;
-    return (await getTransformResult(id).catch(() => undefined)) ?? null;
+  transformResult(id: string): Promise<TransformJobResult | null> {
+    return transformResultOf(this.states.peek(id));
   }
 
   // --- requests -------------------------------------------------------------------------------
@@ -199,15 +189,6 @@ export class Scheduler {
     this.pump();
     setTimeout(() => this.table.storeWhileQueued(id), 0);
     return id;
-  }
-
-  /** A model job's given map: from memory, else from the store. */
-  private async givenMap(id: string): Promise<Float32Array> {
-    const held = this.givenMaps.get(id);
-    if (held) return held;
-    const stored = await getGivenMap(id).catch(() => null);
-    if (!stored) throw new Error('The map this job indexes is no longer stored; open its file again and prepare it for adding points again.');
-    return stored;
   }
 
   async pause(id: string): Promise<void> {
@@ -341,16 +322,11 @@ export class Scheduler {
     for (;;) {
       const running = this.states.all().filter((f) => f.local && !f.immediate);
       if (running.length >= this.settings.maxConcurrentJobs) return this.pumpAgain;
-      const gpuBusy = running.some((f) => f.gpu);
-      let next: { id: string; gpu: boolean } | null = null;
-      for (const f of this.states.queued()) {
-        // A transform computes on the CPU pool.
-        const gpu = f.rec.kind === 'transform' ? false : await needsGpu(f.rec.params, this.autoUsesGpu);
-        // One GPU job at a time; CPU jobs behind a waiting GPU job still go ahead.
-        if (gpu && gpuBusy) continue;
-        next = { id: f.rec.id, gpu };
-        break;
-      }
+      const next = await nextToStart(
+        this.states.queued(),
+        running.some((f) => f.gpu),
+        this.autoUsesGpu,
+      );
       if (!next) return this.pumpAgain;
       await this.start(next.id, next.gpu);
     }
@@ -382,7 +358,7 @@ export class Scheduler {
     try {
       // A small fit runs in its job Worker alone: starting a compute pool would cost more than it saves.
       const alone = f.immediate || ((f.rec.kind ?? 'fit') === 'fit' && f.rec.n < IMMEDIATE_MAX_N);
-      handle = this.runs.launch(id, alone ? 0 : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? this.givenMap(id) : undefined);
+      handle = this.runs.launch(id, alone ? 0 : threadsPerJob(this.settings.maxConcurrentJobs), plan, f.rec.knnOnly ? givenMapOf(id, this.givenMaps) : undefined);
     } catch (err) {
       this.end(id, () => this.states.failed(id, messageOf(err)));
       return;

@@ -43,6 +43,12 @@ async function checkJobs(w: World): Promise<void> {
       if (v) fail(w, `job ${short(t.id)} was deleted by the test but is listed (${v.state})`);
       continue;
     }
+    if (!v && t.lostOnReload) {
+      // The app said it would not survive a reload (its writes were refused): it ended with the page.
+      w.say(`  job ${short(t.id)}: ran with a storage warning, gone with the reload`);
+      w.jobs.delete(t.id);
+      continue;
+    }
     if (!v) fail(w, `job ${short(t.id)} (${t.tab}) is missing from the list`);
     if (v.state === 'failed' && !v.error?.trim()) fail(w, `job ${short(t.id)} failed without a message`);
     if (v.state === 'cancelled' && t.byTest !== 'cancelled') fail(w, `job ${short(t.id)} is cancelled, and the test did not cancel it`);

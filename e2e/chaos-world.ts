@@ -72,6 +72,11 @@ export interface Tracked {
   byTest: 'deleted' | 'cancelled' | null;
   /** Coordinates when first seen completed (compared with the kind's reference then). */
   seenCompleted: boolean;
+  /**
+   * Tab A ran it with a storage warning ("continues in memory and will not survive a reload") when
+   * tab A reloaded: as documented, such a job may be gone after the reload.
+   */
+  lostOnReload?: boolean;
 }
 
 export class World {
@@ -140,6 +145,16 @@ export class World {
   }
 
   async reloadA(): Promise<void> {
+    const unstored = await this.a.evaluate(() =>
+      window
+        .__mapstreamJobs!.list()
+        .filter((j) => j.local && !!j.storageWarning)
+        .map((j) => j.id),
+    );
+    for (const id of unstored) {
+      const t = this.jobs.get(id);
+      if (t) t.lostOnReload = true;
+    }
     await this.a.reload();
     await this.a.waitForFunction(() => !!window.__mapstreamJobs);
     await this.a.evaluate(() => window.__mapstreamJobs!.ready());

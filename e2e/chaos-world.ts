@@ -3,7 +3,8 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import type { Boundary } from '../src/jobs/faults';
 import type { JobView } from '../src/jobs/scheduler';
-import { mixture, openApp } from './jobs-helpers';
+import { expect } from './fixtures';
+import { mixture, openApp, storedKeys } from './jobs-helpers';
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 export class Rng {
@@ -145,6 +146,18 @@ export class World {
   }
 
   async reloadA(): Promise<void> {
+    // A reload races the record write of a job submitted just before it. The reload waits until each
+    // job tab A runs is stored or has said it cannot be, so what the reload may lose is known.
+    await expect
+      .poll(
+        async () => {
+          const keys = new Set(await storedKeys(this.a));
+          const views = await this.a.evaluate(() => window.__mapstreamJobs!.list().map((j) => ({ id: j.id, local: j.local, warned: !!j.storageWarning })));
+          return views.filter((v) => v.local && !v.warned && !keys.has(`job:${v.id}`)).map((v) => v.id);
+        },
+        { timeout: 60_000 },
+      )
+      .toEqual([]);
     const unstored = await this.a.evaluate(() =>
       window
         .__mapstreamJobs!.list()

@@ -74,7 +74,7 @@ export interface Tracked {
   /** Coordinates when first seen completed (compared with the kind's reference then). */
   seenCompleted: boolean;
   /**
-   * Tab A ran it with a storage warning ("continues in memory and will not survive a reload") when
+   * Tab A held it (running or finished) with a storage warning ("continues in memory and will not survive a reload") when
    * tab A reloaded: as documented, such a job may be gone after the reload.
    */
   lostOnReload?: boolean;
@@ -147,13 +147,13 @@ export class World {
 
   async reloadA(): Promise<void> {
     // A reload races the record write of a job submitted just before it. The reload waits until each
-    // job tab A runs is stored or has said it cannot be, so what the reload may lose is known.
+    // job of tab A's (running or finished) is stored or has said it cannot be, so what it may lose is known.
     await expect
       .poll(
         async () => {
           const keys = new Set(await storedKeys(this.a));
-          const views = await this.a.evaluate(() => window.__mapstreamJobs!.list().map((j) => ({ id: j.id, local: j.local, warned: !!j.storageWarning })));
-          return views.filter((v) => v.local && !v.warned && !keys.has(`job:${v.id}`)).map((v) => v.id);
+          const views = await this.a.evaluate(() => window.__mapstreamJobs!.list().map((j) => ({ id: j.id, mine: !j.elsewhere, warned: !!j.storageWarning })));
+          return views.filter((v) => v.mine && !v.warned && !keys.has(`job:${v.id}`)).map((v) => v.id);
         },
         { timeout: 60_000 },
       )
@@ -161,7 +161,7 @@ export class World {
     const unstored = await this.a.evaluate(() =>
       window
         .__mapstreamJobs!.list()
-        .filter((j) => j.local && !!j.storageWarning)
+        .filter((j) => !j.elsewhere && !!j.storageWarning)
         .map((j) => j.id),
     );
     for (const id of unstored) {

@@ -64,7 +64,9 @@ interface Fakes {
   loads: number;
 }
 
-function fakes(opts: { now?: () => number; load?: () => LoadedCheckpoint | null; onBoundary?: (p: ProgressEvent | null) => void; openFails?: boolean } = {}): Fakes {
+function fakes(
+  opts: { now?: () => number; load?: () => LoadedCheckpoint | null; onBoundary?: (p: ProgressEvent | null) => void; onStopped?: (p: ProgressEvent | null) => void; openFails?: boolean } = {},
+): Fakes {
   const pools = { created: 0, terminated: 0 };
   const boundaries: (ProgressEvent | null)[] = [];
   const f: Fakes = { deps: null!, pools, boundaries, loads: 0 };
@@ -73,7 +75,9 @@ function fakes(opts: { now?: () => number; load?: () => LoadedCheckpoint | null;
       boundaries.push(progress && { ...progress });
       opts.onBoundary?.(progress);
     },
-    async stopped() {},
+    async stopped(_engine, progress) {
+      opts.onStopped?.(progress);
+    },
     async flush() {},
     summary: () => null,
   };
@@ -231,6 +235,19 @@ describe('job run (the job Worker, in process)', () => {
       if (e.phase === 'knn' && e.done >= 200) setTimeout(() => run2.release(), 10);
     });
     expect((await done(r2.outcome)).embedding).toEqual((await direct()).embedding);
+  });
+
+  it('at its hold a run first saves what the checkpoint budget skipped, then tells the page where it is', async () => {
+    const order: string[] = [];
+    const f = fakes({ onStopped: (p) => void order.push(`saved ${p?.phase} ${p?.done}`) });
+    const run = new JobRun(f.deps);
+    const r = start(run, { threads: 1, persist: { jobId: 'j', storeDataset: false, resumeFromStore: false }, faults: { holdAt: { phase: 'layout', done: 10 } } }, undefined, (e) => {
+      if (e.phase !== 'layout' || e.done < 10 || order.some((o) => o.startsWith('told'))) return;
+      order.push(`told ${e.phase} ${e.done}`);
+      setTimeout(() => run.release(), 10);
+    });
+    await done(r.outcome);
+    expect(order.slice(0, 2)).toEqual(['saved layout 10', 'told layout 10']);
   });
 
   it('stored steps that fail to replay are dropped: the run goes on from their base', async () => {

@@ -12,14 +12,15 @@ export class BoundaryHold {
 
   /**
    * Called at every boundary with the newest progress. At the hold's boundary it calls `beforeWait`
-   * (which sends the page that boundary's progress), then waits for release().
+   * (which saves a step the checkpoint budget skipped and sends the page that boundary's progress),
+   * then waits for release().
    */
-  async reached(latest: ProgressEvent | null, beforeWait: () => void): Promise<void> {
+  async reached(latest: ProgressEvent | null, beforeWait: () => void | Promise<void>): Promise<void> {
     if (!this.armed || !latest || latest.phase !== this.at.phase || latest.done < this.at.done) return;
     this.armed = false;
     // Waiting begins before the page hears of it, so a release it sends at once is not lost.
     const released = new Promise<void>((r) => (this.resume = r));
-    beforeWait();
+    await beforeWait();
     await released;
   }
 

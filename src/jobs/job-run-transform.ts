@@ -147,7 +147,12 @@ export async function runTransform(msg: TransformStart, cb: Callbacks, deps: Tra
             writer || hold
               ? async (eng) => {
                   await writer?.boundary(eng, progress.latest);
-                  await hold?.reached(progress.latest, () => progress.flush());
+                  // A held run is where a test looks for its checkpoint, so a step the layout budget skipped is
+                  // saved first, as at a stop: else the hold would show an older checkpoint for as long as it lasts.
+                  await hold?.reached(progress.latest, async () => {
+                    await writer?.stopped(eng, progress.latest);
+                    progress.flush();
+                  });
                 }
               : undefined,
         },

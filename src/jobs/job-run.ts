@@ -179,7 +179,12 @@ export class JobRun {
                 keeper?.onBoundary(eng);
                 await writer?.boundary(eng, progress.latest);
                 // The page is sent this boundary's progress before the wait, so it sees exactly where the run is.
-                await hold?.reached(progress.latest, () => progress.flush());
+                // A held run is where a test looks for its checkpoint, so a step the layout budget skipped is
+                // saved first, as at a stop: else the hold would show an older checkpoint for as long as it lasts.
+                await hold?.reached(progress.latest, async () => {
+                  await writer?.stopped(eng, progress.latest);
+                  progress.flush();
+                });
               }
             : undefined,
       };

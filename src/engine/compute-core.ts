@@ -109,6 +109,12 @@ export interface ComputePool extends EpochRunner {
   setCandidates(c: Candidates): Promise<void>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
+  /**
+   * Optional: part of an epoch, points [start, end) moved from `prev` (the epoch-start positions) into
+   * `next`, so an epoch too long for one step runs as several. A pool that batches epochs
+   * (layoutEpochs, the GPU) has none.
+   */
+  layoutPoints?(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number): Promise<void>;
 }
 
 /** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */
@@ -134,5 +140,8 @@ export class LocalPool implements ComputePool {
   }
   async layoutEpoch(epoch: number, alpha: number, embedding: Float32Array) {
     this.core.layoutRange(embedding.slice(), embedding, 0, this.n, epoch, alpha);
+  }
+  async layoutPoints(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number) {
+    this.core.layoutRange(prev, next, start, end, epoch, alpha);
   }
 }

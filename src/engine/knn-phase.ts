@@ -2,8 +2,11 @@ import type { KnnGraph, Metric } from './types';
 import type { ComputeCore, ComputePool } from './compute-core';
 import { trueDistance } from './distance';
 import { sortHeaps, type NeighborHeaps } from './neighbor-heap';
-import { applyUpdates, buildCandidates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
+import { applyUpdates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
+import { finishSampling, sampleRows, startSampling, type CandidateSampling } from './candidate-sampling';
 import { Rng, deriveSeed } from './prng';
+import { AdaptivePacer, type StepPacer } from './step-pacer';
+import { now } from './run-steps';
 
 /** Resumable kNN state: plain typed arrays and numbers only. */
 export interface KnnState {
@@ -23,11 +26,14 @@ export interface KnnState {
   flags: Uint8Array;
   iteration: number;
   maxIterations: number;
-  /** Candidates of the current iteration; null between iterations. */
+  /** The current iteration's candidate sampling while it runs (in chunks); null otherwise. */
+  sampling: CandidateSampling | null;
+  /** Candidates of the current iteration, once sampled; null between iterations. */
   fresh: Int32Array | null;
   old: Int32Array | null;
   thresholds: Float32Array | null;
-  joinChunksDone: number;
+  /** Rows of the current iteration's local join done (its chunks are sized by the pacer). */
+  joinRowsDone: number;
   changedThisIteration: number;
   rng: Uint32Array;
   seed: number;
@@ -61,10 +67,11 @@ export function planKnn(o: KnnPlanOptions): KnnState {
     flags: new Uint8Array(exact ? 0 : n * k),
     iteration: 0,
     maxIterations: Math.max(5, Math.round(Math.log2(n))),
+    sampling: null,
     fresh: null,
     old: null,
     thresholds: null,
-    joinChunksDone: 0,
+    joinRowsDone: 0,
     changedThisIteration: 0,
     rng: new Rng(deriveSeed(o.seed, 1)).state(),
     seed: o.seed,
@@ -78,13 +85,32 @@ export interface KnnProgress {
 }
 
 /**
- * Advance kNN by one unit of work (a wave of up to pool.size chunks, or one tree wave).
+ * A kNN state stored before the join was paced by rows (it counted fixed-size chunks), brought to the
+ * current shape; the work it describes is the same.
+ */
+export function upgradeKnnState(s: KnnState & { joinChunksDone?: number }, n: number): void {
+  s.sampling ??= null;
+  if (s.joinRowsDone === undefined) s.joinRowsDone = Math.min(n, (s.joinChunksDone ?? 0) * s.chunkSize);
+  delete s.joinChunksDone;
+}
+
+/**
+ * Advance kNN by one unit of work: a wave of up to pool.size exact chunks or trees, a chunk of the
+ * candidate sampling, or a wave of local joins (the last two sized by the pacer).
  * Returns true when the phase is complete.
  */
-export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null = null): Promise<boolean> {
+export async function stepKnn(
+  s: KnnState,
+  pool: ComputePool,
+  core: ComputeCore,
+  n: number,
+  metric: Metric,
+  rec: StepRecorder | null = null,
+  pacer: StepPacer = new AdaptivePacer(),
+): Promise<boolean> {
   if (rec) rec.delta = null;
   if (s.mode === 'exact') return stepExact(s, pool, n, rec);
-  return stepApprox(s, pool, core, n, metric, rec);
+  return stepApprox(s, pool, core, n, metric, rec, pacer);
 }
 
 /**
@@ -94,7 +120,11 @@ export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore,
  */
 export type KnnStepDelta =
   | { kind: 'exact'; chunks: number; start: number; indices: Int32Array; distances: Float32Array }
-  | { kind: 'approx'; stage: 'trees' | 'descent'; units: number; updates: JoinUpdates };
+  | { kind: 'approx'; stage: 'trees'; units: number; updates: JoinUpdates }
+  /** Join rows done (`rows`; absent in deltas stored before: then `units` chunks of chunkSize rows). */
+  | { kind: 'approx'; stage: 'descent'; units: number; rows?: number; updates: JoinUpdates }
+  /** The candidate sampling ran to row `upTo` of its 2n: replayed by sampling again, it needs no data. */
+  | { kind: 'approx'; stage: 'sample'; upTo: number };
 
 async function stepExact(s: KnnState, pool: ComputePool, n: number, rec: StepRecorder | null): Promise<boolean> {
   const nChunks = Math.ceil(n / s.chunkSize);
@@ -128,7 +158,7 @@ export interface StepRecorder {
   delta: KnnStepDelta | null;
 }
 
-async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null): Promise<boolean> {
+async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null, pacer: StepPacer): Promise<boolean> {
   const heaps = heapsOf(s, n);
   if (s.stage === 'trees') {
     const first = s.treesDone;
@@ -139,15 +169,27 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     return false;
   }
   if (s.stage === 'descent') {
-    if (!s.fresh) await pool.setCandidates(beginIteration(s, heaps));
-    const nChunks = Math.ceil(n / s.chunkSize);
-    const jobs: Promise<JoinUpdates>[] = [];
-    for (let c = s.joinChunksDone; c < Math.min(nChunks, s.joinChunksDone + pool.size); c++) {
-      const start = c * s.chunkSize;
-      jobs.push(pool.localJoin(start, Math.min(n, start + s.chunkSize)));
+    const t0 = now();
+    if (!s.fresh) {
+      // This step samples candidates; the joins start at the next.
+      const from = s.sampling?.row ?? 0;
+      const upTo = from + pacer.units('sample', 2 * s.chunkSize);
+      const done = sampleStep(s, heaps, upTo);
+      if (done) await pool.setCandidates(done);
+      pacer.record('sample', upTo - from, now() - t0);
+      if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo };
+      return false;
     }
-    const kept = applyJoinWave(s, heaps, await Promise.all(jobs), jobs.length, n, rec !== null);
-    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, updates: concatUpdates(kept) };
+    // The wave's rows, split evenly over the pool; its updates are applied in row order, so neither the
+    // wave's size nor the split changes the heaps.
+    const start = s.joinRowsDone;
+    const rows = Math.min(n - start, pacer.units('join', pool.size * s.chunkSize));
+    const parts = Math.min(pool.size, rows);
+    const jobs: Promise<JoinUpdates>[] = [];
+    for (let w = 0; w < parts; w++) jobs.push(pool.localJoin(start + Math.floor((rows * w) / parts), start + Math.floor((rows * (w + 1)) / parts)));
+    const kept = applyJoinWave(s, heaps, await Promise.all(jobs), rows, n, rec !== null);
+    pacer.record('join', rows, now() - t0);
+    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, rows, updates: concatUpdates(kept) };
     return false;
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
@@ -172,23 +214,29 @@ function applyTreeWave(s: KnnState, heaps: NeighborHeaps, trees: JoinUpdates[], 
   return trees;
 }
 
-function beginIteration(s: KnnState, heaps: NeighborHeaps): Candidates {
-  const rng = new Rng(s.rng);
-  const c = buildCandidates(heaps, s.k, rng);
-  s.rng = rng.state();
+/**
+ * Sample the iteration's candidates up to row `upTo` of 2n; at the end the candidates are set and
+ * returned (for the pool), and the join begins.
+ */
+function sampleStep(s: KnnState, heaps: NeighborHeaps, upTo: number): Candidates | null {
+  s.sampling ??= startSampling(heaps.n, s.k);
+  s.rng = sampleRows(heaps, s.sampling, upTo, s.rng);
+  if (s.sampling.row < 2 * heaps.n) return null;
+  const c = finishSampling(heaps, s.sampling);
+  s.sampling = null;
   s.fresh = c.fresh;
   s.old = c.old;
   s.thresholds = c.thresholds;
-  s.joinChunksDone = 0;
+  s.joinRowsDone = 0;
   s.changedThisIteration = 0;
   return c;
 }
 
-/** Join results in chunk order, so the heaps do not depend on which Worker finished first. */
-function applyJoinWave(s: KnnState, heaps: NeighborHeaps, updates: JoinUpdates[], count: number, n: number, compact: boolean): JoinUpdates[] {
+/** Join results in row order, so the heaps do not depend on which Worker finished first. */
+function applyJoinWave(s: KnnState, heaps: NeighborHeaps, updates: JoinUpdates[], rows: number, n: number, compact: boolean): JoinUpdates[] {
   for (const u of updates) s.changedThisIteration += applyUpdates(heaps, u, compact);
-  s.joinChunksDone += count;
-  if (s.joinChunksDone >= Math.ceil(n / s.chunkSize)) {
+  s.joinRowsDone = Math.min(n, s.joinRowsDone + rows);
+  if (s.joinRowsDone >= n) {
     s.iteration++;
     s.fresh = s.old = s.thresholds = null;
     const converged = s.changedThisIteration <= 0.001 * s.k * n;
@@ -206,12 +254,14 @@ export function replayKnnStep(s: KnnState, d: KnnStepDelta, core: ComputeCore, n
     s.chunksDone += d.chunks;
     return;
   }
-  if (s.mode !== 'approx' || s.stage !== d.stage) throw new Error(`A stored kNN step (${d.stage}) does not match the checkpoint (${s.stage}).`);
+  if (s.mode !== 'approx' || s.stage !== (d.stage === 'sample' ? 'descent' : d.stage)) throw new Error(`A stored kNN step (${d.stage}) does not match the checkpoint (${s.stage}).`);
   const heaps = heapsOf(s, n);
   if (d.stage === 'trees') applyTreeWave(s, heaps, [d.updates], d.units, core, false);
+  else if (d.stage === 'sample') sampleStep(s, heaps, d.upTo);
   else {
-    if (!s.fresh) beginIteration(s, heaps);
-    applyJoinWave(s, heaps, [d.updates], d.units, n, false);
+    // A delta stored before the sampling was chunked follows the iteration's start: it sampled then.
+    if (!s.fresh) sampleStep(s, heaps, 2 * n);
+    applyJoinWave(s, heaps, [d.updates], d.rows ?? d.units * s.chunkSize, n, false);
   }
 }
 
@@ -232,12 +282,14 @@ export function knnProgress(s: KnnState, n: number): KnnProgress {
   const total = (s.nTrees + s.maxIterations) * n;
   if (s.stage === 'trees') return { done: s.treesDone * n, total, label: `RP trees ${s.treesDone} of ${s.nTrees}` };
   if (s.stage === 'done') return { done: total, total, label: `NN-descent converged after ${s.iteration} iterations` };
-  const inIter = Math.min(n, s.joinChunksDone * s.chunkSize);
-  return {
-    done: (s.nTrees + s.iteration) * n + inIter,
-    total,
-    label: `NN-descent iteration ${s.iteration + 1} (≤ ${s.maxIterations}), chunk ${s.joinChunksDone} of ${Math.ceil(n / s.chunkSize)}`,
-  };
+  const iter = `NN-descent iteration ${s.iteration + 1} (≤ ${s.maxIterations})`;
+  // The sampling counts as a tenth of its iteration (about its share of the time).
+  if (!s.fresh) {
+    const sampled = Math.floor(((s.sampling?.row ?? 0) / (2 * n)) * 0.1 * n);
+    return { done: (s.nTrees + s.iteration) * n + sampled, total, label: `${iter}, sampling candidates (${Math.floor((100 * (s.sampling?.row ?? 0)) / (2 * n))} %)` };
+  }
+  const inIter = Math.floor(0.1 * n + 0.9 * s.joinRowsDone);
+  return { done: (s.nTrees + s.iteration) * n + inIter, total, label: `${iter}, local join (${s.joinRowsDone} of ${n} points)` };
 }
 
 /** The final graph, with each point itself prepended at distance 0 as umap-learn's kNN returns it. */

@@ -1,5 +1,5 @@
 import type { NeighborHeaps } from './neighbor-heap';
-import { heapPush, makeHeaps } from './neighbor-heap';
+import { heapPush } from './neighbor-heap';
 import type { RpLeaves } from './rp-tree';
 import type { Rng } from './prng';
 
@@ -78,41 +78,6 @@ export function fillRandom(heaps: NeighborHeaps, dist: PairDistance, rng: Rng): 
       if (j !== i) heapPush(heaps, i, j, dist(i, j), 1);
     }
   }
-}
-
-/**
- * Sample this iteration's candidates: each point's new and old neighbours plus reverse neighbours,
- * capped at maxCand by random priority (as pynndescent does), then mark sampled new ones as old.
- */
-export function buildCandidates(heaps: NeighborHeaps, maxCand: number, rng: Rng): Candidates {
-  const { n, k, indices, flags, distances } = heaps;
-  const fresh = makeHeaps(n, maxCand);
-  const old = makeHeaps(n, maxCand);
-  for (let i = 0; i < n; i++) {
-    for (let t = i * k; t < i * k + k; t++) {
-      const j = indices[t]!;
-      if (j < 0) continue;
-      const pr = rng.float();
-      const target = flags[t] ? fresh : old;
-      heapPush(target, i, j, pr, 0);
-      heapPush(target, j, i, pr, 0);
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    for (let t = i * k; t < i * k + k; t++) {
-      if (!flags[t]) continue;
-      const j = indices[t]!;
-      for (let c = i * maxCand; c < i * maxCand + maxCand; c++) {
-        if (fresh.indices[c] === j) {
-          flags[t] = 0;
-          break;
-        }
-      }
-    }
-  }
-  const thresholds = new Float32Array(n);
-  for (let i = 0; i < n; i++) thresholds[i] = distances[i * k]!;
-  return { maxCand, fresh: fresh.indices, old: old.indices, thresholds };
 }
 
 /** The local join for points [start, end): new×new and new×old candidate pairs. */

@@ -18,7 +18,7 @@ const params = resolveParams({ nEpochs: 30, exactKnnMaxN: 500, knnChunkSize: 200
 // resume tests' schedules finish each such stage within a few steps (the init in a few thousand slices),
 // and their legs are a few steps long: every stage is still stopped inside. The checkpointed stages
 // (sampling, joins, smoothing) take small chunks, so stops fall inside them too.
-const resumePacer = (seed: number) => new RandomPacer(seed, (work) => (work === 'union' ? 2 * n : work === 'layout' ? 3 * n : 300), 0.9995);
+const resumePacer = (seed: number) => new RandomPacer(seed, (work) => (work === 'union' ? 2 * n : work === 'layout' || work === 'tree' ? 3 * n : 300), 0.9995);
 
 interface Seen {
   steps: number;
@@ -32,6 +32,7 @@ function watch(seen: Seen) {
       seen.steps++;
       const cp = e.checkpoint();
       if (cp.knnState?.sampling) seen.inside.add('sampling');
+      if (cp.knnState?.treeLeavesDone) seen.inside.add('leaf pairs');
       if (cp.knnState?.fresh && cp.knnState.joinRowsDone > 0) seen.inside.add('join');
       if (!e.stateChanged) seen.inside.add(e.phase);
     },
@@ -64,12 +65,15 @@ describe('paced steps', () => {
     // The schedules really differ, and the small one split every chunked stage.
     expect(small.seen.steps).toBeGreaterThan(coarse.seen.steps);
     expect(coarse.seen.steps).toBeGreaterThan(whole.seen.steps);
-    for (const stage of ['sampling', 'join', 'graph', 'init', 'layout']) expect(small.seen.inside).toContain(stage);
+    // (An unsaved kNN step is part of an RP tree's build.)
+    for (const stage of ['knn', 'leaf pairs', 'sampling', 'join', 'graph', 'init', 'layout']) expect(small.seen.inside).toContain(stage);
   });
 
   // Stop at the first boundary inside each chunked stage, keep the checkpoint as IndexedDB would (a
   // structured clone), and resume on another schedule: the map must be the uninterrupted run's.
   const inside: [string, (e: UmapEngine) => boolean][] = [
+    ["an RP tree's build", (e) => e.phase === 'knn' && !e.stateChanged],
+    ["a tree's leaf pairs", (e) => (e.checkpoint().knnState?.treeLeavesDone ?? 0) > 0],
     ['the candidate sampling', (e) => e.checkpoint().knnState?.sampling != null],
     ['a local join', (e) => (e.checkpoint().knnState?.joinRowsDone ?? 0) > 0],
     ['the fuzzy union', (e) => e.phase === 'graph' && !e.stateChanged],

@@ -7,7 +7,7 @@ import { checksumOf } from '../src/jobs/checksum';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../bench/quality';
 import { ComputeCore } from '../src/engine/compute-core';
-import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
+import { finishKnn, planKnn, runKnn } from '../src/engine/knn-phase';
 import { LocalPool } from '../src/engine/compute-core';
 import { loadDigits } from './fixtures/digits';
 import { unpacedSteps } from './helpers/pacers';
@@ -196,7 +196,7 @@ describe('kNN', () => {
     const core = new ComputeCore(data, n, d, 'euclidean');
     const pool = new LocalPool(core);
     const s = planKnn({ n, nNeighbors: 15, chunkSize: 1000, exactMaxN: 0, seed: 1 });
-    while (!(await stepKnn(s, pool, core, n, 'euclidean')));
+    await runKnn(s, pool, core, n, 'euclidean');
     const knn = finishKnn(s, n, 15);
     const sample = sampleIndices(n, 500, 9);
     const exact = exactKnnOf(data, n, d, sample, 14);

@@ -225,7 +225,9 @@ export class UmapEngine {
       await restoreCandidates(s, this.pool);
       this.candidatesRestored = true;
     }
-    const finished = await stepKnn(s, this.pool, this.core, n, p.metric, this.recorder, this.pacer);
+    const outcome = await stepKnn(s, this.pool, this.core, n, p.metric, this.recorder, this.pacer);
+    const finished = outcome === 'done';
+    if (outcome === 'unsaved') this.changed = false;
     if (this.recorder?.delta) this.lastDelta = finished ? null : { kind: 'knn', step: this.recorder.delta };
     const pr = knnProgress(s, n);
     this.emit('knn', pr.done, pr.total, s.mode === 'exact' ? 'points' : 'steps', pr.label);

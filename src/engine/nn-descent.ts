@@ -33,13 +33,14 @@ export interface JoinUpdates {
 }
 
 /**
- * Every pair inside each leaf of an RP tree, with its distance: the expensive half of a tree, done
- * where the tree was built (a pool Worker); the owner feeds the pairs to its heaps with applyUpdates.
+ * Every pair inside leaves [from, to) (default: all) of an RP tree, with its distance: the expensive
+ * half of a tree, done on the pool; the owner feeds the pairs to its heaps with applyUpdates, in leaf
+ * order, so any split of the leaves gives the same heaps.
  */
-export function leafPairs(leaves: RpLeaves, dist: PairDistance): JoinUpdates {
+export function leafPairs(leaves: RpLeaves, dist: PairDistance, from = 0, to = leaves.leafStarts.length - 1): JoinUpdates {
   const { order, leafStarts } = leaves;
   let count = 0;
-  for (let l = 0; l + 1 < leafStarts.length; l++) {
+  for (let l = from; l < to; l++) {
     const m = leafStarts[l + 1]! - leafStarts[l]!;
     count += (m * (m - 1)) / 2;
   }
@@ -47,7 +48,7 @@ export function leafPairs(leaves: RpLeaves, dist: PairDistance): JoinUpdates {
   const b = new Int32Array(count);
   const dd = new Float32Array(count);
   let w = 0;
-  for (let l = 0; l + 1 < leafStarts.length; l++) {
+  for (let l = from; l < to; l++) {
     const lo = leafStarts[l]!;
     const hi = leafStarts[l + 1]!;
     for (let s = lo; s < hi; s++) {

@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { ComputePool } from '../engine/compute-core';
 import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
+import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
@@ -84,8 +85,15 @@ export class WorkerPool implements ComputePool {
   exactKnn(start: number, end: number, k: number): Promise<KnnChunk> {
     return this.onFree((r) => r.exactKnn(start, end, k));
   }
-  rpTreeJoin(leafSize: number, seed: number): Promise<JoinUpdates> {
-    return this.onFree((r) => r.rpTreeJoin(leafSize, seed));
+  rpTreeBuild(b: RpBuild, units: number): Promise<{ build: RpBuild; leaves: RpLeaves | null }> {
+    // The tree's order goes to whichever Worker is free and comes back: any of them can go on with it.
+    return this.onFree((r) => r.rpTreeBuild(Comlink.transfer(b, [b.order.buffer as ArrayBuffer]), units));
+  }
+  async setLeaves(leaves: RpLeaves): Promise<void> {
+    await Promise.all(this.remotes.map((r) => r.setLeaves(leaves)));
+  }
+  leafPairs(from: number, to: number): Promise<JoinUpdates> {
+    return this.onFree((r) => r.leafPairs(from, to));
   }
   async setCandidates(c: Candidates): Promise<void> {
     await Promise.all(this.remotes.map((r) => r.setCandidates(c)));

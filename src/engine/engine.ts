@@ -265,7 +265,8 @@ export class UmapEngine {
     this.changed = false;
     const t0 = now();
     const from = union.done;
-    const graph = union.advance(this.pacer.units('union', n / 4));
+    // The first piece small (65,536 row units, ~0.1 s), before the rate is known.
+    const graph = union.advance(this.pacer.units('union', Math.min(3 * n, 1 << 16)));
     this.pacer.record('union', union.done - from, now() - t0);
     this.emit('graph', Math.floor(n / 2 + (union.done / union.total) * (n / 2)), n, 'points', 'fuzzy union');
     if (!graph) return;

@@ -18,7 +18,7 @@ const params = resolveParams({ nEpochs: 30, exactKnnMaxN: 500, knnChunkSize: 200
 // resume tests' schedules finish each such stage within a few steps (the init in a few thousand slices),
 // and their legs are a few steps long: every stage is still stopped inside. The checkpointed stages
 // (sampling, joins, smoothing) take small chunks, so stops fall inside them too.
-const resumePacer = (seed: number) => new RandomPacer(seed, (work) => (work === 'union' ? 2 * n : work === 'layout' || work === 'tree' ? 3 * n : 300), 0.9995);
+const resumePacer = (seed: number) => new RandomPacer(seed, (work) => (work.startsWith('union') ? n : work === 'layout' || work === 'tree' ? 3 * n : 300), 0.9995);
 
 interface Seen {
   steps: number;

@@ -265,9 +265,10 @@ export class UmapEngine {
     this.changed = false;
     const t0 = now();
     const from = union.done;
-    // The first piece small (65,536 row units, ~0.1 s), before the rate is known.
-    const graph = union.advance(this.pacer.units('union', Math.min(3 * n, 1 << 16)));
-    this.pacer.record('union', union.done - from, now() - t0);
+    // Each pass paced on its own (their rates differ), its first piece small (~0.1 s) until its rate is known.
+    const work = `union-${union.pass}`;
+    const graph = union.advance(this.pacer.units(work, Math.min(n, 1 << 16)), true);
+    this.pacer.record(work, union.done - from, now() - t0);
     this.emit('graph', Math.floor(n / 2 + (union.done / union.total) * (n / 2)), n, 'points', 'fuzzy union');
     if (!graph) return;
     this.unsaved = null;

@@ -73,10 +73,19 @@ export class FuzzyUnion {
     return this.unit;
   }
 
-  /** Run `units` more row units; the graph once the last is done, else null. */
-  advance(units: number): FuzzyGraph | null {
+  /** The pass the next unit belongs to (0, 1, 2): they run at different rates per row. */
+  get pass(): number {
+    return Math.min(2, Math.floor(this.unit / this.knn.n));
+  }
+
+  /**
+   * Run `units` more row units, stopping early at the end of the current pass (`untilPassEnd`); the
+   * graph once the last is done, else null.
+   */
+  advance(units: number, untilPassEnd = false): FuzzyGraph | null {
     const n = this.knn.n;
-    const end = Math.min(this.total, this.unit + Math.max(1, units));
+    const passEnd = untilPassEnd ? (this.pass + 1) * n : this.total;
+    const end = Math.min(passEnd, this.total, this.unit + Math.max(1, units));
     while (this.unit < end) {
       const pass = Math.floor(this.unit / n);
       const lo = this.unit - pass * n;

@@ -206,11 +206,14 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const t0 = now();
     if (!s.fresh) {
       // This step samples candidates; the joins start at the next.
+      // Its two passes run at very different rates per row, so each is paced on its own, and a chunk
+      // ends at the pass's end.
       const from = s.sampling?.row ?? 0;
-      const upTo = from + pacer.units('sample', 2 * s.chunkSize);
+      const work = from < n ? 'sample' : 'sample-mark';
+      const upTo = Math.min(from < n ? n : 2 * n, from + pacer.units(work, 2 * s.chunkSize));
       const done = sampleStep(s, heaps, upTo);
       if (done) await pool.setCandidates(done);
-      pacer.record('sample', upTo - from, now() - t0);
+      pacer.record(work, upTo - from, now() - t0);
       if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo };
       return 'saved';
     }

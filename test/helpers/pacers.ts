@@ -5,7 +5,9 @@ import type { StepPacer } from '../../src/engine/step-pacer';
 
 /**
  * The engine's steps as they were before pacing: kNN joins and graph rows in their first (fixed)
- * chunk sizes, and the candidate sampling, the fuzzy union, the init and each epoch in one step.
+ * chunk sizes, the candidate sampling and the fuzzy union one step per pass, the init and each epoch
+ * in one step. A stop inside the union (or any step where stateChanged is false) saves nothing, so a
+ * test that resumes from checkpoint() stops only where the state changed, as the app does.
  */
 export const unpacedSteps: StepPacer = {
   units: (work, first) => (work === 'join' || work === 'graph' ? first : 1e9),

@@ -30,7 +30,7 @@ class UsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
-  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
+  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--persist] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
   [--transform NEW_FILE [--transform-labels y.npy] | --transform-synthetic M (with --synthetic)] [--out-transform NEW_EMB.npy] [--transform-sample 2000]
   [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N,warm=1]]  (repeatable: each is a re-run reusing the full run's graphs; warm=1 starts it from the full run's map)`;
 
@@ -87,6 +87,7 @@ function parseCli(argv) {
         'out-transform': { type: 'string' },
         'transform-sample': { type: 'string', default: '2000' },
         relayout: { type: 'string', multiple: true, default: [] },
+        persist: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -136,6 +137,7 @@ function parseCli(argv) {
     throw new UsageError('--transform-labels and --out-transform need --transform FILE (or --transform-synthetic M).');
   if (values['transform-labels'] && !values.transform) throw new UsageError('--transform-labels goes with --transform FILE (--transform-synthetic has its own labels).');
   if (transforming && values['no-ours']) throw new UsageError("--transform places points into mapstream's map; it cannot be combined with --no-ours.");
+  if (values.persist && values['no-ours']) throw new UsageError("--persist runs mapstream's fit as a persisted job; it cannot be combined with --no-ours.");
   return {
     data: values.data ? resolve(values.data) : null,
     labels: values.labels ? resolve(values.labels) : null,
@@ -164,6 +166,8 @@ function parseCli(argv) {
     outTransform: values['out-transform'] ? resolve(values['out-transform']) : null,
     transformSample: int('transform-sample', 1),
     transforming,
+    // The fit runs as a persisted app job (rows stored, checkpoints written); --transform implies it.
+    persist: values.persist || transforming,
   };
 }
 
@@ -404,7 +408,7 @@ async function runOne(impl, ctx) {
       res = await withTimeout(
         page.evaluate(
           ([name, params, backend, relayout, keep]) => window.mapstreamBench.run(name, params, backend, relayout, keep),
-          [impl, ctx.params, ctx.backend, impl === 'mapstream' ? ctx.relayout : [], impl === 'mapstream' && Boolean(ctx.transformUrl)],
+          [impl, ctx.params, ctx.backend, impl === 'mapstream' ? ctx.relayout : [], impl === 'mapstream' && ctx.persist],
         ),
         ctx.timeoutMs,
         `${impl} did not finish within ${ctx.timeoutMs / 60_000} min (--timeout-min)`,
@@ -432,6 +436,18 @@ async function runOne(impl, ctx) {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * A persisted fit's checkpoint cost, from the writer's log line ("Checkpoints: … N ms of engine time"):
+ * the time the engine waited on checkpoints, and that as a share of the run's engine time.
+ */
+function checkpointCost(notes, wallS) {
+  const line = (notes ?? []).find((l) => l.startsWith('Checkpoints:'));
+  const m = line ? /(\d+) ms of engine time/.exec(line) : null;
+  if (!m) return { checkpoint_s: null, checkpoint_share: null };
+  const s = Number(m[1]) / 1000;
+  return { checkpoint_s: round(s), checkpoint_share: round(s / wallS, 4) };
 }
 
 const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
@@ -485,6 +501,7 @@ async function main() {
       backend: opts.backend,
       timeoutMs: opts.timeoutMs,
       relayout: opts.relayout,
+      persist: opts.persist,
     };
     for (const impl of opts.impls) {
       log(`running ${impl}`);
@@ -523,6 +540,9 @@ async function main() {
         threads: impl === 'mapstream' ? (opts.threads ?? cpus().length) : 1,
         backend_reason: r.res.backendReason,
         page_wall_s: round(r.res.pageWallS),
+        // mapstream: the longest wait between two progress events the page received, and the step it fell in.
+        ...(r.res.progressGap ? { max_progress_gap_s: round(r.res.progressGap.maxS), max_progress_gap_at: r.res.progressGap.to, progress_events: r.res.progressGap.events } : {}),
+        ...(impl === 'mapstream' && opts.persist ? checkpointCost(r.res.notes, r.res.wallS) : {}),
         fetch_s: round(r.loaded.fetchS),
         cross_origin_isolated: r.isolated,
         // Other processes on the machine skew timings: the 1-minute load average just before the run.

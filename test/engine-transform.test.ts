@@ -15,7 +15,7 @@ import {
   type TransformOptions,
 } from '../src/engine';
 import { ComputeCore, LocalPool } from '../src/engine/compute-core';
-import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
+import { finishKnn, planKnn, runKnn } from '../src/engine/knn-phase';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { trustworthiness } from '../bench/quality';
 import { FittedSearch, pointKeys, queryRows } from '../src/engine/transform-knn';
@@ -232,7 +232,7 @@ describe('graph search among many fitted points', () => {
     // Only the search is measured here, so the fitted map itself can be a placeholder.
     const core = new ComputeCore(data, n, d, 'euclidean');
     const s = planKnn({ n, nNeighbors: 15, chunkSize: 1000, exactMaxN: 4096, seed: 1 });
-    while (!(await stepKnn(s, new LocalPool(core), core, n, 'euclidean')));
+    await runKnn(s, new LocalPool(core), core, n, 'euclidean');
     const knn = finishKnn(s, n, 15);
     const big = buildFittedModel({ data, n, d, params: resolveParams({}, n), embedding: new Float32Array(n * 2), knn });
     const search = new FittedSearch(big);

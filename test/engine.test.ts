@@ -7,9 +7,10 @@ import { checksumOf } from '../src/jobs/checksum';
 import { gaussianMixture } from '../src/engine/synthetic';
 import { exactKnnOf, knnAccuracy, knnRecall, sampleIndices, trustworthiness } from '../bench/quality';
 import { ComputeCore } from '../src/engine/compute-core';
-import { finishKnn, planKnn, stepKnn } from '../src/engine/knn-phase';
+import { finishKnn, planKnn, runKnn } from '../src/engine/knn-phase';
 import { LocalPool } from '../src/engine/compute-core';
 import { loadDigits } from './fixtures/digits';
+import { unpacedSteps } from './helpers/pacers';
 
 async function runToEnd(data: Float32Array, n: number, d: number, params: Parameters<typeof resolveParams>[0]) {
   const e = new UmapEngine({ data, n, d }, resolveParams(params, n));
@@ -80,7 +81,8 @@ describe('resuming', () => {
       let cp: EngineCheckpoint | undefined;
       const seenPhases = new Set<string>();
       for (let leg = 0; leg < 40; leg++) {
-        const e = new UmapEngine({ data, n, d }, p, {}, { checkpoint: cp });
+        // Steps as they were before pacing: the legs' count must not depend on this machine's speed.
+        const e = new UmapEngine({ data, n, d }, p, {}, { checkpoint: cp, pacer: unpacedSteps });
         let steps = 0;
         const status = await e.run({ shouldStop: () => ++steps > 3 });
         seenPhases.add(e.phase);
@@ -142,7 +144,7 @@ describe('delta checkpoints', () => {
               deltaCount++;
             },
           },
-          { checkpoint: base && structuredClone(base), deltas: structuredClone(deltas), recordDeltas: true },
+          { checkpoint: base && structuredClone(base), deltas: structuredClone(deltas), recordDeltas: true, pacer: unpacedSteps },
         );
         const status = await e.run({ shouldStop: () => ++steps > 2 + (leg % 3) });
         if (status === 'done') {
@@ -194,7 +196,7 @@ describe('kNN', () => {
     const core = new ComputeCore(data, n, d, 'euclidean');
     const pool = new LocalPool(core);
     const s = planKnn({ n, nNeighbors: 15, chunkSize: 1000, exactMaxN: 0, seed: 1 });
-    while (!(await stepKnn(s, pool, core, n, 'euclidean')));
+    await runKnn(s, pool, core, n, 'euclidean');
     const knn = finishKnn(s, n, 15);
     const sample = sampleIndices(n, 500, 9);
     const exact = exactKnnOf(data, n, d, sample, 14);

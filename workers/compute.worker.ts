@@ -24,8 +24,13 @@ const api: ComputeWorkerApi = {
     core = new ComputeCore(source instanceof Float32Array ? source : rowStoreOf(source, n, d), n, d, metric);
   },
   exactKnn: (start, end, k) => transferKnn(need().exactKnn(start, end, k)),
-  rpTreeJoin(leafSize, seed) {
-    const u = need().rpTreeJoin(leafSize, seed);
+  rpTreeBuild(b, units) {
+    const r = need().rpTreeBuild(b, units);
+    return Comlink.transfer(r, [r.build.order.buffer as ArrayBuffer]);
+  },
+  setLeaves: (leaves) => need().setLeaves(leaves),
+  leafPairs(from, to) {
+    const u = need().leafPairs(from, to);
     return Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]);
   },
   setCandidates: (c) => need().setCandidates(c),

@@ -4,6 +4,7 @@ import { epochsFor, resolveParams, warmStartOf } from '../../src/jobs/engine-api
 import { runJob, type JobRows } from '../../src/jobs/run-job';
 import { putResult } from '../../src/jobs/job-store';
 import type { BenchParams, RunDone } from './protocol';
+import { ProgressGaps, type ProgressGap } from './progress-gaps';
 
 export const OUR_BACKENDS = ['auto', 'cpu', 'webgpu'] as const;
 type OurBackend = (typeof OUR_BACKENDS)[number];
@@ -14,6 +15,8 @@ export interface OursDone extends RunDone {
   /** What actually ran: the job falls back to CPU when WebGPU is missing or only software. */
   backendUsed: string;
   backendReason: string | null;
+  /** The longest time between two progress events the page received (progress-gaps.ts). */
+  progressGap: ProgressGap;
 }
 
 /** A re-run of the same rows with a few layout parameters changed (--relayout), after the full run. */
@@ -55,6 +58,7 @@ export async function runOurs(
 ): Promise<OursDone & { loadS: number; reused: 'fuzzy' | 'knn' | null }> {
   if (!isBackend(backend)) throw new Error(`backend ${backend} is not available (have: ${OUR_BACKENDS.join(', ')})`);
   const notes: string[] = [];
+  const gaps = new ProgressGaps();
   let reused: { what: 'fuzzy' | 'knn'; loadS: number } | null = null;
   const { warm, ...changed } = change ?? {};
   const jobParams = { nNeighbors: params.nNeighbors, minDist: params.minDist, nEpochs: params.nEpochs, metric: params.metric, seed: params.seed, backend, ...changed };
@@ -67,6 +71,7 @@ export async function runOurs(
     jobParams,
     {
       onLog: (line) => notes.push(line),
+      onProgress: (e) => gaps.push(e),
       onReused: (r) => {
         reused = r;
       },
@@ -98,6 +103,7 @@ export async function runOurs(
     notes,
     backendUsed: result.backend?.fellBackToCpu ? 'cpu' : (result.backend?.backend ?? backend),
     backendReason: result.backend ? [result.backend.reason, result.backend.fellBackToCpu].filter(Boolean).join('; ') : null,
+    progressGap: gaps.result(),
   };
 }
 

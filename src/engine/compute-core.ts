@@ -1,6 +1,6 @@
 import type { Metric } from './types';
 import { exactKnnChunk, exactRowScale, type KnnChunk } from './knn-exact';
-import { buildRpTree, type SplitSide } from './rp-tree';
+import { advanceRpBuild, type RpBuild, type RpLeaves, type SplitSide } from './rp-tree';
 import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
@@ -53,9 +53,22 @@ export class ComputeCore {
     return exactKnnChunk(this.data, this.n, this.d, this.metric, this.rowScale, start, end, k);
   }
 
-  /** Build one RP tree and measure every pair inside its leaves. */
-  rpTreeJoin(leafSize: number, seed: number): JoinUpdates {
-    return leafPairs(buildRpTree(this.n, leafSize, seed, this.splitSide), this.orderDist);
+  /** Go on building an RP tree (advanceRpBuild): the state back, and the leaves once it is done. */
+  rpTreeBuild(b: RpBuild, units: number): { build: RpBuild; leaves: RpLeaves | null } {
+    return { build: b, leaves: advanceRpBuild(b, units, this.splitSide) };
+  }
+
+  private leaves: RpLeaves | null = null;
+
+  /** The tree whose leaf pairs the next leafPairs calls measure. */
+  setLeaves(leaves: RpLeaves): void {
+    this.leaves = leaves;
+  }
+
+  /** Every pair inside leaves [from, to) of the tree set, with its distance. */
+  leafPairs(from: number, to: number): JoinUpdates {
+    if (!this.leaves) throw new Error('leafPairs before setLeaves');
+    return leafPairs(this.leaves, this.orderDist, from, to);
   }
 
   setCandidates(c: Candidates): void {
@@ -108,10 +121,18 @@ export class ComputeCore {
 export interface ComputePool extends EpochRunner {
   readonly size: number;
   exactKnn(start: number, end: number, k: number): Promise<KnnChunk>;
-  rpTreeJoin(leafSize: number, seed: number): Promise<JoinUpdates>;
+  rpTreeBuild(b: RpBuild, units: number): Promise<{ build: RpBuild; leaves: RpLeaves | null }>;
+  setLeaves(leaves: RpLeaves): Promise<void>;
+  leafPairs(from: number, to: number): Promise<JoinUpdates>;
   setCandidates(c: Candidates): Promise<void>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
+  /**
+   * Optional: part of an epoch, points [start, end) moved from `prev` (the epoch-start positions) into
+   * `next`, so an epoch too long for one step runs as several. A pool that batches epochs
+   * (layoutEpochs, the GPU) has none.
+   */
+  layoutPoints?(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number): Promise<void>;
 }
 
 /** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */
@@ -121,8 +142,14 @@ export class LocalPool implements ComputePool {
   async exactKnn(start: number, end: number, k: number) {
     return this.core.exactKnn(start, end, k);
   }
-  async rpTreeJoin(leafSize: number, seed: number) {
-    return this.core.rpTreeJoin(leafSize, seed);
+  async rpTreeBuild(b: RpBuild, units: number) {
+    return this.core.rpTreeBuild(b, units);
+  }
+  async setLeaves(leaves: RpLeaves) {
+    this.core.setLeaves(leaves);
+  }
+  async leafPairs(from: number, to: number) {
+    return this.core.leafPairs(from, to);
   }
   async setCandidates(c: Candidates) {
     this.core.setCandidates(c);
@@ -137,5 +164,8 @@ export class LocalPool implements ComputePool {
   }
   async layoutEpoch(epoch: number, alpha: number, embedding: Float32Array) {
     this.core.layoutRange(embedding.slice(), embedding, 0, this.n, epoch, alpha);
+  }
+  async layoutPoints(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number) {
+    this.core.layoutRange(prev, next, start, end, epoch, alpha);
   }
 }

@@ -1,70 +1,18 @@
-import type { FuzzyGraph, KnnGraph, Matrix, PhaseName, PhaseTimings, ProgressEvent, UmapParams, UmapResult } from './types';
+import type { Matrix, PhaseName, ProgressEvent, UmapParams, UmapResult } from './types';
+import type { EngineCheckpoint, EngineDelta, EngineStepDelta, GraphStart } from './engine-state';
 import { EngineInputError } from './types';
 import { epochsFor } from './params';
 import { ComputeCore, LocalPool, type ComputePool } from './compute-core';
-import { finishKnn, knnProgress, planKnn, replayKnnStep, restoreCandidates, stepKnn, type KnnState, type KnnStepDelta, type StepRecorder } from './knn-phase';
+import { finishKnn, knnProgress, planKnn, replayKnnStep, restoreCandidates, stepKnn, upgradeKnnState, type StepRecorder } from './knn-phase';
 import { meanDistance, smoothKnnDist } from './smooth-knn-dist';
-import { fuzzySimplicialSet } from './fuzzy-simplicial-set';
-import { initialEmbedding } from './initial-embedding';
-import type { LayoutConstants } from './sgd-layout';
-import { layoutGraph, makeEpochsPerSample } from './layout-graph';
-import { optimizeLayoutEuclidean } from './optimize-layout';
-import { findAbParams } from './find-ab-params';
-import { deriveSeed } from './prng';
+import { FuzzyUnion, fuzzySimplicialSet } from './fuzzy-simplicial-set';
+import { InitSteps } from './initial-embedding';
+import { LayoutPhase } from './layout-phase';
+import { AdaptivePacer, type StepPacer } from './step-pacer';
 import { checkWarmStart, warmInitOf, type WarmStart } from './warm-start';
 import { now, runSteps, type RunControl } from './run-steps';
 
-/**
- * A complete, resumable snapshot of a run: plain numbers, strings and typed arrays, so it can be
- * posted between Workers or written to IndexedDB as it is. Restoring it continues at the exact
- * chunk or epoch where it was taken.
- */
-export interface EngineCheckpoint {
-  version: 1;
-  n: number;
-  d: number;
-  params: UmapParams;
-  phase: PhaseName | 'done';
-  timings: PhaseTimings;
-  log: string[];
-  knnState: KnnState | null;
-  knn: KnnGraph | null;
-  graphRowsDone: number;
-  rhos: Float32Array | null;
-  sigmas: Float32Array | null;
-  graph: FuzzyGraph | null;
-  embedding: Float32Array | null;
-  /** Epochs of the layout already applied to `embedding`. */
-  epoch: number;
-  /**
-   * A layout started from given coordinates: its epochs and learning rate, and the coordinates until
-   * the init step has put them in `embedding` (absent in checkpoints from before warm starts).
-   */
-  warm?: { init: Float32Array | null; nEpochs: number; learningRate: number } | null;
-}
-
-/**
- * What one step changed, to be applied to the state at the boundary before it: a checkpoint is a full
- * EngineCheckpoint (a base) followed by the deltas of the steps since, so each kNN chunk stores only
- * its own work instead of the whole neighbour state, and the graph and init, which are cheap to replay
- * from the kNN graph, never store the fuzzy graph. A layout delta holds the whole embedding, so it
- * replaces every layout delta before it.
- */
-export type EngineStepDelta =
-  | { kind: 'knn'; step: KnnStepDelta }
-  /** Rows of rho/sigma; the last graph step (`final`) is replayed with the fuzzy union it ran. */
-  | { kind: 'graph'; start: number; rhos: Float32Array; sigmas: Float32Array; final: boolean }
-  /** The embedding after `epoch` layout epochs; epoch 0 is the init's result. */
-  | { kind: 'layout'; epoch: number; embedding: Float32Array };
-
-export interface EngineDelta {
-  version: 1;
-  /** The phase the step ran in. The end of kNN takes a new base; later phase changes are deltas. */
-  phase: PhaseName;
-  step: EngineStepDelta;
-  timings: PhaseTimings;
-  log: string[];
-}
+export type { EngineCheckpoint, EngineDelta, EngineStepDelta, GraphStart } from './engine-state';
 
 export interface EngineHooks {
   onProgress?(e: ProgressEvent & { label?: string }): void;
@@ -75,20 +23,21 @@ export interface EngineHooks {
   onBoundary?(engine: UmapEngine): void | Promise<void>;
 }
 
-/**
- * Start past the phases that made this graph (a stored one of the same data and parameters): the kNN
- * graph starts at the graph phase, the fuzzy graph at init. The run is then the one that made it.
- */
-export type GraphStart = { knn: KnnGraph } | { graph: FuzzyGraph };
+/** The graph phase's first step (rows of smoothKnnDist); the pacer sizes the ones after it. */
+const GRAPH_ROWS_FIRST = 4096;
 
-const GRAPH_ROWS_PER_STEP = 4096;
+/**
+ * Work in progress that no checkpoint holds (large, and quick to redo): the fuzzy union and the
+ * spectral solve (a split epoch is LayoutPhase's). A checkpoint taken meanwhile is the state from
+ * before it, and a run resumed from there starts it again, with the same result.
+ */
+type Unsaved = { kind: 'union'; union: FuzzyUnion } | { kind: 'init'; init: InitSteps };
 
 export class UmapEngine {
   readonly core: ComputeCore;
   private pool: ComputePool;
   private cp: EngineCheckpoint;
-  /** Set once the pool holds the layout graph (after a restore too: it is rebuilt, not stored). */
-  private layoutConsts: LayoutConstants | null = null;
+  private readonly layout: LayoutPhase;
   private candidatesRestored = false;
   /** Set when deltas are kept: each step leaves what it changed here (null after a phase change). */
   private recorder: StepRecorder | null = null;
@@ -96,6 +45,10 @@ export class UmapEngine {
   private lastPhase: PhaseName | null = null;
   /** A map given with the rows (a precomputed one): the run stops after kNN with it as the embedding. */
   private readonly given: Float32Array | null;
+  private readonly pacer: StepPacer;
+  private unsaved: Unsaved | null = null;
+  /** False when the last step changed nothing a checkpoint holds (see stateChanged). */
+  private changed = true;
 
   constructor(
     readonly input: Matrix,
@@ -115,6 +68,8 @@ export class UmapEngine {
        */
       given?: Float32Array;
       warm?: WarmStart;
+      /** How much work each step takes on (default: what the measured rate does in STEP_TARGET_MS). */
+      pacer?: StepPacer;
     } = {},
   ) {
     const { n, d, data } = input;
@@ -123,13 +78,16 @@ export class UmapEngine {
     if (options.given && options.given.length !== n * k)
       throw new EngineInputError(`The given map has ${options.given.length} coordinates, but ${n} points × ${k} = ${n * k} were expected.`);
     this.given = options.given ?? null;
+    this.pacer = options.pacer ?? new AdaptivePacer();
     this.core = options.core ?? new ComputeCore(data, n, d, params.metric);
     this.pool = options.pool ?? new LocalPool(this.core);
+    this.layout = new LayoutPhase(this.pool, this.pacer);
     if (options.recordDeltas) this.recorder = { delta: null };
     if (options.checkpoint) {
       const c = options.checkpoint;
       if (c.version !== 1 || c.n !== n || c.d !== d) throw new Error('The checkpoint does not belong to this dataset.');
       this.cp = c;
+      if (c.knnState) upgradeKnnState(c.knnState, n);
       for (const delta of options.deltas ?? []) this.applyDelta(delta);
     } else {
       const knn = options.start && 'knn' in options.start ? options.start.knn : null;
@@ -160,6 +118,16 @@ export class UmapEngine {
   }
 
   /**
+   * False when the last step changed nothing that a checkpoint holds: a step inside the fuzzy union,
+   * the spectral solve or a split epoch (whose work no checkpoint keeps), or the union's last step
+   * (replaying the graph's last rows runs the union again). The checkpoint saved before it still
+   * describes the run exactly, so nothing need be saved at such a boundary.
+   */
+  get stateChanged(): boolean {
+    return this.changed;
+  }
+
+  /**
    * What the last step changed, relative to the boundary before it, or null when it cannot be stored
    * as a delta (a phase change, or deltas are not recorded): then save checkpoint() instead. Like
    * checkpoint(), it may share arrays with the live state: clone it before the next step.
@@ -183,7 +151,7 @@ export class UmapEngine {
       cp.rhos.set(st.rhos, st.start);
       cp.sigmas.set(st.sigmas, st.start);
       cp.graphRowsDone = st.start + st.rhos.length;
-      if (st.final) this.finishGraph(false);
+      if (st.final) this.finishGraph();
     } else {
       cp.embedding = st.embedding;
       cp.epoch = st.epoch;
@@ -220,6 +188,7 @@ export class UmapEngine {
   /** One unit of work in the current phase. */
   async step(): Promise<void> {
     this.lastDelta = null;
+    this.changed = true;
     this.lastPhase = this.cp.phase === 'done' ? null : this.cp.phase;
     if (this.given && this.cp.phase !== 'knn' && this.cp.phase !== 'done') return this.finishGiven(this.given);
     switch (this.cp.phase) {
@@ -256,7 +225,9 @@ export class UmapEngine {
       await restoreCandidates(s, this.pool);
       this.candidatesRestored = true;
     }
-    const finished = await stepKnn(s, this.pool, this.core, n, p.metric, this.recorder);
+    const outcome = await stepKnn(s, this.pool, this.core, n, p.metric, this.recorder, this.pacer);
+    const finished = outcome === 'done';
+    if (outcome === 'unsaved') this.changed = false;
     if (this.recorder?.delta) this.lastDelta = finished ? null : { kind: 'knn', step: this.recorder.delta };
     const pr = knnProgress(s, n);
     this.emit('knn', pr.done, pr.total, s.mode === 'exact' ? 'points' : 'steps', pr.label);
@@ -274,19 +245,41 @@ export class UmapEngine {
     this.cp.rhos ??= new Float32Array(n);
     this.cp.sigmas ??= new Float32Array(n);
     const start = this.cp.graphRowsDone;
-    const end = Math.min(n, start + GRAPH_ROWS_PER_STEP);
+    if (start >= n) return this.stepUnion();
+    const t0 = now();
+    const end = Math.min(n, start + this.pacer.units('graph', GRAPH_ROWS_FIRST));
     smoothKnnDist(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
+    this.pacer.record('graph', end - start, now() - t0);
     this.cp.graphRowsDone = end;
     if (this.recorder) this.lastDelta = { kind: 'graph', start, rhos: this.cp.rhos.slice(start, end), sigmas: this.cp.sigmas.slice(start, end), final: end >= n };
-    this.emit('graph', end, n, 'points');
-    if (end >= n) this.finishGraph(true);
+    // Smoothing fills the first half of the phase's progress, the union (stepUnion) the second.
+    this.emit('graph', Math.floor(end / 2), n, 'points', 'smoothing distances');
   }
 
-  /** The fuzzy union once every row is smoothed; run live, and again when a stored step is replayed. */
-  private finishGraph(live: boolean): void {
+  /** A paced piece of the fuzzy union, once every row is smoothed (a replayed last row runs it whole). */
+  private stepUnion(): void {
     const cp = this.cp;
-    cp.graph = fuzzySimplicialSet(cp.knn!, cp.rhos!, cp.sigmas!, cp.params.setOpMixRatio);
-    if (live) this.log(`Graph: ${cp.graph.rows.length} directed edges after the fuzzy union.`);
+    const n = cp.n;
+    if (this.unsaved?.kind !== 'union') this.unsaved = { kind: 'union', union: new FuzzyUnion(cp.knn!, cp.rhos!, cp.sigmas!, cp.params.setOpMixRatio) };
+    const { union } = this.unsaved;
+    this.changed = false;
+    const t0 = now();
+    const from = union.done;
+    // Each pass paced on its own (their rates differ), its first piece small (~0.1 s) until its rate is known.
+    const work = `union-${union.pass}`;
+    const graph = union.advance(this.pacer.units(work, Math.min(n, 1 << 16)), true);
+    this.pacer.record(work, union.done - from, now() - t0);
+    this.emit('graph', Math.floor(n / 2 + (union.done / union.total) * (n / 2)), n, 'points', 'fuzzy union');
+    if (!graph) return;
+    this.unsaved = null;
+    this.finishGraph(graph);
+    this.log(`Graph: ${graph.rows.length} directed edges after the fuzzy union.`);
+  }
+
+  /** The graph phase's end: live after the union's last piece, or replaying the graph's last rows. */
+  private finishGraph(graph = fuzzySimplicialSet(this.cp.knn!, this.cp.rhos!, this.cp.sigmas!, this.cp.params.setOpMixRatio)): void {
+    const cp = this.cp;
+    cp.graph = graph;
     // The kNN graph is not needed past this point.
     cp.rhos = cp.sigmas = null;
     cp.knn = null;
@@ -301,14 +294,20 @@ export class UmapEngine {
       warm.init = null;
       this.log(`Init: started from the given map (warm start): ${warm.nEpochs} epochs at learning rate ${warm.learningRate}.`);
     } else {
-      this.emit('init', 0, 1, 'steps', 'spectral');
-      this.cp.embedding = initialEmbedding(
-        this.cp.graph!,
-        this.input,
-        this.cp.params,
-        (done, total, label) => this.emit('init', done, total, 'steps', label),
-        (line) => this.log(line),
-      );
+      if (this.unsaved?.kind !== 'init') {
+        this.emit('init', 0, 1, 'steps', 'spectral');
+        this.unsaved = { kind: 'init', init: new InitSteps(this.cp.graph!, this.input, this.cp.params, (line) => this.log(line)) };
+      }
+      const { init } = this.unsaved;
+      const embedding = init.run(this.pacer);
+      if (!embedding) {
+        this.changed = false;
+        const pr = init.progress;
+        this.emit('init', Math.min(pr.done, pr.total - 1), pr.total, 'steps', pr.label);
+        return;
+      }
+      this.unsaved = null;
+      this.cp.embedding = embedding;
     }
     this.emit('init', 1, 1, 'steps');
     this.cp.phase = 'layout';
@@ -339,39 +338,14 @@ export class UmapEngine {
       this.finishLayout();
       return;
     }
-    if (!this.layoutConsts) {
-      // The layout graph is cheap to derive from the fuzzy graph, so it is rebuilt, not checkpointed.
-      const fuzzy = this.cp.graph!;
-      const g = layoutGraph(fuzzy, makeEpochsPerSample(fuzzy.weights, nEpochs));
-      const { a, b } = findAbParams(p.spread, p.minDist);
-      const consts: LayoutConstants = {
-        a,
-        b,
-        gamma: p.repulsionStrength,
-        initialAlpha: warm ? warm.learningRate : p.learningRate,
-        negativeSampleRate: p.negativeSampleRate,
-        nComponents: p.nComponents,
-        nEpochs,
-        seed: deriveSeed(p.seed, 5),
-      };
-      await this.pool.setLayout(g, consts);
-      this.layoutConsts = consts;
-      if (this.cp.epoch === 0) this.log(`Layout: ${nEpochs} epochs over ${g.tail.length} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
-    }
     const emb = this.cp.embedding!;
-    const consts = this.layoutConsts;
-    // Several epochs per step when epochs are tiny, so small jobs don't pay a yield per epoch.
-    const t0 = now();
-    if (this.pool.layoutEpochs) {
-      // Up to the next multiple of 5 in one call: the same boundaries as the loop below.
-      const to = this.cp.epoch + Math.min(5 - (this.cp.epoch % 5), nEpochs - this.cp.epoch);
-      await optimizeLayoutEuclidean(emb, this.cp.epoch, to, consts, this.pool);
-      this.cp.epoch = to;
-    } else {
-      do {
-        await optimizeLayoutEuclidean(emb, this.cp.epoch, this.cp.epoch + 1, consts, this.pool);
-        this.cp.epoch++;
-      } while (this.cp.epoch < nEpochs && now() - t0 < 25 && this.cp.epoch % 5 !== 0);
+    const partDone = await this.layout.step(this.cp, nEpochs, (line) => this.log(line));
+    if (partDone !== null) {
+      // Inside a split epoch nothing checkpointed moved; a forced save (a stop) stores the epoch's start.
+      this.changed = false;
+      if (this.recorder) this.lastDelta = { kind: 'layout', epoch: this.cp.epoch, embedding: emb };
+      this.emit('layout', this.cp.epoch, nEpochs, 'epochs', `epoch ${this.cp.epoch + 1}: ${partDone} of ${n} points`);
+      return;
     }
     this.emit('layout', this.cp.epoch, nEpochs, 'epochs');
     if (this.cp.epoch % 5 === 0 || this.cp.epoch >= nEpochs) this.hooks.onLayout?.(emb, this.cp.epoch, nEpochs);

@@ -2,7 +2,7 @@ import type { KnnGraph, Metric, UmapParams } from './types';
 import { EngineInputError } from './types';
 import type { UmapEngine } from './engine';
 import { LocalPool, type ComputeCore } from './compute-core';
-import { finishKnn, planKnn, stepKnn } from './knn-phase';
+import { finishKnn, planKnn, runKnn } from './knn-phase';
 import { findAbParams } from './find-ab-params';
 import { autoEpochs } from './params';
 import { deriveSeed } from './prng';
@@ -133,7 +133,7 @@ export async function recomputeKnnGraph(core: ComputeCore, p: UmapParams): Promi
   const { n } = core;
   const pool = new LocalPool(core);
   const s = planKnn({ n, nNeighbors: p.nNeighbors, chunkSize: p.knnChunkSize, exactMaxN: p.exactKnnMaxN, seed: p.seed });
-  while (!(await stepKnn(s, pool, core, n, p.metric)));
+  await runKnn(s, pool, core, n, p.metric);
   return finishKnn(s, n, p.nNeighbors);
 }
 

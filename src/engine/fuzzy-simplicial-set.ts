@@ -6,9 +6,14 @@ import type { FuzzyGraph, KnnGraph } from './types';
  * itself and a missing neighbour (index −1) get 0.
  */
 export function computeMembershipStrengths(knn: KnnGraph, rhos: Float32Array, sigmas: Float32Array): Float32Array {
-  const { n, k, indices, distances } = knn;
-  const w = new Float32Array(n * k);
-  for (let i = 0; i < n; i++) {
+  const w = new Float32Array(knn.n * knn.k);
+  membershipRows(knn, rhos, sigmas, w, 0, knn.n);
+  return w;
+}
+
+function membershipRows(knn: KnnGraph, rhos: Float32Array, sigmas: Float32Array, w: Float32Array, start: number, end: number): void {
+  const { k, indices, distances } = knn;
+  for (let i = start; i < end; i++) {
     for (let j = 0; j < k; j++) {
       const t = i * k + j;
       const c = indices[t]!;
@@ -17,7 +22,6 @@ export function computeMembershipStrengths(knn: KnnGraph, rhos: Float32Array, si
       w[t] = dd <= 0 || sigmas[i] === 0 ? 1 : Math.exp(-(dd / sigmas[i]!));
     }
   }
-  return w;
 }
 
 /**
@@ -25,72 +29,157 @@ export function computeMembershipStrengths(knn: KnnGraph, rhos: Float32Array, si
  * engine computes first, in resumable row chunks): the membership strengths, then the fuzzy union.
  */
 export function fuzzySimplicialSet(knn: KnnGraph, rhos: Float32Array, sigmas: Float32Array, setOpMixRatio: number): FuzzyGraph {
-  return fuzzyUnion(knn, computeMembershipStrengths(knn, rhos, sigmas), setOpMixRatio);
+  const u = new FuzzyUnion(knn, rhos, sigmas, setOpMixRatio);
+  return u.advance(u.total)!;
 }
 
 /**
  * The fuzzy union A + Aᵀ − A∘Aᵀ (set_op_mix_ratio blends towards the intersection) of the directed
- * membership strengths w, built as CSR rows sorted by column: memory is O(n·k) typed arrays, never a
- * Map or object-keyed matrix.
+ * membership strengths, built as CSR rows sorted by column: memory is O(n·k) typed arrays, never a
+ * Map or object-keyed matrix. It runs as three passes over the rows (the strengths and each row's
+ * count; bucketing both directions of every edge; sorting and merging each row), one sequence of 3n
+ * row units that `advance` takes in pieces of any size, with the same result for any split: at a
+ * million points the whole union is seconds, which the engine spreads over paced steps.
  */
-function fuzzyUnion(knn: KnnGraph, w: Float32Array, mix: number): FuzzyGraph {
-  const { n, k, indices } = knn;
-  // Each directed edge (i→c) appears once in A; (c→i) from Aᵀ. Bucket both by row.
-  const counts = new Int32Array(n + 1);
-  for (let t = 0; t < n * k; t++) {
-    if (w[t]! <= 0) continue;
-    counts[Math.floor(t / k) + 1]!++;
-    counts[indices[t]! + 1]!++;
+export class FuzzyUnion {
+  private unit = 0;
+  private readonly w: Float32Array;
+  private readonly counts: Int32Array;
+  private col = new Int32Array(0);
+  private fwd = new Float32Array(0); // A[i][c]
+  private back = new Float32Array(0); // Aᵀ[i][c] = A[c][i]
+  private fill = new Int32Array(0);
+  private outRows = new Int32Array(0);
+  private outCols = new Int32Array(0);
+  private outW = new Float32Array(0);
+  private m = 0;
+
+  constructor(
+    private readonly knn: KnnGraph,
+    private readonly rhos: Float32Array,
+    private readonly sigmas: Float32Array,
+    private readonly mix: number,
+  ) {
+    this.w = new Float32Array(knn.n * knn.k);
+    this.counts = new Int32Array(knn.n + 1);
   }
-  for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
-  const total = counts[n]!;
-  const col = new Int32Array(total);
-  const fwd = new Float32Array(total); // A[i][c]
-  const back = new Float32Array(total); // Aᵀ[i][c] = A[c][i]
-  const fill = counts.slice(0, n);
-  for (let t = 0; t < n * k; t++) {
-    const v = w[t]!;
-    if (v <= 0) continue;
-    const i = Math.floor(t / k);
-    const c = indices[t]!;
-    let p = fill[i]!++;
-    col[p] = c;
-    fwd[p] = v;
-    p = fill[c]!++;
-    col[p] = i;
-    back[p] = v;
+
+  /** Row units in all. */
+  get total(): number {
+    return 3 * this.knn.n;
   }
-  // Sort each row by column and merge the (at most two) entries per pair.
-  const order: number[] = [];
-  const outRows = new Int32Array(total);
-  const outCols = new Int32Array(total);
-  const outW = new Float32Array(total);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const lo = counts[i]!;
-    const hi = counts[i + 1]!;
-    order.length = 0;
-    for (let p = lo; p < hi; p++) order.push(p);
-    order.sort((x, y) => col[x]! - col[y]!);
-    for (let q = 0; q < order.length; q++) {
-      const p = order[q]!;
-      let a = fwd[p]!;
-      let b = back[p]!;
-      if (q + 1 < order.length && col[order[q + 1]!] === col[p]) {
-        const p2 = order[++q]!;
-        a += fwd[p2]!;
-        b += back[p2]!;
-      }
-      const prod = a * b;
-      const v = mix * (a + b - prod) + (1 - mix) * prod;
-      if (v <= 0) continue;
-      outRows[m] = i;
-      outCols[m] = col[p]!;
-      outW[m] = v;
-      m++;
+
+  get done(): number {
+    return this.unit;
+  }
+
+  /** The pass the next unit belongs to (0, 1, 2): they run at different rates per row. */
+  get pass(): number {
+    return Math.min(2, Math.floor(this.unit / this.knn.n));
+  }
+
+  /**
+   * Run `units` more row units, stopping early at the end of the current pass (`untilPassEnd`); the
+   * graph once the last is done, else null.
+   */
+  advance(units: number, untilPassEnd = false): FuzzyGraph | null {
+    const n = this.knn.n;
+    const passEnd = untilPassEnd ? (this.pass + 1) * n : this.total;
+    const end = Math.min(passEnd, this.total, this.unit + Math.max(1, units));
+    while (this.unit < end) {
+      const pass = Math.floor(this.unit / n);
+      const lo = this.unit - pass * n;
+      const hi = Math.min(n, lo + (end - this.unit));
+      if (pass === 0) this.strengths(lo, hi);
+      else if (pass === 1) this.bucket(lo, hi);
+      else this.merge(lo, hi);
+      this.unit += hi - lo;
+      if (this.unit === n) this.allocateBuckets();
+      if (this.unit === 2 * n) this.allocateOutput();
+    }
+    if (this.unit < this.total) return null;
+    const m = this.m;
+    return { n, rows: this.outRows.slice(0, m), cols: this.outCols.slice(0, m), weights: this.outW.slice(0, m) };
+  }
+
+  // Each directed edge (i→c) appears once in A; (c→i) from Aᵀ. Both are bucketed by row.
+  private strengths(lo: number, hi: number): void {
+    const { knn, w, counts } = this;
+    const { k, indices } = knn;
+    membershipRows(knn, this.rhos, this.sigmas, w, lo, hi);
+    for (let t = lo * k; t < hi * k; t++) {
+      if (w[t]! <= 0) continue;
+      counts[Math.floor(t / k) + 1]!++;
+      counts[indices[t]! + 1]!++;
     }
   }
-  return { n, rows: outRows.slice(0, m), cols: outCols.slice(0, m), weights: outW.slice(0, m) };
+
+  private allocateBuckets(): void {
+    const { counts } = this;
+    const n = this.knn.n;
+    for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
+    const total = counts[n]!;
+    this.col = new Int32Array(total);
+    this.fwd = new Float32Array(total);
+    this.back = new Float32Array(total);
+    this.fill = counts.slice(0, n);
+  }
+
+  private bucket(lo: number, hi: number): void {
+    const { w, col, fwd, back, fill } = this;
+    const { k, indices } = this.knn;
+    for (let t = lo * k; t < hi * k; t++) {
+      const v = w[t]!;
+      if (v <= 0) continue;
+      const i = Math.floor(t / k);
+      const c = indices[t]!;
+      let p = fill[i]!++;
+      col[p] = c;
+      fwd[p] = v;
+      p = fill[c]!++;
+      col[p] = i;
+      back[p] = v;
+    }
+  }
+
+  private allocateOutput(): void {
+    const total = this.col.length;
+    this.outRows = new Int32Array(total);
+    this.outCols = new Int32Array(total);
+    this.outW = new Float32Array(total);
+  }
+
+  // Sort each row by column and merge the (at most two) entries per pair.
+  private merge(lo: number, hi: number): void {
+    const { counts, col, fwd, back, outRows, outCols, outW, mix } = this;
+    const order: number[] = [];
+    let m = this.m;
+    for (let i = lo; i < hi; i++) {
+      const a0 = counts[i]!;
+      const a1 = counts[i + 1]!;
+      order.length = 0;
+      for (let p = a0; p < a1; p++) order.push(p);
+      order.sort((x, y) => col[x]! - col[y]!);
+      for (let q = 0; q < order.length; q++) {
+        const p = order[q]!;
+        let a = fwd[p]!;
+        let b = back[p]!;
+        if (q + 1 < order.length && col[order[q + 1]!] === col[p]) {
+          const p2 = order[++q]!;
+          a += fwd[p2]!;
+          b += back[p2]!;
+        }
+        const prod = a * b;
+        const v = mix * (a + b - prod) + (1 - mix) * prod;
+        if (v <= 0) continue;
+        outRows[m] = i;
+        outCols[m] = col[p]!;
+        outW[m] = v;
+        m++;
+      }
+    }
+    this.m = m;
+  }
 }
 
 /** Row pointers of a row-sorted COO graph (rows are sorted by construction). */

@@ -2,8 +2,13 @@ import type { KnnGraph, Metric } from './types';
 import type { ComputeCore, ComputePool } from './compute-core';
 import { trueDistance } from './distance';
 import { sortHeaps, type NeighborHeaps } from './neighbor-heap';
-import { applyUpdates, buildCandidates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
+import { applyUpdates, concatUpdates, fillRandom, type Candidates, type JoinUpdates } from './nn-descent';
+import { finishSampling, sampleRows, startSampling, type CandidateSampling } from './candidate-sampling';
 import { Rng, deriveSeed } from './prng';
+import { startRpBuild } from './rp-tree';
+import { TreeWave } from './rp-tree-wave';
+import { AdaptivePacer, type StepPacer } from './step-pacer';
+import { now } from './run-steps';
 
 /** Resumable kNN state: plain typed arrays and numbers only. */
 export interface KnnState {
@@ -20,14 +25,19 @@ export interface KnnState {
   nTrees: number;
   leafSize: number;
   treesDone: number;
+  /** Leaves of tree `treesDone` whose pairs are applied (its build is redone on resume, not stored). */
+  treeLeavesDone: number;
   flags: Uint8Array;
   iteration: number;
   maxIterations: number;
-  /** Candidates of the current iteration; null between iterations. */
+  /** The current iteration's candidate sampling while it runs (in chunks); null otherwise. */
+  sampling: CandidateSampling | null;
+  /** Candidates of the current iteration, once sampled; null between iterations. */
   fresh: Int32Array | null;
   old: Int32Array | null;
   thresholds: Float32Array | null;
-  joinChunksDone: number;
+  /** Rows of the current iteration's local join done (its chunks are sized by the pacer). */
+  joinRowsDone: number;
   changedThisIteration: number;
   rng: Uint32Array;
   seed: number;
@@ -58,13 +68,15 @@ export function planKnn(o: KnnPlanOptions): KnnState {
     nTrees: n < 20_000 ? 6 : n < 200_000 ? 5 : 4,
     leafSize: Math.max(2 * o.nNeighbors, 24),
     treesDone: 0,
+    treeLeavesDone: 0,
     flags: new Uint8Array(exact ? 0 : n * k),
     iteration: 0,
     maxIterations: Math.max(5, Math.round(Math.log2(n))),
+    sampling: null,
     fresh: null,
     old: null,
     thresholds: null,
-    joinChunksDone: 0,
+    joinRowsDone: 0,
     changedThisIteration: 0,
     rng: new Rng(deriveSeed(o.seed, 1)).state(),
     seed: o.seed,
@@ -77,14 +89,41 @@ export interface KnnProgress {
   label: string;
 }
 
+/** Every kNN step in this thread, to the end (no checkpoints, no yields): the kNN graph of a plan. */
+export async function runKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric): Promise<void> {
+  const pacer = new AdaptivePacer();
+  while ((await stepKnn(s, pool, core, n, metric, null, pacer)) !== 'done');
+}
+
 /**
- * Advance kNN by one unit of work (a wave of up to pool.size chunks, or one tree wave).
- * Returns true when the phase is complete.
+ * A kNN state stored before the join was paced by rows (it counted fixed-size chunks), brought to the
+ * current shape; the work it describes is the same.
  */
-export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null = null): Promise<boolean> {
+export function upgradeKnnState(s: KnnState & { joinChunksDone?: number }, n: number): void {
+  s.sampling ??= null;
+  s.treeLeavesDone ??= 0;
+  if (s.joinRowsDone === undefined) s.joinRowsDone = Math.min(n, (s.joinChunksDone ?? 0) * s.chunkSize);
+  delete s.joinChunksDone;
+}
+
+/**
+ * What a kNN step did: finished the phase, changed the checkpointed state (its delta is in the
+ * recorder), or only advanced work no checkpoint holds (an RP tree's build).
+ */
+export type KnnStep = 'done' | 'saved' | 'unsaved';
+
+/** The trees being built, by the state they belong to (never stored: see TreeWave). */
+const treeWaves = new WeakMap<KnnState, TreeWave>();
+
+/**
+ * Advance kNN by one unit of work: a wave of up to pool.size exact chunks, a piece of the RP trees'
+ * build or of a tree's leaf pairs, a chunk of the candidate sampling, or a wave of local joins (all
+ * but the exact chunks sized by the pacer).
+ */
+export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null, pacer: StepPacer): Promise<KnnStep> {
   if (rec) rec.delta = null;
   if (s.mode === 'exact') return stepExact(s, pool, n, rec);
-  return stepApprox(s, pool, core, n, metric, rec);
+  return stepApprox(s, pool, core, n, metric, rec, pacer);
 }
 
 /**
@@ -94,9 +133,14 @@ export async function stepKnn(s: KnnState, pool: ComputePool, core: ComputeCore,
  */
 export type KnnStepDelta =
   | { kind: 'exact'; chunks: number; start: number; indices: Int32Array; distances: Float32Array }
-  | { kind: 'approx'; stage: 'trees' | 'descent'; units: number; updates: JoinUpdates };
+  /** `units` trees completed, and `leavesDone` leaves of the next applied (absent before trees were paced: 0). */
+  | { kind: 'approx'; stage: 'trees'; units: number; leavesDone?: number; updates: JoinUpdates }
+  /** Join rows done (`rows`; absent in deltas stored before: then `units` chunks of chunkSize rows). */
+  | { kind: 'approx'; stage: 'descent'; units: number; rows?: number; updates: JoinUpdates }
+  /** The candidate sampling ran to row `upTo` of its 2n: replayed by sampling again, it needs no data. */
+  | { kind: 'approx'; stage: 'sample'; upTo: number };
 
-async function stepExact(s: KnnState, pool: ComputePool, n: number, rec: StepRecorder | null): Promise<boolean> {
+async function stepExact(s: KnnState, pool: ComputePool, n: number, rec: StepRecorder | null): Promise<KnnStep> {
   const nChunks = Math.ceil(n / s.chunkSize);
   const wave: Promise<void>[] = [];
   for (let c = s.chunksDone; c < Math.min(nChunks, s.chunksDone + pool.size); c++) {
@@ -116,7 +160,7 @@ async function stepExact(s: KnnState, pool: ComputePool, n: number, rec: StepRec
     rec.delta = { kind: 'exact', chunks: wave.length, start: lo, indices: s.indices.slice(lo, hi), distances: s.distances.slice(lo, hi) };
   }
   s.chunksDone += wave.length;
-  return s.chunksDone >= nChunks;
+  return s.chunksDone >= nChunks ? 'done' : 'saved';
 }
 
 function heapsOf(s: KnnState, n: number): NeighborHeaps {
@@ -128,41 +172,80 @@ export interface StepRecorder {
   delta: KnnStepDelta | null;
 }
 
-async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null): Promise<boolean> {
+async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: number, metric: Metric, rec: StepRecorder | null, pacer: StepPacer): Promise<KnnStep> {
   const heaps = heapsOf(s, n);
   if (s.stage === 'trees') {
     const first = s.treesDone;
-    const last = Math.min(s.nTrees, first + pool.size);
-    const trees = await Promise.all(Array.from({ length: last - first }, (_, t) => pool.rpTreeJoin(s.leafSize, deriveSeed(s.seed, 100 + first + t))));
-    const kept = applyTreeWave(s, heaps, trees, last - first, core, rec !== null);
-    if (rec) rec.delta = { kind: 'approx', stage: 'trees', units: last - first, updates: concatUpdates(kept) };
-    return false;
+    const wave = treeWaves.get(s) ?? new TreeWave();
+    treeWaves.set(s, wave);
+    const t0 = now();
+    const start = (t: number) => startRpBuild(n, s.leafSize, deriveSeed(s.seed, 100 + t));
+    // Units of a tree's build: points split (about n per level of the tree).
+    const units = pacer.units('tree', n / 4);
+    const leaves = await wave.advance(pool, first, Math.min(s.nTrees, first + pool.size), start, units);
+    if (!leaves) {
+      pacer.record('tree', units, now() - t0);
+      return 'unsaved';
+    }
+    // The built tree's leaf pairs, in paced ranges of leaves split over the pool, applied in leaf order.
+    const nLeaves = leaves.leafStarts.length - 1;
+    const from = s.treeLeavesDone;
+    const count = Math.min(nLeaves - from, pacer.units('leaves', Math.ceil(nLeaves / 16)));
+    const parts = Math.min(pool.size, count);
+    const jobs: Promise<JoinUpdates>[] = [];
+    for (let w = 0; w < parts; w++) jobs.push(pool.leafPairs(from + Math.floor((count * w) / parts), from + Math.floor((count * (w + 1)) / parts)));
+    const pairs = await Promise.all(jobs);
+    const treeDone = from + count >= nLeaves;
+    if (treeDone) wave.done(first);
+    const kept = applyTreeWave(s, heaps, pairs, treeDone ? 1 : 0, treeDone ? 0 : from + count, core, rec !== null);
+    pacer.record('leaves', count, now() - t0);
+    if (rec) rec.delta = { kind: 'approx', stage: 'trees', units: treeDone ? 1 : 0, leavesDone: s.treeLeavesDone, updates: concatUpdates(kept) };
+    return 'saved';
   }
   if (s.stage === 'descent') {
-    if (!s.fresh) await pool.setCandidates(beginIteration(s, heaps));
-    const nChunks = Math.ceil(n / s.chunkSize);
-    const jobs: Promise<JoinUpdates>[] = [];
-    for (let c = s.joinChunksDone; c < Math.min(nChunks, s.joinChunksDone + pool.size); c++) {
-      const start = c * s.chunkSize;
-      jobs.push(pool.localJoin(start, Math.min(n, start + s.chunkSize)));
+    const t0 = now();
+    if (!s.fresh) {
+      // This step samples candidates; the joins start at the next.
+      // Its two passes run at very different rates per row, so each is paced on its own, and a chunk
+      // ends at the pass's end.
+      const from = s.sampling?.row ?? 0;
+      const work = from < n ? 'sample' : 'sample-mark';
+      const upTo = Math.min(from < n ? n : 2 * n, from + pacer.units(work, 2 * s.chunkSize));
+      const done = sampleStep(s, heaps, upTo);
+      if (done) await pool.setCandidates(done);
+      pacer.record(work, upTo - from, now() - t0);
+      if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo };
+      return 'saved';
     }
-    const kept = applyJoinWave(s, heaps, await Promise.all(jobs), jobs.length, n, rec !== null);
-    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, updates: concatUpdates(kept) };
-    return false;
+    // The wave's rows, split evenly over the pool; its updates are applied in row order, so neither the
+    // wave's size nor the split changes the heaps.
+    const start = s.joinRowsDone;
+    const rows = Math.min(n - start, pacer.units('join', pool.size * s.chunkSize));
+    const parts = Math.min(pool.size, rows);
+    const jobs: Promise<JoinUpdates>[] = [];
+    for (let w = 0; w < parts; w++) jobs.push(pool.localJoin(start + Math.floor((rows * w) / parts), start + Math.floor((rows * (w + 1)) / parts)));
+    const kept = applyJoinWave(s, heaps, await Promise.all(jobs), rows, n, rec !== null);
+    pacer.record('join', rows, now() - t0);
+    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, rows, updates: concatUpdates(kept) };
+    return 'saved';
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
   sortHeaps(heaps);
   for (let t = 0; t < s.distances.length; t++) s.distances[t] = trueDistance(metric, s.distances[t]!);
-  return true;
+  return 'done';
 }
 
 // The three pieces below are shared by a live step and by replayKnnStep, so a replayed delta takes
 // exactly the path the live run took.
 
-/** Trees' leaf pairs, in tree order so the heaps do not depend on which Worker finished first. */
-function applyTreeWave(s: KnnState, heaps: NeighborHeaps, trees: JoinUpdates[], count: number, core: ComputeCore, compact: boolean): JoinUpdates[] {
+/**
+ * Trees' leaf pairs, in tree and leaf order so the heaps do not depend on which Worker finished first;
+ * `count` trees are complete after them, and `leavesDone` leaves of the next.
+ */
+function applyTreeWave(s: KnnState, heaps: NeighborHeaps, trees: JoinUpdates[], count: number, leavesDone: number, core: ComputeCore, compact: boolean): JoinUpdates[] {
   for (const pairs of trees) applyUpdates(heaps, pairs, compact);
   s.treesDone += count;
+  s.treeLeavesDone = leavesDone;
   if (s.treesDone >= s.nTrees) {
     const rng = new Rng(s.rng);
     fillRandom(heaps, core.orderDist, rng);
@@ -172,23 +255,29 @@ function applyTreeWave(s: KnnState, heaps: NeighborHeaps, trees: JoinUpdates[], 
   return trees;
 }
 
-function beginIteration(s: KnnState, heaps: NeighborHeaps): Candidates {
-  const rng = new Rng(s.rng);
-  const c = buildCandidates(heaps, s.k, rng);
-  s.rng = rng.state();
+/**
+ * Sample the iteration's candidates up to row `upTo` of 2n; at the end the candidates are set and
+ * returned (for the pool), and the join begins.
+ */
+function sampleStep(s: KnnState, heaps: NeighborHeaps, upTo: number): Candidates | null {
+  s.sampling ??= startSampling(heaps.n, s.k);
+  s.rng = sampleRows(heaps, s.sampling, upTo, s.rng);
+  if (s.sampling.row < 2 * heaps.n) return null;
+  const c = finishSampling(heaps, s.sampling);
+  s.sampling = null;
   s.fresh = c.fresh;
   s.old = c.old;
   s.thresholds = c.thresholds;
-  s.joinChunksDone = 0;
+  s.joinRowsDone = 0;
   s.changedThisIteration = 0;
   return c;
 }
 
-/** Join results in chunk order, so the heaps do not depend on which Worker finished first. */
-function applyJoinWave(s: KnnState, heaps: NeighborHeaps, updates: JoinUpdates[], count: number, n: number, compact: boolean): JoinUpdates[] {
+/** Join results in row order, so the heaps do not depend on which Worker finished first. */
+function applyJoinWave(s: KnnState, heaps: NeighborHeaps, updates: JoinUpdates[], rows: number, n: number, compact: boolean): JoinUpdates[] {
   for (const u of updates) s.changedThisIteration += applyUpdates(heaps, u, compact);
-  s.joinChunksDone += count;
-  if (s.joinChunksDone >= Math.ceil(n / s.chunkSize)) {
+  s.joinRowsDone = Math.min(n, s.joinRowsDone + rows);
+  if (s.joinRowsDone >= n) {
     s.iteration++;
     s.fresh = s.old = s.thresholds = null;
     const converged = s.changedThisIteration <= 0.001 * s.k * n;
@@ -206,12 +295,14 @@ export function replayKnnStep(s: KnnState, d: KnnStepDelta, core: ComputeCore, n
     s.chunksDone += d.chunks;
     return;
   }
-  if (s.mode !== 'approx' || s.stage !== d.stage) throw new Error(`A stored kNN step (${d.stage}) does not match the checkpoint (${s.stage}).`);
+  if (s.mode !== 'approx' || s.stage !== (d.stage === 'sample' ? 'descent' : d.stage)) throw new Error(`A stored kNN step (${d.stage}) does not match the checkpoint (${s.stage}).`);
   const heaps = heapsOf(s, n);
-  if (d.stage === 'trees') applyTreeWave(s, heaps, [d.updates], d.units, core, false);
+  if (d.stage === 'trees') applyTreeWave(s, heaps, [d.updates], d.units, d.leavesDone ?? 0, core, false);
+  else if (d.stage === 'sample') sampleStep(s, heaps, d.upTo);
   else {
-    if (!s.fresh) beginIteration(s, heaps);
-    applyJoinWave(s, heaps, [d.updates], d.units, n, false);
+    // A delta stored before the sampling was chunked follows the iteration's start: it sampled then.
+    if (!s.fresh) sampleStep(s, heaps, 2 * n);
+    applyJoinWave(s, heaps, [d.updates], d.rows ?? d.units * s.chunkSize, n, false);
   }
 }
 
@@ -232,12 +323,14 @@ export function knnProgress(s: KnnState, n: number): KnnProgress {
   const total = (s.nTrees + s.maxIterations) * n;
   if (s.stage === 'trees') return { done: s.treesDone * n, total, label: `RP trees ${s.treesDone} of ${s.nTrees}` };
   if (s.stage === 'done') return { done: total, total, label: `NN-descent converged after ${s.iteration} iterations` };
-  const inIter = Math.min(n, s.joinChunksDone * s.chunkSize);
-  return {
-    done: (s.nTrees + s.iteration) * n + inIter,
-    total,
-    label: `NN-descent iteration ${s.iteration + 1} (≤ ${s.maxIterations}), chunk ${s.joinChunksDone} of ${Math.ceil(n / s.chunkSize)}`,
-  };
+  const iter = `NN-descent iteration ${s.iteration + 1} (≤ ${s.maxIterations})`;
+  // The sampling counts as a tenth of its iteration (about its share of the time).
+  if (!s.fresh) {
+    const sampled = Math.floor(((s.sampling?.row ?? 0) / (2 * n)) * 0.1 * n);
+    return { done: (s.nTrees + s.iteration) * n + sampled, total, label: `${iter}, sampling candidates (${Math.floor((100 * (s.sampling?.row ?? 0)) / (2 * n))} %)` };
+  }
+  const inIter = Math.floor(0.1 * n + 0.9 * s.joinRowsDone);
+  return { done: (s.nTrees + s.iteration) * n + inIter, total, label: `${iter}, local join (${s.joinRowsDone} of ${n} points)` };
 }
 
 /** The final graph, with each point itself prepended at distance 0 as umap-learn's kNN returns it. */

@@ -1,5 +1,5 @@
 import type { NeighborHeaps } from './neighbor-heap';
-import { heapPush, makeHeaps } from './neighbor-heap';
+import { heapPush } from './neighbor-heap';
 import type { RpLeaves } from './rp-tree';
 import type { Rng } from './prng';
 
@@ -33,13 +33,14 @@ export interface JoinUpdates {
 }
 
 /**
- * Every pair inside each leaf of an RP tree, with its distance: the expensive half of a tree, done
- * where the tree was built (a pool Worker); the owner feeds the pairs to its heaps with applyUpdates.
+ * Every pair inside leaves [from, to) (default: all) of an RP tree, with its distance: the expensive
+ * half of a tree, done on the pool; the owner feeds the pairs to its heaps with applyUpdates, in leaf
+ * order, so any split of the leaves gives the same heaps.
  */
-export function leafPairs(leaves: RpLeaves, dist: PairDistance): JoinUpdates {
+export function leafPairs(leaves: RpLeaves, dist: PairDistance, from = 0, to = leaves.leafStarts.length - 1): JoinUpdates {
   const { order, leafStarts } = leaves;
   let count = 0;
-  for (let l = 0; l + 1 < leafStarts.length; l++) {
+  for (let l = from; l < to; l++) {
     const m = leafStarts[l + 1]! - leafStarts[l]!;
     count += (m * (m - 1)) / 2;
   }
@@ -47,7 +48,7 @@ export function leafPairs(leaves: RpLeaves, dist: PairDistance): JoinUpdates {
   const b = new Int32Array(count);
   const dd = new Float32Array(count);
   let w = 0;
-  for (let l = 0; l + 1 < leafStarts.length; l++) {
+  for (let l = from; l < to; l++) {
     const lo = leafStarts[l]!;
     const hi = leafStarts[l + 1]!;
     for (let s = lo; s < hi; s++) {
@@ -78,41 +79,6 @@ export function fillRandom(heaps: NeighborHeaps, dist: PairDistance, rng: Rng): 
       if (j !== i) heapPush(heaps, i, j, dist(i, j), 1);
     }
   }
-}
-
-/**
- * Sample this iteration's candidates: each point's new and old neighbours plus reverse neighbours,
- * capped at maxCand by random priority (as pynndescent does), then mark sampled new ones as old.
- */
-export function buildCandidates(heaps: NeighborHeaps, maxCand: number, rng: Rng): Candidates {
-  const { n, k, indices, flags, distances } = heaps;
-  const fresh = makeHeaps(n, maxCand);
-  const old = makeHeaps(n, maxCand);
-  for (let i = 0; i < n; i++) {
-    for (let t = i * k; t < i * k + k; t++) {
-      const j = indices[t]!;
-      if (j < 0) continue;
-      const pr = rng.float();
-      const target = flags[t] ? fresh : old;
-      heapPush(target, i, j, pr, 0);
-      heapPush(target, j, i, pr, 0);
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    for (let t = i * k; t < i * k + k; t++) {
-      if (!flags[t]) continue;
-      const j = indices[t]!;
-      for (let c = i * maxCand; c < i * maxCand + maxCand; c++) {
-        if (fresh.indices[c] === j) {
-          flags[t] = 0;
-          break;
-        }
-      }
-    }
-  }
-  const thresholds = new Float32Array(n);
-  for (let i = 0; i < n; i++) thresholds[i] = distances[i * k]!;
-  return { maxCand, fresh: fresh.indices, old: old.indices, thresholds };
 }
 
 /** The local join for points [start, end): new×new and new×old candidate pairs. */

@@ -14,18 +14,38 @@ export interface RpLeaves {
 export type SplitSide = (p: number, a: number, b: number) => number;
 
 /**
- * Split recursively by the hyperplane between two random points until leaves are ≤ leafSize.
- * Its leaves seed NN-descent with neighbours that are already close, which is what makes the
- * descent converge in a few iterations.
+ * A random-projection tree being built: split recursively by the hyperplane between two random points
+ * until leaves are ≤ leafSize. Its leaves seed NN-descent with neighbours that are already close,
+ * which is what makes the descent converge in a few iterations. The state is plain arrays: the ranges still to split (a stack of lo, hi pairs), the leaves
+ * found, and the generator's state. At a million points a tree is seconds of one Worker's time, so
+ * it is built over several calls, each taking the state where the last left it (any Worker can).
  */
-export function buildRpTree(n: number, leafSize: number, seed: number, sideOf: SplitSide): RpLeaves {
-  const rng = new Rng(seed);
+export interface RpBuild {
+  leafSize: number;
+  order: Int32Array;
+  stack: number[];
+  starts: number[];
+  rng: Uint32Array;
+}
+
+export function startRpBuild(n: number, leafSize: number, seed: number): RpBuild {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  return { leafSize, order, stack: [0, n], starts: [], rng: new Rng(seed).state() };
+}
+
+/**
+ * Split ranges until about `units` points have been split (at least one range) or the tree is done;
+ * returns its leaves once done. Ranges are taken in the same order however the calls divide them,
+ * so the tree is the same for any sequence of `units`.
+ */
+export function advanceRpBuild(b: RpBuild, units: number, sideOf: SplitSide): RpLeaves | null {
+  const { order, stack, starts, leafSize } = b;
+  const n = order.length;
+  const rng = new Rng(b.rng);
   const side = new Uint8Array(n);
-  const starts: number[] = [];
-  const stack: number[] = [0, n];
-  while (stack.length) {
+  let work = 0;
+  while (stack.length && work < units) {
     const hi = stack.pop()!;
     const lo = stack.pop()!;
     const size = hi - lo;
@@ -35,7 +55,10 @@ export function buildRpTree(n: number, leafSize: number, seed: number, sideOf: S
     }
     const { left } = splitRange(order, side, lo, hi, rng, sideOf);
     stack.push(lo, lo + left, lo + left, hi);
+    work += size;
   }
+  b.rng = rng.state();
+  if (stack.length) return null;
   starts.sort((x, y) => x - y);
   starts.push(n);
   return { order, leafStarts: Int32Array.from(starts) };

@@ -23,18 +23,19 @@ export interface LayoutConstants {
   seed: number;
 }
 
-/** Split points into `parts` contiguous ranges with about equal numbers of edges. */
-export function balancedRanges(ptr: Int32Array, parts: number): Int32Array {
-  const n = ptr.length - 1;
-  const total = ptr[n]!;
+/** Split points [start, end) (default: all) into `parts` contiguous ranges with about equal numbers of edges. */
+export function balancedRanges(ptr: Int32Array, parts: number, start = 0, end = ptr.length - 1): Int32Array {
+  const lo = ptr[start]!;
+  const total = ptr[end]! - lo;
   const bounds = new Int32Array(parts + 1);
-  let i = 0;
+  bounds[0] = start;
+  let i = start;
   for (let p = 1; p < parts; p++) {
-    const target = (total * p) / parts;
-    while (i < n && ptr[i]! < target) i++;
+    const target = lo + (total * p) / parts;
+    while (i < end && ptr[i]! < target) i++;
     bounds[p] = i;
   }
-  bounds[parts] = n;
+  bounds[parts] = end;
   return bounds;
 }
 

@@ -39,9 +39,31 @@ export type LanczosProgress = (pass: number, step: number, m: number, maxPasses:
  * A disconnected graph is refused (umap-learn lays out each component; the engine falls back to PCA).
  */
 export function spectralLayout(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralOutcome {
+  const steps = spectralSteps(g, nComponents, seed, onStep);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Rows per slice of the solve's long loops (the matvec, the re-orthogonalisation): between slices the
+ * solve yields, so a caller can end its step there (about 1–5 ms of work per slice).
+ */
+const SLICE_ROWS = 1 << 15;
+
+/**
+ * spectralLayout as a generator that yields between slices of its work and returns the outcome: the
+ * engine runs as many slices per step as fit its step time, so at a million points the init (tens of
+ * seconds) still reports progress and can pause at every step. Where it yields changes nothing it
+ * computes. Its state (the Krylov basis, m·n doubles) is not checkpointed: a run paused inside it
+ * starts the solve again, which gives the same result.
+ */
+export function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): Generator<void, SpectralOutcome> {
   const n = g.n;
   if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
   const comps = countComponents(g);
+  yield;
   if (comps > 1) return { ok: false, reason: `the neighbour graph has ${comps} disconnected components` };
 
   const ptr = rowPointers(g);
@@ -57,18 +79,24 @@ export function spectralLayout(g: FuzzyGraph, nComponents: number, seed: number,
   }
   tn = Math.sqrt(tn);
   for (let i = 0; i < n; i++) trivial[i]! /= tn;
+  yield;
 
   // D^−½ W D^−½ once, so each of the ~200 matrix–vector products gathers one value per edge.
   const scaled = new Float64Array(g.weights.length);
   for (let i = 0; i < n; i++) {
     for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
   }
+  yield;
   const cols = g.cols;
-  const matvec = (x: Float64Array, y: Float64Array) => {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += scaled[p]! * x[cols[p]!]!;
-      y[i] = s;
+  const matvec = function* (x: Float64Array, y: Float64Array): Generator<void> {
+    for (let lo = 0; lo < n; lo += SLICE_ROWS) {
+      const hi = Math.min(n, lo + SLICE_ROWS);
+      for (let i = lo; i < hi; i++) {
+        let s = 0;
+        for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += scaled[p]! * x[cols[p]!]!;
+        y[i] = s;
+      }
+      yield;
     }
   };
 
@@ -85,7 +113,7 @@ export function spectralLayout(g: FuzzyGraph, nComponents: number, seed: number,
   // eigenvalues crowd near 1 would otherwise restart for a long time for little change in the map.
   const MAX_PASSES = 3;
   for (let restart = 0; restart < MAX_PASSES; restart++) {
-    const r = lanczos(matvec, n, m, start, trivial, nComponents, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
+    const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
     if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
     best = r.vectors;
     if (r.maxResidual < 1e-4) break;
@@ -102,20 +130,20 @@ interface LanczosResult {
   maxResidual: number;
 }
 
-function lanczos(
-  matvec: (x: Float64Array, y: Float64Array) => void,
+function* lanczos(
+  matvec: (x: Float64Array, y: Float64Array) => Generator<void>,
   n: number,
   m: number,
   start: Float64Array,
   deflate: Float64Array,
   nWanted: number,
   onStep?: (step: number) => void,
-): LanczosResult | null {
+): Generator<void, LanczosResult | null> {
   const V: Float64Array[] = [];
   const alpha = new Float64Array(m);
   const beta = new Float64Array(m);
   let v = Float64Array.from(start);
-  orthogonalise(v, [deflate]);
+  yield* orthogonalise(v, [deflate]);
   const nv = norm(v);
   if (nv === 0) return null;
   scale(v, 1 / nv);
@@ -123,7 +151,7 @@ function lanczos(
   let steps = m;
   for (let j = 0; j < m; j++) {
     V.push(v);
-    matvec(v, w);
+    yield* matvec(v, w);
     const a = dot(w, v);
     alpha[j] = a;
     // The three-term recurrence first; then full re-orthogonalisation against the basis and the
@@ -133,12 +161,12 @@ function lanczos(
     const bPrev = j > 0 ? beta[j - 1]! : 0;
     for (let i = 0; i < n; i++) w[i] = w[i]! - a * v[i]! - (prev ? bPrev * prev[i]! : 0);
     const before = norm(w);
-    orthogonalise(w, V);
-    orthogonalise(w, [deflate]);
+    yield* orthogonalise(w, V);
+    yield* orthogonalise(w, [deflate]);
     let b = norm(w);
     if (b < 0.7 * before) {
-      orthogonalise(w, V);
-      orthogonalise(w, [deflate]);
+      yield* orthogonalise(w, V);
+      yield* orthogonalise(w, [deflate]);
       b = norm(w);
     }
     beta[j] = b;
@@ -162,6 +190,7 @@ function lanczos(
       const coef = s[j]!;
       const Vj = V[j]!;
       for (let i = 0; i < n; i++) out[i * nWanted + c]! += coef * Vj[i]!;
+      yield;
     }
   }
   return { vectors: out, maxResidual };
@@ -178,9 +207,11 @@ function norm(a: Float64Array): number {
 function scale(a: Float64Array, s: number): void {
   for (let i = 0; i < a.length; i++) a[i]! *= s;
 }
-function orthogonalise(w: Float64Array, basis: Float64Array[]): void {
+/** Against each basis vector in turn (two passes over n each): a slice per vector. */
+function* orthogonalise(w: Float64Array, basis: Float64Array[]): Generator<void> {
   for (const q of basis) {
     const c = dot(w, q);
     for (let i = 0; i < w.length; i++) w[i]! -= c * q[i]!;
+    yield;
   }
 }

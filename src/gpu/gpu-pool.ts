@@ -5,6 +5,7 @@ import type { Candidates } from '../engine/nn-descent';
 import type { GpuCompute } from './gpu-compute';
 import { DeviceGuard } from './device-guard';
 import type { GpuFaults } from './gpu-faults';
+import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 
 export interface GpuPoolOptions {
   /** Tests only: the device is destroyed after so many kNN chunks or layout epochs. */
@@ -78,8 +79,14 @@ export class GpuPool implements ComputePool {
     );
   }
 
-  rpTreeJoin(leafSize: number, seed: number) {
-    return this.cpu.rpTreeJoin(leafSize, seed);
+  rpTreeBuild(b: RpBuild, units: number) {
+    return this.cpu.rpTreeBuild(b, units);
+  }
+  setLeaves(leaves: RpLeaves) {
+    return this.cpu.setLeaves(leaves);
+  }
+  leafPairs(from: number, to: number) {
+    return this.cpu.leafPairs(from, to);
   }
   setCandidates(c: Candidates) {
     return this.cpu.setCandidates(c);

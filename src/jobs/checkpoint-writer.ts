@@ -64,6 +64,9 @@ export class CheckpointWriter {
     if (this.failed) return;
     const phase = engine.phase;
     if (phase === 'done') return; // the result itself is stored by the page
+    // A step inside work no checkpoint holds (the fuzzy union, the spectral solve, part of an epoch):
+    // what is stored already describes the run. At a stop it is saved anyway if a layout step was skipped.
+    if (!engine.stateChanged && !(force && this.skipped)) return;
     const tStart = performance.now();
     const delta = engine.delta();
     const layout = delta?.step.kind === 'layout';

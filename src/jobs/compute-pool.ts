@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { ComputePool } from '../engine/compute-core';
 import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
+import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
@@ -29,7 +30,15 @@ export class WorkerPool implements ComputePool {
   private busy: number[] = [];
   private waiting: (() => void)[] = [];
   private shared = false;
-  private layout: { ranges: Int32Array; dim: number; prev: Float32Array | null; next: Float32Array | null } | null = null;
+  private layout: {
+    ptr: Int32Array;
+    ranges: Int32Array;
+    dim: number;
+    prev: Float32Array | null;
+    next: Float32Array | null;
+    /** The epoch whose start positions `prev` holds (shared mode), −1 when none. */
+    prevEpoch: number;
+  } | null = null;
 
   private constructor(readonly size: number) {}
 
@@ -85,8 +94,15 @@ export class WorkerPool implements ComputePool {
   exactKnn(start: number, end: number, k: number): Promise<KnnChunk> {
     return this.onFree((r) => r.exactKnn(start, end, k));
   }
-  rpTreeJoin(leafSize: number, seed: number): Promise<JoinUpdates> {
-    return this.onFree((r) => r.rpTreeJoin(leafSize, seed));
+  rpTreeBuild(b: RpBuild, units: number): Promise<{ build: RpBuild; leaves: RpLeaves | null }> {
+    // The tree's order goes to whichever Worker is free and comes back: any of them can go on with it.
+    return this.onFree((r) => r.rpTreeBuild(Comlink.transfer(b, [b.order.buffer as ArrayBuffer]), units));
+  }
+  async setLeaves(leaves: RpLeaves): Promise<void> {
+    await Promise.all(this.remotes.map((r) => r.setLeaves(leaves)));
+  }
+  leafPairs(from: number, to: number): Promise<JoinUpdates> {
+    return this.onFree((r) => r.leafPairs(from, to));
   }
   async setCandidates(c: Candidates): Promise<void> {
     await Promise.all(this.remotes.map((r) => r.setCandidates(c)));
@@ -99,7 +115,7 @@ export class WorkerPool implements ComputePool {
     const len = g.n * c.nComponents;
     const prev = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
     const next = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
-    this.layout = { ranges: balancedRanges(g.ptr, this.size), dim: c.nComponents, prev, next };
+    this.layout = { ptr: g.ptr, ranges: balancedRanges(g.ptr, this.size), dim: c.nComponents, prev, next, prevEpoch: -1 };
     await Promise.all(this.remotes.map((r) => r.setLayout(g, c, prev, next)));
   }
 
@@ -112,6 +128,7 @@ export class WorkerPool implements ComputePool {
     const { ranges, dim } = L;
     if (L.prev && L.next) {
       L.prev.set(embedding);
+      L.prevEpoch = -1;
       await Promise.all(this.remotes.map((r, w) => r.layoutShared(ranges[w]!, ranges[w + 1]!, epoch, alpha)));
       embedding.set(L.next);
       return;
@@ -123,6 +140,30 @@ export class WorkerPool implements ComputePool {
       }),
     );
     for (const [w, part] of parts.entries()) embedding.set(part, ranges[w]! * dim);
+  }
+
+  /** Part of an epoch (points [start, end)), split over the Workers by edges as a whole epoch is. */
+  async layoutPoints(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number): Promise<void> {
+    const L = this.layout!;
+    const { dim } = L;
+    const ranges = balancedRanges(L.ptr, this.size, start, end);
+    if (L.prev && L.next) {
+      // An epoch's parts all read the same start positions: copied in once, at its first part.
+      if (start === 0 || L.prevEpoch !== epoch) {
+        L.prev.set(prev);
+        L.prevEpoch = epoch;
+      }
+      await Promise.all(this.remotes.map((r, w) => r.layoutShared(ranges[w]!, ranges[w + 1]!, epoch, alpha)));
+      next.set(L.next.subarray(start * dim, end * dim), start * dim);
+      return;
+    }
+    const parts = await Promise.all(
+      this.remotes.map((r, w) => {
+        const copy = prev.slice();
+        return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim, alpha);
+      }),
+    );
+    for (const [w, part] of parts.entries()) next.set(part, ranges[w]! * dim);
   }
 
   /**

@@ -3,6 +3,7 @@
 // work on them. It has no callbacks: each call is answered once.
 import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { KnnChunk } from '../engine/knn-exact';
+import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
 import type { Metric } from '../engine/types';
 import type { FittedModel } from '../engine/transform';
@@ -12,7 +13,10 @@ export interface ComputeWorkerApi {
   /** Shared mode posts the job's shared wasm Memory; transfer mode posts a copy of the rows. */
   init(source: WebAssembly.Memory | Float32Array, n: number, d: number, metric: Metric): void;
   exactKnn(start: number, end: number, k: number): KnnChunk;
-  rpTreeJoin(leafSize: number, seed: number): JoinUpdates;
+  /** Go on building an RP tree from the state given; the state back, and the leaves once done. */
+  rpTreeBuild(b: RpBuild, units: number): { build: RpBuild; leaves: RpLeaves | null };
+  setLeaves(leaves: RpLeaves): void;
+  leafPairs(from: number, to: number): JoinUpdates;
   setCandidates(c: Candidates): void;
   localJoin(start: number, end: number): JoinUpdates;
   /** Shared mode gives the epoch's input and output embeddings in shared memory; transfer mode, null. */

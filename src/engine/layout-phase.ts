@@ -1,0 +1,104 @@
+// The layout phase's steps for UmapEngine: whole epochs while they are short, and an epoch split into
+// ranges of points once one takes longer than a step (a million points on two cores: about a second).
+import type { EngineCheckpoint } from './engine-state';
+import type { ComputePool } from './compute-core';
+import { deriveSeed } from './prng';
+import { findAbParams } from './find-ab-params';
+import { layoutGraph, makeEpochsPerSample } from './layout-graph';
+import { learningRate, optimizeLayoutEuclidean } from './optimize-layout';
+import { now } from './run-steps';
+import type { LayoutConstants } from './sgd-layout';
+import type { StepPacer } from './step-pacer';
+
+/** An epoch split over steps: its points [0, done) moved into `next`, read from the epoch-start map. */
+interface EpochPart {
+  epoch: number;
+  next: Float32Array;
+  done: number;
+}
+
+/** Before the rate is known: a whole epoch up to 262,144 points, a part of one above (~0.3 s of work). */
+const firstPoints = (n: number) => Math.min(n, 1 << 18);
+
+export class LayoutPhase {
+  /** Set once the pool holds the layout graph (after a restore too: it is rebuilt, not stored). */
+  private consts: LayoutConstants | null = null;
+  /**
+   * Not checkpointed (a second embedding, and under a second's work to redo): a checkpoint taken
+   * meanwhile holds the epoch's start, where a resumed run begins it again with the same result.
+   */
+  private part: EpochPart | null = null;
+
+  constructor(
+    private readonly pool: ComputePool,
+    private readonly pacer: StepPacer,
+  ) {}
+
+  /**
+   * Advance `cp.embedding` by whole epochs, or by part of one; returns the points of the epoch done so
+   * far when it is split and not finished (cp is then unchanged), else null.
+   */
+  async step(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<number | null> {
+    const consts = this.consts ?? (await this.setUp(cp, nEpochs, log));
+    const n = cp.n;
+    const emb = cp.embedding!;
+    const t0 = now();
+    if (this.pool.layoutPoints && !this.pool.layoutEpochs && (this.part || this.pacer.units('layout', firstPoints(n)) < n)) return this.stepPart(cp, emb, consts);
+    if (this.pool.layoutEpochs) {
+      // Up to the next multiple of 5 in one call (the GPU reads back once per batch).
+      const to = cp.epoch + Math.min(5 - (cp.epoch % 5), nEpochs - cp.epoch);
+      await optimizeLayoutEuclidean(emb, cp.epoch, to, consts, this.pool);
+      cp.epoch = to;
+      return null;
+    }
+    // Several epochs per step when epochs are tiny, so small jobs don't pay a yield per epoch.
+    const from = cp.epoch;
+    do {
+      await optimizeLayoutEuclidean(emb, cp.epoch, cp.epoch + 1, consts, this.pool);
+      cp.epoch++;
+    } while (cp.epoch < nEpochs && now() - t0 < 25 && cp.epoch % 5 !== 0);
+    this.pacer.record('layout', (cp.epoch - from) * n, now() - t0);
+    return null;
+  }
+
+  private async setUp(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<LayoutConstants> {
+    const p = cp.params;
+    const warm = cp.warm;
+    // The layout graph is cheap to derive from the fuzzy graph, so it is rebuilt, not checkpointed.
+    const fuzzy = cp.graph!;
+    const g = layoutGraph(fuzzy, makeEpochsPerSample(fuzzy.weights, nEpochs));
+    const { a, b } = findAbParams(p.spread, p.minDist);
+    const consts: LayoutConstants = {
+      a,
+      b,
+      gamma: p.repulsionStrength,
+      initialAlpha: warm ? warm.learningRate : p.learningRate,
+      negativeSampleRate: p.negativeSampleRate,
+      nComponents: p.nComponents,
+      nEpochs,
+      seed: deriveSeed(p.seed, 5),
+    };
+    await this.pool.setLayout(g, consts);
+    this.consts = consts;
+    if (cp.epoch === 0) log(`Layout: ${nEpochs} epochs over ${g.tail.length} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
+    return consts;
+  }
+
+  /** The next range of the split epoch; each point moves from the epoch-start positions alone. */
+  private async stepPart(cp: EngineCheckpoint, emb: Float32Array, consts: LayoutConstants): Promise<number | null> {
+    const n = cp.n;
+    const epoch = cp.epoch;
+    if (this.part?.epoch !== epoch) this.part = { epoch, next: emb.slice(), done: 0 };
+    const part = this.part;
+    const t0 = now();
+    const end = Math.min(n, part.done + this.pacer.units('layout', firstPoints(n)));
+    await this.pool.layoutPoints!(epoch, learningRate(consts, epoch), emb, part.next, part.done, end);
+    this.pacer.record('layout', end - part.done, now() - t0);
+    part.done = end;
+    if (end < n) return end;
+    emb.set(part.next);
+    this.part = null;
+    cp.epoch++;
+    return null;
+  }
+}

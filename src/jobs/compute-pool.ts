@@ -133,13 +133,7 @@ export class WorkerPool implements ComputePool {
       embedding.set(L.next);
       return;
     }
-    const parts = await Promise.all(
-      this.remotes.map((r, w) => {
-        const copy = embedding.slice();
-        return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim, alpha);
-      }),
-    );
-    for (const [w, part] of parts.entries()) embedding.set(part, ranges[w]! * dim);
+    await this.layoutByCopies(embedding, embedding, ranges, epoch, dim, alpha);
   }
 
   /** Part of an epoch (points [start, end)), split over the Workers by edges as a whole epoch is. */
@@ -157,13 +151,18 @@ export class WorkerPool implements ComputePool {
       next.set(L.next.subarray(start * dim, end * dim), start * dim);
       return;
     }
+    await this.layoutByCopies(prev, next, ranges, epoch, dim, alpha);
+  }
+
+  /** Without shared memory: each Worker gets a copy of `from` and sends back its own points' rows. */
+  private async layoutByCopies(from: Float32Array, into: Float32Array, ranges: Int32Array, epoch: number, dim: number, alpha: number): Promise<void> {
     const parts = await Promise.all(
       this.remotes.map((r, w) => {
-        const copy = prev.slice();
+        const copy = from.slice();
         return r.layoutCopy(Comlink.transfer(copy, [copy.buffer]), ranges[w]!, ranges[w + 1]!, epoch, dim, alpha);
       }),
     );
-    for (const [w, part] of parts.entries()) next.set(part, ranges[w]! * dim);
+    for (const [w, part] of parts.entries()) into.set(part, ranges[w]! * dim);
   }
 
   /**

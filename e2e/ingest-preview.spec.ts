@@ -24,7 +24,7 @@ test('preview: first rows, vector columns, rows, memory; label column can be cha
   await expect(page.getByTestId('preview-vector')).toContainText('p0, p1 … p63 — dimension 64');
   await expect(page.getByTestId('preview-table').locator('tbody tr')).toHaveCount(5);
   await expect(page.getByTestId('preview-rows')).toHaveText('rows: 1,797');
-  await expect(page.getByTestId('preview-memory')).toContainText('memory for the job: about');
+  await expect(page.getByTestId('preview-memory')).toContainText('memory for the job: ≈');
   await expect(page.getByTestId('preview-meta')).toContainText('metadata: label');
   await expect(page.getByTestId('preview-duplicates')).toHaveCount(0);
   await page.getByTestId('label-column').selectOption('');

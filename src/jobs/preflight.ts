@@ -73,6 +73,8 @@ export interface Preflight {
 
 export function formatGB(bytes: number): string {
   const gb = bytes / 2 ** 30;
+  // Below a tenth of a GB two decimals say little ("0.01 GB" for the digits demo): MB then.
+  if (gb < 0.1) return `${Math.max(1, Math.round(bytes / 2 ** 20))} MB`;
   return `${gb < 1 ? gb.toFixed(2) : gb.toFixed(1)} GB`;
 }
 

@@ -3,10 +3,9 @@ import { DEFAULT_MAX_DIM, IngestError, type PreviewInfo } from '../io';
 import type { Ingested } from '../jobs/ingest-client';
 import { dimensionMismatch } from '../jobs/transform-messages';
 import { BadRow } from './BadRow';
-import { formatCount } from './format';
+import { formatBytes, formatCount } from './format';
 import type { IngestSession, ReadChoices } from './ingest-session';
-import { preflight, readDevice } from '../jobs/preflight';
-import { formatBytes } from './memory-estimate';
+import { formatGB, preflight, readDevice } from '../jobs/preflight';
 import './preview.css';
 
 export interface PreviewStepProps {
@@ -193,7 +192,7 @@ export function PreviewStep(props: PreviewStepProps) {
         <Show when={memory()} keyed>
           {(m) => (
             <p class="preview-line" data-testid="preview-memory">
-              memory for the job: about {formatBytes(m)} (with n_neighbors = {props.nNeighbors})
+              memory for the job: ≈ {formatGB(m)} (with n_neighbors = {props.nNeighbors})
             </p>
           )}
         </Show>

@@ -1,6 +1,7 @@
 // The README's screenshots (npm run screenshots): serves the built dist/ (build it first: it builds
 // nothing itself), drives Chromium through first open, a running job (its card on the map over a
-// preview drawing), the finished map, a selection with the point inspector open and the dark theme,
+// preview drawing), the finished map, a selection with the point inspector open, the dark theme and
+// the preflight refusing a job too large for a (simulated) small device,
 // at 1440 × 900 and 390 × 844, into docs/screenshots/<state>-<width>.png.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -100,7 +101,20 @@ for (const [w, h] of SIZES) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await shot(page, 'dark', w);
   await ctx.close();
-  console.log(`${w}×${h}: first-open, running, finished, selection, dark`);
+
+  // The preflight refusing a job too large for the device: the browser reports 0.25 GB (Chromium's
+  // smallest deviceMemory) and a link generates 20,000 × 1,024 rows, which the model puts near 0.28 GB.
+  const small = await browser.newContext({ viewport: { width: w, height: h }, hasTouch: narrow, colorScheme: 'light' });
+  await small.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 0.25, configurable: true }));
+  page = await small.newPage();
+  await page.goto(`${server.url}?src=blobs&n=20000&d=1024&k=10&epochs=10`);
+  const refusal = page.getByTestId('preflight-refusal');
+  await refusal.waitFor({ timeout: 180_000 });
+  await refusal.scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.activeElement?.blur());
+  await shot(page, 'preflight', w);
+  await small.close();
+  console.log(`${w}×${h}: first-open, running, finished, selection, dark, preflight`);
 }
 
 await browser.close();

@@ -122,6 +122,8 @@ test('a touch tap on a point selects and inspects it; the inspector is a bottom 
   await expect(inspector).toBeVisible();
   await expect(page.getByTestId('inspector-row')).toHaveText(String(chosen));
   await expect(page.getByTestId('inspector-neighbour')).toHaveCount(15);
+  // A finger has no hover: no tooltip joins the inspector.
+  await expect(page.getByTestId('tooltip')).toHaveCount(0);
   // A bottom sheet across the phone, inside the viewport, no taller than ~half the map; it scrolls inside.
   const sheet = (await inspector.boundingBox())!;
   expect(sheet.x).toBeGreaterThanOrEqual(0);

@@ -68,11 +68,16 @@ for (const [w, h] of SIZES) {
   await page.getByTestId('run').click();
   await until(page, () => window.__mapstream?.status === 'running' && window.__mapstream.points > 0 && !!document.querySelector('.map.previewing'));
   await shot(page, 'running', w);
-  // Every job cancelled, or the next page would resume them after the "reload" and show them instead.
-  await page.evaluate(() => {
-    for (const j of window.__mapstreamJobs.list()) if (j.state === 'running' || j.state === 'queued' || j.state === 'paused') window.__mapstreamJobs.cancel(j.id);
-  });
-  await until(page, () => window.__mapstreamJobs.list().every((j) => j.state !== 'running' && j.state !== 'queued' && j.state !== 'paused'));
+  // Every job deleted, its record's deletion written (remove waits for it), or the next page would
+  // resume the running one after the "reload" and show it instead.
+  await page.evaluate(() =>
+    Promise.all(
+      window.__mapstreamJobs
+        .list()
+        .filter((j) => j.state === 'running' || j.state === 'queued' || j.state === 'paused')
+        .map((j) => window.__mapstreamJobs.remove(j.id)),
+    ),
+  );
   await page.close();
 
   page = await open(ctx);

@@ -17,11 +17,15 @@ export function MapArea(props: { ref?: (el: HTMLDivElement) => void; children?: 
   let area!: HTMLDivElement;
   const [hover, setHover] = createSignal<number | null>(null);
   const [pointer, setPointer] = createSignal<[number, number]>([0, 0]);
+  // A finger has no hover: its tap selects and inspects the point (the inspector shows it), and a
+  // tooltip from the tap's synthetic hover would sit at a stale spot over the map's cards.
+  const [touch, setTouch] = createSignal(false);
   const coloring = () => map.colouring().coloring;
   const tooltip = createMemo(() =>
     tooltipContent(hover(), map.n(), map.clustering.clusters()?.labels ?? null, map.meta(), map.batchInfo(), map.input()?.dataset.labelName ?? map.frame()?.labelName),
   );
   const track = (e: PointerEvent) => {
+    setTouch(e.pointerType === 'touch');
     const box = area.getBoundingClientRect();
     setPointer([e.clientX - box.left, e.clientY - box.top]);
   };
@@ -43,6 +47,7 @@ export function MapArea(props: { ref?: (el: HTMLDivElement) => void; children?: 
         props.ref?.(el);
       }}
       onPointerMove={track}
+      onPointerDown={track}
       onPointerLeave={() => setHover(null)}
     >
       <ScatterMap
@@ -61,7 +66,7 @@ export function MapArea(props: { ref?: (el: HTMLDivElement) => void; children?: 
       <InspectMarkers />
       <Show when={map.frame() && coloring().legend}>{(spec) => <MapLegend spec={spec()} filter={{ on: map.filter.on(), toggle: map.filter.toggle, reset: map.filter.reset }} />}</Show>
       <Show when={map.frame() && map.colouring().note}>{(note) => <div class="map-note map-note-top">{note()}</div>}</Show>
-      <Tooltip content={tooltip()} x={pointer()[0]} y={pointer()[1]} />
+      <Tooltip content={touch() ? null : tooltip()} x={pointer()[0]} y={pointer()[1]} />
       <PointInspector />
       {props.children}
     </div>

@@ -96,7 +96,8 @@ export function PreflightPanel() {
                 </tr>
               </thead>
               <tbody>
-                <Show when={chosen()} keyed>
+                {/* Not keyed: a new k must not re-create the row, or the select would lose the keyboard's focus. */}
+                <Show when={chosen()}>
                   {(o) => (
                     <tr data-testid="option-pca">
                       <td>
@@ -105,7 +106,7 @@ export function PreflightPanel() {
                           <select data-testid="pca-k" disabled={!!pca.progress()} onChange={(e) => setPickedK(Number(e.currentTarget.value))}>
                             <For each={pcaOptions()}>
                               {(c) => (
-                                <option value={c.k} selected={c.k === o.k}>
+                                <option value={c.k} selected={c.k === o().k}>
                                   {c.k}
                                   {c.fits ? '' : ' (does not fit)'}
                                 </option>
@@ -114,15 +115,15 @@ export function PreflightPanel() {
                           </select>{' '}
                           dimensions
                         </label>{' '}
-                        <button type="button" data-testid="pca-run" disabled={!o.fits || !!pca.progress()} onClick={() => pca.start(o.k)}>
+                        <button type="button" data-testid="pca-run" disabled={!o().fits || !!pca.progress()} onClick={() => pca.start(o().k)}>
                           Reduce
                         </button>
                       </td>
-                      <td>≈ {formatGB(o.memory.totalBytes)}</td>
+                      <td>≈ {formatGB(o().memory.totalBytes)}</td>
                       <td>
-                        ≈ {seconds(o.pcaSeconds)} PCA + {seconds(o.seconds)} job
+                        ≈ {seconds(o().pcaSeconds)} PCA + {seconds(o().seconds)} job
                       </td>
-                      <td>{o.quality}</td>
+                      <td>{o().quality}</td>
                     </tr>
                   )}
                 </Show>

@@ -3,7 +3,8 @@ import type { Categories } from '../io/categories';
 import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
-import { MAX_SCALE, MIN_SCALE, mapKey, nearestPoint, wheelCap } from './map-camera';
+import { MAX_SCALE, MIN_SCALE, mapKey, wheelCap } from './map-camera';
+import { nearestIndexed } from './map-nearest';
 import { bareCentre, boundsOf, fitView, framingOf, type Insets } from './map-fit';
 import { makeScatterplot, type Scatterplot } from './map-plot';
 import { touchGestures } from './map-touch';
@@ -229,9 +230,10 @@ export function ScatterMap(props: ScatterMapProps) {
     },
     nearestToCentre: () => {
       const v = control.view();
-      if (!v || !drawnFrame) return null;
+      const index = plot?.get('spatialIndex');
+      if (!v || !drawnFrame || !index) return null;
       const [x, y] = bareCentre(v, size.width, size.height, insets());
-      return nearestPoint(drawnFrame, x, y);
+      return nearestIndexed(index, drawnFrame, x, y);
     },
     pointColor: (i) => {
       const f = drawnFrame;

@@ -285,23 +285,27 @@ export function ScatterMap(props: ScatterMapProps) {
       });
       styled = { coloring, size, opacity, density, marked };
     }
-    if (drawnFrame === f && styled.coloring === coloring && !coloringChanged) {
+    // The points' texture holds positions and colour codes. A new colouring with the codes already
+    // drawn (a legend filter, a style change) or with none (plain colour ignores them) only restyles;
+    // one with other codes redraws the same positions and keeps their spatial index, so the
+    // renderer's hover and lasso never wait for a rebuild of it (at 1M points, a Worker's second or more).
+    const same = drawnFrame === f && drawn.marked === marked;
+    if (same && (coloring.codes === null || coloring.codes === drawn.codes)) {
       p.redraw();
       return;
     }
-    coloringChanged = false;
     // The fourth value marks added points (size 1 of pointSize); the third is the colour code.
-    const points = marked
-      ? { x: f.x, y: f.y, category: coloring.codes ?? new Uint16Array(f.x.length), value: new Uint8Array(f.x.length).fill(1, f.added) }
-      : coloring.codes
-        ? { x: f.x, y: f.y, category: coloring.codes }
-        : { x: f.x, y: f.y };
+    const codes = coloring.codes ?? (marked ? new Uint16Array(f.x.length) : null);
+    const points = marked ? { x: f.x, y: f.y, category: codes!, value: new Uint8Array(f.x.length).fill(1, f.added) } : codes ? { x: f.x, y: f.y, category: codes } : { x: f.x, y: f.y };
     // Redrawing the same points (new colours) keeps the selection.
-    const keep = drawnFrame === f ? (p.get('selectedPoints') as number[]) : [];
-    await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep });
+    const keep = same ? (p.get('selectedPoints') as number[]) : [];
+    const spatialIndex = same ? p.get('spatialIndex') : undefined;
+    await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep, ...(spatialIndex ? { spatialIndex } : {}) });
     drawnFrame = f;
+    drawn = { codes, marked };
   };
-  let coloringChanged = false;
+  /** The colour codes and added-point marks in the drawn points (with drawnFrame's positions). */
+  let drawn: { codes: Uint16Array | null; marked: boolean } = { codes: null, marked: false };
 
   const drawWebGl = async (f: MapFrame) => {
     pending = { frame: f, coloring: coloringOf(f) };
@@ -338,7 +342,6 @@ export function ScatterMap(props: ScatterMapProps) {
     if (!f) return;
     if (f === drawnFrame && !showPreview()) {
       // Only the colours or style changed on the interactive map: redraw it in place.
-      coloringChanged = true;
       void drawWebGl(f);
       return;
     }

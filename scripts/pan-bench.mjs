@@ -279,16 +279,19 @@ try {
   await page.keyboard.press('Escape');
   await mark('searchEnd');
 
-  // Colour by nothing, then by label again; then the legend filter (one label, then all).
+  // Colour by nothing, by label again, by cluster; then by label and its legend filter (one label, then all).
   log('changing colours …');
+  // Nothing and label again only restyle (label's codes are drawn already); cluster brings new codes.
   const colour = {};
-  for (const key of ['none', 'label']) {
-    const out = await measure(`colour by ${key}`, { event: 'change', probe: 'color', arg: 0 }, () => page.getByTestId('color-by').selectOption(key));
+  const probeIds = [...new Map(Array.from(data.clusters, (c, i) => [c, i])).values()];
+  for (const key of ['none', 'label', 'cluster']) {
+    const out = await measure(`colour by ${key}`, { event: 'change', probe: 'color', arg: probeIds }, () => page.getByTestId('color-by').selectOption(key));
     colour[key] = out ? Number(out.frameMs.toFixed(1)) : null;
   }
+  await measure('colour back by label', { event: 'change', probe: 'color', arg: probeIds }, () => page.getByTestId('color-by').selectOption('label'));
   const other = data.labels[0] === 'b1' ? 'b2' : 'b1';
-  const filterOut = await measure('legend filter', { event: 'pointerup', probe: 'color', arg: 0 }, () => page.locator('.legend-entry', { hasText: other }).click());
-  const filterBack = await measure('legend show all', { event: 'pointerup', probe: 'color', arg: 0 }, () => page.getByTestId('legend-reset').click());
+  const filterOut = await measure('legend filter', { event: 'pointerup', probe: 'color', arg: probeIds }, () => page.locator('.legend-entry', { hasText: other }).click());
+  const filterBack = await measure('legend show all', { event: 'pointerup', probe: 'color', arg: probeIds }, () => page.getByTestId('legend-reset').click());
   await mark('colourEnd');
 
   const { longtasks, marks } = await page.evaluate(() => ({ longtasks: window.__bench.longtasks, marks: window.__bench.marks }));
@@ -331,6 +334,7 @@ try {
     search: searches,
     colour_none_ms: colour.none,
     colour_label_ms: colour.label,
+    colour_cluster_ms: colour.cluster,
     legend_filter_ms: filterOut ? r1(filterOut.frameMs) : null,
     legend_all_ms: filterBack ? r1(filterBack.frameMs) : null,
     longtask_ms: { ...longest, all: Math.max(0, ...Object.values(longest).filter((v) => v !== null)) },
@@ -365,7 +369,7 @@ function printTable(r) {
     ['Enter → inspector (ms)', s(r.enter_inspect_ms)],
     ...r.lasso.map((l) => [`lasso ${l.size} → count (ms)`, `${l.ms} (frame ${l.frame_ms}), ${l.selected} selected / ${l.expected} inside`]),
     ...r.search.map((q) => [`search "${q.query}" → selected (ms)`, `${q.ms} (frame ${q.frame_ms}), ${q.matches} matches`]),
-    ['colour by nothing / label (ms)', `${r.colour_none_ms} / ${r.colour_label_ms}`],
+    ['colour by nothing / label / cluster (ms)', `${r.colour_none_ms} / ${r.colour_label_ms} / ${r.colour_cluster_ms}`],
     ['legend filter one / all (ms)', `${r.legend_filter_ms} / ${r.legend_all_ms}`],
     [
       'longest task (ms)',

@@ -2,7 +2,10 @@
 // answers against (which point is under the pointer, which points a lasso holds). The page is never
 // asked to scan its points for the bench: that would be main-thread work the bench itself measures.
 
-/** A deterministic layout-like cloud of n points: 40 blobs of uneven size (xorshift + Box-Muller). */
+/**
+ * A deterministic layout-like cloud of n points: 40 blobs of uneven size (xorshift + Box-Muller),
+ * labelled b0…b9 (four blobs a label), with each blob as its cluster.
+ */
 export function syntheticMap(n) {
   let s = 12345;
   const rnd = () => {
@@ -16,18 +19,24 @@ export function syntheticMap(n) {
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   const labels = new Array(n);
+  const clusters = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const b = Math.floor(rnd() * centres.length);
     const [cx, cy, sd] = centres[b];
     x[i] = cx + sd * normal();
     y[i] = cy + sd * normal();
     labels[i] = `b${b % 10}`;
+    clusters[i] = b;
   }
-  return { x, y, labels };
+  return { x, y, labels, clusters };
 }
 
-/** The map file the app opens (written in pieces: one string of 1M coordinates is too long for some engines). */
-export function* mapFileChunks({ x, y, labels }) {
+/**
+ * The map file the app opens (written in pieces: one string of 1M coordinates is too long for some
+ * engines). It carries its clusters, as a saved map does, so the app shows them rather than running
+ * HDBSCAN on 1M points in the background of every measurement.
+ */
+export function* mapFileChunks({ x, y, labels, clusters }) {
   const n = x.length;
   yield `{"mapstream":1,"name":"bench","n":${n},"nComponents":2,"params":{},"coords":[`;
   const step = 50_000;
@@ -36,7 +45,7 @@ export function* mapFileChunks({ x, y, labels }) {
     for (let i = a; i < Math.min(n, a + step); i++) parts.push(x[i], y[i]);
     yield (a > 0 ? ',' : '') + parts.join(',');
   }
-  yield `],"labels":${JSON.stringify(labels)}}`;
+  yield `],"labels":${JSON.stringify(labels)},"clusters":[${clusters.join(',')}]}`;
 }
 
 /** Three far-apart points (leftmost, rightmost, and the one farthest from the line through them). */

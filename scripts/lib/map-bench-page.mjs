@@ -30,7 +30,11 @@ export function installBenchProbe() {
     tooltip: () => text('[data-testid=tooltip] strong'),
     selection: () => `${text('[data-testid=selection-count]')}|${text('[data-testid=search-note]')}`,
     inspector: () => text('[data-testid=inspector-title]'),
-    color: (i) => window.__mapstream?.pointColor?.(i) ?? null,
+    // The colours of a few points (one per cluster), so any recolouring changes at least one.
+    color: (ids) => {
+      const c = ids.map((i) => window.__mapstream?.pointColor?.(i) ?? null);
+      return c.includes(null) ? null : c.join(' ');
+    },
   };
   // A message posted from a frame's animation callback is handled after that frame's commit (with
   // software compositing, the commit reads the WebGL canvas back, waiting for the GPU process).

@@ -3,6 +3,7 @@ import type { Categories } from '../io/categories';
 import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
+import { nextFrame, whenIdle } from './frame-scheduler';
 import { MAX_SCALE, MIN_SCALE, mapKey, wheelCap } from './map-camera';
 import { nearestIndexed } from './map-nearest';
 import { bareCentre, boundsOf, fitView, framingOf, type Insets } from './map-fit';
@@ -62,17 +63,6 @@ export function autoPointSize(n: number): number {
   if (n <= 5_000) return 4;
   if (n <= 50_000) return 2.5;
   return 1.5;
-}
-
-const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-
-function whenIdle(fn: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(fn, { timeout: 500 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(fn, 50);
-  return () => clearTimeout(id);
 }
 
 export interface ScatterMapProps {
@@ -237,7 +227,7 @@ export function ScatterMap(props: ScatterMapProps) {
     },
     pointColor: (i) => {
       const f = drawnFrame;
-      const c = styled?.coloring;
+      const c = shown;
       if (!f || !c || i < 0 || i >= f.x.length) return null;
       return c.colors[c.codes ? c.codes[i]! : 0] ?? null;
     },
@@ -266,6 +256,7 @@ export function ScatterMap(props: ScatterMapProps) {
       p0.destroy();
       p = plot = makePlot(!performanceMode);
       styled = null;
+      shown = null;
       drawnFrame = null;
     }
     const st = props.style;
@@ -292,6 +283,7 @@ export function ScatterMap(props: ScatterMapProps) {
     const same = drawnFrame === f && drawn.marked === marked;
     if (same && (coloring.codes === null || coloring.codes === drawn.codes)) {
       p.redraw();
+      shown = coloring;
       return;
     }
     // The fourth value marks added points (size 1 of pointSize); the third is the colour code.
@@ -303,9 +295,12 @@ export function ScatterMap(props: ScatterMapProps) {
     await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep, ...(spatialIndex ? { spatialIndex } : {}) });
     drawnFrame = f;
     drawn = { codes, marked };
+    shown = coloring;
   };
   /** The colour codes and added-point marks in the drawn points (with drawnFrame's positions). */
   let drawn: { codes: Uint16Array | null; marked: boolean } = { codes: null, marked: false };
+  /** The colouring the points are drawn with (pointColor's answer), once drawn, not once asked for. */
+  let shown: Coloring | null = null;
 
   const drawWebGl = async (f: MapFrame) => {
     pending = { frame: f, coloring: coloringOf(f) };

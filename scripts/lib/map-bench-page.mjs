@@ -38,6 +38,25 @@ export function installBenchProbe() {
   };
   // A message posted from a frame's animation callback is handled after that frame's commit (with
   // software compositing, the commit reads the WebGL canvas back, waiting for the GPU process).
+  /**
+   * The start of the first of three animation frames in a row that each took under 100 ms: the
+   * renderer and the GPU process are done with whatever was asked of them (idle frames are ~17 ms;
+   * a frame that draws 200k points here takes ~250 ms).
+   */
+  const quiet = () =>
+    new Promise((resolve) => {
+      const starts = [];
+      const poll = (t) => {
+        starts.push(t);
+        const k = starts.length;
+        if (k >= 4 && starts[k - 1] - starts[k - 2] < 100 && starts[k - 2] - starts[k - 3] < 100 && starts[k - 3] - starts[k - 4] < 100) resolve(starts[k - 4]);
+        // A page that never calms down (a machine too loaded for 100 ms frames) gives no answer.
+        else if (t - starts[0] > 120_000) resolve(null);
+        else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    });
+  bench.quiet = quiet;
   const frame = () =>
     new Promise((r) =>
       requestAnimationFrame(() => {
@@ -51,9 +70,10 @@ export function installBenchProbe() {
    * Arms one measurement: the first `event` (window, capture phase) starts it; it ends when
    * probe(arg) differs from its value now and is not null (a tooltip between two points is no
    * answer) and, with `until`, equals it. DOM probes are checked on
-   * every DOM change, the colour on every animation frame. Resolves to the times, or an error.
+   * every DOM change, the colour on every animation frame. With `idle`, it also waits for the page
+   * to be quiet again (idleMs). Resolves to the times, or an error.
    */
-  bench.arm = ({ event, probe, arg, until, timeoutMs }) => {
+  bench.arm = ({ event, probe, arg, until, timeoutMs, idle }) => {
     const read = () => probes[probe](arg);
     const before = read();
     const canvas = document.querySelector('[data-testid=map]');
@@ -81,7 +101,14 @@ export function installBenchProbe() {
         if (now === before || now === null || (until !== undefined && now !== until)) return;
         matched = true;
         const shown = performance.now();
-        void frame().then((painted) => finish({ ms: shown - start.stamp, frameMs: painted - start.stamp, handlerMs: start.seen - start.stamp, value: now, at: start.at }));
+        void frame().then(async (painted) => {
+          const out = { ms: shown - start.stamp, frameMs: painted - start.stamp, handlerMs: start.seen - start.stamp, value: now, at: start.at };
+          if (idle) {
+            const calm = await quiet();
+            out.idleMs = calm === null ? null : calm - start.stamp;
+          }
+          finish(out);
+        });
       };
       const timer = setTimeout(() => finish({ error: `no change of ${probe} within ${timeoutMs} ms (still ${JSON.stringify(read())}, event seen: ${start !== null})` }), timeoutMs);
       if (probe === 'color') {

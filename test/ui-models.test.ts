@@ -29,6 +29,17 @@ describe('map explorer helpers', () => {
     expect(searchRows(meta, 3, 'zzz')).toEqual([]);
   });
 
+  it('search gives the same rows however often a text repeats, past the distinct texts it remembers', () => {
+    // Repeated labels (tested once each) and 15,000 distinct ids (more than are remembered).
+    const n = 15_000;
+    const cols = [
+      { name: 'label', values: Array.from({ length: n }, (_, i) => ['Cat', 'dog', 'CATFISH'][i % 3]!) },
+      { name: 'id', values: Array.from({ length: n }, (_, i) => `row-${i}`) },
+    ];
+    const scan = (q: string) => Array.from({ length: n }, (_, i) => i).filter((i) => cols.some((c) => c.values[i]!.toLowerCase().includes(q.toLowerCase())));
+    for (const q of ['cat', 'DOG', 'row-1499', 'fish', '-14999', 'x']) expect(searchRows(cols, n, q), q).toEqual(scan(q));
+  });
+
   it('the tooltip names the row, its cluster and its cells', () => {
     expect(tooltipContent(1, 3, Int32Array.from([0, -1, 2]), meta)).toEqual({
       title: 'row 2',

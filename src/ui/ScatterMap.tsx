@@ -3,7 +3,9 @@ import type { Categories } from '../io/categories';
 import { messageOf } from '../io/error-message';
 import type { MapView } from '../share/link';
 import { createDirectRenderer, type Renderer } from './direct-renderer';
-import { MAX_SCALE, MIN_SCALE, mapKey, nearestPoint, wheelCap } from './map-camera';
+import { nextFrame, whenIdle } from './frame-scheduler';
+import { MAX_SCALE, MIN_SCALE, mapKey, wheelCap } from './map-camera';
+import { nearestIndexed } from './map-nearest';
 import { bareCentre, boundsOf, fitView, framingOf, type Insets } from './map-fit';
 import { makeScatterplot, type Scatterplot } from './map-plot';
 import { touchGestures } from './map-touch';
@@ -61,17 +63,6 @@ export function autoPointSize(n: number): number {
   if (n <= 5_000) return 4;
   if (n <= 50_000) return 2.5;
   return 1.5;
-}
-
-const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-
-function whenIdle(fn: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(fn, { timeout: 500 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(fn, 50);
-  return () => clearTimeout(id);
 }
 
 export interface ScatterMapProps {
@@ -229,13 +220,14 @@ export function ScatterMap(props: ScatterMapProps) {
     },
     nearestToCentre: () => {
       const v = control.view();
-      if (!v || !drawnFrame) return null;
+      const index = plot?.get('spatialIndex');
+      if (!v || !drawnFrame || !index) return null;
       const [x, y] = bareCentre(v, size.width, size.height, insets());
-      return nearestPoint(drawnFrame, x, y);
+      return nearestIndexed(index, drawnFrame, x, y);
     },
     pointColor: (i) => {
       const f = drawnFrame;
-      const c = styled?.coloring;
+      const c = shown;
       if (!f || !c || i < 0 || i >= f.x.length) return null;
       return c.colors[c.codes ? c.codes[i]! : 0] ?? null;
     },
@@ -264,6 +256,7 @@ export function ScatterMap(props: ScatterMapProps) {
       p0.destroy();
       p = plot = makePlot(!performanceMode);
       styled = null;
+      shown = null;
       drawnFrame = null;
     }
     const st = props.style;
@@ -283,23 +276,31 @@ export function ScatterMap(props: ScatterMapProps) {
       });
       styled = { coloring, size, opacity, density, marked };
     }
-    if (drawnFrame === f && styled.coloring === coloring && !coloringChanged) {
+    // The points' texture holds positions and colour codes. A new colouring with the codes already
+    // drawn (a legend filter, a style change) or with none (plain colour ignores them) only restyles;
+    // one with other codes redraws the same positions and keeps their spatial index, so the
+    // renderer's hover and lasso never wait for a rebuild of it (at 1M points, a Worker's second or more).
+    const same = drawnFrame === f && drawn.marked === marked;
+    if (same && (coloring.codes === null || coloring.codes === drawn.codes)) {
       p.redraw();
+      shown = coloring;
       return;
     }
-    coloringChanged = false;
     // The fourth value marks added points (size 1 of pointSize); the third is the colour code.
-    const points = marked
-      ? { x: f.x, y: f.y, category: coloring.codes ?? new Uint16Array(f.x.length), value: new Uint8Array(f.x.length).fill(1, f.added) }
-      : coloring.codes
-        ? { x: f.x, y: f.y, category: coloring.codes }
-        : { x: f.x, y: f.y };
+    const codes = coloring.codes ?? (marked ? new Uint16Array(f.x.length) : null);
+    const points = marked ? { x: f.x, y: f.y, category: codes!, value: new Uint8Array(f.x.length).fill(1, f.added) } : codes ? { x: f.x, y: f.y, category: codes } : { x: f.x, y: f.y };
     // Redrawing the same points (new colours) keeps the selection.
-    const keep = drawnFrame === f ? (p.get('selectedPoints') as number[]) : [];
-    await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep });
+    const keep = same ? (p.get('selectedPoints') as number[]) : [];
+    const spatialIndex = same ? p.get('spatialIndex') : undefined;
+    await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep, ...(spatialIndex ? { spatialIndex } : {}) });
     drawnFrame = f;
+    drawn = { codes, marked };
+    shown = coloring;
   };
-  let coloringChanged = false;
+  /** The colour codes and added-point marks in the drawn points (with drawnFrame's positions). */
+  let drawn: { codes: Uint16Array | null; marked: boolean } = { codes: null, marked: false };
+  /** The colouring the points are drawn with (pointColor's answer), once drawn, not once asked for. */
+  let shown: Coloring | null = null;
 
   const drawWebGl = async (f: MapFrame) => {
     pending = { frame: f, coloring: coloringOf(f) };
@@ -336,7 +337,6 @@ export function ScatterMap(props: ScatterMapProps) {
     if (!f) return;
     if (f === drawnFrame && !showPreview()) {
       // Only the colours or style changed on the interactive map: redraw it in place.
-      coloringChanged = true;
       void drawWebGl(f);
       return;
     }

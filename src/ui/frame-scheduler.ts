@@ -34,3 +34,15 @@ export function frameScheduler(flush: () => void, minIntervalMs = 100): FrameSch
     },
   };
 }
+
+export const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+/** Run fn once the page is idle (or after 500 ms at most); returns a cancel. */
+export function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(fn, { timeout: 500 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(fn, 50);
+  return () => clearTimeout(id);
+}

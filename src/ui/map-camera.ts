@@ -30,20 +30,6 @@ export function wheelCap(canvas: HTMLCanvasElement): (e: WheelEvent) => void {
   };
 }
 
-/** The index of the point nearest (x, y), in the frame's units; null for an empty frame. */
-export function nearestPoint(f: { x: Float32Array; y: Float32Array }, x: number, y: number): number | null {
-  let best: number | null = null;
-  let bestD = Infinity;
-  for (let i = 0; i < f.x.length; i++) {
-    const d = (f.x[i]! - x) ** 2 + (f.y[i]! - y) ** 2;
-    if (d < bestD) {
-      bestD = d;
-      best = i;
-    }
-  }
-  return best;
-}
-
 /** Arrows pan (Shift: further), + and − zoom, Enter or Space inspects; true when the key was the map's. */
 export function mapKey(e: KeyboardEvent, control: { pan(dx: number, dy: number): void; zoom(factor: number): void }, inspect: () => void): boolean {
   const step = e.shiftKey ? 0.25 : 0.1;

@@ -6,10 +6,23 @@ import type { TooltipContent } from './Tooltip';
 /** Tooltips show at most this many metadata columns besides the label; the inspector has them all. */
 const TOOLTIP_COLUMNS = 6;
 
+/** Where each batch's points start, per batch array: found once, as hovering asks on every point. */
+const batchStarts = new WeakMap<Uint16Array, Map<number, number>>();
+
+function batchStart(of: Uint16Array, b: number): number {
+  let starts = batchStarts.get(of);
+  if (!starts) {
+    starts = new Map();
+    for (let i = 0; i < of.length; i++) if ((i === 0 || of[i] !== of[i - 1]) && !starts.has(of[i]!)) starts.set(of[i]!, i);
+    batchStarts.set(of, starts);
+  }
+  return starts.get(b) ?? 0;
+}
+
 /** How a point is named: its row, or for an added point its place in its batch (as the user's file numbers it). */
 export function pointTitle(i: number, n: number, batches: BatchInfo | null): string {
   const b = batches && batches.of.length === n ? batches.of[i]! : 0;
-  if (b > 0) return `point ${i - batches!.of.indexOf(b) + 1} of ${batches!.names[b]}`;
+  if (b > 0) return `point ${i - batchStart(batches!.of, b) + 1} of ${batches!.names[b]}`;
   return `row ${i + 1}`;
 }
 

@@ -1,16 +1,36 @@
 // The selected points (lasso, click or search), lasso mode, and the metadata search that selects its matches.
 import { createSignal, type Accessor } from 'solid-js';
 import type { MetaColumn } from '../../io/dataset';
-import { cellText } from '../map/coloring';
 import type { MapControl } from '../ScatterMap';
+
+/** Distinct texts of a column tested once each, up to this many (an id column has one per row). */
+const SEARCH_CACHE_MAX = 10_000;
+
+/** Whether row i of a column contains q (already lower-cased), as cellText shows the cell. */
+function cellMatcher(col: MetaColumn, q: string): (i: number) => boolean {
+  const v = col.values;
+  if (v instanceof Float64Array) return (i) => !Number.isNaN(v[i]!) && String(v[i]).includes(q);
+  // Text columns repeat their values (labels, categories): each distinct one is lower-cased once.
+  const seen = new Map<string, boolean>();
+  return (i) => {
+    const cell = v[i] ?? '';
+    let hit = seen.get(cell);
+    if (hit === undefined) {
+      hit = cell.toLowerCase().includes(q);
+      if (seen.size < SEARCH_CACHE_MAX) seen.set(cell, hit);
+    }
+    return hit;
+  };
+}
 
 /** Rows with a cell that contains the query (case-insensitive). */
 export function searchRows(cols: MetaColumn[], n: number, query: string): number[] {
   const q = query.toLowerCase();
+  const tests = cols.map((col) => cellMatcher(col, q));
   const hits: number[] = [];
   for (let i = 0; i < n; i++) {
-    for (const col of cols) {
-      if (cellText(col, i).toLowerCase().includes(q)) {
+    for (const test of tests) {
+      if (test(i)) {
         hits.push(i);
         break;
       }

@@ -90,12 +90,7 @@ export function* streamedPca(
       const end = Math.min(n, at + block);
       for (let i = at; i < end; i++) {
         const o = i * d;
-        for (let j = 0; j < l; j++) z[j] = -muQ[j]!;
-        for (let c = 0; c < d; c++) {
-          const x = data[o + c]!;
-          const q = c * l;
-          for (let j = 0; j < l; j++) z[j]! += x * Q[q + j]!;
-        }
+        projectCentred(data, o, d, Q, l, muQ, z);
         for (let c = 0; c < d; c++) {
           const x = data[o + c]! - mean[c]!;
           const q = c * l;
@@ -139,12 +134,7 @@ export function* streamedPca(
     const end = Math.min(n, at + block);
     for (let i = at; i < end; i++) {
       const o = i * d;
-      for (let j = 0; j < k; j++) row[j] = -muW[j]!;
-      for (let c = 0; c < d; c++) {
-        const x = data[o + c]!;
-        const w = c * k;
-        for (let j = 0; j < k; j++) row[j]! += x * W[w + j]!;
-      }
+      projectCentred(data, o, d, W, k, muW, row);
       for (let j = 0; j < k; j++) out[i * k + j] = row[j]!;
     }
     yield progress(end);
@@ -199,4 +189,17 @@ function symmetricEigen(M: Float64Array, l: number): { values: Float64Array; vec
   const values = new Float64Array(l);
   for (let i = 0; i < l; i++) values[i] = A[i * l + i]!;
   return { values, vectors: V };
+}
+
+/**
+ * Row `o` of the data, centred, times the d × m matrix M, into `into`: x·M − μ·M, with μ·M given
+ * (`muM`), so the row is never copied to centre it.
+ */
+function projectCentred(data: ArrayLike<number>, o: number, d: number, M: Float64Array, m: number, muM: Float64Array, into: Float64Array): void {
+  for (let j = 0; j < m; j++) into[j] = -muM[j]!;
+  for (let c = 0; c < d; c++) {
+    const x = data[o + c]!;
+    const r = c * m;
+    for (let j = 0; j < m; j++) into[j]! += x * M[r + j]!;
+  }
 }

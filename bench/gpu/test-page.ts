@@ -7,6 +7,11 @@ import { exactKnnChunk, exactRowScale } from '../../src/engine/knn-exact';
 import { GpuCompute } from '../../src/gpu/gpu-compute';
 import type { DistTile } from '../../src/gpu/gpu-knn-search';
 import { chooseBackend } from '../../src/gpu/backend';
+import { GpuBuffers } from '../../src/gpu/gpu-buffers';
+import { GpuSpectralSolve } from '../../src/gpu/gpu-spectral';
+import { spectralLayout } from '../../src/engine/spectral-layout';
+import { meanDistance, smoothKnnDist } from '../../src/engine/smooth-knn-dist';
+import { fuzzySimplicialSet } from '../../src/engine/fuzzy-simplicial-set';
 
 async function job(values: number[], n: number, d: number, params: Partial<UmapParams>, options: JobOptions = {}) {
   const data = Float32Array.from(values);
@@ -48,10 +53,44 @@ async function knnRecall(values: number[], n: number, d: number, k: number, metr
   return { recall: hit / (n * k), maxDistErr, adapter: choice.report.adapter, bytesHeldBeforeDispose: held, blocks: gpu.plan.nBlocks };
 }
 
+/**
+ * The spectral init of one fuzzy graph (exact 15-NN, umap-learn's defaults) solved by the CPU and by
+ * the GPU solver: both embeddings, the GPU solve's log, and the bytes it still held once done.
+ */
+async function spectral(values: number[], n: number, d: number, seed: number, blockedDotsFrom?: number) {
+  const data = Float32Array.from(values);
+  const k = 15;
+  const c = exactKnnChunk(data, n, d, 'euclidean', exactRowScale(data, n, d, 'euclidean'), 0, n, k - 1);
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices[i * k] = i;
+    indices.set(c.indices.subarray(i * (k - 1), (i + 1) * (k - 1)), i * k + 1);
+    distances.set(c.distances.subarray(i * (k - 1), (i + 1) * (k - 1)), i * k + 1);
+  }
+  const knn = { n, k, indices, distances };
+  const rhos = new Float32Array(n);
+  const sigmas = new Float32Array(n);
+  smoothKnnDist(knn, 1, meanDistance(knn), 0, n, rhos, sigmas);
+  const graph = fuzzySimplicialSet(knn, rhos, sigmas, 1);
+  const cpu = spectralLayout(graph, 2, seed);
+  const choice = await chooseBackend('webgpu');
+  if (!choice.adapter) throw new Error(choice.report.reason);
+  const device = await choice.adapter.requestDevice();
+  const mem = new GpuBuffers(device);
+  const log: string[] = [];
+  const solve = new GpuSpectralSolve(mem, graph, 2, seed, { log: (l) => log.push(l), blockedDotsFrom });
+  let gpu = await solve.advance(() => true);
+  while (!gpu) gpu = await solve.advance(() => true);
+  const held = mem.bytesHeld;
+  device.destroy();
+  return { cpu: cpu.ok ? Array.from(cpu.coords) : cpu.reason, gpu: gpu.ok ? Array.from(gpu.coords) : gpu.reason, log, held };
+}
+
 declare global {
   interface Window {
-    __gpuTest?: { job: typeof job; knnRecall: typeof knnRecall; ready: true };
+    __gpuTest?: { job: typeof job; knnRecall: typeof knnRecall; spectral: typeof spectral; ready: true };
   }
 }
 
-window.__gpuTest = { job, knnRecall, ready: true };
+window.__gpuTest = { job, knnRecall, spectral, ready: true };

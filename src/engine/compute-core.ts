@@ -6,6 +6,8 @@ import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
 import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 import type { EpochRunner } from './optimize-layout';
+import type { FuzzyGraph } from './types';
+import type { LanczosProgress, SpectralSolver } from './spectral-layout';
 
 /**
  * The kNN work that can run anywhere the data is: in the job's own Worker or in a pool Worker.
@@ -133,6 +135,11 @@ export interface ComputePool extends EpochRunner {
    * (layoutEpochs, the GPU) has none.
    */
   layoutPoints?(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number): Promise<void>;
+  /**
+   * Optional: the spectral init's solve on the pool's device (the GPU), seeded like the engine's own;
+   * absent, or null for this graph, and the job's thread solves it.
+   */
+  spectralSolver?(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralSolver | null;
 }
 
 /** A pool of one that computes in the calling thread: Node tests, and the no-Worker fallback. */

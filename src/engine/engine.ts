@@ -296,10 +296,10 @@ export class UmapEngine {
     } else {
       if (this.unsaved?.kind !== 'init') {
         this.emit('init', 0, 1, 'steps', 'spectral');
-        this.unsaved = { kind: 'init', init: new InitSteps(this.cp.graph!, this.input, this.cp.params, (line) => this.log(line)) };
+        this.unsaved = { kind: 'init', init: new InitSteps(this.cp.graph!, this.input, this.cp.params, (line) => this.log(line), this.pool) };
       }
       const { init } = this.unsaved;
-      const embedding = init.run(this.pacer);
+      const embedding = await init.run(this.pacer);
       if (!embedding) {
         this.changed = false;
         const pr = init.progress;

@@ -47,6 +47,30 @@ export function spectralLayout(g: FuzzyGraph, nComponents: number, seed: number,
 }
 
 /**
+ * A spectral solve run a piece at a time, wherever it runs: here (spectralSolver) or on a pool's
+ * device (ComputePool.spectralSolver, the GPU). Each advance works while `more()` says the step may go
+ * on and gives the outcome once the solve is done.
+ */
+export interface SpectralSolver {
+  advance(more: () => boolean): Promise<SpectralOutcome | null>;
+  /** Free what the solve holds (a device's buffers); safe to call more than once. */
+  dispose(): void;
+}
+
+/** The solve in the calling thread, as slices of spectralSteps. */
+export function spectralSolver(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralSolver {
+  const steps = spectralSteps(g, nComponents, seed, onStep);
+  return {
+    async advance(more) {
+      let r = steps.next();
+      while (!r.done && more()) r = steps.next();
+      return r.done ? r.value : null;
+    },
+    dispose() {},
+  };
+}
+
+/**
  * Rows per slice of the solve's long loops (the matvec, the re-orthogonalisation): between slices the
  * solve yields, so a caller can end its step there (about 1–5 ms of work per slice).
  */
@@ -59,7 +83,55 @@ const SLICE_ROWS = 1 << 15;
  * computes. Its state (the Krylov basis, m·n doubles) is not checkpointed: a run paused inside it
  * starts the solve again, which gives the same result.
  */
-export function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): Generator<void, SpectralOutcome> {
+function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): Generator<void, SpectralOutcome> {
+  const setup = yield* spectralSetup(g, nComponents);
+  if (!setup.ok) return setup;
+  const { n, ptr, cols, scaled, trivial, m } = setup;
+  const matvec = function* (x: Float64Array, y: Float64Array): Generator<void> {
+    for (let lo = 0; lo < n; lo += SLICE_ROWS) {
+      const hi = Math.min(n, lo + SLICE_ROWS);
+      for (let i = lo; i < hi; i++) {
+        let s = 0;
+        for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += scaled[p]! * x[cols[p]!]!;
+        y[i] = s;
+      }
+      yield;
+    }
+  };
+  let start = lanczosStart(n, seed);
+  let best: Float64Array | null = null;
+  for (let restart = 0; restart < MAX_PASSES; restart++) {
+    const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
+    if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
+    best = r.vectors;
+    if (r.maxResidual < RESIDUAL_TOLERANCE) break;
+    start = restartVector(best, n, nComponents);
+  }
+  return finiteOutcome(best!);
+}
+
+/**
+ * Three passes at most: each costs m²·n for re-orthogonalisation, and a large graph whose top
+ * eigenvalues crowd near 1 would otherwise restart for a long time for little change in the map.
+ */
+export const MAX_PASSES = 3;
+/** A pass whose wanted Ritz residuals are all below this ends the solve. */
+export const RESIDUAL_TOLERANCE = 1e-4;
+
+/** What a Lanczos solve needs of the graph: M = D^−½ W D^−½ as CSR rows, √degree normalised, the Krylov size. */
+export interface SpectralSetup {
+  ok: true;
+  n: number;
+  ptr: Int32Array;
+  cols: Int32Array;
+  scaled: Float64Array;
+  trivial: Float64Array;
+  /** Lanczos steps per pass. */
+  m: number;
+}
+
+/** The graph's part of the solve, shared by the CPU and GPU solvers; a refusal where it cannot run. */
+export function* spectralSetup(g: FuzzyGraph, nComponents: number): Generator<void, SpectralSetup | { ok: false; reason: string }> {
   const n = g.n;
   if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
   const comps = countComponents(g);
@@ -87,42 +159,55 @@ export function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number,
     for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
   }
   yield;
-  const cols = g.cols;
-  const matvec = function* (x: Float64Array, y: Float64Array): Generator<void> {
-    for (let lo = 0; lo < n; lo += SLICE_ROWS) {
-      const hi = Math.min(n, lo + SLICE_ROWS);
-      for (let i = lo; i < hi; i++) {
-        let s = 0;
-        for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += scaled[p]! * x[cols[p]!]!;
-        y[i] = s;
-      }
-      yield;
-    }
-  };
+  return { ok: true, n, ptr, cols: g.cols, scaled, trivial, m: krylovSize(n, nComponents) };
+}
 
-  const rng = new Rng(seed);
-  // Large graphs get a larger Krylov space, which converges in one pass where 64 steps needed three
-  // restarts (70k points: 3.7 s instead of 5.4 s); small graphs restart cheaply. The basis is m·n
-  // doubles, so m shrinks again for very large n.
+/**
+ * Lanczos steps per pass. Large graphs get a larger Krylov space, which converges in one pass where 64
+ * steps needed three restarts (70k points: 3.7 s instead of 5.4 s); small graphs restart cheaply. The
+ * basis is m·n doubles, so m shrinks again for very large n.
+ */
+export function krylovSize(n: number, nComponents: number): number {
   const krylov = n > 20_000 ? Math.max(32, Math.min(96, Math.floor(3.2e7 / n))) : 64;
-  const m = Math.min(n - 1, Math.max(4 * nComponents + 20, krylov));
-  let start = new Float64Array(n);
+  return Math.min(n - 1, Math.max(4 * nComponents + 20, krylov));
+}
+
+/** The first pass's start vector: normal draws from the solve's seed. */
+export function lanczosStart(n: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  const start = new Float64Array(n);
   for (let i = 0; i < n; i++) start[i] = rng.normal();
-  let best: Float64Array | null = null;
-  // Three passes at most: each costs m²·n for re-orthogonalisation, and a large graph whose top
-  // eigenvalues crowd near 1 would otherwise restart for a long time for little change in the map.
-  const MAX_PASSES = 3;
-  for (let restart = 0; restart < MAX_PASSES; restart++) {
-    const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
-    if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
-    best = r.vectors;
-    if (r.maxResidual < 1e-4) break;
-    // Restart from the sum of the wanted Ritz vectors: keeps what converged, sharpens the rest.
-    start = new Float64Array(n);
-    for (let c = 0; c < nComponents; c++) for (let i = 0; i < n; i++) start[i]! += best[i * nComponents + c]! * (1 + 0.1 * c);
+  return start;
+}
+
+/** A restart's start vector, the sum of the wanted Ritz vectors: keeps what converged, sharpens the rest. */
+export function restartVector(best: ArrayLike<number>, n: number, nComponents: number): Float64Array {
+  const start = new Float64Array(n);
+  for (let c = 0; c < nComponents; c++) for (let i = 0; i < n; i++) start[i]! += best[i * nComponents + c]! * (1 + 0.1 * c);
+  return start;
+}
+
+export function finiteOutcome(coords: Float64Array): SpectralOutcome {
+  for (let t = 0; t < coords.length; t++) if (!Number.isFinite(coords[t]!)) return { ok: false, reason: 'the eigen-solve produced non-finite values' };
+  return { ok: true, coords };
+}
+
+/**
+ * The wanted Ritz vectors of a pass as combinations of its basis: coefs[c·steps + j] multiplies basis
+ * vector j for component c (largest eigenvalues first), and the largest of their residuals.
+ */
+export function ritzCoefficients(alpha: Float64Array, beta: Float64Array, steps: number, nWanted: number): { coefs: Float64Array; maxResidual: number } {
+  const { values, vectors } = tridiagonalEigen(alpha.subarray(0, steps), beta.subarray(0, steps));
+  const order = Array.from({ length: steps }, (_, i) => i).sort((x, y) => values[y]! - values[x]!);
+  const coefs = new Float64Array(nWanted * steps);
+  let maxResidual = 0;
+  for (let c = 0; c < nWanted; c++) {
+    const col = order[Math.min(c, steps - 1)]!;
+    const s = vectors.subarray(col * steps, col * steps + steps);
+    maxResidual = Math.max(maxResidual, Math.abs(beta[steps - 1]! * s[steps - 1]!));
+    coefs.set(s, c * steps);
   }
-  for (let t = 0; t < best!.length; t++) if (!Number.isFinite(best![t]!)) return { ok: false, reason: 'the eigen-solve produced non-finite values' };
-  return { ok: true, coords: best! };
+  return { coefs, maxResidual };
 }
 
 interface LanczosResult {
@@ -178,16 +263,11 @@ function* lanczos(
     v = new Float64Array(n);
     for (let i = 0; i < n; i++) v[i] = w[i]! / b;
   }
-  const { values, vectors } = tridiagonalEigen(alpha.subarray(0, steps), beta.subarray(0, steps));
-  const order = Array.from({ length: steps }, (_, i) => i).sort((x, y) => values[y]! - values[x]!);
+  const { coefs, maxResidual } = ritzCoefficients(alpha, beta, steps, nWanted);
   const out = new Float64Array(n * nWanted);
-  let maxResidual = 0;
   for (let c = 0; c < nWanted; c++) {
-    const col = order[Math.min(c, steps - 1)]!;
-    const s = vectors.subarray(col * steps, col * steps + steps);
-    maxResidual = Math.max(maxResidual, Math.abs(beta[steps - 1]! * s[steps - 1]!));
     for (let j = 0; j < steps; j++) {
-      const coef = s[j]!;
+      const coef = coefs[c * steps + j]!;
       const Vj = V[j]!;
       for (let i = 0; i < n; i++) out[i * nWanted + c]! += coef * Vj[i]!;
       yield;

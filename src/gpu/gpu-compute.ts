@@ -11,6 +11,9 @@ import { planGpuKnn, type GpuKnnLayout } from './knn-plan';
 import type { GpuFaults } from './gpu-faults';
 import { GpuBuffers } from './gpu-buffers';
 import { GpuKnnSearch, type DistTile } from './gpu-knn-search';
+import { GpuSpectralSolve, type GpuSpectralHooks } from './gpu-spectral';
+import type { FuzzyGraph } from '../engine/types';
+import { krylovSize } from '../engine/spectral-layout';
 
 export interface GpuComputeOptions {
   /** Query rows per kNN chunk (the engine's knnChunkSize). */
@@ -95,6 +98,17 @@ export class GpuCompute {
   /** Release the kNN data (the layout needs none of it). */
   releaseKnn(): void {
     this.knn.release();
+  }
+
+  /**
+   * The spectral init's solve on this device, or null where its basis would not fit one storage
+   * binding (the job's thread solves it then).
+   */
+  spectralSolve(g: FuzzyGraph, nComponents: number, seed: number, hooks: GpuSpectralHooks = {}): GpuSpectralSolve | null {
+    const bytes = GpuSpectralSolve.basisBytes(g.n, krylovSize(g.n, nComponents));
+    const lim = this.device.limits;
+    if (bytes > Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize)) return null;
+    return new GpuSpectralSolve(this.mem, g, nComponents, seed, hooks);
   }
 
   async setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void> {

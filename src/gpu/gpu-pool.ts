@@ -6,10 +6,13 @@ import type { GpuCompute } from './gpu-compute';
 import { DeviceGuard } from './device-guard';
 import type { GpuFaults } from './gpu-faults';
 import type { RpBuild, RpLeaves } from '../engine/rp-tree';
+import type { FuzzyGraph } from '../engine/types';
+import { spectralSolver, type LanczosProgress, type SpectralSolver } from '../engine/spectral-layout';
+import { GpuSolveUnfit, type GpuSpectralSolve } from './gpu-spectral';
 
 export interface GpuPoolOptions {
   /** Tests only: the device is destroyed after so many kNN chunks or layout epochs. */
-  faults?: Pick<GpuFaults, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs'>;
+  faults?: Pick<GpuFaults, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs' | 'loseDeviceAfterInitSteps'>;
   log?(line: string): void;
   /** Called once after the device is lost and the CPU pool has taken over. */
   onFallback?(reason: string): void;
@@ -18,7 +21,7 @@ export interface GpuPoolOptions {
 }
 
 /**
- * A ComputePool whose exact kNN chunks and layout epochs run on the GPU. RP trees and NN-descent
+ * A ComputePool whose exact kNN chunks, spectral init and layout epochs run on the GPU. RP trees and NN-descent
  * (used only when exact kNN is too big for the GPU) stay on the CPU pool. If the device is lost, the
  * chunk or epoch that failed and everything after it run on the CPU pool (DeviceGuard): the engine only applies a
  * chunk's or epoch's result once it has completed, so nothing is lost or done twice.
@@ -95,14 +98,66 @@ export class GpuPool implements ComputePool {
     return this.cpu.localJoin(start, end);
   }
 
+  /** The kNN phase's rows and norms leave the device: nothing after it reads them. */
+  private async releaseKnnData(): Promise<void> {
+    if (!this.upload) return;
+    await this.upload.catch(() => undefined);
+    this.gpu.releaseKnn();
+    this.upload = null;
+  }
+
+  /**
+   * The init's Lanczos solve on the GPU; if the device is lost (or the f32 solve goes non-finite) the
+   * solve starts again on the CPU, whose result is the CPU path's own.
+   */
+  spectralSolver(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralSolver | null {
+    const hooks = {
+      onStep,
+      log: this.opts.log,
+      afterBatch: (steps: number) => {
+        const at = this.opts.faults?.loseDeviceAfterInitSteps;
+        if (at !== undefined && steps >= at) this.testLoseDevice();
+      },
+    };
+    const gpu: GpuSpectralSolve | null = this.guard.onGpu ? this.gpu.spectralSolve(g, nComponents, seed, hooks) : null;
+    if (!gpu) return null;
+    let cpu: SpectralSolver | null = null;
+    const onCpu = () => {
+      gpu.dispose();
+      cpu ??= spectralSolver(g, nComponents, seed, onStep);
+      return cpu;
+    };
+    return {
+      advance: (more) => {
+        if (cpu) return cpu.advance(more);
+        return this.guard.run(
+          'the spectral init',
+          async () => {
+            await this.releaseKnnData();
+            try {
+              const r = await gpu.advance(more);
+              if (!this.guard.onGpu) throw new Error('GPU device lost during the init');
+              return r;
+            } catch (e) {
+              if (!(e instanceof GpuSolveUnfit)) throw e;
+              this.opts.log?.(`Init: ${e.message}; solving on the CPU instead.`);
+              return onCpu().advance(more);
+            }
+          },
+          () => onCpu().advance(more),
+        );
+      },
+      dispose: () => {
+        gpu.dispose();
+        cpu?.dispose();
+      },
+    };
+  }
+
   async setLayout(g: LayoutGraph, c: LayoutConstants) {
     this.layoutArgs = [g, c];
     this.cpuLayoutSet = false;
-    if (this.upload) {
-      await this.upload.catch(() => undefined);
-      this.gpu.releaseKnn();
-      this.upload = null;
-    }
+    await this.releaseKnnData();
     await this.guard.run(
       'the layout setup',
       () => this.gpu.setLayout(g, c),

@@ -34,13 +34,16 @@ async function solveBoth(page: Page, data: Float32Array, n: number, d: number, b
   if (typeof r.cpu === 'string') throw new Error(`CPU solve: ${r.cpu}`);
   if (typeof r.gpu === 'string') throw new Error(`GPU solve: ${r.gpu}`);
   const corr = [0, 1].map((c) => Math.abs(correlation(r.cpu as number[], r.gpu as number[], c)));
-  return { corr, log: r.log.join('\n'), held: r.held };
+  return { corr, log: r.log.join('\n'), held: r.held, smoothErr: r.smoothErr };
 }
 
-test('the GPU Lanczos solve gives the CPU solve’s spectral embedding of digits (up to sign) and frees its buffers', async ({ page }) => {
+test('the GPU smoothing and Lanczos solve give the CPU’s ρ, σ and spectral embedding of digits (up to sign), and free their buffers', async ({ page }) => {
   const { data, n, d } = parseNpy(readFileSync(new URL('../public/demo/digits/digits.npy', import.meta.url)), 'digits.npy');
   const r = await solveBoth(page, data, n, d);
-  console.log(`digits spectral init, GPU (SwiftShader) vs CPU: |corr| ${r.corr.map((x) => x.toFixed(5)).join(', ')}; ${r.log}`);
+  console.log(
+    `digits on the GPU (SwiftShader) vs the CPU: ρ, σ within ${r.smoothErr.toExponential(2)} (relative); spectral init |corr| ${r.corr.map((x) => x.toFixed(5)).join(', ')}; ${r.log}`,
+  );
+  expect(r.smoothErr).toBeLessThan(1e-4);
   for (const x of r.corr) expect(x).toBeGreaterThan(0.999);
   expect(r.log).toMatch(/Lanczos on the GPU \(f32\): \d pass\(es\), \d+ steps, m = 64; \d+ read-backs .*, [\d.]+ ms awaited/);
   expect(r.held).toBe(0);
@@ -52,6 +55,20 @@ test('the blocked dot products (the form used from 32,768 points) give the same 
   console.log(`mixture 500 spectral init, blocked dots, GPU vs CPU: |corr| ${r.corr.map((x) => x.toFixed(5)).join(', ')}`);
   for (const x of r.corr) expect(x).toBeGreaterThan(0.999);
   expect(r.held).toBe(0);
+});
+
+test('device lost inside the graph phase: the job smooths the rest on the CPU, says so, and completes', async ({ page }) => {
+  await page.goto('./gpu-test.html');
+  await page.waitForFunction(() => window.__gpuTest?.ready === true);
+  const small = gaussianMixture({ n: 600, d: 16, seed: 5 });
+  const r = await page.evaluate(([v]) => window.__gpuTest!.job(v, 600, 16, { backend: 'webgpu', nEpochs: 50, knnChunkSize: 200 }, { faults: { loseDeviceAfterGraphChunks: 0 } }), [
+    Array.from(small.data),
+  ] as const);
+  if (!r.ok) throw new Error(r.error);
+  expect(r.backend!.fellBackToCpu).toMatch(/GPU device destroyed.*continuing on the CPU from the graph's row 0\b/);
+  expect(r.log.join('\n')).not.toMatch(/Lanczos on the GPU/);
+  expect(r.backend!.gpuBytesLeft).toBe(0);
+  expect(r.coords.every((x) => Number.isFinite(x))).toBe(true);
 });
 
 test('device lost inside the GPU init: the job solves the init on the CPU, says so, and completes', async ({ page }) => {

@@ -44,6 +44,8 @@ test('digits with forced webgpu: umap-learn quality, no leaked tensors or buffer
   expect(b.fellBackToCpu).toBeUndefined();
   const log = r.log.join('\n');
   expect(log).toMatch(/GPU kNN: exact/);
+  expect(log).toMatch(/Graph: smooth_knn_dist on the GPU/);
+  expect(log).toMatch(/Init: Lanczos on the GPU \(f32\)/);
   expect(log).not.toMatch(/memory check failed/);
   const mem = b.tfMemory as { before: { numTensors: number; numBytes: number }; after: { numTensors: number; numBytes: number } };
   expect(mem.after).toEqual(mem.before);

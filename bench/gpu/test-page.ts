@@ -9,6 +9,7 @@ import type { DistTile } from '../../src/gpu/gpu-knn-search';
 import { chooseBackend } from '../../src/gpu/backend';
 import { GpuBuffers } from '../../src/gpu/gpu-buffers';
 import { GpuSpectralSolve } from '../../src/gpu/gpu-spectral';
+import { GpuSmoothKnn } from '../../src/gpu/gpu-smooth-knn';
 import { spectralLayout } from '../../src/engine/spectral-layout';
 import { meanDistance, smoothKnnDist } from '../../src/engine/smooth-knn-dist';
 import { fuzzySimplicialSet } from '../../src/engine/fuzzy-simplicial-set';
@@ -54,8 +55,9 @@ async function knnRecall(values: number[], n: number, d: number, k: number, metr
 }
 
 /**
- * The spectral init of one fuzzy graph (exact 15-NN, umap-learn's defaults) solved by the CPU and by
- * the GPU solver: both embeddings, the GPU solve's log, and the bytes it still held once done.
+ * The graph phase's smoothing and the spectral init of one fuzzy graph (exact 15-NN, umap-learn's
+ * defaults) by the CPU and by the GPU: the largest relative difference in ρ or σ, both embeddings,
+ * the GPU solve's log, and the bytes the GPU side still held once done.
  */
 async function spectral(values: number[], n: number, d: number, seed: number, blockedDotsFrom?: number) {
   const data = Float32Array.from(values);
@@ -78,13 +80,20 @@ async function spectral(values: number[], n: number, d: number, seed: number, bl
   if (!choice.adapter) throw new Error(choice.report.reason);
   const device = await choice.adapter.requestDevice();
   const mem = new GpuBuffers(device);
+  const smooth = await GpuSmoothKnn.create(mem, knn);
+  const gr = new Float32Array(n);
+  const gs = new Float32Array(n);
+  for (let s = 0; s < n; s += 700) await smooth.rows(1, meanDistance(knn), s, Math.min(n, s + 700), gr, gs);
+  smooth.dispose();
+  let smoothErr = 0;
+  for (let i = 0; i < n; i++) smoothErr = Math.max(smoothErr, Math.abs(gr[i]! - rhos[i]!) / Math.max(rhos[i]!, 1e-6), Math.abs(gs[i]! - sigmas[i]!) / sigmas[i]!);
   const log: string[] = [];
   const solve = new GpuSpectralSolve(mem, graph, 2, seed, { log: (l) => log.push(l), blockedDotsFrom });
   let gpu = await solve.advance(() => true);
   while (!gpu) gpu = await solve.advance(() => true);
   const held = mem.bytesHeld;
   device.destroy();
-  return { cpu: cpu.ok ? Array.from(cpu.coords) : cpu.reason, gpu: gpu.ok ? Array.from(gpu.coords) : gpu.reason, log, held };
+  return { cpu: cpu.ok ? Array.from(cpu.coords) : cpu.reason, gpu: gpu.ok ? Array.from(gpu.coords) : gpu.reason, log, held, smoothErr };
 }
 
 declare global {

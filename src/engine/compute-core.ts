@@ -6,7 +6,7 @@ import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
 import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 import type { EpochRunner } from './optimize-layout';
-import type { FuzzyGraph } from './types';
+import type { FuzzyGraph, KnnGraph } from './types';
 import type { LanczosProgress, SpectralSolver } from './spectral-layout';
 
 /**
@@ -135,6 +135,11 @@ export interface ComputePool extends EpochRunner {
    * (layoutEpochs, the GPU) has none.
    */
   layoutPoints?(epoch: number, alpha: number, prev: Float32Array, next: Float32Array, start: number, end: number): Promise<void>;
+  /**
+   * Optional: smoothKnnDist of rows [start, end) on the pool's device (the GPU), into rhos and sigmas;
+   * absent, and the job's thread smooths them.
+   */
+  smoothKnnDist?(knn: KnnGraph, localConnectivity: number, meanAll: number, start: number, end: number, rhos: Float32Array, sigmas: Float32Array): Promise<void>;
   /**
    * Optional: the spectral init's solve on the pool's device (the GPU), seeded like the engine's own;
    * absent, or null for this graph, and the job's thread solves it.

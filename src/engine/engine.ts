@@ -248,7 +248,9 @@ export class UmapEngine {
     if (start >= n) return this.stepUnion();
     const t0 = now();
     const end = Math.min(n, start + this.pacer.units('graph', GRAPH_ROWS_FIRST));
-    smoothKnnDist(knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas);
+    const args = [knn, this.cp.params.localConnectivity, meanDistance(knn), start, end, this.cp.rhos, this.cp.sigmas] as const;
+    if (this.pool.smoothKnnDist) await this.pool.smoothKnnDist(...args);
+    else smoothKnnDist(...args);
     this.pacer.record('graph', end - start, now() - t0);
     this.cp.graphRowsDone = end;
     if (this.recorder) this.lastDelta = { kind: 'graph', start, rhos: this.cp.rhos.slice(start, end), sigmas: this.cp.sigmas.slice(start, end), final: end >= n };

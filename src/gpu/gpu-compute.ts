@@ -12,7 +12,8 @@ import type { GpuFaults } from './gpu-faults';
 import { GpuBuffers } from './gpu-buffers';
 import { GpuKnnSearch, type DistTile } from './gpu-knn-search';
 import { GpuSpectralSolve, type GpuSpectralHooks } from './gpu-spectral';
-import type { FuzzyGraph } from '../engine/types';
+import type { FuzzyGraph, KnnGraph } from '../engine/types';
+import { GpuSmoothKnn } from './gpu-smooth-knn';
 import { krylovSize } from '../engine/spectral-layout';
 
 export interface GpuComputeOptions {
@@ -98,6 +99,11 @@ export class GpuCompute {
   /** Release the kNN data (the layout needs none of it). */
   releaseKnn(): void {
     this.knn.release();
+  }
+
+  /** The graph phase's smoothing over this kNN graph's distances, uploaded once. */
+  smoothKnn(knn: KnnGraph): Promise<GpuSmoothKnn> {
+    return GpuSmoothKnn.create(this.mem, knn);
   }
 
   /**

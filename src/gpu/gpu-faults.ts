@@ -6,6 +6,8 @@ export interface GpuFaults {
   loseDeviceAfterChunks?: number;
   /** The device is lost after this many completed layout epochs. */
   loseDeviceAfterEpochs?: number;
+  /** The device is lost once this many chunks of the graph's smoothing are done, as the next one starts. */
+  loseDeviceAfterGraphChunks?: number;
   /** The device is lost after this many Lanczos steps of the spectral init. */
   loseDeviceAfterInitSteps?: number;
   /** Every WGSL program gets a syntax error, to see it become a job error. */

@@ -6,13 +6,15 @@ import type { GpuCompute } from './gpu-compute';
 import { DeviceGuard } from './device-guard';
 import type { GpuFaults } from './gpu-faults';
 import type { RpBuild, RpLeaves } from '../engine/rp-tree';
-import type { FuzzyGraph } from '../engine/types';
+import type { FuzzyGraph, KnnGraph } from '../engine/types';
+import { smoothKnnDist } from '../engine/smooth-knn-dist';
+import type { GpuSmoothKnn } from './gpu-smooth-knn';
 import { spectralSolver, type LanczosProgress, type SpectralSolver } from '../engine/spectral-layout';
 import { GpuSolveUnfit, type GpuSpectralSolve } from './gpu-spectral';
 
 export interface GpuPoolOptions {
   /** Tests only: the device is destroyed after so many kNN chunks or layout epochs. */
-  faults?: Pick<GpuFaults, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs' | 'loseDeviceAfterInitSteps'>;
+  faults?: Pick<GpuFaults, 'loseDeviceAfterChunks' | 'loseDeviceAfterEpochs' | 'loseDeviceAfterGraphChunks' | 'loseDeviceAfterInitSteps'>;
   log?(line: string): void;
   /** Called once after the device is lost and the CPU pool has taken over. */
   onFallback?(reason: string): void;
@@ -21,7 +23,7 @@ export interface GpuPoolOptions {
 }
 
 /**
- * A ComputePool whose exact kNN chunks, spectral init and layout epochs run on the GPU. RP trees and NN-descent
+ * A ComputePool whose exact kNN chunks, graph smoothing, spectral init and layout epochs run on the GPU. RP trees and NN-descent
  * (used only when exact kNN is too big for the GPU) stay on the CPU pool. If the device is lost, the
  * chunk or epoch that failed and everything after it run on the CPU pool (DeviceGuard): the engine only applies a
  * chunk's or epoch's result once it has completed, so nothing is lost or done twice.
@@ -42,6 +44,8 @@ export class GpuPool implements ComputePool {
   private cpuLayoutSet = false;
   private upload: Promise<void> | null = null;
   private steadyBytes: number | null = null;
+  private smooth: GpuSmoothKnn | null = null;
+  private graphChunks = 0;
 
   constructor(
     readonly gpu: GpuCompute,
@@ -104,6 +108,33 @@ export class GpuPool implements ComputePool {
     await this.upload.catch(() => undefined);
     this.gpu.releaseKnn();
     this.upload = null;
+  }
+
+  /** smooth_knn_dist of rows [start, end) on the GPU; from a lost device on, on the CPU. */
+  async smoothKnnDist(knn: KnnGraph, localConnectivity: number, meanAll: number, start: number, end: number, rhos: Float32Array, sigmas: Float32Array): Promise<void> {
+    await this.guard.run(
+      `the graph's row ${start}`,
+      async () => {
+        await this.releaseKnnData();
+        if (this.smooth?.knn !== knn) {
+          this.smooth?.dispose();
+          this.smooth = await this.gpu.smoothKnn(knn);
+          this.opts.log?.('Graph: smooth_knn_dist on the GPU (f32); the fuzzy union on the CPU.');
+        }
+        if (this.graphChunks++ === this.opts.faults?.loseDeviceAfterGraphChunks) this.testLoseDevice();
+        await this.smooth.rows(localConnectivity, meanAll, start, end, rhos, sigmas);
+        if (end >= knn.n) this.releaseSmooth();
+      },
+      async () => {
+        this.releaseSmooth();
+        smoothKnnDist(knn, localConnectivity, meanAll, start, end, rhos, sigmas);
+      },
+    );
+  }
+
+  private releaseSmooth(): void {
+    this.smooth?.dispose();
+    this.smooth = null;
   }
 
   /**

@@ -16,6 +16,8 @@ export interface FaultPlan {
   loseDeviceAfterChunks?: number;
   /** WebGPU path: the GPU device is lost after this many layout epochs. */
   loseDeviceAfterEpochs?: number;
+  /** WebGPU path: the GPU device is lost after this many chunks of the graph's smoothing. */
+  loseDeviceAfterGraphChunks?: number;
   /** WebGPU path: the GPU device is lost after this many Lanczos steps of the spectral init. */
   loseDeviceAfterInitSteps?: number;
   /** WebGPU path: every WGSL module fails to compile. */

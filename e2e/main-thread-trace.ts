@@ -15,6 +15,8 @@ interface MainThreadTask {
   ts: number;
   wallMs: number;
   cpuMs: number;
+  /** The longest events inside the task (name and wall ms), for a failure message to say what it was. */
+  inside: string;
 }
 
 interface MainThreadTrace {
@@ -90,18 +92,29 @@ function mainThread(trace: { traceEvents: TraceEvent[] } | TraceEvent[]): MainTh
 
   const tasks: MainThreadTask[] = [];
   const marks = new Map<string, number[]>();
+  const nested: TraceEvent[] = [];
   for (const e of events) {
     if (e.pid !== pid || e.tid !== tid) continue;
+    if (e.ph === 'X' && !TASK_NAMES.has(e.name) && e.dur != null) nested.push(e);
     if (e.ph === 'X' && TASK_NAMES.has(e.name)) {
       if (e.dur == null) throw new Error(`task event without a duration in the trace: ${JSON.stringify(e)}`);
       // Chromium sometimes leaves tdur off a task (seen on 1 µs RunTasks in a clean-clone run). A thread
       // cannot spend more CPU in a task than the task's wall time, so the wall time is a safe upper bound.
-      tasks.push({ name: e.name, ts: e.ts, wallMs: e.dur / 1000, cpuMs: (e.tdur ?? e.dur) / 1000 });
+      tasks.push({ name: e.name, ts: e.ts, wallMs: e.dur / 1000, cpuMs: (e.tdur ?? e.dur) / 1000, inside: '' });
     } else if (e.name === 'TimeStamp' && e.args?.data?.message) {
       const label = e.args.data.message;
       marks.set(label, [...(marks.get(label) ?? []), e.ts]);
     }
   }
   tasks.sort((a, b) => a.ts - b.ts);
+  for (const t of tasks) {
+    if (t.wallMs < 20) continue;
+    const end = t.ts + t.wallMs * 1000;
+    const within = nested.filter((e) => e.ts >= t.ts && e.ts < end).sort((a, b) => b.dur! - a.dur!);
+    t.inside = within
+      .slice(0, 6)
+      .map((e) => `${e.name}${e.args?.data && 'functionName' in e.args.data ? ` ${(e.args.data as { functionName?: string }).functionName}` : ''} ${(e.dur! / 1000).toFixed(1)} ms`)
+      .join(', ');
+  }
   return { tasks, marks };
 }

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { blobSource, encodeCategories, ingestSources, toErrorInfo, type IngestOptions } from '../src/io';
 import type { IngestApi, IngestListener, IngestOutcome, WireOptions } from '../src/jobs/ingest-protocol';
+import { packDataset } from '../src/jobs/packed-strings';
 
 async function ingest(files: File[], wire: WireOptions = {}, onEvent?: IngestListener): Promise<IngestOutcome> {
   try {
@@ -18,13 +19,13 @@ async function ingest(files: File[], wire: WireOptions = {}, onEvent?: IngestLis
     }
     const dataset = await ingestSources(files.map(blobSource), opts);
     const categories = dataset.labels ? encodeCategories(dataset.labels) : null;
-    const transfers: Transferable[] = [];
+    const { wire: packed, transfers } = packDataset(dataset);
     if (!dataset.memory && dataset.data.buffer instanceof ArrayBuffer) transfers.push(dataset.data.buffer);
     // A map's columns that are also its only data share one array: listed once.
     const coords = dataset.coords?.data.buffer;
     if (coords instanceof ArrayBuffer && !transfers.includes(coords)) transfers.push(coords);
     if (categories) transfers.push(categories.codes.buffer as ArrayBuffer);
-    return Comlink.transfer({ ok: true, dataset, categories }, transfers);
+    return Comlink.transfer({ ok: true, dataset: packed, categories }, transfers);
   } catch (err) {
     return { ok: false, error: toErrorInfo(err) };
   }

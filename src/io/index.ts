@@ -6,6 +6,7 @@ export {
   type Dataset,
   type IngestErrorInfo,
   type IngestOptions,
+  type MetaColumn,
   type ParseProgress,
   type PreviewInfo,
 } from './dataset';

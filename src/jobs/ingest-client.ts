@@ -3,6 +3,7 @@ import { IngestError } from '../io';
 import { rowStoreOf } from '../engine/wasm/row-kernels';
 import type { IngestApi, IngestListener, IngestOutcome, Ingested, WireOptions } from './ingest-protocol';
 import { workerFailure } from './worker-failure';
+import { unpackDataset } from './packed-strings';
 
 export type { Ingested, WireOptions };
 
@@ -33,7 +34,7 @@ async function call(run: (remote: Comlink.Remote<IngestApi>) => Promise<IngestOu
 
 function unwrap(outcome: IngestOutcome): Ingested {
   if (outcome.ok) {
-    const ds = outcome.dataset;
+    const ds = unpackDataset(outcome.dataset);
     // The Memory arrives as the very same shared memory; the rows are viewed on it (not on a second
     // handle to its buffer), and a job given `dataset.memory` hands it to its Workers as it is.
     if (ds.memory) ds.data = rowStoreOf(ds.memory, ds.n, ds.d).data;

@@ -1,6 +1,7 @@
 // The ingest Worker's protocol (workers/ingest.worker.ts): files or URLs in, a parsed dataset out,
 // progress and preview events on the way.
 import type { Categories, Dataset, IngestErrorInfo, IngestOptions, ParseProgress, PreviewInfo } from '../io';
+import type { WireDataset } from './packed-strings';
 
 /**
  * A parsed dataset plus label codes for colouring (null without labels or with too many distinct ones).
@@ -12,8 +13,11 @@ export interface Ingested {
   categories: Categories | null;
 }
 
-/** Errors cross the worker boundary as plain data; thrown Errors would lose row and column. */
-export type IngestOutcome = ({ ok: true } & Ingested) | { ok: false; error: IngestErrorInfo };
+/**
+ * Errors cross the worker boundary as plain data; thrown Errors would lose row and column. The
+ * dataset's string columns travel packed (packed-strings.ts).
+ */
+export type IngestOutcome = { ok: true; dataset: WireDataset; categories: Categories | null } | { ok: false; error: IngestErrorInfo };
 
 /** The options that cross to the Worker (callbacks travel separately, as one proxied function). */
 export type WireOptions = Omit<IngestOptions, 'onProgress' | 'onPreview'>;

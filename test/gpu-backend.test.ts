@@ -54,13 +54,28 @@ describe('GPU kNN plan', () => {
     expect(p.nBlocks).toBe(Math.ceil(100_000 / p.blockRows));
   });
 
-  it('refuses data over the memory budget, and the decision keeps kNN approximate then', () => {
+  it('streams rows that exceed the budget through one block buffer, and says so', () => {
+    // 40k × 768 is 117 MiB of rows against a 0.8 × 4 × 32 MiB budget.
+    const small = limits(32 * 2 ** 20, 32 * 2 ** 20);
+    const p = planGpuKnn(small, 40_000, 768, 1000);
+    expect(p.fits).toBe(true);
+    expect(p.streamed).toBe(true);
+    expect(p.bytes).toBeLessThanOrEqual(p.budgetBytes);
+    expect(p.blockRows % 64).toBe(0);
+    expect(p.nBlocks).toBe(Math.ceil(40_000 / p.blockRows));
+    const d = gpuKnnDecision(small, resolveParams({}, 40_000), 40_000, 768);
+    expect(d.params.exactKnnMaxN).toBe(40_000);
+    expect(d.line).toMatch(/^GPU kNN: exact, rows streamed in \d+ block\(s\) of ≤ \d+ rows per search \(the rows \(117 MiB\) exceed the GPU budget of 102 MiB\)/);
+    expect(planGpuKnn(limits(2 ** 31, 2 ** 40), 40_000, 768, 1000).streamed).toBe(false);
+  });
+
+  it('refuses data when not even one block fits the budget, and the decision keeps kNN approximate then', () => {
     const tiny = limits(2 ** 20, 2 ** 20);
     expect(planGpuKnn(tiny, 100_000, 768, 1000).fits).toBe(false);
     const params = resolveParams({}, 100_000);
     const d = gpuKnnDecision(tiny, params, 100_000, 768);
     expect(d.params.exactKnnMaxN).toBe(params.exactKnnMaxN);
-    expect(d.line).toMatch(/does not fit the GPU budget/);
+    expect(d.line).toMatch(/fits the GPU budget/);
   });
 
   it('makes kNN exact on the GPU when it fits and n²·d is within budget, approximate above', () => {

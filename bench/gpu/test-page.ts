@@ -26,19 +26,31 @@ async function job(values: number[], n: number, d: number, params: Partial<UmapP
 }
 
 /** GPU exact kNN of every row against the CPU's exact kNN: mean recall, and the adapter's name. */
-async function knnRecall(values: number[], n: number, d: number, k: number, metric: 'euclidean' | 'cosine', chunkSize: number, maxBlockRows?: number, distTile: DistTile = 64) {
+async function knnRecall(
+  values: number[],
+  n: number,
+  d: number,
+  k: number,
+  metric: 'euclidean' | 'cosine',
+  chunkSize: number,
+  maxBlockRows?: number,
+  distTile: DistTile = 64,
+  streamRows = false,
+) {
   const data = Float32Array.from(values);
   const choice = await chooseBackend('webgpu');
   if (!choice.adapter) throw new Error(choice.report.reason);
   const device = await choice.adapter.requestDevice();
-  const gpu = GpuCompute.create(device, n, d, metric, { chunkSize, maxBlockRows, distTile });
+  const gpu = GpuCompute.create(device, n, d, metric, { chunkSize, maxBlockRows, distTile, streamRows });
   await gpu.uploadData(data);
   const scale = exactRowScale(data, n, d, metric);
   let hit = 0;
   let maxDistErr = 0;
+  const all = new Int32Array(n * k);
   for (let s = 0; s < n; s += chunkSize) {
     const e = Math.min(n, s + chunkSize);
     const g = await gpu.exactKnn(s, e, k);
+    all.set(g.indices, s * k);
     const c = exactKnnChunk(data, n, d, metric, scale, s, e, k);
     for (let q = 0; q < e - s; q++) {
       const want = new Set(Array.from(c.indices.subarray(q * k, q * k + k)));
@@ -51,7 +63,15 @@ async function knnRecall(values: number[], n: number, d: number, k: number, metr
   const held = gpu.bytesHeld;
   gpu.dispose();
   device.destroy();
-  return { recall: hit / (n * k), maxDistErr, adapter: choice.report.adapter, bytesHeldBeforeDispose: held, blocks: gpu.plan.nBlocks };
+  return {
+    recall: hit / (n * k),
+    maxDistErr,
+    adapter: choice.report.adapter,
+    bytesHeldBeforeDispose: held,
+    blocks: gpu.plan.nBlocks,
+    streamed: gpu.plan.streamed,
+    neighbours: Array.from(all),
+  };
 }
 
 /**

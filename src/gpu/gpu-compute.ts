@@ -23,6 +23,8 @@ export interface GpuComputeOptions {
   memoryFraction?: number;
   /** Cap on rows per data block (tests use it to exercise the merge across blocks). */
   maxBlockRows?: number;
+  /** Tests: stream the rows through one block buffer even where they would fit the budget. */
+  streamRows?: boolean;
   /**
    * Distance kernel: 64 (4 × 4 per invocation, loops), 128 (8 × 8, loops), 'u64' / 'u128' (the
    * same tiles, unrolled). Default 'u128'. On an H100 (Dawn/Vulkan), 100k × 768: u128 13.7 TFLOP/s,
@@ -60,7 +62,7 @@ export class GpuCompute {
   ) {
     this.mem = new GpuBuffers(device, opts.faults?.breakWgsl === true);
     this.distTile = opts.distTile ?? 'u128';
-    this.plan = planGpuKnn(device.limits, n, d, opts.chunkSize, opts.memoryFraction, opts.maxBlockRows);
+    this.plan = planGpuKnn(device.limits, n, d, opts.chunkSize, opts.memoryFraction, opts.maxBlockRows, opts.streamRows);
     this.knn = new GpuKnnSearch(this.mem, this.plan, this.distTile, d, metric, opts.chunkSize);
   }
 

@@ -23,6 +23,9 @@ export interface KnnRows {
 
 export class GpuKnnSearch {
   private blocks: { buf: GPUBuffer; start: number; rows: number }[] = [];
+  /** Streamed plans: the rows, in the job's memory, and the one buffer every block passes through. */
+  private source: Float32Array | null = null;
+  private slot: GPUBuffer | null = null;
   private norms: GPUBuffer | null = null;
   private queries: GPUBuffer | null = null;
   private qNorms: GPUBuffer | null = null;
@@ -46,7 +49,10 @@ export class GpuKnnSearch {
     return this.distPipe !== null && this.norms !== null;
   }
 
-  /** Upload the n rows once (in blocks), compute their norms, and normalise them for cosine. */
+  /**
+   * Upload the n rows once (in blocks), compute their norms, and normalise them for cosine. A streamed
+   * plan keeps the rows where they are and computes only their norms, streaming them through once.
+   */
   async upload(data: Float32Array, n: number): Promise<void> {
     if (!this.plan.fits) throw new Error(`GPU kNN: ${this.plan.reason}`);
     const { mem, d } = this;
@@ -61,17 +67,36 @@ export class GpuKnnSearch {
     this.queries = mem.make(this.chunkSize * d * 4, S, 'queries');
     this.qNorms = mem.make(this.chunkSize * 4, S, 'query norms');
     this.dist = mem.make(this.chunkSize * this.plan.blockRows * 4, GPUBufferUsage.STORAGE, 'distances');
-    const enc = device.createCommandEncoder();
+    if (this.plan.streamed) {
+      this.source = data;
+      this.slot = mem.make(this.plan.blockRows * d * 4, S, 'streamed block');
+    }
     const temps: GPUBuffer[] = [];
+    let enc = device.createCommandEncoder();
     for (let start = 0; start < n; start += this.plan.blockRows) {
       const rows = Math.min(this.plan.blockRows, n - start);
-      const buf = mem.upload(data.subarray(start * d, (start + rows) * d), `rows ${start}`, S);
-      this.blocks.push({ buf, start, rows });
-      temps.push(this.prep(enc, buf, norms, start, rows));
+      const block = data.subarray(start * d, (start + rows) * d);
+      if (this.slot) {
+        // The queue orders this write after the previous block's norms pass.
+        this.write(this.slot, block);
+        this.blocks.push({ buf: this.slot, start, rows });
+        temps.push(this.prep(enc, this.slot, norms, start, rows));
+        device.queue.submit([enc.finish()]);
+        enc = device.createCommandEncoder();
+      } else {
+        const buf = mem.upload(block, `rows ${start}`, S);
+        this.blocks.push({ buf, start, rows });
+        temps.push(this.prep(enc, buf, norms, start, rows));
+      }
     }
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();
     for (const u of temps) mem.free(u);
+  }
+
+  private write(buf: GPUBuffer, rows: Float32Array): void {
+    const src = rows.buffer instanceof ArrayBuffer ? rows : rows.slice();
+    this.mem.device.queue.writeBuffer(buf, 0, src.buffer as ArrayBuffer, src.byteOffset, src.byteLength);
   }
 
   /** Norms of `rows` rows of `buf` into `norms` at row `at` (and unit rows for cosine); returns its uniform. */
@@ -110,6 +135,14 @@ export class GpuKnnSearch {
   /** Exact k nearest uploaded rows of uploaded rows [start, end), themselves excluded. */
   rowsKnn(start: number, end: number, k: number): Promise<KnnRows> {
     const d = this.d;
+    if (this.source) {
+      // Streamed: the chunk's rows come from the job's memory, normalised and normed as new points are.
+      const rows = this.source.subarray(start * d, end * d);
+      return this.search(end - start, k, start, (enc, temps) => {
+        this.write(this.queries!, rows);
+        temps.push(this.prep(enc, this.queries!, this.qNorms!, 0, end - start));
+      });
+    }
     return this.search(end - start, k, start, (enc) => {
       // Gather the chunk's rows (already normalised) and norms.
       for (const b of this.blocks) {
@@ -143,9 +176,17 @@ export class GpuKnnSearch {
     const read = mem.make(2 * nq * k * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback', true);
     const temps: GPUBuffer[] = [];
     try {
-      const enc = device.createCommandEncoder();
+      let enc = device.createCommandEncoder();
       fill(enc, temps);
       this.blocks.forEach((b, bi) => {
+        if (this.source) {
+          // Streamed: each block's rows are written into the one block buffer once the previous
+          // block's tiles are submitted (the queue keeps that order), then normalised for cosine.
+          device.queue.submit([enc.finish()]);
+          this.write(b.buf, this.source.subarray(b.start * d, (b.start + b.rows) * d));
+          enc = device.createCommandEncoder();
+          if (cos) temps.push(this.prep(enc, b.buf, this.norms!, b.start, b.rows));
+        }
         const du = mem.uniform(new Uint32Array([nq, b.rows, d, qStart, b.start, cos, 0, 0]).buffer);
         const tu = mem.uniform(new Uint32Array([nq, b.rows, b.start, bi === 0 ? 1 : 0]).buffer);
         temps.push(du, tu);
@@ -205,6 +246,9 @@ export class GpuKnnSearch {
   release(): void {
     for (const b of this.blocks) this.mem.free(b.buf);
     this.blocks = [];
+    this.mem.free(this.slot);
+    this.slot = null;
+    this.source = null;
     for (const b of [this.norms, this.queries, this.qNorms, this.dist]) this.mem.free(b);
     this.norms = this.queries = this.qNorms = this.dist = null;
   }

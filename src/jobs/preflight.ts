@@ -131,7 +131,8 @@ function gpuOption(job: PreflightJob, device: DeviceLimits): Extract<PreflightOp
   const p = resolveParams(job.params, Math.max(job.n, (job.params.nNeighbors ?? 15) + 1));
   const limits = { maxBufferSize: device.gpu.maxBufferSize, maxStorageBufferBindingSize: device.gpu.maxStorageBufferBindingSize } as GPUSupportedLimits;
   const plan = planGpuKnn(limits, job.n, job.d, p.knnChunkSize, p.gpuMemoryFraction);
-  if (!plan.fits) return { kind: 'gpu', available: false, fits: false, why: `the GPU's limits do not hold the rows (${plan.reason})`, memory: null, quality };
+  // A plan that streams the rows keeps them in this device's memory: no help to a job that does not fit it.
+  if (!plan.fits || plan.streamed) return { kind: 'gpu', available: false, fits: false, why: `the GPU's limits do not hold the rows (${plan.reason})`, memory: null, quality };
   const memory = estimateMemory(shapeOf({ ...job, params: { ...job.params, backend: 'webgpu' } }, device));
   const fits = judge(memory, job.n * job.d * 4, device).verdict !== 'refused';
   return {

@@ -143,3 +143,19 @@ export function digitsSplit(fitN: number) {
   const D = digits.d;
   return { digits, D, fitRows: digits.data.slice(0, fitN * D), newRows: digits.data.slice(fitN * D), M: digits.n - fitN };
 }
+
+/** Reload, then wait until the job does work again; returns milliseconds from reload to the first progress. */
+export async function reloadAndResume(page: Page, id: string): Promise<number> {
+  const t0 = Date.now();
+  await page.reload();
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.waitForFunction(
+    (i) => {
+      const j = window.__mapstreamJobs!.get(i);
+      return !!j && j.local && j.events > 0;
+    },
+    id,
+    { polling: 10, timeout: 60_000 },
+  );
+  return Date.now() - t0;
+}

@@ -1,6 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { coordsOf, job, mixture, openApp, pauseHeld, presetSettings, submit, waitForHold, waitForJob } from './jobs-helpers';
+import { coordsOf, job, mixture, openApp, pauseHeld, presetSettings, reloadAndResume, submit, waitForHold, waitForJob } from './jobs-helpers';
 import { trustworthiness } from '../bench/quality';
 
 // A reload during kNN and another during the layout: the job resumes by itself (auto-resume is on by
@@ -19,22 +18,6 @@ const params = { nEpochs: 300, knnChunkSize: CHUNK, exactKnnMaxN: 10_000, seed: 
 // how far one step goes depends on the machine: a hold reached "at" lands at the first boundary past it.
 const DESCENT_CHUNK = 500;
 const descentAt = (iteration: number, chunks: number) => ({ phase: 'knn', done: (6 + iteration - 1) * N + chunks * DESCENT_CHUNK }) as const;
-
-/** Reload, then wait until the job does work again; returns milliseconds from reload to the first progress. */
-async function reloadAndResume(page: Page, id: string): Promise<number> {
-  const t0 = Date.now();
-  await page.reload();
-  await page.waitForFunction(() => !!window.__mapstreamJobs);
-  await page.waitForFunction(
-    (i) => {
-      const j = window.__mapstreamJobs!.get(i);
-      return !!j && j.local && j.events > 0;
-    },
-    id,
-    { polling: 10, timeout: 60_000 },
-  );
-  return Date.now() - t0;
-}
 
 test('reload during kNN and again during the layout: the job resumes, loses at most one chunk, same quality', async ({ page }) => {
   test.setTimeout(300_000);

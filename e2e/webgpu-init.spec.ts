@@ -57,14 +57,21 @@ test('the blocked dot products (the form used from 32,768 points) give the same 
   expect(r.held).toBe(0);
 });
 
-test('device lost inside the graph phase: the job smooths the rest on the CPU, says so, and completes', async ({ page }) => {
+/** A 600-point job forced onto the GPU whose device is lost where `faults` says. */
+async function lostDeviceJob(page: Page, faults: Record<string, number>) {
   await page.goto('./gpu-test.html');
   await page.waitForFunction(() => window.__gpuTest?.ready === true);
   const small = gaussianMixture({ n: 600, d: 16, seed: 5 });
-  const r = await page.evaluate(([v]) => window.__gpuTest!.job(v, 600, 16, { backend: 'webgpu', nEpochs: 50, knnChunkSize: 200 }, { faults: { loseDeviceAfterGraphChunks: 0 } }), [
+  const r = await page.evaluate(([v, f]) => window.__gpuTest!.job(v, 600, 16, { backend: 'webgpu', nEpochs: 50, knnChunkSize: 200 }, { faults: f }), [
     Array.from(small.data),
+    faults,
   ] as const);
   if (!r.ok) throw new Error(r.error);
+  return r;
+}
+
+test('device lost inside the graph phase: the job smooths the rest on the CPU, says so, and completes', async ({ page }) => {
+  const r = await lostDeviceJob(page, { loseDeviceAfterGraphChunks: 0 });
   expect(r.backend!.fellBackToCpu).toMatch(/GPU device destroyed.*continuing on the CPU from the graph's row 0\b/);
   expect(r.log.join('\n')).not.toMatch(/Lanczos on the GPU/);
   expect(r.backend!.gpuBytesLeft).toBe(0);
@@ -72,13 +79,7 @@ test('device lost inside the graph phase: the job smooths the rest on the CPU, s
 });
 
 test('device lost inside the GPU init: the job solves the init on the CPU, says so, and completes', async ({ page }) => {
-  await page.goto('./gpu-test.html');
-  await page.waitForFunction(() => window.__gpuTest?.ready === true);
-  const small = gaussianMixture({ n: 600, d: 16, seed: 5 });
-  const r = await page.evaluate(([v]) => window.__gpuTest!.job(v, 600, 16, { backend: 'webgpu', nEpochs: 50, knnChunkSize: 200 }, { faults: { loseDeviceAfterInitSteps: 8 } }), [
-    Array.from(small.data),
-  ] as const);
-  if (!r.ok) throw new Error(r.error);
+  const r = await lostDeviceJob(page, { loseDeviceAfterInitSteps: 8 });
   expect(r.backend!.fellBackToCpu).toMatch(/GPU device destroyed.*continuing on the CPU from the spectral init/);
   const log = r.log.join('\n');
   expect(log).not.toMatch(/Lanczos on the GPU/);

@@ -36,4 +36,14 @@ describe('packed string columns', () => {
     expect(transfers).toHaveLength(2);
     expect(unpackDataset(structuredClone(wire))).toEqual(ds);
   });
+
+  it('pack the labels once where they are also a metadata column, and unpack them as one array', () => {
+    const labels = ['a', 'b', 'a', 'c'];
+    const ds = { data: new Float32Array(4), n: 4, d: 1, columns: ['x'], fileName: 'l.csv', labels, metadata: [{ name: 'label', values: labels }] };
+    const { wire, transfers } = packDataset(ds);
+    expect(transfers).toHaveLength(1);
+    const back = unpackDataset(structuredClone(wire, { transfer: transfers }));
+    expect(back.labels).toEqual(labels);
+    expect(back.metadata![0]!.values).toBe(back.labels);
+  });
 });

@@ -8,6 +8,7 @@ import { UmapEngine } from '../../src/engine/engine';
 import { ComputeCore, LocalPool } from '../../src/engine/compute-core';
 import { resolveParams } from '../../src/engine/params';
 import { gaussianMixture } from '../../src/engine/synthetic';
+import { clusterStream } from '../fast-clusters';
 import { exactKnnOf, sampleIndices, trustworthiness } from '../quality';
 import type { KnnGraph } from '../../src/engine/types';
 import { GpuCompute } from '../../src/gpu/gpu-compute';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   // The engine's Gaussian mixture is slow to draw at 100k × 768 in JS; above 20k points 20 isotropic
   // clusters come from a cheap generator instead, their centres close enough (--centre-scale, in
   // units of the noise) that the kNN graph stays connected, as real embeddings' graphs are.
-  const data = n > 20_000 ? fastClusters(n, d, 20, 7, Number(a['centre-scale'])) : gaussianMixture({ n, d, seed: 7 }).data;
+  const data = n > 20_000 ? clusterStream(d, 20, 7, Number(a['centre-scale']))(n) : gaussianMixture({ n, d, seed: 7 }).data;
   out({ event: 'data', n, d, gen_s: (performance.now() - tg) / 1000 });
 
   const params0 = resolveParams(
@@ -161,27 +162,6 @@ async function main(): Promise<void> {
     out({ event: 'quality', knn_recall_vs_cpu_exact: recall, sample: m, trustworthiness_15: tw, quality_s: (performance.now() - tq) / 1000 });
   }
   device.destroy();
-}
-
-function fastClusters(n: number, d: number, clusters: number, seed: number, centreScale: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  const u = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  // Sum of four uniforms: near-normal, unit variance after scaling.
-  const g = () => (u() + u() + u() + u() - 2) * 1.7320508;
-  const centres = new Float32Array(clusters * d);
-  for (let i = 0; i < centres.length; i++) centres[i] = g() * centreScale;
-  const out = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const c = (i % clusters) * d;
-    const o = i * d;
-    for (let t = 0; t < d; t++) out[o + t] = centres[c + t]! + g();
-  }
-  return out;
 }
 
 main().then(

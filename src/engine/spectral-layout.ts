@@ -60,11 +60,14 @@ export interface SpectralSolver {
 /** The solve in the calling thread, as slices of spectralSteps. */
 export function spectralSolver(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): SpectralSolver {
   const steps = spectralSteps(g, nComponents, seed, onStep);
+  let outcome: SpectralOutcome | null = null;
   return {
     async advance(more) {
+      if (outcome) return outcome;
       let r = steps.next();
       while (!r.done && more()) r = steps.next();
-      return r.done ? r.value : null;
+      if (r.done) outcome = r.value;
+      return outcome;
     },
     dispose() {},
   };

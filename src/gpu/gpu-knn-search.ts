@@ -16,6 +16,9 @@ export const DIST_TILES: readonly DistTile[] = [64, 128, 'u64', 'u128'];
  */
 const NOT_A_SEARCHED_ROW = 0x80000000;
 
+/** A streamed search waits for the device after this many blocks, bounding what is staged for upload. */
+const STREAM_AHEAD = 2;
+
 export interface KnnRows {
   indices: Int32Array;
   distances: Float32Array;
@@ -26,6 +29,7 @@ export class GpuKnnSearch {
   /** Streamed plans: the rows, in the job's memory, and the one buffer every block passes through. */
   private source: Float32Array | null = null;
   private slot: GPUBuffer | null = null;
+  private streamTail: Promise<unknown> = Promise.resolve();
   private norms: GPUBuffer | null = null;
   private queries: GPUBuffer | null = null;
   private qNorms: GPUBuffer | null = null;
@@ -164,8 +168,20 @@ export class GpuKnnSearch {
     });
   }
 
-  /** Nearest first, true distances; `fill` records the queries' and their norms' arrival on the encoder. */
-  private async search(nq: number, k: number, qStart: number, fill: (enc: GPUCommandEncoder, temps: GPUBuffer[]) => void): Promise<KnnRows> {
+  /**
+   * Nearest first, true distances; `fill` records the queries' and their norms' arrival on the encoder.
+   * Streamed searches run one at a time: each waits on the device every few blocks (so at most that
+   * many blocks of rows are staged for upload), and between those waits another search would
+   * overwrite the shared query and block buffers.
+   */
+  private search(nq: number, k: number, qStart: number, fill: (enc: GPUCommandEncoder, temps: GPUBuffer[]) => void): Promise<KnnRows> {
+    if (!this.source) return this.searchBlocks(nq, k, qStart, fill);
+    const run = this.streamTail.then(() => this.searchBlocks(nq, k, qStart, fill));
+    this.streamTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async searchBlocks(nq: number, k: number, qStart: number, fill: (enc: GPUCommandEncoder, temps: GPUBuffer[]) => void): Promise<KnnRows> {
     const { mem, d } = this;
     const device = mem.device;
     const topk = await this.topkPipe(k);
@@ -178,11 +194,13 @@ export class GpuKnnSearch {
     try {
       let enc = device.createCommandEncoder();
       fill(enc, temps);
-      this.blocks.forEach((b, bi) => {
+      for (let bi = 0; bi < this.blocks.length; bi++) {
+        const b = this.blocks[bi]!;
         if (this.source) {
           // Streamed: each block's rows are written into the one block buffer once the previous
           // block's tiles are submitted (the queue keeps that order), then normalised for cosine.
           device.queue.submit([enc.finish()]);
+          if (bi > 0 && bi % STREAM_AHEAD === 0) await device.queue.onSubmittedWorkDone();
           this.write(b.buf, this.source.subarray(b.start * d, (b.start + b.rows) * d));
           enc = device.createCommandEncoder();
           if (cos) temps.push(this.prep(enc, b.buf, this.norms!, b.start, b.rows));
@@ -223,7 +241,7 @@ export class GpuKnnSearch {
         );
         pass.dispatchWorkgroups(Math.min(nq, 65535), Math.ceil(nq / 65535));
         pass.end();
-      });
+      }
       enc.copyBufferToBuffer(bestD, 0, read, 0, nq * k * 4);
       enc.copyBufferToBuffer(bestI, 0, read, nq * k * 4, nq * k * 4);
       device.queue.submit([enc.finish()]);

@@ -158,25 +158,28 @@ export class GpuPool implements ComputePool {
       cpu ??= spectralSolver(g, nComponents, seed, onStep);
       return cpu;
     };
+    const UNFIT = Symbol('unfit');
     return {
-      advance: (more) => {
+      advance: async (more) => {
         if (cpu) return cpu.advance(more);
-        return this.guard.run(
+        const r = await this.guard.run<Awaited<ReturnType<SpectralSolver['advance']>> | typeof UNFIT>(
           'the spectral init',
           async () => {
             await this.releaseKnnData();
             try {
-              const r = await gpu.advance(more);
+              const out = await gpu.advance(more);
               if (!this.guard.onGpu) throw new Error('GPU device lost during the init');
-              return r;
+              return out;
             } catch (e) {
               if (!(e instanceof GpuSolveUnfit)) throw e;
               this.opts.log?.(`Init: ${e.message}; solving on the CPU instead.`);
-              return onCpu().advance(more);
+              return UNFIT;
             }
           },
           () => onCpu().advance(more),
         );
+        // Outside the guard, so a device lost meanwhile cannot advance the CPU solve twice.
+        return r === UNFIT ? onCpu().advance(more) : r;
       },
       dispose: () => {
         gpu.dispose();

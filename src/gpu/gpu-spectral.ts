@@ -51,6 +51,7 @@ interface Dispatch {
  */
 export class GpuSpectralSolve implements SpectralSolver {
   private setup: SpectralSetup | null = null;
+  private setupSteps: ReturnType<typeof spectralSetup> | null = null;
   private pipes = new Map<Kernel, GPUComputePipeline>();
   private bufs: GPUBuffer[] = [];
   private b!: {
@@ -100,9 +101,11 @@ export class GpuSpectralSolve implements SpectralSolver {
   async advance(more: () => boolean): Promise<SpectralOutcome | null> {
     if (this.done) return this.done;
     if (!this.setup) {
-      const setup = spectralSetup(this.g, this.nComponents);
-      let r = setup.next();
-      while (!r.done) r = setup.next();
+      // The graph's part (seconds at a million points) in slices across steps, as the CPU solve does.
+      this.setupSteps ??= spectralSetup(this.g, this.nComponents);
+      let r = this.setupSteps.next();
+      while (!r.done && more()) r = this.setupSteps.next();
+      if (!r.done) return null;
       if (!r.value.ok) return this.finish(r.value);
       this.setup = r.value;
       await this.allocate();
@@ -152,6 +155,8 @@ export class GpuSpectralSolve implements SpectralSolver {
       ['combine', COMBINE_WGSL],
     ];
     for (const [k, src] of sources) if (!this.pipes.has(k)) this.pipes.set(k, await this.mem.compile(src, `spectral-${k}`));
+    // A basis the device cannot allocate fails only later, and quietly (its submits are dropped): ask.
+    this.mem.device.pushErrorScope('out-of-memory');
     const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
     const R = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
     const keep = (b: GPUBuffer) => {
@@ -178,6 +183,8 @@ export class GpuSpectralSolve implements SpectralSolver {
     };
     this.alpha = new Float64Array(m);
     this.beta = new Float64Array(m);
+    const oom = await this.mem.device.popErrorScope();
+    if (oom) throw new GpuSolveUnfit(`the GPU could not allocate the spectral basis (${oom.message})`);
   }
 
   private recordCount(m: number): number {
@@ -276,7 +283,8 @@ export class GpuSpectralSolve implements SpectralSolver {
     pass.end();
     const scal = await this.submitAndReadScalars(enc, m);
     this.step = 0;
-    return scal[2 * m + 1]! > 0;
+    // The same threshold as the scale kernel's: a start vector it would zero is no start.
+    return scal[2 * m + 1]! > 1e-10;
   }
 
   /**

@@ -8,7 +8,12 @@ export type PackedStrings =
   /** Few distinct values (classes, tags): each row's index into dict. */
   | { kind: 'dict'; dict: string[]; codes: Uint32Array }
   /** Mostly distinct values (file names, captions): row i is joined.slice(ends[i − 1], ends[i]). */
-  | { kind: 'joined'; joined: string; ends: Uint32Array };
+  | { kind: 'joined'; joined: string; ends: Uint32Array }
+  /** Too long to join into one string (V8 strings stop at 2²⁹ − 24 code units): the array as it is. */
+  | { kind: 'plain'; values: string[] };
+
+/** Joined columns stay well under V8's longest string. */
+const MAX_JOINED = 2 ** 28;
 
 /** A dictionary pays off while it stays this much smaller than the column. */
 const DICT_SHARE = 0.25;
@@ -37,10 +42,12 @@ function joined(values: readonly string[]): PackedStrings {
     at += values[i]!.length;
     ends[i] = at;
   }
+  if (at > MAX_JOINED) return { kind: 'plain', values: [...values] };
   return { kind: 'joined', joined: values.join(''), ends };
 }
 
 export function unpackStrings(p: PackedStrings): string[] {
+  if (p.kind === 'plain') return p.values;
   const out = new Array<string>(p.kind === 'dict' ? p.codes.length : p.ends.length);
   if (p.kind === 'dict') {
     for (let i = 0; i < out.length; i++) out[i] = p.dict[p.codes[i]!]!;
@@ -56,6 +63,7 @@ export function unpackStrings(p: PackedStrings): string[] {
 }
 
 function buffersOf(p: PackedStrings): ArrayBuffer[] {
+  if (p.kind === 'plain') return [];
   return [(p.kind === 'dict' ? p.codes : p.ends).buffer as ArrayBuffer];
 }
 
@@ -68,9 +76,16 @@ export type WireDataset = Omit<Dataset, 'labels' | 'metadata'> & {
 /** The dataset packed for the wire, and the buffers to transfer with it. */
 export function packDataset(ds: Dataset): { wire: WireDataset; transfers: ArrayBuffer[] } {
   const transfers: ArrayBuffer[] = [];
+  // The labels are also a metadata column, as one array: packed once, so the clone keeps them one
+  // object and the page unpacks them once.
+  const packed = new Map<string[], PackedStrings>();
   const pack = (v: string[]) => {
-    const p = packStrings(v);
-    transfers.push(...buffersOf(p));
+    let p = packed.get(v);
+    if (!p) {
+      p = packStrings(v);
+      packed.set(v, p);
+      transfers.push(...buffersOf(p));
+    }
     return p;
   };
   const { labels, metadata, ...rest } = ds;
@@ -83,7 +98,16 @@ export function packDataset(ds: Dataset): { wire: WireDataset; transfers: ArrayB
 export function unpackDataset(wire: WireDataset): Dataset {
   const { labels, metadata, ...rest } = wire;
   const ds: Dataset = { ...rest };
-  if (labels) ds.labels = unpackStrings(labels);
-  if (metadata) ds.metadata = metadata.map((c): MetaColumn => ({ name: c.name, values: c.values instanceof Float64Array ? c.values : unpackStrings(c.values) }));
+  const unpacked = new Map<PackedStrings, string[]>();
+  const unpack = (p: PackedStrings) => {
+    let v = unpacked.get(p);
+    if (!v) {
+      v = unpackStrings(p);
+      unpacked.set(p, v);
+    }
+    return v;
+  };
+  if (labels) ds.labels = unpack(labels);
+  if (metadata) ds.metadata = metadata.map((c): MetaColumn => ({ name: c.name, values: c.values instanceof Float64Array ? c.values : unpack(c.values) }));
   return ds;
 }

@@ -1,0 +1,79 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { expect, test } from './fixtures';
+import { job, jobs, reloadAndResume } from './jobs-helpers';
+import { clusterStream } from '../bench/fast-clusters';
+
+// A million-point job reloaded during its kNN resumes from IndexedDB (issue #14's acceptance). Minutes
+// of CPU, so it runs only when asked: RELOAD_1M=1 npx playwright test e2e/reload-1m.spec.ts
+
+test.skip(!process.env.RELOAD_1M, 'set RELOAD_1M=1 to run the 1M reload check');
+
+const N = Number(process.env.RELOAD_1M_N ?? 1_000_000);
+const D = 128;
+
+/** N × D float32 .npy of 20 clusters (bench/fast-clusters.ts), written in slices. */
+async function writeClusters(path: string): Promise<void> {
+  const next = clusterStream(D, 20, 7, 0.6);
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${N}, ${D}), }`;
+  header += `${' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64)}\n`;
+  const out = createWriteStream(path);
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre.writeUInt16LE(header.length, 8);
+  out.write(pre);
+  out.write(Buffer.from(header, 'latin1'));
+  for (let s = 0; s < N; s += 10_000) {
+    const block = next(Math.min(10_000, N - s));
+    if (!out.write(Buffer.from(block.buffer))) await new Promise<void>((ok) => out.once('drain', () => ok()));
+  }
+  await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
+}
+
+test(`a ${N.toLocaleString('en-US')} × ${D} job reloaded during its kNN resumes from its stored checkpoint`, async ({ page }, testInfo) => {
+  test.setTimeout(40 * 60_000);
+  const dir = testInfo.outputPath('data');
+  await mkdir(dir, { recursive: true });
+  const file = `${dir}/clusters-${N}x${D}.npy`;
+  await writeClusters(file);
+  const t0 = Date.now();
+  await page.goto('./');
+  await page.waitForFunction(() => !!window.__mapstreamJobs);
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expect(page.getByTestId('dataset')).toContainText(`${N.toLocaleString('en-US')} × ${D}`, { timeout: 10 * 60_000 });
+  const parsedS = (Date.now() - t0) / 1000;
+  await page.getByTestId('run').click();
+  await expect.poll(async () => (await jobs(page)).length, { timeout: 60_000 }).toBe(1);
+  const id = (await jobs(page))[0]!.id;
+  // A confirmed checkpoint inside the kNN phase, and the kNN not yet done.
+  await page.waitForFunction(
+    (i) => {
+      const j = window.__mapstreamJobs!.get(i);
+      return !!j && j.progress?.phase === 'knn' && j.lastCheckpoint?.phase === 'knn' && j.lastCheckpoint.done > 0;
+    },
+    id,
+    { polling: 250, timeout: 20 * 60_000 },
+  );
+  const before = (await job(page, id))!;
+  const firstCheckpointS = (Date.now() - t0) / 1000;
+  const resumeS = (await reloadAndResume(page, id)) / 1000;
+  const after = (await job(page, id))!;
+  expect(after.interrupted).toBe(true);
+  expect(after.resumedFrom, 'resumed from a stored checkpoint').not.toBeNull();
+  expect(after.resumedFrom!.phase).toBe('knn');
+  expect(after.resumedFrom!.done).toBeGreaterThanOrEqual(before.lastCheckpoint!.done);
+  // It goes on from there: progress past the checkpoint it resumed from.
+  await page.waitForFunction(
+    ([i, from]) => {
+      const j = window.__mapstreamJobs!.get(i as string);
+      return !!j && j.progress?.phase === 'knn' && j.progress.done > (from as number);
+    },
+    [id, after.resumedFrom!.done] as const,
+    { polling: 250, timeout: 10 * 60_000 },
+  );
+  const line = `${N} × ${D}: parsed and stored in ${parsedS.toFixed(0)} s; first kNN checkpoint (${before.lastCheckpoint!.done} of ${before.lastCheckpoint!.total} ${before.lastCheckpoint!.unit ?? ''}) at ${firstCheckpointS.toFixed(0)} s; reloaded at kNN ${before.progress!.done}; working again ${resumeS.toFixed(1)} s after the reload, from ${after.resumedFrom!.done}`;
+  console.log(line);
+  testInfo.annotations.push({ type: 'reload-1m', description: line });
+  await page.evaluate((i) => window.__mapstreamJobs!.remove(i), id);
+});

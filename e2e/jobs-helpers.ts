@@ -58,6 +58,8 @@ export interface SubmitOpts {
   holdAt?: Boundary;
   /** The job Worker's IndexedDB writes fail as this plan says (see README, "Test hook"). */
   storageFault?: StorageFaultPlan;
+  /** Arrays from `from` bytes are stored in parts of `part` bytes (see README, "Test hook"). */
+  valueParts?: { from: number; part: number };
 }
 
 export function submit(page: Page, data: Float32Array, n: number, d: number, params: Record<string, unknown>, opts: SubmitOpts = {}): Promise<string> {

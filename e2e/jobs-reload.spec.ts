@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { coordsOf, job, mixture, openApp, pauseHeld, presetSettings, reloadAndResume, submit, waitForHold, waitForJob } from './jobs-helpers';
+import { coordsOf, job, mixture, openApp, pauseHeld, presetSettings, reloadAndResume, storedKeys, submit, waitForHold, waitForJob } from './jobs-helpers';
 import { trustworthiness } from '../bench/quality';
 
 // A reload during kNN and another during the layout: the job resumes by itself (auto-resume is on by
@@ -102,9 +102,12 @@ test('reload during NN-descent: the stored steps replay to the same map as an un
   // Held inside NN-descent, from its second iteration on (a fast machine's paced step may carry it into
   // the third), until the reload.
   const at = descentAt(2, 2);
-  const id = await submit(page, data, N, D, approx, { name: 'descent survivor', holdAt: at });
+  // Its arrays from 4 KB are stored in 64 KB parts (value-parts.ts, for values over IndexedDB's size
+  // limit at a million points), so the resume reads its base and steps back from parts.
+  const id = await submit(page, data, N, D, approx, { name: 'descent survivor', holdAt: at, valueParts: { from: 4096, part: 65536 } });
   await waitForHold(page, id, at, `j.progress.label && /NN-descent iteration ([2-9]|1[0-9])/.test(j.progress.label) && j.checkpoints > 3`);
   const before = (await job(page, id))!;
+  expect((await storedKeys(page)).filter((k) => k.startsWith(`part:cp:${id}:`)).length).toBeGreaterThan(10);
   await reloadAndResume(page, id);
   const after = (await job(page, id))!;
   expect(after.resumedFrom!.phase).toBe('knn');
@@ -113,6 +116,7 @@ test('reload during NN-descent: the stored steps replay to the same map as an un
   const log = (await page.evaluate((x) => window.__mapstreamJobs!.log(x), id))!;
   expect(log.some((l) => /Checkpoints: \d+ saved \(\d+ full, \d+ steps/.test(l))).toBe(true);
   const resumed = await coordsOf(page, id);
+  await expect.poll(async () => (await storedKeys(page)).filter((k) => k.includes(id) && k.startsWith('part:'))).toEqual([]);
 
   const plain = await submit(page, data, N, D, approx, { name: 'descent uninterrupted' });
   await waitForJob(page, plain, "j.state === 'completed'", 200_000);

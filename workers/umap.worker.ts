@@ -10,6 +10,7 @@ import { indexedDbModelStorage, indexedDbStorage } from '../src/jobs/job-persist
 import type { JobWorkerApi } from '../src/jobs/job-protocol';
 import { JobRun } from '../src/jobs/job-run';
 import { armStorageFault } from '../src/jobs/storage-faults';
+import { setPartSizes } from '../src/jobs/value-parts';
 
 const run = new JobRun({
   createPool: (size, store, metric) => WorkerPool.create(size, store, metric),
@@ -27,6 +28,7 @@ const api: JobWorkerApi = {
   start: (msg, cb) => {
     // Tests only: this Worker's IndexedDB writes (the store is this realm's) fail as the plan says.
     armStorageFault(msg.options.faults?.storageFault);
+    setPartSizes(msg.options.faults?.valueParts);
     return run.start(msg, cb);
   },
   stop: () => run.stop(),

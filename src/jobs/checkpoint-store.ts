@@ -6,6 +6,7 @@ import type { TransformCheckpoint } from '../engine/transform';
 import type { ProgressEvent } from '../engine/types';
 import { checksumOf } from './checksum';
 import { db } from './jobs-db';
+import { partsUnder, putWithParts, readWithParts } from './value-parts';
 
 const pointerKey = (id: string) => `cpptr:${id}`;
 
@@ -107,18 +108,20 @@ export function putCheckpoint(id: string, seq: number, cp: EngineCheckpoint | Tr
   const { checksum, bytes } = checksumOf(cp);
   const meta: CheckpointMeta = { key: `cp:${id}:${String(seq).padStart(8, '0')}`, seq, checksum, bytes, savedAt: Date.now(), progress };
   return pendingWrite(bytes, async (s, cloned) => {
+    // A reused key (a clock that stepped back) must not inherit deltas of an older base.
+    s.delete(onBaseRange(meta.key));
+    s.delete(partsUnder(meta.key));
     try {
-      s.put(cp, meta.key); // the structured clone happens here, synchronously
+      putWithParts(s, meta.key, cp); // the structured clones happen here, synchronously
     } finally {
       cloned();
     }
-    // A reused key (a clock that stepped back) must not inherit deltas of an older base.
-    s.delete(onBaseRange(meta.key));
     const old = pointerOf(await promisifyRequest(s.get(pointerKey(id))));
     s.put({ current: { meta, deltas: 0, progress }, previous: old?.current ?? null } satisfies CheckpointPointer, pointerKey(id));
     if (old?.previous && old.previous.meta.key !== meta.key) {
       s.delete(old.previous.meta.key);
       s.delete(onBaseRange(old.previous.meta.key));
+      s.delete(partsUnder(old.previous.meta.key));
     }
     return meta;
   });
@@ -133,7 +136,7 @@ export function putCheckpointDelta(id: string, base: CheckpointMeta, index: numb
   const { checksum, bytes } = checksumOf(delta);
   return pendingWrite(bytes, async (s, cloned) => {
     try {
-      s.put({ index, checksum, bytes, progress, delta } satisfies DeltaEnvelope, deltaKey(base.key, index));
+      putWithParts(s, deltaKey(base.key, index), { index, checksum, bytes, progress, delta } satisfies DeltaEnvelope);
     } finally {
       cloned();
     }
@@ -156,7 +159,7 @@ export function putLayoutState(id: string, base: CheckpointMeta, delta: EngineDe
   const { checksum, bytes } = checksumOf(delta);
   return pendingWrite(bytes, async (s, cloned) => {
     try {
-      s.put({ index: -1, checksum, bytes, progress, delta } satisfies DeltaEnvelope, layoutKey(base.key));
+      putWithParts(s, layoutKey(base.key), { index: -1, checksum, bytes, progress, delta } satisfies DeltaEnvelope);
     } finally {
       cloned();
     }
@@ -206,13 +209,16 @@ async function loadStored<C extends object>(id: string, isKind: (cp: object) => 
   ] as const) {
     if (!ref) continue;
     const { meta } = ref;
-    const [cp, stored, layout] = await db()('readonly', (s) =>
-      Promise.all([
+    const [cp, stored, layout] = await db()('readonly', async (s) => {
+      const [c, st, lay] = await Promise.all([
         promisifyRequest(s.get(meta.key) as IDBRequest<C | undefined>),
         promisifyRequest(s.getAll(deltaRange(meta.key)) as IDBRequest<DeltaEnvelope[]>),
         promisifyRequest(s.get(layoutKey(meta.key)) as IDBRequest<DeltaEnvelope | undefined>),
-      ]),
-    );
+      ]);
+      // Large arrays are stored in parts beside their values (value-parts.ts); a delta missing one is dropped.
+      const deltas = await Promise.all(st.map((e) => readWithParts(s, deltaKey(meta.key, e.index), e)));
+      return Promise.all([readWithParts(s, meta.key, c), deltas.filter((e): e is DeltaEnvelope => e !== undefined), readWithParts(s, layoutKey(meta.key), lay)]);
+    });
     if (!cp || !isKind(cp)) continue;
     const sum = checksumOf(cp);
     if (sum.checksum !== meta.checksum || sum.bytes !== meta.bytes) continue;
@@ -243,6 +249,7 @@ async function dropDamagedBase(id: string, seen: CheckpointPointer): Promise<voi
     s.put({ current: seen.previous, previous: null } satisfies CheckpointPointer, pointerKey(id));
     s.delete(seen.current.meta.key);
     s.delete(onBaseRange(seen.current.meta.key));
+    s.delete(partsUnder(seen.current.meta.key));
     await promisifyRequest(s.transaction);
   });
 }
@@ -273,6 +280,7 @@ export async function checkpointMeta(id: string): Promise<CheckpointMeta | null>
 export function clearCheckpoints(s: IDBObjectStore, id: string): void {
   s.delete(pointerKey(id));
   s.delete(IDBKeyRange.bound(`cp:${id}:`, `cp:${id}:\uffff`));
+  s.delete(partsUnder(`cp:${id}:`));
 }
 
 export function deleteCheckpoints(id: string): Promise<void> {

@@ -26,6 +26,8 @@ export interface FaultPlan {
   holdAt?: Boundary;
   /** The Worker's IndexedDB writes fail as this plan says (storage-faults.ts). */
   storageFault?: StorageFaultPlan;
+  /** Typed arrays from `from` bytes are stored in parts of `part` bytes (value-parts.ts), so small jobs exercise the parts. */
+  valueParts?: { from: number; part: number };
 }
 
 /** Faults sent to a running job's Worker. */

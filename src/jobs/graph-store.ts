@@ -8,6 +8,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import type { FuzzyGraph, KnnGraph, Metric } from '../engine/types';
 import { db } from './jobs-db';
+import { partRange, putWithParts, readWithParts } from './value-parts';
 
 export interface StoredKnnGraph {
   datasetKey: string;
@@ -78,7 +79,8 @@ function withGraphLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 function get<T>(key: string): Promise<T | undefined> {
-  return db()('readonly', (s) => promisifyRequest(s.get(key) as IDBRequest<T | undefined>));
+  // A million-point graph is past IndexedDB's largest value: its arrays are stored in parts (value-parts.ts).
+  return db()('readonly', async (s) => readWithParts(s, key, await promisifyRequest(s.get(key) as IDBRequest<T | undefined>)));
 }
 
 export function getKnnGraph(datasetKey: string, metric: Metric, nNeighbors: number): Promise<StoredKnnGraph | undefined> {
@@ -99,7 +101,7 @@ function putGraph(key: string, jobId: string, value: StoredKnnGraph | StoredFuzz
     db()('readwrite', async (s) => {
       s.put(1, refKey(jobId, key));
       const exists = (await promisifyRequest(s.count(key))) > 0;
-      if (!exists) s.put(value, key);
+      if (!exists) putWithParts(s, key, value);
       await promisifyRequest(s.transaction);
       return !exists;
     }),
@@ -157,6 +159,7 @@ export async function deleteGraphsIfUnused(keys: Iterable<string>): Promise<void
       if (refs.some((r) => parseRef(r).graphKey === key)) return;
       await db()('readwrite', (s) => {
         s.delete(key);
+        s.delete(partRange(key));
         return promisifyRequest(s.transaction);
       });
     });

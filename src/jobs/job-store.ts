@@ -21,6 +21,8 @@
 //                     before its record, for landing the batch after a reload
 //   given:<id>        a model job's given map (given-map-store.ts): the precomputed map whose rows it
 //                     indexes; its result res:<id> is that same map
+//   part:<key>|<i>    part i of a large typed array of the value under <key> (value-parts.ts): checkpoints,
+//                     graphs and kNN models of a million points pass IndexedDB's largest value (127 MiB)
 // A transform job's record has kind 'transform' and its parent fit's id; its own dataset is the new
 // rows, and its checkpoints (cp:<id>:…) hold whole TransformCheckpoints. A model job's record is a
 // fit's with `knnOnly`: it ran only the kNN phase over rows whose map was given, so it keeps a model.

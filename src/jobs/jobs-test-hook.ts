@@ -25,7 +25,7 @@ interface MapstreamJobsHook {
     n: number,
     d: number,
     params: Partial<UmapParams>,
-    opts?: { name?: string; priority?: Priority; checkpoints?: boolean; holdAt?: Boundary; storageFault?: StorageFaultPlan },
+    opts?: { name?: string; priority?: Priority; checkpoints?: boolean; holdAt?: Boundary; storageFault?: StorageFaultPlan; valueParts?: FaultPlan['valueParts'] },
   ): string;
   /**
    * This page's IndexedDB writes (job records, results, queued jobs' data, the map library) fail as
@@ -97,10 +97,11 @@ declare global {
 }
 
 /** A plain copy (the test's objects come from another realm's JSON), without absent fields. */
-function faultsOf(holdAt: Boundary | undefined, storageFault: StorageFaultPlan | undefined): FaultPlan {
+function faultsOf(holdAt: Boundary | undefined, storageFault: StorageFaultPlan | undefined, valueParts: FaultPlan['valueParts']): FaultPlan {
   return {
     ...(holdAt ? { holdAt: { phase: holdAt.phase, done: holdAt.done } } : {}),
     ...(storageFault ? { storageFault: { ...storageFault } } : {}),
+    ...(valueParts ? { valueParts: { from: valueParts.from, part: valueParts.part } } : {}),
   };
 }
 
@@ -117,7 +118,7 @@ export function installJobsTestHook(s: Scheduler): void {
         name: opts.name ?? `test job (${n} × ${d})`,
         priority: opts.priority ?? 'normal',
         ...(opts.checkpoints === false ? { checkpoints: false } : {}),
-        ...(opts.holdAt || opts.storageFault ? { faults: faultsOf(opts.holdAt, opts.storageFault) } : {}),
+        ...(opts.holdAt || opts.storageFault || opts.valueParts ? { faults: faultsOf(opts.holdAt, opts.storageFault, opts.valueParts) } : {}),
       }),
     failStorageWrites: (plan) => armStorageFault({ ...plan, count: plan.count ?? 1 }),
     coords: async (id) => {

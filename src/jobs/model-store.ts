@@ -4,6 +4,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import type { KnnGraph, Metric, UmapParams } from '../engine/types';
 import { db } from './jobs-db';
+import { partRange, putWithParts, readWithParts } from './value-parts';
 
 export interface ModelRecord {
   version: 1;
@@ -28,8 +29,12 @@ const knnKey = (id: string) => `model:${id}:knn`;
 /** The record and its kNN graph in one transaction, so a reader never finds a record whose graph is half written. */
 export function putModel(rec: ModelRecord, knn: KnnGraph | null): Promise<void> {
   return db()('readwrite', (s) => {
-    if (knn) s.put(knn, knnKey(rec.jobId));
-    else s.delete(knnKey(rec.jobId));
+    // A million-point kNN graph nears IndexedDB's largest value: its arrays are stored in parts (value-parts.ts).
+    if (knn) putWithParts(s, knnKey(rec.jobId), knn);
+    else {
+      s.delete(knnKey(rec.jobId));
+      s.delete(partRange(knnKey(rec.jobId)));
+    }
     s.put({ ...rec, hasKnn: !!knn }, modelKey(rec.jobId));
     return promisifyRequest(s.transaction);
   });
@@ -52,7 +57,7 @@ export async function loadKnnGraph(datasetKey: string, metric: Metric, nNeighbor
     if (key.endsWith(':knn')) continue;
     const rec = await db()('readonly', (s) => promisifyRequest(s.get(key) as IDBRequest<ModelRecord | undefined>));
     if (!rec?.hasKnn || rec.datasetKey !== datasetKey || rec.params.metric !== metric || rec.params.nNeighbors !== nNeighbors) continue;
-    const knn = await db()('readonly', (s) => promisifyRequest(s.get(knnKey(rec.jobId)) as IDBRequest<KnnGraph | undefined>));
+    const knn = await db()('readonly', async (s) => readWithParts(s, knnKey(rec.jobId), await promisifyRequest(s.get(knnKey(rec.jobId)) as IDBRequest<KnnGraph | undefined>)));
     if (knn && knn.n === rec.n && knn.indices.length === knn.n * knn.k) return knn;
   }
   return null;
@@ -62,12 +67,13 @@ export async function loadKnnGraph(datasetKey: string, metric: Metric, nNeighbor
 export function clearModel(s: IDBObjectStore, id: string): void {
   s.delete(modelKey(id));
   s.delete(knnKey(id));
+  s.delete(partRange(knnKey(id)));
 }
 
 /** A stored model's own kNN graph (its fit's), or null when the model or its graph is not stored. */
 export async function getModelKnn(id: string): Promise<KnnGraph | null> {
   const rec = await getModel(id);
   if (!rec?.hasKnn) return null;
-  const knn = await db()('readonly', (s) => promisifyRequest(s.get(knnKey(id)) as IDBRequest<KnnGraph | undefined>));
+  const knn = await db()('readonly', async (s) => readWithParts(s, knnKey(id), await promisifyRequest(s.get(knnKey(id)) as IDBRequest<KnnGraph | undefined>)));
   return knn && knn.indices.length === knn.n * knn.k ? knn : null;
 }

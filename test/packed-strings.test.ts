@@ -12,6 +12,10 @@ describe('packed string columns', () => {
     );
   });
 
+  it('read a column the map library stored before kinds ({ joined, ends })', () => {
+    expect(unpackStrings({ joined: 'ab cde', ends: Uint32Array.from([2, 3, 6]) })).toEqual(['ab', ' ', 'cde']);
+  });
+
   it('choose a dictionary for classes and one joined string for file names', () => {
     const classes = Array.from({ length: 1000 }, (_, i) => ['cat', 'dog', 'bird'][i % 3]!);
     const names = Array.from({ length: 1000 }, (_, i) => `img_${i}.jpg`);

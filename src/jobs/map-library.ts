@@ -5,6 +5,7 @@
 //               packed into one string, so opening a large map is one IndexedDB read with no parsing
 // The one map earlier versions kept ('last', a map-file text) is moved in once.
 import { promisifyRequest, type UseStore } from 'idb-keyval';
+import { packStrings, unpackStrings } from './packed-strings';
 import { parseMapFile, type MapFile } from '../export/map-file';
 import type { MetaColumn } from '../io/dataset';
 import { messageOf } from '../io/error-message';
@@ -103,53 +104,28 @@ function serial<T>(write: () => Promise<T>): Promise<T> {
 
 // --- the stored form ------------------------------------------------------------------------------
 
-/**
- * A text column as one string and where each value ends. Structured clone reads one long string far
- * faster than 200,000 short ones, and slicing them back out is cheap (V8 shares the parent string).
- */
-interface PackedText {
-  joined: string;
-  ends: Uint32Array;
-}
+// Text columns are stored packed (packed-strings.ts): structured clone reads one long string or a
+// dictionary far faster than 200,000 short strings. Maps stored before kinds hold { joined, ends }.
+type PackedText = Parameters<typeof unpackStrings>[0];
 
 type StoredMap = Omit<MapFile, 'labels' | 'meta'> & {
   labels?: PackedText;
   meta?: ({ name: string; values: Float64Array } | { name: string; text: PackedText })[];
 };
 
-function pack(values: readonly string[]): PackedText {
-  const ends = new Uint32Array(values.length);
-  let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    at += values[i]!.length;
-    ends[i] = at;
-  }
-  return { joined: values.join(''), ends };
-}
-
-function unpack(p: PackedText): string[] {
-  const out = new Array<string>(p.ends.length);
-  let from = 0;
-  for (let i = 0; i < p.ends.length; i++) {
-    out[i] = p.joined.slice(from, p.ends[i]);
-    from = p.ends[i]!;
-  }
-  return out;
-}
-
 function toStored(m: MapFile): StoredMap {
   const { labels, meta, ...rest } = m;
   const st: StoredMap = rest;
-  if (labels) st.labels = pack(labels);
-  if (meta) st.meta = meta.map((c) => (c.values instanceof Float64Array ? { name: c.name, values: c.values } : { name: c.name, text: pack(c.values) }));
+  if (labels) st.labels = packStrings(labels);
+  if (meta) st.meta = meta.map((c) => (c.values instanceof Float64Array ? { name: c.name, values: c.values } : { name: c.name, text: packStrings(c.values) }));
   return st;
 }
 
 function fromStored(st: StoredMap): MapFile {
   const { labels, meta, ...rest } = st;
   const m: MapFile = rest;
-  if (labels) m.labels = unpack(labels);
-  if (meta) m.meta = meta.map((c): MetaColumn => ('text' in c ? { name: c.name, values: unpack(c.text) } : c));
+  if (labels) m.labels = unpackStrings(labels);
+  if (meta) m.meta = meta.map((c): MetaColumn => ('text' in c ? { name: c.name, values: unpackStrings(c.text) } : c));
   return m;
 }
 

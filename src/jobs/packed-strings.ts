@@ -46,7 +46,11 @@ function joined(values: readonly string[]): PackedStrings {
   return { kind: 'joined', joined: values.join(''), ends };
 }
 
-export function unpackStrings(p: PackedStrings): string[] {
+/** A joined column as the map library stored it before kinds (read as 'joined'). */
+type LegacyJoined = { kind?: undefined; joined: string; ends: Uint32Array };
+
+export function unpackStrings(packed: PackedStrings | LegacyJoined): string[] {
+  const p: PackedStrings = packed.kind === undefined ? { ...packed, kind: 'joined' } : packed;
   if (p.kind === 'plain') return p.values;
   const out = new Array<string>(p.kind === 'dict' ? p.codes.length : p.ends.length);
   if (p.kind === 'dict') {

@@ -6,6 +6,7 @@ import type { Boundary, FaultPlan } from './faults';
 import type { GraphReuse } from './graph-store';
 import type { Priority } from './job-store';
 import { armStorageFault, type StorageFaultPlan } from './storage-faults';
+import { jobWorkersAlive } from './run-job';
 import type { JobView, Scheduler } from './scheduler';
 
 interface MapstreamJobsHook {
@@ -32,6 +33,8 @@ interface MapstreamJobsHook {
    * `plan` says: a matching put aborts its transaction with that DOMException (count default 1).
    */
   failStorageWrites(plan: StorageFaultPlan): void;
+  /** Job Workers this page started and has not terminated (Chromium's own list may lag behind it). */
+  jobWorkersAlive(): number;
   /** A completed job's coordinates (row-major n × nComponents) as a plain array, or null. */
   coords(id: string): Promise<number[] | null>;
   /** A completed job's log (includes the checkpoint count and their engine time). */
@@ -121,6 +124,7 @@ export function installJobsTestHook(s: Scheduler): void {
         ...(opts.holdAt || opts.storageFault || opts.valueParts ? { faults: faultsOf(opts.holdAt, opts.storageFault, opts.valueParts) } : {}),
       }),
     failStorageWrites: (plan) => armStorageFault({ ...plan, count: plan.count ?? 1 }),
+    jobWorkersAlive: () => jobWorkersAlive(),
     coords: async (id) => {
       const r = await s.result(id);
       return r ? Array.from(r.embedding) : null;

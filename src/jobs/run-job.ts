@@ -42,6 +42,13 @@ export function workerMode(): 'shared' | 'transfer' {
   return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined' ? 'shared' : 'transfer';
 }
 
+/** Job Workers started and not yet terminated: the test hook's count, to tell a leak here from the browser's. */
+const unterminated = new Set<Worker>();
+
+export function jobWorkersAlive(): number {
+  return unterminated.size;
+}
+
 function defaultThreads(): number {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
   return Math.max(1, Math.min(cores, 16));
@@ -85,6 +92,11 @@ function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
   message: (source: JobSource, threads: number) => JobStart | Promise<JobStart>,
 ): JobHandle<R, C> {
   const worker = new Worker(new URL('../../workers/umap.worker.ts', import.meta.url), { type: 'module', name: 'mapstream-job' });
+  unterminated.add(worker);
+  const terminate = () => {
+    unterminated.delete(worker);
+    worker.terminate();
+  };
   const remote = Comlink.wrap<JobWorkerApi>(worker);
   const eta = new EtaEstimator();
   let cancelled = false;
@@ -108,7 +120,7 @@ function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
       ev.preventDefault();
       if (cancelled) return;
       cancelled = true;
-      worker.terminate();
+      terminate();
       // A bare Event (no message) means its script never loaded.
       reject(
         new Error(
@@ -138,7 +150,7 @@ function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
       .finally(() => {
         if (!cancelled) {
           remote[Comlink.releaseProxy]();
-          worker.terminate();
+          terminate();
         }
       });
   });
@@ -162,7 +174,7 @@ function startJobWorker<R, C extends EngineCheckpoint | TransformCheckpoint>(
       if (cancelled) return;
       cancelled = true;
       // Terminating frees the Worker and its pool at once, whatever it is computing.
-      worker.terminate();
+      terminate();
       settle?.reject(new JobCancelledError());
     },
   };

@@ -16,7 +16,8 @@ import { now } from './run-steps';
  */
 export class InitSteps {
   private readonly solver: SpectralSolver;
-  private fallback: string | null = null;
+  /** The spectral solve gave up: the next run computes the PCA fallback. */
+  private pcaNext = false;
   /** The solve's last reported position, for the progress line. */
   progress = { done: 0, total: 1, label: 'spectral' };
 
@@ -37,14 +38,14 @@ export class InitSteps {
     const { n, d, data } = this.input;
     const { nComponents, seed } = this.p;
     let coords: Float64Array;
-    if (this.fallback === null) {
+    if (!this.pcaNext) {
       const t0 = now();
       const spectral = await this.solver.advance(() => pacer.more(t0));
       if (!spectral) return null;
       this.solver.dispose();
       if (!spectral.ok) {
         // The PCA fallback, a sampled power iteration (under a second at a million points), is a step of its own.
-        this.fallback = spectral.reason;
+        this.pcaNext = true;
         this.log(`Init: spectral init not used (${spectral.reason}); fell back to PCA of the data.`);
         return null;
       }

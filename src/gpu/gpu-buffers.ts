@@ -58,10 +58,15 @@ export class GpuBuffers {
   /** A storage buffer holding `arr`. */
   upload(arr: Int32Array | Uint32Array | Float32Array, label: string, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST): GPUBuffer {
     const b = this.make(arr.byteLength, usage, label);
+    this.write(b, arr);
+    return b;
+  }
+
+  /** `arr` into `b` from its start, in queue order. */
+  write(b: GPUBuffer, arr: Int32Array | Uint32Array | Float32Array): void {
     // writeBuffer may not take shared memory: a shared view is copied once on its way up.
     const src = arr.buffer instanceof ArrayBuffer ? arr : arr.slice();
     if (src.byteLength > 0) this.device.queue.writeBuffer(b, 0, src.buffer as ArrayBuffer, src.byteOffset, src.byteLength);
-    return b;
   }
 
   uniform(words: ArrayBuffer): GPUBuffer {

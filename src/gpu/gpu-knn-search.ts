@@ -82,7 +82,7 @@ export class GpuKnnSearch {
       const block = data.subarray(start * d, (start + rows) * d);
       if (this.slot) {
         // The queue orders this write after the previous block's norms pass.
-        this.write(this.slot, block);
+        this.mem.write(this.slot, block);
         this.blocks.push({ buf: this.slot, start, rows });
         temps.push(this.prep(enc, this.slot, norms, start, rows));
         device.queue.submit([enc.finish()]);
@@ -96,11 +96,6 @@ export class GpuKnnSearch {
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();
     for (const u of temps) mem.free(u);
-  }
-
-  private write(buf: GPUBuffer, rows: Float32Array): void {
-    const src = rows.buffer instanceof ArrayBuffer ? rows : rows.slice();
-    this.mem.device.queue.writeBuffer(buf, 0, src.buffer as ArrayBuffer, src.byteOffset, src.byteLength);
   }
 
   /** Norms of `rows` rows of `buf` into `norms` at row `at` (and unit rows for cosine); returns its uniform. */
@@ -143,7 +138,7 @@ export class GpuKnnSearch {
       // Streamed: the chunk's rows come from the job's memory, normalised and normed as new points are.
       const rows = this.source.subarray(start * d, end * d);
       return this.search(end - start, k, start, (enc, temps) => {
-        this.write(this.queries!, rows);
+        this.mem.write(this.queries!, rows);
         temps.push(this.prep(enc, this.queries!, this.qNorms!, 0, end - start));
       });
     }
@@ -162,8 +157,7 @@ export class GpuKnnSearch {
   queriesKnn(rows: Float32Array, k: number): Promise<KnnRows> {
     const nq = rows.length / this.d;
     return this.search(nq, k, NOT_A_SEARCHED_ROW, (enc, temps) => {
-      const src = rows.buffer instanceof ArrayBuffer ? rows : rows.slice();
-      this.mem.device.queue.writeBuffer(this.queries!, 0, src.buffer as ArrayBuffer, src.byteOffset, src.byteLength);
+      this.mem.write(this.queries!, rows);
       temps.push(this.prep(enc, this.queries!, this.qNorms!, 0, nq));
     });
   }
@@ -201,7 +195,7 @@ export class GpuKnnSearch {
           // block's tiles are submitted (the queue keeps that order), then normalised for cosine.
           device.queue.submit([enc.finish()]);
           if (bi > 0 && bi % STREAM_AHEAD === 0) await device.queue.onSubmittedWorkDone();
-          this.write(b.buf, this.source.subarray(b.start * d, (b.start + b.rows) * d));
+          this.mem.write(b.buf, this.source.subarray(b.start * d, (b.start + b.rows) * d));
           enc = device.createCommandEncoder();
           if (cos) temps.push(this.prep(enc, b.buf, this.norms!, b.start, b.rows));
         }

@@ -62,6 +62,7 @@ async function main() {
       timeoutMs: opts.timeoutMs,
       relayout: opts.relayout,
       persist: opts.persist,
+      profile: opts.profile,
     };
     for (const impl of opts.impls) {
       log(`running ${impl}`);

@@ -2,6 +2,7 @@
 import { loadavg } from 'node:os';
 import { memorySnapshot, startSampler } from './proc-memory.mjs';
 import { UsageError, log } from './bench-cli.mjs';
+import { startProfiling, writeProfiles } from './cpu-profile.mjs';
 
 // page.evaluate has no timeout of its own; on expiry the caller's finally closes the browser.
 function withTimeout(promise, ms, message) {
@@ -42,6 +43,7 @@ export async function runOne(impl, ctx) {
     const loaded = await page.evaluate(([url, maxDim]) => window.mapstreamBench.load(url, maxDim), [ctx.dataUrl, ctx.maxDim]);
     await page.evaluate(() => globalThis.gc?.());
     const stop = startSampler();
+    const stopProfile = ctx.profile ? await startProfiling(page) : null;
     let res;
     let peak;
     try {
@@ -57,6 +59,7 @@ export async function runOne(impl, ctx) {
       // Always, or the sampling interval keeps Node alive after a failed run.
       peak = stop();
     }
+    if (stopProfile) log(`profile of ${impl} (${ctx.profile}/${impl}):\n${writeProfiles(`${ctx.profile}/${impl}`, await stopProfile())}`);
     const embedding = new Float32Array(new Uint8Array(Buffer.from(res.embeddingBase64, 'base64')).buffer);
     let transform = null;
     if (impl === 'mapstream' && ctx.transformUrl) {

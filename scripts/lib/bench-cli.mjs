@@ -19,7 +19,7 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage: npm run bench -- (--data FILE [--metadata FILE] [--drop-bad-rows] [--max-dim N] | --synthetic NxD) [--labels y.npy] [--out EMB.npy] [--save-all DIR]
   [--seed 42] [--compare umap-js,embedding-atlas] [--n-neighbors 15] [--min-dist 0.1] [--epochs N]
-  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--persist] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30]
+  [--metric euclidean|cosine] [--backend cpu|auto|webgpu] [--threads N] [--sample 2000] [--persist] [--no-build [--dist DIR]] [--no-ours] [--timeout-min 30] [--profile DIR]
   [--transform NEW_FILE [--transform-labels y.npy] | --transform-synthetic M (with --synthetic)] [--out-transform NEW_EMB.npy] [--transform-sample 2000]
   [--relayout min_dist=0.5[,seed=2,spread=1.5,n_epochs=N,warm=1]]  (repeatable: each is a re-run reusing the full run's graphs; warm=1 starts it from the full run's map)`;
 
@@ -77,6 +77,7 @@ export function parseCli(argv) {
         'transform-sample': { type: 'string', default: '2000' },
         relayout: { type: 'string', multiple: true, default: [] },
         persist: { type: 'boolean', default: false },
+        profile: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -157,5 +158,7 @@ export function parseCli(argv) {
     transforming,
     // The fit runs as a persisted app job (rows stored, checkpoints written); --transform implies it.
     persist: values.persist || transforming,
+    // CPU profiles of each implementation's run (page and Workers) under DIR/<impl>, and its top functions.
+    profile: values.profile ? resolve(values.profile) : null,
   };
 }

@@ -28,7 +28,28 @@ async function allViews(w: World): Promise<{ a: JobView[]; b: JobView[] }> {
   return { a: await w.views(), b: w.b ? await w.views(w.b) : [] };
 }
 
+/**
+ * Tab B hears of a delete in tab A through the store's change notice, after A's own list has dropped the
+ * job: a job A deleted is waited for to leave B's list too (the condition itself, bounded), and only one
+ * that stays there breaks the invariant.
+ */
+async function settleDeletesInB(w: World): Promise<void> {
+  if (!w.b) return;
+  const inA = new Set((await w.views()).map((j) => j.id));
+  const stale = (await w.views(w.b)).filter((j) => !inA.has(j.id) && w.jobs.get(j.id)?.byTest === 'deleted');
+  for (const j of stale) {
+    const t0 = Date.now();
+    const gone = await w.b
+      .waitForFunction((i) => !window.__mapstreamJobs!.get(i), j.id, { timeout: 15_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!gone) fail(w, `job ${short(j.id)} was deleted in tab A but tab B still lists it (${j.state}) after 15 s`);
+    w.say(`  tab B dropped ${short(j.id)} ${Date.now() - t0} ms after tab A`);
+  }
+}
+
 async function checkJobs(w: World): Promise<void> {
+  await settleDeletesInB(w);
   const { a, b } = await allViews(w);
   const localA = new Set(a.filter((j) => j.local).map((j) => j.id));
   if (w.b) {

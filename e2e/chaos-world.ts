@@ -182,6 +182,19 @@ export class World {
   }
 
   async closeB(): Promise<void> {
+    // As at a reload of A: a job of B's that said its writes were refused ends with B's page.
+    const unstored = this.b
+      ? await this.b.evaluate(() =>
+          window
+            .__mapstreamJobs!.list()
+            .filter((j) => !j.elsewhere && !!j.storageWarning)
+            .map((j) => j.id),
+        )
+      : [];
+    for (const id of unstored) {
+      const t = this.jobs.get(id);
+      if (t) t.lostOnReload = true;
+    }
     await this.b?.close();
     this.b = null;
   }

@@ -158,7 +158,18 @@ export class World {
         { timeout: 60_000 },
       )
       .toEqual([]);
-    const unstored = await this.a.evaluate(() =>
+    await this.markUnstored(this.a);
+    await this.a.reload();
+    await this.a.waitForFunction(() => !!window.__mapstreamJobs);
+    await this.a.evaluate(() => window.__mapstreamJobs!.ready());
+    this.writeFaults = await hasWriteFaults(this.a);
+    // A reloaded page has no test faults: every hold is gone with the old page.
+    for (const t of this.jobs.values()) t.hold = null;
+  }
+
+  /** The page's own jobs that said their writes were refused: they end with that page. */
+  private async markUnstored(page: Page): Promise<void> {
+    const unstored = await page.evaluate(() =>
       window
         .__mapstreamJobs!.list()
         .filter((j) => !j.elsewhere && !!j.storageWarning)
@@ -168,12 +179,6 @@ export class World {
       const t = this.jobs.get(id);
       if (t) t.lostOnReload = true;
     }
-    await this.a.reload();
-    await this.a.waitForFunction(() => !!window.__mapstreamJobs);
-    await this.a.evaluate(() => window.__mapstreamJobs!.ready());
-    this.writeFaults = await hasWriteFaults(this.a);
-    // A reloaded page has no test faults: every hold is gone with the old page.
-    for (const t of this.jobs.values()) t.hold = null;
   }
 
   async openB(): Promise<void> {
@@ -183,18 +188,7 @@ export class World {
 
   async closeB(): Promise<void> {
     // As at a reload of A: a job of B's that said its writes were refused ends with B's page.
-    const unstored = this.b
-      ? await this.b.evaluate(() =>
-          window
-            .__mapstreamJobs!.list()
-            .filter((j) => !j.elsewhere && !!j.storageWarning)
-            .map((j) => j.id),
-        )
-      : [];
-    for (const id of unstored) {
-      const t = this.jobs.get(id);
-      if (t) t.lostOnReload = true;
-    }
+    if (this.b) await this.markUnstored(this.b);
     await this.b?.close();
     this.b = null;
   }

@@ -48,26 +48,39 @@ export async function startProfiling(page) {
     if (m.error) p.reject(new Error(`${m.error.message} (session ${sessionId})`));
     else p.resolve(m.result);
   });
+  // A Worker terminated with a request in flight never answers it: its detach ends the request, or a
+  // slice (and stop()) would wait forever.
+  browserCdp.on('Target.detachedFromTarget', ({ sessionId }) => {
+    for (const [id, p] of pending) {
+      if (p.sessionId !== sessionId) continue;
+      pending.delete(id);
+      p.reject(new Error(`session ${sessionId} detached`));
+    }
+  });
   const sendTo = (sessionId, method, params = {}) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { sessionId, resolve, reject });
       browserCdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
     });
 
   // A Worker's current slice: stop (keep the profile), start again. A Worker gone mid-call just ends.
-  const slice = async (w) => {
-    try {
-      const { profile } = await sendTo(w.sessionId, 'Profiler.stop');
-      w.profiles.push(profile);
-      if (!stopping) await sendTo(w.sessionId, 'Profiler.start');
-    } catch {
-      w.gone = true;
-    }
-  };
+  // One slice at a time per Worker: a tick that finds one in flight joins it.
+  const slice = (w) =>
+    (w.current ??= (async () => {
+      try {
+        const { profile } = await sendTo(w.sessionId, 'Profiler.stop');
+        w.profiles.push(profile);
+        if (!stopping) await sendTo(w.sessionId, 'Profiler.start');
+      } catch {
+        w.gone = true;
+      }
+    })().finally(() => {
+      w.current = null;
+    }));
   const attach = async (info) => {
     if (info.type !== 'worker' || workers.has(info.targetId)) return;
-    const w = { url: info.url, name: info.title, sessionId: null, profiles: [], gone: false };
+    const w = { url: info.url, name: info.title, sessionId: null, profiles: [], gone: false, current: null };
     workers.set(info.targetId, w);
     try {
       ({ sessionId: w.sessionId } = await browserCdp.send('Target.attachToTarget', { targetId: info.targetId, flatten: false }));
@@ -94,7 +107,12 @@ export async function startProfiling(page) {
   return async function stop() {
     clearInterval(timer);
     stopping = true;
-    await Promise.all([...workers.values()].filter((w) => w.sessionId && !w.gone).map(slice));
+    // A slice in flight may have restarted its profiler before `stopping` was set: the last one stops it.
+    const last = async (w) => {
+      await w.current;
+      if (w.sessionId && !w.gone) await slice(w);
+    };
+    await Promise.all([...workers.values()].map(last));
     const { profile } = await pageCdp.send('Profiler.stop');
     await browserCdp.detach().catch(() => {});
     return { page: profile, workers: [...workers.values()].filter((w) => w.profiles.length > 0) };

@@ -7,6 +7,10 @@ import { jobs, openApp, storedKeys, submit, waitForJob } from './jobs-helpers';
 /** The library panel's rows, newest change first. */
 const entries = (page: Page) => page.getByTestId('library-entry');
 
+/** The library has settled `kept` finished jobs of this page, and no save of it is pending. */
+const librarySettled = (page: Page, kept: number) =>
+  expect.poll(() => page.evaluate(() => [window.__mapstream!.libraryKeptJobs, window.__mapstream!.librarySavesPending])).toEqual([kept, 0]);
+
 /** The library total the storage panel shows, in bytes as it prints them ("2 maps, 41.3 kB"). */
 async function libraryTotal(page: Page): Promise<string> {
   return (await page.getByTestId('storage-library').textContent()) ?? '';
@@ -151,4 +155,29 @@ test('a job that finishes while the map shows something else is kept too, and a 
   await waitDone(page);
   expect(await page.evaluate(() => window.__mapstream!.coords()!.length)).toBe(1200 * 2);
   await expect(entries(page)).toHaveCount(1);
+});
+
+test('a map deleted from the library stays deleted when its job, whose end was not stored, runs again after a reload', async ({ page }) => {
+  await openApp(page);
+  // The page's write of the result is refused (as when the tab closes before it lands): the job's
+  // stored record stays running, so a reload resumes it, and it ends again on the same map.
+  await page.evaluate(() => window.__mapstreamJobs!.failStorageWrites({ name: 'QuotaExceededError', keyPrefix: 'res:' }));
+  const data = Float32Array.from({ length: 600 * 4 }, (_, i) => Math.sin(i * 7.31) * 3);
+  const id = await submit(page, data, 600, 4, { nEpochs: 30, seed: 2 }, { name: 'resumed.npy' });
+  await waitForJob(page, id, "j.state === 'completed' && j.storageWarning !== null");
+  await librarySettled(page, 1);
+  await expect(entries(page)).toHaveCount(1);
+  await entries(page).first().getByTestId('library-delete').click();
+  await entries(page).first().getByTestId('library-delete-confirm').click();
+  await expect(entries(page)).toHaveCount(0);
+
+  await page.reload();
+  await waitForJob(page, id, "j.state === 'completed' && j.storageWarning === null");
+  // After the reload the page follows the resumed job: its end is saved as a job finished here, and
+  // as the map shown once its clusters are final (that save is asked for as they turn final).
+  await expect.poll(() => page.evaluate(() => window.__mapstream!.clustersFinal)).toBe(true);
+  await librarySettled(page, 1);
+  await expect(page.getByTestId('library')).toContainText('No maps yet');
+  await page.reload();
+  await expect(page.getByTestId('library')).toContainText('No maps yet');
 });

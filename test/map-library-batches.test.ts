@@ -65,11 +65,15 @@ async function storedBatches(lib: Library, id: string) {
 let a: Library;
 let b: Library;
 let entry: string;
+// Each test's map is a new run's: a job whose map was deleted does not save it again.
+let fits = 0;
+let fitJob: string;
 
 beforeEach(async () => {
   a = await tab();
   for (const e of await a.listMaps()) await a.deleteMap(e.id);
-  entry = (await a.saveMap(fitted(), { jobId: 'fit-1', d: 64 }))!;
+  fitJob = `fit-${++fits}`;
+  entry = (await a.saveMap(fitted(), { jobId: fitJob, d: 64 }))!;
   b = await tab();
 });
 
@@ -91,7 +95,7 @@ describe('a library entry written by two tabs', () => {
     expect(got[1]!.labels).toEqual(['from job-b', 'from job-b']);
     expect(got[0]!.clusters).toEqual([1, -1, 1]);
     const [e] = await a.listMaps();
-    expect(e).toMatchObject({ id: entry, n: N + 5, batchIds: ['job-a', 'job-b'], jobId: 'fit-1' });
+    expect(e).toMatchObject({ id: entry, n: N + 5, batchIds: ['job-a', 'job-b'], jobId: fitJob });
     // The fitted points are as they were, bit for bit.
     expect(Array.from(splitMapFile((await a.readMap(entry)).map).fitted.coords)).toEqual(Array.from(fitted().coords));
   });

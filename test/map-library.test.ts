@@ -116,6 +116,22 @@ describe('map library', () => {
     expect(await saveMap(map(9))).not.toBeNull();
   });
 
+  it("a job's deleted map stays out of its later saves, after a reload too; another job's same map is added", async () => {
+    const id = (await saveMap(map(11), { jobId: 'job-r' }))!;
+    await deleteMap(id);
+    // A fresh module is a reload: nothing of this page's memory is left, only what the delete stored.
+    vi.resetModules();
+    const fresh = await import('../src/jobs/map-library');
+    expect(await fresh.saveMap(map(11), { jobId: 'job-r', ifAbsent: true })).toBeNull();
+    expect(await fresh.saveMap(map(11, 0, { minClusterSize: 3 }), { jobId: 'job-r' })).toBeNull();
+    expect(await fresh.listMaps()).toEqual([]);
+    // The same job's different map (other coordinates) and the same map from another job are kept.
+    expect(await fresh.saveMap(map(11, 1), { jobId: 'job-r' })).not.toBeNull();
+    expect(await fresh.saveMap(map(11), { jobId: 'job-s' })).not.toBeNull();
+    expect(await fresh.listMaps()).toHaveLength(2);
+    for (const e of await fresh.listMaps()) await fresh.deleteMap(e.id);
+  });
+
   it('tells listeners of every change', async () => {
     let seen = 0;
     const stop = onLibraryChange(() => seen++);

@@ -60,6 +60,10 @@ export interface SaveOrigin {
 const LEGACY_KEY = 'last';
 const ENTRY = 'entry:';
 const MAP = 'map:';
+// A deleted map of a job, by the job's id (its coordinates' key as the value): that job's later saves
+// of the same map stay out, in any tab and after a reload (a job whose stored end was lost, to a
+// closed tab or a refused write, resumes and ends again on the same map).
+const GONE = 'gone:';
 
 let kv: UseStore | null = null;
 const store = (): UseStore => {
@@ -250,7 +254,7 @@ const deletedAt = new Map<string, number>();
  * holding the same coordinates (the same job shown again, the same file opened again), else it is
  * added. Returns the entry's id and records it in `origin.libraryId` (so the next save of the same
  * map, even one already queued, updates it); null when the entry was deleted since (a map the user
- * deleted is not brought back by a re-save).
+ * deleted is not brought back by a re-save, nor by its job's, in any tab or after a reload).
  *
  * Every write of a map goes through here, and an entry's batches are append-only: a stored batch the
  * map saved does not hold (added in another tab, or while this copy was read) is kept, merged in the
@@ -261,60 +265,69 @@ export function saveMap(m: MapFile, origin: SaveOrigin = {}): Promise<string | n
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);
   const keys = keysOf(m);
   const asked = deletes;
-  return serial(async () => {
-    await migrateLegacy();
-    let wrote = false;
-    const id = await store()('readwrite', async (s) => {
-      const all = (await promisifyRequest(s.getAll(entryRange()))) as LibraryEntry[];
-      const now = Date.now();
-      let found: LibraryEntry | undefined;
-      if (origin.libraryId) {
-        found = all.find((e) => e.id === origin.libraryId);
-        if (!found) return null;
-      } else found = all.find((e) => e.coordsKey === keys.coordsKey && e.nComponents === m.nComponents);
-      if (!found && (deletedAt.get(keys.coordsKey) ?? -1) >= asked) return null;
-      let merged = m;
-      let mergedKeys = keys;
-      if (found && !origin.ifAbsent && (origin.batchesOnly || needsStoredBatches(found.batchIds, m))) {
-        const st = (await promisifyRequest(s.get(MAP + found.id))) as StoredMap | undefined;
-        if (st) merged = mergeBatches(fromStored(st), m, origin.batchesOnly ? 'stored' : 'incoming');
-        if (merged !== m) mergedKeys = keysOf(merged);
-      }
-      if (found && (found.contentKey === mergedKeys.contentKey || origin.ifAbsent)) {
-        // The map is kept already; a job that built its model since (a precomputed map indexed for
-        // adding points) is recorded on it, so "Add points" works when it is opened from the library.
-        // An entry from before batch ids learns its map's, so later saves need not read the map.
-        const job = origin.jobId && !found.jobId ? origin.jobId : null;
-        const ids = found.batchIds === undefined && !origin.ifAbsent ? batchIdsOf(merged) : null;
-        if (!job && !ids) return found.id;
-        const e: LibraryEntry = { ...found };
-        if (job) Object.assign(e, { jobId: job, d: found.d ?? (origin.d && origin.d > 0 ? origin.d : null) });
-        if (ids) e.batchIds = ids;
-        s.put(e, ENTRY + found.id);
-        await promisifyRequest(s.transaction);
-        wrote = true;
-        return found.id;
-      }
-      const id = found?.id ?? newId();
-      const e = entryOf(id, merged, origin, now, mergedKeys);
-      if (found) {
-        if (!e.jobId && found.jobId) e.jobId = found.jobId;
-        e.d ??= found.d;
-        // Same entry: its name (perhaps renamed), creation date and parameters stay.
-        e.name = found.name;
-        e.createdAt = found.createdAt;
-        if (!origin.params) e.params = found.params;
-      }
-      s.put(e, ENTRY + id);
-      s.put(toStored(merged), MAP + id);
+  savesPending++;
+  return serial(() => writeMap(m, origin, keys, asked)).finally(() => savesPending--);
+}
+
+let savesPending = 0;
+
+/** How many of this page's saves are queued or running: tests wait for none. */
+export const librarySavesPending = () => savesPending;
+
+async function writeMap(m: MapFile, origin: SaveOrigin, keys: ReturnType<typeof keysOf>, asked: number): Promise<string | null> {
+  await migrateLegacy();
+  let wrote = false;
+  const id = await store()('readwrite', async (s) => {
+    const all = (await promisifyRequest(s.getAll(entryRange()))) as LibraryEntry[];
+    const now = Date.now();
+    let found: LibraryEntry | undefined;
+    if (origin.libraryId) {
+      found = all.find((e) => e.id === origin.libraryId);
+      if (!found) return null;
+    } else found = all.find((e) => e.coordsKey === keys.coordsKey && e.nComponents === m.nComponents);
+    if (!found && (deletedAt.get(keys.coordsKey) ?? -1) >= asked) return null;
+    if (!found && origin.jobId && (await promisifyRequest(s.get(GONE + origin.jobId))) === keys.coordsKey) return null;
+    let merged = m;
+    let mergedKeys = keys;
+    if (found && !origin.ifAbsent && (origin.batchesOnly || needsStoredBatches(found.batchIds, m))) {
+      const st = (await promisifyRequest(s.get(MAP + found.id))) as StoredMap | undefined;
+      if (st) merged = mergeBatches(fromStored(st), m, origin.batchesOnly ? 'stored' : 'incoming');
+      if (merged !== m) mergedKeys = keysOf(merged);
+    }
+    if (found && (found.contentKey === mergedKeys.contentKey || origin.ifAbsent)) {
+      // The map is kept already; a job that built its model since (a precomputed map indexed for
+      // adding points) is recorded on it, so "Add points" works when it is opened from the library.
+      // An entry from before batch ids learns its map's, so later saves need not read the map.
+      const job = origin.jobId && !found.jobId ? origin.jobId : null;
+      const ids = found.batchIds === undefined && !origin.ifAbsent ? batchIdsOf(merged) : null;
+      if (!job && !ids) return found.id;
+      const e: LibraryEntry = { ...found };
+      if (job) Object.assign(e, { jobId: job, d: found.d ?? (origin.d && origin.d > 0 ? origin.d : null) });
+      if (ids) e.batchIds = ids;
+      s.put(e, ENTRY + found.id);
       await promisifyRequest(s.transaction);
       wrote = true;
-      return id;
-    });
-    if (wrote) changed();
-    if (id) origin.libraryId = id;
+      return found.id;
+    }
+    const id = found?.id ?? newId();
+    const e = entryOf(id, merged, origin, now, mergedKeys);
+    if (found) {
+      if (!e.jobId && found.jobId) e.jobId = found.jobId;
+      e.d ??= found.d;
+      // Same entry: its name (perhaps renamed), creation date and parameters stay.
+      e.name = found.name;
+      e.createdAt = found.createdAt;
+      if (!origin.params) e.params = found.params;
+    }
+    s.put(e, ENTRY + id);
+    s.put(toStored(merged), MAP + id);
+    await promisifyRequest(s.transaction);
+    wrote = true;
     return id;
   });
+  if (wrote) changed();
+  if (id) origin.libraryId = id;
+  return id;
 }
 
 export function renameMap(id: string, name: string): Promise<void> {
@@ -337,6 +350,7 @@ export function deleteMap(id: string): Promise<void> {
     await store()('readwrite', async (s) => {
       const e = (await promisifyRequest(s.get(ENTRY + id))) as LibraryEntry | undefined;
       if (e) deletedAt.set(e.coordsKey, deletes++);
+      if (e?.jobId) s.put(e.coordsKey, GONE + e.jobId);
       s.delete(ENTRY + id);
       s.delete(MAP + id);
       await promisifyRequest(s.transaction);

@@ -36,6 +36,10 @@ export interface MapstreamTestHook {
   inspected?(): { row: number | null; neighbours: number[] | null; source: string | null };
   /** Where the map shown came from: its fit (or model) job and library entry, null when none. */
   origin?(): { jobId: string | null; libraryId: string | null };
+  /** Library saves this page has queued and not finished. */
+  readonly librarySavesPending?: number;
+  /** Jobs finished in this page that the library has settled (kept, or found deleted). */
+  readonly libraryKeptJobs?: number;
 }
 
 interface TestPlacedPoints {

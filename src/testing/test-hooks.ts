@@ -1,11 +1,12 @@
 // The test hooks, in their own chunk: main.tsx loads this module only when the page is opened for
 // tests (localStorage 'mapstream.test' = '1', or test=1 in the URL), so the product never patches window.
 import { installJobsTestHook } from '../jobs/jobs-test-hook';
+import { librarySavesPending } from '../jobs/map-library';
 import type { AppStores } from '../ui/store';
 import type { MapstreamTestHook } from './mapstream-hook';
 
 /** Install window.__mapstream and window.__mapstreamJobs over the stores, before they start work. */
-export function installTestHooks({ app, map, jobs }: AppStores): void {
+export function installTestHooks({ app, map, jobs, library }: AppStores): void {
   const hook: MapstreamTestHook = {
     get status() {
       return app.status();
@@ -48,6 +49,12 @@ export function installTestHooks({ app, map, jobs }: AppStores): void {
     inspected: () => {
       const s = map.inspector.neighbours();
       return { row: map.inspector.row(), neighbours: s.status === 'done' ? s.indices.slice() : null, source: s.status === 'done' ? s.source : null };
+    },
+    get librarySavesPending() {
+      return librarySavesPending();
+    },
+    get libraryKeptJobs() {
+      return library.keptJobs();
     },
     origin: () => ({ jobId: map.origin().jobId ?? null, libraryId: map.libraryEntry() }),
   };

@@ -29,6 +29,8 @@ export function createLibraryStore(scheduler: Scheduler) {
   // labels, no metadata or clusters); if it is shown later, that save completes the same entry.
   // Only jobs seen unfinished here count: a map the user deleted while keeping its job stays deleted.
   const unfinished = new Set<string>();
+  // How many of those the library has settled (kept, or found deleted): tests wait on it.
+  const [keptJobs, setKeptJobs] = createSignal(0);
   const keepFinished = async (id: string) => {
     const r = await scheduler.result(id);
     if (!r) return;
@@ -44,7 +46,10 @@ export function createLibraryStore(scheduler: Scheduler) {
       for (const j of scheduler.list()) {
         if (j.elsewhere) continue;
         if (j.state !== 'completed') unfinished.add(j.id);
-        else if (unfinished.delete(j.id)) keepFinished(j.id).catch((err: unknown) => setError(`A finished map could not be kept in the library: ${messageOf(err)}`));
+        else if (unfinished.delete(j.id))
+          keepFinished(j.id)
+            .catch((err: unknown) => setError(`A finished map could not be kept in the library: ${messageOf(err)}`))
+            .finally(() => setKeptJobs((k) => k + 1));
       }
     }),
   );
@@ -70,6 +75,7 @@ export function createLibraryStore(scheduler: Scheduler) {
     error,
     clearError: () => setError(null),
     totalBytes,
+    keptJobs,
     /** The completed job a map came from, while its data (the fitted model) is still stored. */
     jobOf(e: LibraryEntry): JobView | null {
       jobsSeen();

@@ -4,7 +4,8 @@
 // or `--data X.npy`. Prints one JSON line with the recall, iterations and seconds. `--per-iteration`
 // also prints a line at each stage's end (the trees, each NN-descent iteration): this thread's CPU
 // seconds so far, the heap updates of the iteration and the recall the heaps hold then, to see what
-// each iteration buys. `--trees N` overrides the number of RP trees.
+// each iteration buys. `--trees N` overrides the number of RP trees; `--heap H` keeps H candidates per
+// point through the search (the engine keeps n_neighbors), of which the nearest n_neighbors − 1 count.
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { importTs } from './lib/ts-import.mjs';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'n-neighbors': { type: 'string', default: '15' },
     metric: { type: 'string', default: 'euclidean' },
     trees: { type: 'string' },
+    heap: { type: 'string' },
     'per-iteration': { type: 'boolean', default: false },
   },
 });
@@ -46,7 +48,7 @@ if (metric !== 'euclidean') {
 }
 const core = new ComputeCore(data, n, d, metric);
 const pool = new LocalPool(core);
-const s = planKnn({ n, nNeighbors: k, chunkSize: 1000, exactMaxN: 0, seed: 42 });
+const s = planKnn({ n, nNeighbors: values.heap ? Number(values.heap) : k, chunkSize: 1000, exactMaxN: 0, seed: 42 });
 if (values.trees) s.nTrees = Number(values.trees);
 const sample = sampleIndices(n, Math.min(n, Number(values.sample)), 9);
 const exact = exactKnnOf(data, n, d, sample, k - 1);
@@ -98,6 +100,7 @@ console.log(
     recall,
     iterations: s.iteration,
     trees: s.nTrees,
+    heap: s.k,
     knn_s_single_thread: +seconds.toFixed(2),
     knn_cpu_s: +cpuSeconds.toFixed(2),
   }),

@@ -24,7 +24,7 @@ const { values } = parseArgs({
 });
 const { gaussianMixture } = await importTs('src/engine/synthetic.ts');
 const { ComputeCore, LocalPool } = await importTs('src/engine/compute-core.ts');
-const { planKnn, stepKnn, finishKnn } = await importTs('src/engine/knn-phase.ts');
+const { planKnn, stepKnn } = await importTs('src/engine/knn-phase.ts');
 const { AdaptivePacer } = await importTs('src/engine/step-pacer.ts');
 const { sampleIndices, exactKnnOf } = await importTs('bench/quality.ts');
 const { parseNpy } = await importTs('src/io/npy.ts');
@@ -73,24 +73,19 @@ function heapRecall() {
 const pacer = new AdaptivePacer();
 const t0 = performance.now();
 const cpu0 = process.cpuUsage().user;
-let stage = `${s.stage} ${s.iteration}`;
 // Every step to the end: stepKnn returns 'done' only after the last one.
 for (;;) {
-  const step = await stepKnn(s, pool, core, n, metric, null, pacer);
-  if (step === 'done') break;
-  const now = `${s.stage} ${s.iteration}`;
-  if (values['per-iteration'] && now !== stage) {
-    const ended = stage.startsWith('trees') ? 'trees' : `iteration ${stage.split(' ')[1]}`;
-    const updates = ended === 'trees' ? 0 : s.changedThisIteration;
+  const [stage, iteration] = [s.stage, s.iteration];
+  if ((await stepKnn(s, pool, core, n, metric, null, pacer)) === 'done') break;
+  if (values['per-iteration'] && (s.stage !== stage || s.iteration !== iteration)) {
+    const updates = stage === 'trees' ? 0 : s.changedThisIteration;
+    const ended = stage === 'trees' ? 'trees' : `iteration ${iteration}`;
     console.log(JSON.stringify({ ended, cpu_s: +((process.cpuUsage().user - cpu0) / 1e6).toFixed(2), updates, update_rate: +(updates / (s.k * n)).toFixed(4), recall: heapRecall() }));
   }
-  stage = now;
 }
 const seconds = (performance.now() - t0) / 1000;
 const cpuSeconds = (process.cpuUsage().user - cpu0) / 1e6;
 const recall = heapRecall();
-// finishKnn's graph is what the engine goes on with: its rows hold the same neighbours.
-finishKnn(s, n, k);
 console.log(
   JSON.stringify({
     n,

@@ -26,11 +26,11 @@ const k = Number(values.edges);
 const nEpochs = Number(values.epochs);
 const rng = new Rng(12345);
 const groups = Array.from({ length: 10 }, () => []);
-for (let i = 0; i < n; i++) groups[values.order === 'grouped' ? Math.floor((i * 10) / n) : rng.int(10)].push(i);
 const groupOf = new Int32Array(n);
-groups.forEach((members, g) => {
-  for (const i of members) groupOf[i] = g;
-});
+for (let i = 0; i < n; i++) {
+  groupOf[i] = values.order === 'grouped' ? Math.floor((i * 10) / n) : rng.int(10);
+  groups[groupOf[i]].push(i);
+}
 const ptr = new Int32Array(n + 1);
 const tail = new Int32Array(n * k);
 const weights = new Float32Array(n * k);

@@ -4,6 +4,7 @@ import { advanceRpBuild, type RpBuild, type RpLeaves, type SplitSide } from './r
 import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
+import { layoutKernel, type LayoutKernel } from './wasm/layout-kernel';
 import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 import type { EpochRunner } from './optimize-layout';
 import type { FuzzyGraph, KnnGraph } from './types';
@@ -82,16 +83,23 @@ export class ComputeCore {
     return localJoin(this.candidates, start, end, this.orderDist);
   }
 
-  private layout: { g: LayoutGraph; c: LayoutConstants } | null = null;
+  private layout: { g: LayoutGraph; c: LayoutConstants; kernel: LayoutKernel | null } | null = null;
+  /** Which kernel moves this core's points: the SIMD wasm one (2-D, where it compiles) or the JS one. */
+  layoutKernel: 'wasm' | 'js' = 'js';
 
   setLayout(g: LayoutGraph, c: LayoutConstants): void {
-    this.layout = { g, c };
+    // Both kernels give the same bits, so which one runs never changes a map or a resumed checkpoint.
+    const kernel = layoutKernel(g, c);
+    this.layoutKernel = kernel ? 'wasm' : 'js';
+    this.layout = { g, c, kernel };
   }
 
   /** Move points [start, end) for one epoch at learning rate alpha, reading prev and writing next. */
   layoutRange(prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number): void {
     if (!this.layout) throw new Error('layoutRange before setLayout');
-    optimizeLayoutEuclideanSingleEpoch(this.layout.g, prev, next, start, end, epoch, alpha, this.layout.c);
+    const { g, c, kernel } = this.layout;
+    if (kernel) kernel.epoch(prev, next, start, end, epoch, alpha);
+    else optimizeLayoutEuclideanSingleEpoch(g, prev, next, start, end, epoch, alpha, c);
   }
 
   /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */

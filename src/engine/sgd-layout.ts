@@ -86,6 +86,11 @@ export function hash32(x: number): number {
   return x >>> 0;
 }
 
+/** The key every negative sample of this epoch is hashed from. */
+export function epochKeyOf(seed: number, epoch: number): number {
+  return hash32((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+}
+
 function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number, c: LayoutConstants): void {
   const { ptr, tail, epochsPerSample } = g;
   const n = g.n;
@@ -93,7 +98,7 @@ function epoch2d(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
   const nNeg = c.negativeSampleRate;
   const T = tableFor(c);
   const { attract, repel, size, exactBelow } = T;
-  const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const epochKey = epochKeyOf(c.seed, epoch);
   for (let j = start; j < end; j++) {
     const px = prev[2 * j]!;
     const py = prev[2 * j + 1]!;
@@ -154,7 +159,7 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
   const dim = c.nComponents;
   const { a, b } = c;
   const nNeg = c.negativeSampleRate;
-  const epochKey = hash32((c.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const epochKey = epochKeyOf(c.seed, epoch);
   const T = tableFor(c);
   const cur = new Float64Array(dim);
   const tailPull = new Float64Array(dim);
@@ -200,7 +205,7 @@ function epochNd(g: LayoutGraph, prev: Float32Array, next: Float32Array, start: 
 let cached: GradientTable | null = null;
 
 /** The table for these constants, built once per Worker and run. */
-function tableFor(c: LayoutConstants): GradientTable {
+export function tableFor(c: LayoutConstants): GradientTable {
   if (!cached || cached.a !== c.a || cached.b !== c.b || cached.gamma !== c.gamma) cached = makeGradientTable(c.a, c.b, c.gamma);
   return cached;
 }

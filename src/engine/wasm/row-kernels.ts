@@ -1,3 +1,4 @@
+import { decodeBase64 as decode } from './decode-base64';
 import { DISTANCE_WASM_PRIVATE, DISTANCE_WASM_SHARED } from './distance-wasm';
 
 /**
@@ -94,14 +95,4 @@ export function rowKernels(store: RowStore): RowKernels | null {
     sqDist: (i, j) => sq(i * rowBytes, j * rowBytes, d),
     dot: (i, j) => dt(i * rowBytes, j * rowBytes, d),
   };
-}
-
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  if (typeof atob === 'function') {
-    const s = atob(b64);
-    const out = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-    return out;
-  }
-  return Uint8Array.from(Buffer.from(b64, 'base64'));
 }

@@ -29,18 +29,28 @@ const caseArb = fc
   .chain((s) =>
     fc.record({
       s: fc.constant(s),
+      // Each point's own number of edges (up to the degree, none included), and one hub with up to 4×
+      // as many, as real graphs have.
+      degrees: fc.array(fc.integer({ min: 0, max: s.degree }), { minLength: s.n, maxLength: s.n }),
+      hub: fc.record({ at: fc.nat(), degree: fc.integer({ min: 0, max: 4 * s.degree }) }),
       tails: fc.array(fc.nat(), { minLength: s.n * s.degree, maxLength: s.n * s.degree }),
       weights: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: s.n * s.degree, maxLength: s.n * s.degree }),
       coords: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 2 * s.n, maxLength: 2 * s.n }),
     }),
   )
-  .map(({ s, tails, weights, coords }): Case => {
-    const { n, degree } = s;
+  .map(({ s, degrees, hub, tails, weights, coords }): Case => {
+    const { n } = s;
+    degrees[hub.at % n] = hub.degree;
     const ptr = new Int32Array(n + 1);
-    for (let j = 0; j < n; j++) ptr[j + 1] = ptr[j]! + degree;
-    const eps = makeEpochsPerSample(Float32Array.from(weights), s.nEpochs);
+    for (let j = 0; j < n; j++) ptr[j + 1] = ptr[j]! + degrees[j]!;
+    const m = ptr[n]!;
+    const draw = (i: number) => tails[i % tails.length] ?? i;
+    const eps = makeEpochsPerSample(
+      Float32Array.from({ length: m }, (_, i) => weights[i % Math.max(1, weights.length)] ?? 1),
+      s.nEpochs,
+    );
     // Never-sampled edges (−1) are kept in: the kernels must agree on them too.
-    const g: LayoutGraph = { n, ptr, tail: Int32Array.from(tails, (t) => t % n), epochsPerSample: eps };
+    const g: LayoutGraph = { n, ptr, tail: Int32Array.from({ length: m }, (_, i) => draw(i) % n), epochsPerSample: eps };
     const prev = Float32Array.from(coords, (x) => x * s.spread);
     for (let i = 1; i <= s.coincident && i < n; i++) {
       prev[2 * i] = prev[0]!;

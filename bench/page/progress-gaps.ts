@@ -1,23 +1,36 @@
-// The longest wait between two progress events the page receives from a job: how long the app's
+// The longest waits between two progress events the page receives from a job: how long the app's
 // progress bar would stand still. Measured where the page gets them, so it includes the Worker's
 // boundary work (checkpoints, previews) and the message hops, not only the engine's steps.
 import type { ProgressEvent } from '../../src/engine/types';
 
+/** One wait: `s` seconds between the event `from` and the next one, `to` (it fell in the step that ended with `to`). */
+export interface Gap {
+  s: number;
+  from: string;
+  to: string;
+}
+
 export interface ProgressGap {
-  /** Seconds between the two events, the first to the last event of the run. */
+  /** Seconds of the longest gap, the first to the last event of the run. */
   maxS: number;
-  /** The events around the longest gap: it fell in the step that ended with `to`. */
   from: string | null;
   to: string | null;
+  /** The longest gaps, longest first (at most TOP): where a run stalls, not only its worst place. */
+  top: Gap[];
+  /** Gaps longer than a second. */
+  overOneS: number;
   /** Progress events the page received. */
   events: number;
 }
+
+const TOP = 5;
 
 const describe = (e: ProgressEvent) => `${e.phase}${e.label ? `: ${e.label}` : ''} (${e.done}/${e.total} ${e.unit})`;
 
 export class ProgressGaps {
   private last: { t: number; e: ProgressEvent } | null = null;
-  private worst: { s: number; from: string; to: string } | null = null;
+  private top: Gap[] = [];
+  private overOneS = 0;
   private events = 0;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -27,12 +40,18 @@ export class ProgressGaps {
     this.events++;
     if (this.last) {
       const s = (t - this.last.t) / 1000;
-      if (!this.worst || s > this.worst.s) this.worst = { s, from: describe(this.last.e), to: describe(e) };
+      if (s > 1) this.overOneS++;
+      if (this.top.length < TOP || s > this.top[TOP - 1]!.s) {
+        this.top.push({ s, from: describe(this.last.e), to: describe(e) });
+        this.top.sort((a, b) => b.s - a.s);
+        this.top.length = Math.min(this.top.length, TOP);
+      }
     }
     this.last = { t, e };
   }
 
   result(): ProgressGap {
-    return { maxS: this.worst?.s ?? 0, from: this.worst?.from ?? null, to: this.worst?.to ?? null, events: this.events };
+    const worst = this.top[0];
+    return { maxS: worst?.s ?? 0, from: worst?.from ?? null, to: worst?.to ?? null, top: this.top.slice(), overOneS: this.overOneS, events: this.events };
   }
 }

@@ -1,8 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { expect, test } from './fixtures';
 import { job, jobs, reloadAndResume } from './jobs-helpers';
-import { clusterStream } from '../bench/fast-clusters';
+import { writeClusters } from './clusters-npy';
 
 // A million-point job reloaded during its kNN resumes from IndexedDB (issue #14's acceptance). Minutes
 // of CPU, so it runs only when asked: RELOAD_1M=1 npx playwright test e2e/reload-1m.spec.ts
@@ -14,31 +13,12 @@ const N = Number(process.env.RELOAD_1M_N ?? 1_000_000);
 const AT = Number(process.env.RELOAD_1M_AT ?? 0.3);
 const D = 128;
 
-/** N × D float32 .npy of 20 clusters (bench/fast-clusters.ts), written in slices. */
-async function writeClusters(path: string): Promise<void> {
-  const next = clusterStream(D, 20, 7, 0.6);
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${N}, ${D}), }`;
-  header += `${' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64)}\n`;
-  const out = createWriteStream(path);
-  const pre = Buffer.alloc(10);
-  pre.write('\x93NUMPY', 0, 'latin1');
-  pre[6] = 1;
-  pre.writeUInt16LE(header.length, 8);
-  out.write(pre);
-  out.write(Buffer.from(header, 'latin1'));
-  for (let s = 0; s < N; s += 10_000) {
-    const block = next(Math.min(10_000, N - s));
-    if (!out.write(Buffer.from(block.buffer))) await new Promise<void>((ok) => out.once('drain', () => ok()));
-  }
-  await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
-}
-
 test(`a ${N.toLocaleString('en-US')} × ${D} job reloaded during its kNN resumes from its stored checkpoint`, async ({ page }, testInfo) => {
   test.setTimeout(40 * 60_000);
   const dir = testInfo.outputPath('data');
   await mkdir(dir, { recursive: true });
   const file = `${dir}/clusters-${N}x${D}.npy`;
-  await writeClusters(file);
+  await writeClusters(file, N, D);
   const t0 = Date.now();
   await page.goto('./');
   await page.waitForFunction(() => !!window.__mapstreamJobs);

@@ -341,12 +341,13 @@ export class UmapEngine {
       return;
     }
     const emb = this.cp.embedding!;
-    const partDone = await this.layout.step(this.cp, nEpochs, (line) => this.log(line));
-    if (partDone !== null) {
-      // Inside a split epoch nothing checkpointed moved; a forced save (a stop) stores the epoch's start.
+    const unfinished = await this.layout.step(this.cp, nEpochs, (line) => this.log(line));
+    if (unfinished !== null) {
+      // Inside a split epoch, or while the layout graph is built, nothing checkpointed moved; a forced
+      // save (a stop) stores the epoch's start.
       this.changed = false;
       if (this.recorder) this.lastDelta = { kind: 'layout', epoch: this.cp.epoch, embedding: emb };
-      this.emit('layout', this.cp.epoch, nEpochs, 'epochs', `epoch ${this.cp.epoch + 1}: ${partDone} of ${n} points`);
+      this.emit('layout', this.cp.epoch, nEpochs, 'epochs', unfinished);
       return;
     }
     this.emit('layout', this.cp.epoch, nEpochs, 'epochs');

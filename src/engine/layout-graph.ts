@@ -13,10 +13,17 @@ export function makeEpochsPerSample(weights: Float32Array, nEpochs: number): Flo
   const eps = new Float32Array(weights.length);
   for (let t = 0; t < weights.length; t++) {
     const w = weights[t]!;
-    eps[t] = w >= cut ? wmax / w : -1;
+    eps[t] = sampledWeight(w, cut) ? wmax / w : -1;
   }
   return eps;
 }
+
+/**
+ * Whether an edge of weight w is kept for the layout: at least the cut, and not zero (umap-learn
+ * eliminates the zeros its pruning leaves), so a graph of zero weights has no edges rather than edges
+ * sampled every NaN epochs. NaN weights are left out too.
+ */
+export const sampledWeight = (w: number, cut: number) => w >= cut && w > 0;
 
 /**
  * The sampled edges of the fuzzy graph grouped by head point (CSR), each with its epochs-per-sample:

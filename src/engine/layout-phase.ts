@@ -1,13 +1,14 @@
-// The layout phase's steps for UmapEngine: whole epochs while they are short, and an epoch split into
-// ranges of points once one takes longer than a step (a million points on two cores: about a second).
+// The layout phase's steps for UmapEngine: the layout graph built in paced chunks, then whole epochs
+// while they are short, and an epoch split into ranges of points once one takes longer than a step (a
+// million points on two cores: about a second).
 import type { EngineCheckpoint } from './engine-state';
 import type { ComputePool } from './compute-core';
 import { deriveSeed } from './prng';
 import { findAbParams } from './find-ab-params';
-import { layoutGraph, makeEpochsPerSample } from './layout-graph';
+import { LayoutGraphBuild } from './layout-graph-build';
 import { learningRate, optimizeLayoutEuclidean } from './optimize-layout';
 import { now } from './run-steps';
-import type { LayoutConstants } from './sgd-layout';
+import type { LayoutConstants, LayoutGraph } from './sgd-layout';
 import type { StepPacer } from './step-pacer';
 
 /** An epoch split over steps: its points [0, done) moved into `next`, read from the epoch-start map. */
@@ -23,6 +24,9 @@ const firstPoints = (n: number) => Math.min(n, 1 << 18);
 export class LayoutPhase {
   /** Set once the pool holds the layout graph (after a restore too: it is rebuilt, not stored). */
   private consts: LayoutConstants | null = null;
+  /** Before that: the graph being built, then built and not yet handed to the pool. */
+  private build: LayoutGraphBuild | null = null;
+  private built: LayoutGraph | null = null;
   /**
    * Not checkpointed (a second embedding, and under a second's work to redo): a checkpoint taken
    * meanwhile holds the epoch's start, where a resumed run begins it again with the same result.
@@ -35,11 +39,16 @@ export class LayoutPhase {
   ) {}
 
   /**
-   * Advance `cp.embedding` by whole epochs, or by part of one; returns the points of the epoch done so
-   * far when it is split and not finished (cp is then unchanged), else null.
+   * Advance `cp.embedding` by whole epochs, or by part of one, or build the layout graph by a chunk;
+   * returns a label for the work left unfinished (a split epoch's points, the graph's edges), cp then
+   * unchanged, else null.
    */
-  async step(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<number | null> {
-    const consts = this.consts ?? (await this.setUp(cp, nEpochs, log));
+  async step(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<string | null> {
+    if (!this.consts) {
+      const waiting = await this.setUp(cp, nEpochs, log);
+      if (waiting !== null) return waiting;
+    }
+    const consts = this.consts!;
     const n = cp.n;
     const emb = cp.embedding!;
     const t0 = now();
@@ -61,12 +70,22 @@ export class LayoutPhase {
     return null;
   }
 
-  private async setUp(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<LayoutConstants> {
+  /**
+   * One step of the set-up: a chunk of the layout graph, then (a step of its own, so the progress moves
+   * between) handing it to the pool, which copies it to each Worker. Null once the pool has it.
+   */
+  private async setUp(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<string | null> {
+    const t0 = now();
+    if (!this.built) {
+      this.build ??= new LayoutGraphBuild(cp.graph!, nEpochs);
+      this.built = this.build.step(this.pacer, t0);
+      if (!this.built) return this.build.progress.label;
+      this.build = null;
+      if (!this.pacer.more(t0)) return 'layout graph: handing it to the compute Workers';
+    }
+    const g = this.built;
     const p = cp.params;
     const warm = cp.warm;
-    // The layout graph is cheap to derive from the fuzzy graph, so it is rebuilt, not checkpointed.
-    const fuzzy = cp.graph!;
-    const g = layoutGraph(fuzzy, makeEpochsPerSample(fuzzy.weights, nEpochs));
     const { a, b } = findAbParams(p.spread, p.minDist);
     const consts: LayoutConstants = {
       a,
@@ -79,13 +98,14 @@ export class LayoutPhase {
       seed: deriveSeed(p.seed, 5),
     };
     await this.pool.setLayout(g, consts);
+    this.built = null;
     this.consts = consts;
     if (cp.epoch === 0) log(`Layout: ${nEpochs} epochs over ${g.tail.length} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
-    return consts;
+    return null;
   }
 
   /** The next range of the split epoch; each point moves from the epoch-start positions alone. */
-  private async stepPart(cp: EngineCheckpoint, emb: Float32Array, consts: LayoutConstants): Promise<number | null> {
+  private async stepPart(cp: EngineCheckpoint, emb: Float32Array, consts: LayoutConstants): Promise<string | null> {
     const n = cp.n;
     const epoch = cp.epoch;
     if (this.part?.epoch !== epoch) this.part = { epoch, next: emb.slice(), done: 0 };
@@ -95,7 +115,7 @@ export class LayoutPhase {
     await this.pool.layoutPoints!(epoch, learningRate(consts, epoch), emb, part.next, part.done, end);
     this.pacer.record('layout', end - part.done, now() - t0);
     part.done = end;
-    if (end < n) return end;
+    if (end < n) return `epoch ${epoch + 1}: ${end} of ${n} points`;
     emb.set(part.next);
     this.part = null;
     cp.epoch++;

@@ -4,7 +4,7 @@ import { advanceRpBuild, type RpBuild, type RpLeaves, type SplitSide } from './r
 import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
-import { layoutKernel, type LayoutKernel } from './wasm/layout-kernel';
+import { layoutKernel } from './wasm/layout-kernel';
 import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 import type { EpochRunner } from './optimize-layout';
 import type { FuzzyGraph, KnnGraph } from './types';
@@ -83,7 +83,8 @@ export class ComputeCore {
     return localJoin(this.candidates, start, end, this.orderDist);
   }
 
-  private layout: { g: LayoutGraph; c: LayoutConstants; kernel: LayoutKernel | null } | null = null;
+  /** Moves points [start, end) for one epoch: the wasm kernel, or the JS one over the graph. */
+  private layoutMove: ((prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number) => void) | null = null;
   /** Which kernel moves this core's points: the SIMD wasm one (2-D, where it compiles) or the JS one. */
   layoutKernel: 'wasm' | 'js' = 'js';
 
@@ -91,15 +92,15 @@ export class ComputeCore {
     // Both kernels give the same bits, so which one runs never changes a map or a resumed checkpoint.
     const kernel = layoutKernel(g, c);
     this.layoutKernel = kernel ? 'wasm' : 'js';
-    this.layout = { g, c, kernel };
+    // The wasm kernel holds its own copy of the graph, so only the JS one keeps `g` (at a million
+    // points, 190 MB a Worker).
+    this.layoutMove = kernel ? (...a) => kernel.epoch(...a) : (prev, next, start, end, epoch, alpha) => optimizeLayoutEuclideanSingleEpoch(g, prev, next, start, end, epoch, alpha, c);
   }
 
   /** Move points [start, end) for one epoch at learning rate alpha, reading prev and writing next. */
   layoutRange(prev: Float32Array, next: Float32Array, start: number, end: number, epoch: number, alpha: number): void {
-    if (!this.layout) throw new Error('layoutRange before setLayout');
-    const { g, c, kernel } = this.layout;
-    if (kernel) kernel.epoch(prev, next, start, end, epoch, alpha);
-    else optimizeLayoutEuclideanSingleEpoch(g, prev, next, start, end, epoch, alpha, c);
+    if (!this.layoutMove) throw new Error('layoutRange before setLayout');
+    this.layoutMove(prev, next, start, end, epoch, alpha);
   }
 
   /** Squared euclidean or 1 − cos: same order as the true distance, cheaper to compute. */

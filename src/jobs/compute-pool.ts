@@ -21,6 +21,18 @@ function startError(e: unknown): Error {
 }
 
 /**
+ * A copy of `a` in shared memory: posted to every Worker, it is shared, where a plain array is cloned
+ * once per Worker (at a million points the layout graph is 190 MB and NN-descent's candidates 240 MB,
+ * seconds of copying in which the progress stood still).
+ */
+function sharedCopy<T extends Int32Array | Float32Array>(a: T): T {
+  const b = new SharedArrayBuffer(a.byteLength);
+  const copy = a instanceof Int32Array ? new Int32Array(b) : new Float32Array(b);
+  copy.set(a);
+  return copy as T;
+}
+
+/**
  * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;
  * the engine applies results in chunk order, so the map does not depend on the pool's size.
  */
@@ -105,7 +117,8 @@ export class WorkerPool implements ComputePool {
     return this.onFree((r) => r.leafPairs(from, to));
   }
   async setCandidates(c: Candidates): Promise<void> {
-    await Promise.all(this.remotes.map((r) => r.setCandidates(c)));
+    const sent = this.shared ? { ...c, fresh: sharedCopy(c.fresh), old: sharedCopy(c.old), thresholds: sharedCopy(c.thresholds) } : c;
+    await Promise.all(this.remotes.map((r) => r.setCandidates(sent)));
   }
   localJoin(start: number, end: number): Promise<JoinUpdates> {
     return this.onFree((r) => r.localJoin(start, end));
@@ -116,7 +129,8 @@ export class WorkerPool implements ComputePool {
     const prev = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
     const next = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
     this.layout = { ptr: g.ptr, ranges: balancedRanges(g.ptr, this.size), dim: c.nComponents, prev, next, prevEpoch: -1 };
-    await Promise.all(this.remotes.map((r) => r.setLayout(g, c, prev, next)));
+    const sent = this.shared ? { ...g, tail: sharedCopy(g.tail), epochsPerSample: sharedCopy(g.epochsPerSample) } : g;
+    await Promise.all(this.remotes.map((r) => r.setLayout(sent, c, prev, next)));
   }
 
   /**

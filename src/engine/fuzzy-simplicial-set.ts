@@ -101,8 +101,8 @@ export class FuzzyUnion {
     // With set_op_mix_ratio 1 every entry is kept (a + b − ab > 0), so the arrays are already their
     // size: at a million points, copying them was half a second of the last step.
     const m = this.m;
-    const fit = <T extends Int32Array | Float32Array>(a: T) => (a.length === m ? a : (a.slice(0, m) as T));
-    return { n, rows: fit(this.outRows), cols: fit(this.outCols), weights: fit(this.outW) };
+    const sized = <T extends Int32Array | Float32Array>(a: T) => (a.length === m ? a : (a.slice(0, m) as T));
+    return { n, rows: sized(this.outRows), cols: sized(this.outCols), weights: sized(this.outW) };
   }
 
   // Each directed edge (i→c) appears once in A; (c→i) from Aᵀ. Both are bucketed by row.

@@ -43,7 +43,15 @@ export function resultLine(impl, r, q, opts, ref, params) {
     backend_reason: r.res.backendReason,
     page_wall_s: round(r.res.pageWallS),
     // mapstream: the longest wait between two progress events the page received, and the step it fell in.
-    ...(r.res.progressGap ? { max_progress_gap_s: round(r.res.progressGap.maxS), max_progress_gap_at: r.res.progressGap.to, progress_gaps_over_1s: r.res.progressGap.overOneS, progress_gaps_top: r.res.progressGap.top.map((g) => ({ s: round(g.s), from: g.from, to: g.to })), progress_events: r.res.progressGap.events } : {}),
+    ...(r.res.progressGap
+      ? {
+          max_progress_gap_s: round(r.res.progressGap.maxS),
+          max_progress_gap_at: r.res.progressGap.to,
+          progress_gaps_over_1s: r.res.progressGap.overOneS,
+          progress_gaps_top: r.res.progressGap.top.map((g) => ({ s: round(g.s), from: g.from, to: g.to })),
+          progress_events: r.res.progressGap.events,
+        }
+      : {}),
     ...(impl === 'mapstream' && opts.persist ? checkpointCost(r.res.notes, r.res.wallS) : {}),
     fetch_s: round(r.loaded.fetchS),
     cross_origin_isolated: r.isolated,

@@ -13,6 +13,7 @@ import type { Coloring } from './map/coloring';
 import { labelColoring, plainColoring } from './map/coloring';
 import type { PlaneCoords } from './normalize';
 import { PreviewCanvas } from './preview-canvas';
+import { buildSpatialIndex, OWN_INDEX_MIN_N } from '../jobs/spatial-index-client';
 import { createMapBackground } from './theme';
 
 /** One picture of the map: coordinates already in [-1, 1], and the colouring that goes with them. */
@@ -291,7 +292,9 @@ export function ScatterMap(props: ScatterMapProps) {
     const points = marked ? { x: f.x, y: f.y, category: codes!, value: new Uint8Array(f.x.length).fill(1, f.added) } : codes ? { x: f.x, y: f.y, category: codes } : { x: f.x, y: f.y };
     // Redrawing the same points (new colours) keeps the selection.
     const keep = same ? (p.get('selectedPoints') as number[]) : [];
-    const spatialIndex = same ? p.get('spatialIndex') : undefined;
+    const spatialIndex = same ? p.get('spatialIndex') : f.x.length >= OWN_INDEX_MIN_N ? await buildSpatialIndex(f.x, f.y) : undefined;
+    // Destroyed (a new plot, the map left) while the index was built: nothing to draw into.
+    if (p !== plot) return;
     await p.draw(points, { transition: false, zDataType: 'categorical', wDataType: 'categorical', preventFilterReset: true, select: keep, ...(spatialIndex ? { spatialIndex } : {}) });
     drawnFrame = f;
     drawn = { codes, marked };

@@ -3,7 +3,8 @@
 // transferred-chunk modes can be exercised. `vary` adds a Vary header to every response, as some hosts
 // do (`vite preview` sends `Vary: Origin`), to check the service worker's cache still answers.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 
 const MIME = {
@@ -86,13 +87,16 @@ export async function startStaticServer({ root, basePath = '/', isolate = true, 
     }
     if (!info?.isFile()) return send(404, 'Not Found');
 
-    const body = await readFile(file);
     res.writeHead(200, {
       ...headers,
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': body.length,
+      'Content-Length': info.size,
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    if (req.method === 'HEAD') return res.end();
+    // Streamed, not read whole: the bench serves .npy files past readFile's 2 GiB limit (1M × 768 is 3 GB).
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   await new Promise((ok, fail) => {

@@ -35,19 +35,22 @@ export function blobSource(file: Blob & { name: string }): FileSource {
     size: file.size,
     head: async (n) => new Uint8Array(await file.slice(0, n).arrayBuffer()),
     slice: async (a, b) => new Uint8Array(await file.slice(a, b).arrayBuffer()),
-    byteChunks: async function* () {
-      const reader = file.stream().getReader();
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          yield value;
-        }
-      } finally {
-        reader.releaseLock();
-      }
-    },
+    byteChunks: () => streamChunks(file.stream()),
   };
+}
+
+/** A byte stream (a Blob's, a fetch body) as chunks in order. */
+export async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 /** The encoding a byte-order mark names (Excel's "Unicode text" and PowerShell write UTF-16 with one); UTF-8 otherwise. */

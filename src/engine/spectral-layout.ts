@@ -5,8 +5,11 @@ import { Rng } from './prng';
 
 export type SpectralOutcome = { ok: true; coords: Float64Array } | { ok: false; reason: string };
 
-/** Number of connected components (union–find over the graph's edges). */
-function countComponents(g: FuzzyGraph): number {
+/**
+ * Number of connected components (union–find over the graph's edges), yielding every EDGE_SLICE
+ * edges: at a million points the 23M edges' random finds take a second or more.
+ */
+function* countComponents(g: FuzzyGraph): Generator<void, number> {
   const parent = new Int32Array(g.n);
   for (let i = 0; i < g.n; i++) parent[i] = i;
   const find = (x: number): number => {
@@ -17,13 +20,17 @@ function countComponents(g: FuzzyGraph): number {
     return x;
   };
   let comps = g.n;
-  for (let t = 0; t < g.rows.length; t++) {
-    const a = find(g.rows[t]!);
-    const b = find(g.cols[t]!);
-    if (a !== b) {
-      parent[a] = b;
-      comps--;
+  for (let lo = 0; lo < g.rows.length; lo += EDGE_SLICE) {
+    const hi = Math.min(g.rows.length, lo + EDGE_SLICE);
+    for (let t = lo; t < hi; t++) {
+      const a = find(g.rows[t]!);
+      const b = find(g.cols[t]!);
+      if (a !== b) {
+        parent[a] = b;
+        comps--;
+      }
     }
+    yield;
   }
   return comps;
 }
@@ -78,6 +85,8 @@ export function spectralSolver(g: FuzzyGraph, nComponents: number, seed: number,
  * solve yields, so a caller can end its step there (about 1–5 ms of work per slice).
  */
 const SLICE_ROWS = 1 << 15;
+/** Edges per slice of the set-up's passes over the graph (a few ms each). */
+const EDGE_SLICE = 1 << 19;
 
 /**
  * spectralLayout as a generator that yields between slices of its work and returns the outcome: the
@@ -137,31 +146,36 @@ export interface SpectralSetup {
 export function* spectralSetup(g: FuzzyGraph, nComponents: number): Generator<void, SpectralSetup | { ok: false; reason: string }> {
   const n = g.n;
   if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
-  const comps = countComponents(g);
-  yield;
+  const comps = yield* countComponents(g);
   if (comps > 1) return { ok: false, reason: `the neighbour graph has ${comps} disconnected components` };
 
   const ptr = rowPointers(g);
   const invSqrtDeg = new Float64Array(n);
   const trivial = new Float64Array(n);
   let tn = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += g.weights[p]!;
-    invSqrtDeg[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
-    trivial[i] = Math.sqrt(s);
-    tn += s;
+  for (let lo = 0; lo < n; lo += SLICE_ROWS) {
+    const hi = Math.min(n, lo + SLICE_ROWS);
+    for (let i = lo; i < hi; i++) {
+      let s = 0;
+      for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += g.weights[p]!;
+      invSqrtDeg[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
+      trivial[i] = Math.sqrt(s);
+      tn += s;
+    }
+    yield;
   }
   tn = Math.sqrt(tn);
   for (let i = 0; i < n; i++) trivial[i]! /= tn;
-  yield;
 
   // D^−½ W D^−½ once, so each of the ~200 matrix–vector products gathers one value per edge.
   const scaled = new Float64Array(g.weights.length);
-  for (let i = 0; i < n; i++) {
-    for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
+  for (let lo = 0; lo < n; lo += SLICE_ROWS) {
+    const hi = Math.min(n, lo + SLICE_ROWS);
+    for (let i = lo; i < hi; i++) {
+      for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
+    }
+    yield;
   }
-  yield;
   return { ok: true, n, ptr, cols: g.cols, scaled, trivial, m: krylovSize(n, nComponents) };
 }
 

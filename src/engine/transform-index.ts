@@ -41,7 +41,6 @@ export function buildSearchTree(x: Float32Array, n: number, d: number, dist: Que
   const rng = new Rng(seed);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const side = new Uint8Array(n);
   const pivotA: number[] = [];
   const pivotB: number[] = [];
   const left: number[] = [];
@@ -58,7 +57,7 @@ export function buildSearchTree(x: Float32Array, n: number, d: number, dist: Que
       return -leafStarts.length;
     }
     // On a degenerate split a = b = −1: a query then picks a side by its own key.
-    const { a, b, left: nLeft } = splitRange(order, side, lo, hi, rng, sideOf);
+    const { a, b, left: nLeft } = splitRange(order, lo, hi, rng, sideOf);
     const node = pivotA.length;
     pivotA.push(a);
     pivotB.push(b);

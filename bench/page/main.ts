@@ -16,6 +16,8 @@ export interface LoadResult {
   d: number;
   fetchS: number;
   parseS: number;
+  /** How the rows are held: float32 in one shared wasm32 memory (`f32-shared`) or in a plain array (`f32`). */
+  rows: 'f32-shared' | 'f32';
 }
 
 export interface RunResult extends Omit<RunDone, 'type' | 'embedding'> {
@@ -82,7 +84,7 @@ async function readVectors(url: string, maxDim?: number): Promise<{ rows: JobRow
   const ds = await parseNpyChunks(url.slice(url.lastIndexOf('/') + 1), streamChunks(res.body), opts);
   const t2 = performance.now();
   const rows: JobRows = ds.memory ? { data: ds.data, n: ds.n, d: ds.d, memory: ds.memory } : { data: ds.data, n: ds.n, d: ds.d };
-  return { rows, loaded: { n: ds.n, d: ds.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000 } };
+  return { rows, loaded: { n: ds.n, d: ds.d, fetchS: (t1 - t0) / 1000, parseS: (t2 - t1) / 1000, rows: ds.memory ? 'f32-shared' : 'f32' } };
 }
 
 function maxAbsDelta(a: Float32Array, b: Float32Array): { moved: number; identical: boolean } {

@@ -21,9 +21,15 @@ export interface ProgressGap {
   overOneS: number;
   /** Progress events the page received. */
   events: number;
+  /**
+   * Where the run was, at most every TIMELINE_MS and at each phase change: the bench matches its
+   * memory samples (taken in Node, on the same wall clock) to these, to say which step held the peak.
+   */
+  timeline: { t: number; phase: string; at: string }[];
 }
 
 const TOP = 5;
+const TIMELINE_MS = 250;
 
 const describe = (e: ProgressEvent) => `${e.phase}${e.label ? `: ${e.label}` : ''} (${e.done}/${e.total} ${e.unit})`;
 
@@ -32,12 +38,20 @@ export class ProgressGaps {
   private top: Gap[] = [];
   private overOneS = 0;
   private events = 0;
+  private timeline: ProgressGap['timeline'] = [];
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** Epoch milliseconds, the clock Node's memory sampler reads too. */
+    private readonly wall: () => number = () => Date.now(),
+  ) {}
 
   push(e: ProgressEvent): void {
     const t = this.now();
     this.events++;
+    const w = this.wall();
+    const prev = this.timeline[this.timeline.length - 1];
+    if (!prev || prev.phase !== e.phase || w - prev.t >= TIMELINE_MS) this.timeline.push({ t: w, phase: e.phase, at: describe(e) });
     if (this.last) {
       const s = (t - this.last.t) / 1000;
       if (s > 1) this.overOneS++;
@@ -52,6 +66,6 @@ export class ProgressGaps {
 
   result(): ProgressGap {
     const worst = this.top[0];
-    return { maxS: worst?.s ?? 0, from: worst?.from ?? null, to: worst?.to ?? null, top: this.top.slice(), overOneS: this.overOneS, events: this.events };
+    return { maxS: worst?.s ?? 0, from: worst?.from ?? null, to: worst?.to ?? null, top: this.top.slice(), overOneS: this.overOneS, events: this.events, timeline: this.timeline };
   }
 }

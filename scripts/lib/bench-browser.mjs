@@ -38,8 +38,8 @@ export async function runOne(impl, ctx) {
     await new Promise((r) => setTimeout(r, 500));
     const baseline = memorySnapshot();
     const load1m = loadavg()[0];
-    // The file is fetched whole and copied into the shared store, then collected: a bench artefact
-    // (the app streams files into the store), so sampling starts once the vectors sit in memory once.
+    // The file is streamed into the store, as the app's ingest does; sampling starts once its chunks
+    // are collected and the vectors sit in memory once.
     const loaded = await page.evaluate(([url, maxDim]) => window.mapstreamBench.load(url, maxDim), [ctx.dataUrl, ctx.maxDim]);
     await page.evaluate(() => globalThis.gc?.());
     const stop = startSampler();

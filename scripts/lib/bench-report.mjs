@@ -1,5 +1,6 @@
 // The bench's JSON lines: one per implementation, one per re-run, with quality beside every time.
 import { cpus, loadavg } from 'node:os';
+import { memoryByPhase } from './proc-memory.mjs';
 
 export const round = (x, digits = 3) => (x === null || x === undefined ? null : Number(x.toFixed(digits)));
 
@@ -17,6 +18,7 @@ function checkpointCost(notes, wallS) {
 
 /** One implementation's line: r is runOne's result, q its quality against the sample's reference. */
 export function resultLine(impl, r, q, opts, ref, params) {
+  const mem = r.res.progressGap && r.peak.samples ? memoryByPhase(r.peak.samples, r.res.progressGap.timeline, r.baseline.rssMb) : null;
   return {
     impl,
     // What ran, which for --backend auto/webgpu may be the CPU fallback; backend_reason says why.
@@ -25,6 +27,7 @@ export function resultLine(impl, r, q, opts, ref, params) {
     d: r.loaded.d,
     wall_s: round(r.res.wallS),
     parse_s: round(r.loaded.parseS),
+    rows: r.loaded.rows,
     phases: {
       knn: round(r.res.phases.knn),
       graph: round(r.res.phases.graph),
@@ -32,6 +35,8 @@ export function resultLine(impl, r, q, opts, ref, params) {
       optimise: round(r.res.phases.optimise),
     },
     peak_memory_mb: Math.round(r.peak.rssMb - r.baseline.rssMb),
+    // mapstream: the step the peak fell in, and each phase's own peak (the same RSS above the baseline).
+    ...(mem ? { peak_memory_at: mem.at, peak_memory_by_phase_mb: mem.byPhase } : {}),
     peak_rss_mb: Math.round(r.peak.rssMb),
     peak_pss_mb: Math.round(r.peak.pssMb),
     trustworthiness_15: round(q.trustworthiness, 4),

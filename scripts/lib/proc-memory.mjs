@@ -56,17 +56,44 @@ export function memorySnapshot() {
 
 /**
  * Samples memorySnapshot() every periodMs; the returned stop() takes one last sample and gives the
- * peak of each field (peaks are taken per field, so they may come from different samples).
+ * peak of each field (peaks are taken per field, so they may come from different samples), and every
+ * sample's RSS with its wall-clock time, to be matched to what the run was doing then.
  */
 export function startSampler(periodMs = 200) {
-  let peak = memorySnapshot();
-  const timer = setInterval(() => {
+  const samples = [];
+  let peak = { rssMb: 0, pssMb: 0 };
+  const take = () => {
     const s = memorySnapshot();
+    samples.push({ t: Date.now(), rssMb: s.rssMb });
     peak = { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
-  }, periodMs);
+  };
+  take();
+  const timer = setInterval(take, periodMs);
   return () => {
     clearInterval(timer);
-    const s = memorySnapshot();
-    return { rssMb: Math.max(peak.rssMb, s.rssMb), pssMb: Math.max(peak.pssMb, s.pssMb) };
+    take();
+    return { ...peak, samples };
   };
+}
+
+/**
+ * The peak RSS above `baselineMb` in each phase of `timeline` (the page's {t, phase, at} marks), and
+ * the mark in effect at the overall peak. A sample before the first mark counts as 'start'.
+ */
+export function memoryByPhase(samples, timeline, baselineMb) {
+  const byPhase = {};
+  let at = null;
+  let best = -Infinity;
+  let m = -1;
+  for (const s of samples) {
+    while (m + 1 < timeline.length && timeline[m + 1].t <= s.t) m++;
+    const mark = m >= 0 ? timeline[m] : { phase: 'start', at: 'start' };
+    const mb = Math.round(s.rssMb - baselineMb);
+    byPhase[mark.phase] = Math.max(byPhase[mark.phase] ?? -Infinity, mb);
+    if (s.rssMb > best) {
+      best = s.rssMb;
+      at = mark.at;
+    }
+  }
+  return { byPhase, at };
 }

@@ -2,7 +2,7 @@
 // the slices and Workers a run was profiled in.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script module, without types
-import { selfTimes } from '../scripts/lib/cpu-profile.mjs';
+import { peakHeap, selfTimes } from '../scripts/lib/cpu-profile.mjs';
 
 const frame = (functionName: string, lineNumber: number) => ({ functionName, url: 'w.js', lineNumber, scriptId: '1', columnNumber: 0 });
 
@@ -22,5 +22,15 @@ describe('selfTimes', () => {
       ['sqdist', 10, 4],
       ['(anonymous)', 1, 0],
     ]);
+  });
+});
+
+describe('peakHeap', () => {
+  it("keeps each measure's own peak over a Worker's slices, in MB, and reads a missing field as 0", () => {
+    const MB = 2 ** 20;
+    let p = peakHeap(null, { usedSize: 3 * MB, totalSize: 8 * MB, backingStorageSize: 500 * MB });
+    p = peakHeap(p, { usedSize: 5 * MB, totalSize: 6 * MB, backingStorageSize: 200 * MB });
+    expect(p).toEqual({ usedMb: 5, totalMb: 8, backingMb: 500 });
+    expect(peakHeap(null, { usedSize: MB, totalSize: 2 * MB })).toEqual({ usedMb: 1, totalMb: 2, backingMb: 0 });
   });
 });

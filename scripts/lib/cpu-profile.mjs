@@ -71,6 +71,7 @@ export async function startProfiling(page) {
       try {
         const { profile } = await sendTo(w.sessionId, 'Profiler.stop');
         w.profiles.push(profile);
+        w.heap = peakHeap(w.heap, await sendTo(w.sessionId, 'Runtime.getHeapUsage'));
         if (!stopping) await sendTo(w.sessionId, 'Profiler.start');
       } catch {
         w.gone = true;
@@ -80,7 +81,7 @@ export async function startProfiling(page) {
     }));
   const attach = async (info) => {
     if (info.type !== 'worker' || workers.has(info.targetId)) return;
-    const w = { url: info.url, name: info.title, sessionId: null, profiles: [], gone: false, current: null };
+    const w = { url: info.url, name: info.title, sessionId: null, profiles: [], gone: false, current: null, heap: null };
     workers.set(info.targetId, w);
     try {
       ({ sessionId: w.sessionId } = await browserCdp.send('Target.attachToTarget', { targetId: info.targetId, flatten: false }));
@@ -92,6 +93,11 @@ export async function startProfiling(page) {
     }
   };
   browserCdp.on('Target.targetCreated', ({ targetInfo }) => void attach(targetInfo));
+  // A Worker is reported before its script URL is known.
+  browserCdp.on('Target.targetInfoChanged', ({ targetInfo }) => {
+    const w = workers.get(targetInfo.targetId);
+    if (w) Object.assign(w, { url: targetInfo.url || w.url, name: targetInfo.title || w.name });
+  });
   await browserCdp.send('Target.setDiscoverTargets', { discover: true });
   for (const t of (await browserCdp.send('Target.getTargets')).targetInfos) await attach(t);
 
@@ -119,6 +125,17 @@ export async function startProfiling(page) {
   };
 }
 
+/**
+ * A Worker's peak heap (MB) over its slices, from `prev` (null at first) and one CDP
+ * Runtime.getHeapUsage answer: V8's own (used, and total with free space) and the ArrayBuffer backing
+ * stores it holds, where a job's typed arrays live. Shared ones count in each Worker that holds them.
+ */
+export function peakHeap(prev, h) {
+  const mb = (b) => (b ?? 0) / 2 ** 20;
+  const p = prev ?? { usedMb: 0, totalMb: 0, backingMb: 0 };
+  return { usedMb: Math.max(p.usedMb, mb(h.usedSize)), totalMb: Math.max(p.totalMb, mb(h.totalSize)), backingMb: Math.max(p.backingMb, mb(h.backingStorageSize)) };
+}
+
 /** Writes each profile as a .cpuprofile (DevTools opens them) and returns the text of the top table. */
 export function writeProfiles(dir, result, top = 25) {
   mkdirSync(dir, { recursive: true });
@@ -135,6 +152,11 @@ export function writeProfiles(dir, result, top = 25) {
   for (const r of rows.slice(0, top)) {
     const file = r.url ? `${r.url.replace(/^.*\//, '')}:${r.line}` : '';
     lines.push(`| ${r.ms.toFixed(0)} | ${((100 * r.ms) / total).toFixed(1)} | ${r.name} | ${file} |`);
+  }
+  lines.push('', '| Worker | peak V8 heap used MB | total MB | peak ArrayBuffers MB |', '|---|---|---|---|');
+  for (const w of result.workers) {
+    if (!w.heap) continue;
+    lines.push(`| ${w.url.replace(/^.*\//, '') || w.name || '(unnamed)'} | ${w.heap.usedMb.toFixed(0)} | ${w.heap.totalMb.toFixed(0)} | ${w.heap.backingMb.toFixed(0)} |`);
   }
   return lines.join('\n');
 }

@@ -45,8 +45,12 @@ export class LayoutPhase {
    */
   async step(cp: EngineCheckpoint, nEpochs: number, log: (line: string) => void): Promise<string | null> {
     if (!this.consts) {
+      const tSetUp = now();
       const waiting = await this.setUp(cp, nEpochs, log);
       if (waiting !== null) return waiting;
+      // At a million points the hand-over alone takes most of a step (a copy for the pool, one per
+      // Worker's kernel), so the first epoch waits for the next step and progress is shown between.
+      if (!this.pacer.more(tSetUp)) return 'layout graph: handed to the compute Workers';
     }
     const consts = this.consts!;
     const n = cp.n;

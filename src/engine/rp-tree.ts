@@ -72,11 +72,9 @@ export function advanceRpBuild(b: RpBuild, units: number, sideOf: SplitSide): Rp
     }
     const sp = b.split;
     const before = sp.at;
-    if (!continueSplit(sp, order, rng, sideOf, Math.max(1, units - work))) {
-      work += sp.at - before;
-      continue;
-    }
+    const sided = continueSplit(sp, order, rng, sideOf, Math.max(1, units - work));
     work += sp.at - before;
+    if (!sided) continue;
     const { left } = endSplit(sp, order, rng);
     stack.push(sp.lo, sp.lo + left, sp.lo + left, sp.hi);
     b.split = null;

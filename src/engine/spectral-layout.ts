@@ -20,8 +20,7 @@ function* countComponents(g: FuzzyGraph): Generator<void, number> {
     return x;
   };
   let comps = g.n;
-  for (let lo = 0; lo < g.rows.length; lo += EDGE_SLICE) {
-    const hi = Math.min(g.rows.length, lo + EDGE_SLICE);
+  yield* inSlices(g.rows.length, EDGE_SLICE, (lo, hi) => {
     for (let t = lo; t < hi; t++) {
       const a = find(g.rows[t]!);
       const b = find(g.cols[t]!);
@@ -30,8 +29,7 @@ function* countComponents(g: FuzzyGraph): Generator<void, number> {
         comps--;
       }
     }
-    yield;
-  }
+  });
   return comps;
 }
 
@@ -88,6 +86,14 @@ const SLICE_ROWS = 1 << 15;
 /** Edges per slice of the set-up's passes over the graph (a few ms each). */
 const EDGE_SLICE = 1 << 19;
 
+/** `run` over [0, count) in slices of `size`, yielding after each. */
+function* inSlices(count: number, size: number, run: (lo: number, hi: number) => void): Generator<void> {
+  for (let lo = 0; lo < count; lo += size) {
+    run(lo, Math.min(count, lo + size));
+    yield;
+  }
+}
+
 /**
  * spectralLayout as a generator that yields between slices of its work and returns the outcome: the
  * engine runs as many slices per step as fit its step time, so at a million points the init (tens of
@@ -99,17 +105,14 @@ function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep
   const setup = yield* spectralSetup(g, nComponents);
   if (!setup.ok) return setup;
   const { n, ptr, cols, scaled, trivial, m } = setup;
-  const matvec = function* (x: Float64Array, y: Float64Array): Generator<void> {
-    for (let lo = 0; lo < n; lo += SLICE_ROWS) {
-      const hi = Math.min(n, lo + SLICE_ROWS);
+  const matvec = (x: Float64Array, y: Float64Array): Generator<void> =>
+    inSlices(n, SLICE_ROWS, (lo, hi) => {
       for (let i = lo; i < hi; i++) {
         let s = 0;
         for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += scaled[p]! * x[cols[p]!]!;
         y[i] = s;
       }
-      yield;
-    }
-  };
+    });
   let start = lanczosStart(n, seed);
   let best: Float64Array | null = null;
   for (let restart = 0; restart < MAX_PASSES; restart++) {
@@ -153,8 +156,7 @@ export function* spectralSetup(g: FuzzyGraph, nComponents: number): Generator<vo
   const invSqrtDeg = new Float64Array(n);
   const trivial = new Float64Array(n);
   let tn = 0;
-  for (let lo = 0; lo < n; lo += SLICE_ROWS) {
-    const hi = Math.min(n, lo + SLICE_ROWS);
+  yield* inSlices(n, SLICE_ROWS, (lo, hi) => {
     for (let i = lo; i < hi; i++) {
       let s = 0;
       for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += g.weights[p]!;
@@ -162,20 +164,17 @@ export function* spectralSetup(g: FuzzyGraph, nComponents: number): Generator<vo
       trivial[i] = Math.sqrt(s);
       tn += s;
     }
-    yield;
-  }
+  });
   tn = Math.sqrt(tn);
   for (let i = 0; i < n; i++) trivial[i]! /= tn;
 
   // D^−½ W D^−½ once, so each of the ~200 matrix–vector products gathers one value per edge.
   const scaled = new Float64Array(g.weights.length);
-  for (let lo = 0; lo < n; lo += SLICE_ROWS) {
-    const hi = Math.min(n, lo + SLICE_ROWS);
+  yield* inSlices(n, SLICE_ROWS, (lo, hi) => {
     for (let i = lo; i < hi; i++) {
       for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
     }
-    yield;
-  }
+  });
   return { ok: true, n, ptr, cols: g.cols, scaled, trivial, m: krylovSize(n, nComponents) };
 }
 

@@ -104,15 +104,23 @@ function* inSlices(count: number, size: number, run: (lo: number, hi: number) =>
 function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep?: LanczosProgress): Generator<void, SpectralOutcome> {
   const setup = yield* spectralSetup(g, nComponents);
   if (!setup.ok) return setup;
-  const { n, ptr, cols, scaled, trivial, m } = setup;
-  const matvec = (x: Float64Array, y: Float64Array): Generator<void> =>
-    inSlices(n, SLICE_ROWS, (lo, hi) => {
+  const { n, ptr, cols, weights, invSqrtDeg, trivial, m } = setup;
+  // M·x = D^−½ W (D^−½ x): scaling x first leaves one gathered value per edge, as a stored D^−½ W D^−½
+  // would, without holding that matrix (n·k doubles, 192 MB at a million points) and reading half
+  // the bytes per edge.
+  const z = new Float64Array(n);
+  function* matvec(x: Float64Array, y: Float64Array): Generator<void> {
+    yield* inSlices(n, SLICE_ROWS, (lo, hi) => {
+      for (let i = lo; i < hi; i++) z[i] = invSqrtDeg[i]! * x[i]!;
+    });
+    yield* inSlices(n, SLICE_ROWS, (lo, hi) => {
       for (let i = lo; i < hi; i++) {
         let s = 0;
-        for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += scaled[p]! * x[cols[p]!]!;
-        y[i] = s;
+        for (let p = ptr[i]!; p < ptr[i + 1]!; p++) s += weights[p]! * z[cols[p]!]!;
+        y[i] = invSqrtDeg[i]! * s;
       }
     });
+  }
   let start = lanczosStart(n, seed);
   let best: Float64Array | null = null;
   for (let restart = 0; restart < MAX_PASSES; restart++) {
@@ -133,20 +141,26 @@ export const MAX_PASSES = 3;
 /** A pass whose wanted Ritz residuals are all below this ends the solve. */
 export const RESIDUAL_TOLERANCE = 1e-4;
 
-/** What a Lanczos solve needs of the graph: M = D^−½ W D^−½ as CSR rows, √degree normalised, the Krylov size. */
+/**
+ * What a Lanczos solve needs of the graph: W as CSR rows and D^−½, so M = D^−½ W D^−½; √degree
+ * normalised; the Krylov size. A device solve also gets M's values, as float32.
+ */
 export interface SpectralSetup {
   ok: true;
   n: number;
   ptr: Int32Array;
   cols: Int32Array;
-  scaled: Float64Array;
+  weights: Float32Array;
+  invSqrtDeg: Float64Array;
+  /** M's values in CSR order, for a device's solve (spectralSetup's `forDevice`); null otherwise. */
+  scaled: Float32Array | null;
   trivial: Float64Array;
   /** Lanczos steps per pass. */
   m: number;
 }
 
 /** The graph's part of the solve, shared by the CPU and GPU solvers; a refusal where it cannot run. */
-export function* spectralSetup(g: FuzzyGraph, nComponents: number): Generator<void, SpectralSetup | { ok: false; reason: string }> {
+export function* spectralSetup(g: FuzzyGraph, nComponents: number, forDevice = false): Generator<void, SpectralSetup | { ok: false; reason: string }> {
   const n = g.n;
   if (n <= nComponents + 1) return { ok: false, reason: `only ${n} points` };
   const comps = yield* countComponents(g);
@@ -168,14 +182,15 @@ export function* spectralSetup(g: FuzzyGraph, nComponents: number): Generator<vo
   tn = Math.sqrt(tn);
   for (let i = 0; i < n; i++) trivial[i]! /= tn;
 
-  // D^−½ W D^−½ once, so each of the ~200 matrix–vector products gathers one value per edge.
-  const scaled = new Float64Array(g.weights.length);
-  yield* inSlices(n, SLICE_ROWS, (lo, hi) => {
-    for (let i = lo; i < hi; i++) {
-      for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
-    }
-  });
-  return { ok: true, n, ptr, cols: g.cols, scaled, trivial, m: krylovSize(n, nComponents) };
+  // A device's matvec reads M itself, one float per edge.
+  const scaled = forDevice ? new Float32Array(g.weights.length) : null;
+  if (scaled)
+    yield* inSlices(n, SLICE_ROWS, (lo, hi) => {
+      for (let i = lo; i < hi; i++) {
+        for (let p = ptr[i]!; p < ptr[i + 1]!; p++) scaled[p] = g.weights[p]! * invSqrtDeg[i]! * invSqrtDeg[g.cols[p]!]!;
+      }
+    });
+  return { ok: true, n, ptr, cols: g.cols, weights: g.weights, invSqrtDeg, scaled, trivial, m: krylovSize(n, nComponents) };
 }
 
 /**

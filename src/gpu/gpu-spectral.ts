@@ -102,7 +102,7 @@ export class GpuSpectralSolve implements SpectralSolver {
     if (this.done) return this.done;
     if (!this.setup) {
       // The graph's part (seconds at a million points) in slices across steps, as the CPU solve does.
-      this.setupSteps ??= spectralSetup(this.g, this.nComponents);
+      this.setupSteps ??= spectralSetup(this.g, this.nComponents, true);
       let r = this.setupSteps.next();
       while (!r.done && more()) r = this.setupSteps.next();
       if (!r.done) return null;
@@ -169,7 +169,7 @@ export class GpuSpectralSolve implements SpectralSolver {
     this.b = {
       ptr: keep(this.mem.upload(ptr, 'spectral ptr')),
       cols: keep(this.mem.upload(cols, 'spectral cols')),
-      w: keep(this.mem.upload(Float32Array.from(scaled), 'spectral weights')),
+      w: keep(this.mem.upload(scaled!, 'spectral weights')),
       vecs,
       partials: keep(this.mem.make(blocks * (m + 2) * 4, S, 'spectral partials')),
       coef: keep(this.mem.make((m + 2) * 4, S, 'spectral coef')),

@@ -2,7 +2,8 @@
 // Assembles the engine's .wat kernels into base64 modules the app imports:
 // - distance.wat → distance-wasm.ts, once for private and once for shared memory (a module must
 //   declare which it imports);
-// - layout.wat → layout-wasm.ts, private memory only (each Worker holds its own copy of the graph).
+// - layout.wat → layout-wasm.ts, the same two ways (a Worker's own copy of the graph, or one copy in
+//   shared memory for the whole pool).
 // The output is committed, so building the app needs no assembler; rerun this after editing a .wat.
 import { readFile, writeFile } from 'node:fs/promises';
 import wabtInit from 'wabt';
@@ -31,4 +32,10 @@ export const DISTANCE_WASM_SHARED = '${assemble('distance.wat', distance.replace
 `,
 );
 const layout = await readFile(new URL('layout.wat', root), 'utf8');
-await write('layout-wasm.ts', 'layout.wat', `export const LAYOUT_WASM = '${assemble('layout.wat', layout)}';\n`);
+await write(
+  'layout-wasm.ts',
+  'layout.wat',
+  `export const LAYOUT_WASM_PRIVATE = '${assemble('layout.wat', layout.replace('MEMORY_LIMITS', '1'))}';
+export const LAYOUT_WASM_SHARED = '${assemble('layout.wat', layout.replace('MEMORY_LIMITS', '1 65536 shared'))}';
+`,
+);

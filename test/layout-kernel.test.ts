@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeEpochsPerSample } from '../src/engine/layout-graph';
 import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from '../src/engine/sgd-layout';
-import { layoutKernel } from '../src/engine/wasm/layout-kernel';
+import { layoutKernel, layoutViews, sharedLayoutKernel, sharedLayoutOf } from '../src/engine/wasm/layout-kernel';
 import { ComputeCore } from '../src/engine/compute-core';
 
 // The SIMD wasm epoch (layout.wat) against the JavaScript kernel it replaces: the same bits for any
@@ -120,5 +120,53 @@ describe('the SIMD wasm layout kernel', () => {
     const js = new Float32Array(2 * k.g.n);
     jsEpoch(k, 0, k.g.n, 0, 1, js);
     expect(bits(out)).toEqual(bits(js));
+  });
+
+  it('moves points to the same bits over a shared layout memory, in place', () => {
+    fc.assert(
+      fc.property(caseArb, fc.nat(), fc.nat(), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), (k, r1, r2, ep, alpha) => {
+        const n = k.g.n;
+        const start = r1 % n;
+        const end = start + (r2 % (n - start + 1));
+        const epoch = ep % k.c.nEpochs;
+        const s = sharedLayoutOf(k.g, k.c);
+        expect(s.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+        const { prev, next } = layoutViews(s.memory.buffer, s.at, s.n, s.edges, s.dim);
+        const kernel = sharedLayoutKernel(s, k.c)!;
+        expect(kernel).not.toBeNull();
+        const fill = Float32Array.from({ length: 2 * n }, (_, i) => -i - 0.5);
+        const js = fill.slice();
+        jsEpoch(k, start, end, epoch, alpha, js);
+        prev.set(k.prev);
+        next.set(fill);
+        kernel.epoch(prev, next, start, end, epoch, alpha);
+        expect(bits(next)).toEqual(bits(js));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('lets two cores split an epoch over one shared layout, each writing its own points, as one kernel would', () => {
+    for (const [seed, nComponents] of [
+      [11, 2],
+      [12, 3],
+    ] as const) {
+      const k = fc.sample(caseArb, { numRuns: 1, seed })[0]!;
+      const n = k.g.n;
+      const c = { ...k.c, nComponents };
+      const prev = Float32Array.from({ length: nComponents * n }, (_, i) => k.prev[i % k.prev.length]! + i * 1e-3);
+      const s = sharedLayoutOf(k.g, c);
+      const cores = [0, 1].map(() => new ComputeCore(new Float32Array(n * 4), n, 4, 'euclidean'));
+      for (const core of cores) core.setSharedLayout(s, c);
+      expect(cores[0]!.layoutKernel).toBe(nComponents === 2 ? 'wasm' : 'js');
+      const views = layoutViews(s.memory.buffer, s.at, s.n, s.edges, s.dim);
+      views.prev.set(prev);
+      const mid = n >> 1;
+      cores[0]!.layoutShared(0, mid, 3 % c.nEpochs, 0.5);
+      cores[1]!.layoutShared(mid, n, 3 % c.nEpochs, 0.5);
+      const js = new Float32Array(nComponents * n);
+      optimizeLayoutEuclideanSingleEpoch(k.g, prev, js, 0, n, 3 % c.nEpochs, 0.5, c);
+      expect(bits(views.next)).toEqual(bits(js));
+    }
   });
 });

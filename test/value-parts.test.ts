@@ -45,6 +45,22 @@ describe('values stored in parts', () => {
     expect(back).toEqual(value);
   });
 
+  it("stores shared memory (the pool's candidates) as plain copies, small ones and parts alike", async () => {
+    setPartSizes({ from: 64, part: 100 });
+    const db = await open();
+    const shared = (n: number) => {
+      const a = new Int32Array(new SharedArrayBuffer(4 * n));
+      for (let i = 0; i < n; i++) a[i] = i * 3 - 7;
+      return a;
+    };
+    const value = { fresh: shared(1000), thresholds: shared(5) };
+    await tx(db, 'readwrite', (s) => putWithParts(s, 'cp:sab', value));
+    const stored = await tx(db, 'readonly', (s) => req(s.get('cp:sab')));
+    expect((stored as { thresholds: Int32Array }).thresholds.buffer).toBeInstanceOf(ArrayBuffer);
+    const back = await tx(db, 'readonly', async (s) => readWithParts(s, 'cp:sab', await req(s.get('cp:sab'))));
+    expect(back).toEqual({ fresh: Int32Array.from(value.fresh), thresholds: Int32Array.from(value.thresholds) });
+  });
+
   it('a value written again with fewer parts leaves none of the old ones, and a missing part reads as no value', async () => {
     setPartSizes({ from: 16, part: 16 });
     const db = await open();

@@ -9,9 +9,6 @@ import type { ComputeWorkerApi } from '../src/jobs/compute-protocol';
 
 let core: ComputeCore | null = null;
 let tcore: TransformCore | null = null;
-// Shared-memory mode: the epoch's input and output embeddings, shared with every pool Worker.
-let sharedPrev: Float32Array | null = null;
-let sharedNext: Float32Array | null = null;
 function need(): ComputeCore {
   if (!core) throw new Error('compute worker used before init');
   return core;
@@ -39,12 +36,9 @@ const api: ComputeWorkerApi = {
     const trimmed = { a: u.a.slice(0, u.count), b: u.b.slice(0, u.count), dist: u.dist.slice(0, u.count), count: u.count, evals: u.evals };
     return Comlink.transfer(trimmed, [trimmed.a.buffer, trimmed.b.buffer, trimmed.dist.buffer]);
   },
-  setLayout(g, c, prev, next) {
-    need().setLayout(g, c);
-    sharedPrev = prev;
-    sharedNext = next;
-  },
-  layoutShared: (start, end, epoch, alpha) => need().layoutRange(sharedPrev!, sharedNext!, start, end, epoch, alpha),
+  setLayout: (g, c) => need().setLayout(g, c),
+  setSharedLayout: (s, c) => need().setSharedLayout(s, c),
+  layoutShared: (start, end, epoch, alpha) => need().layoutShared(start, end, epoch, alpha),
   setTransform(model, keys) {
     tcore = new TransformCore(model, need().data, need().n, keys);
   },

@@ -4,7 +4,7 @@ import { advanceRpBuild, type RpBuild, type RpLeaves, type SplitSide } from './r
 import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
-import { layoutKernel } from './wasm/layout-kernel';
+import { layoutKernel, layoutViews, sharedLayoutKernel, type LayoutKernel, type SharedLayout } from './wasm/layout-kernel';
 import { optimizeLayoutEuclideanSingleEpoch, type LayoutConstants, type LayoutGraph } from './sgd-layout';
 import type { EpochRunner } from './optimize-layout';
 import type { FuzzyGraph, KnnGraph } from './types';
@@ -74,7 +74,7 @@ export class ComputeCore {
     return leafPairs(this.leaves, this.orderDist, from, to);
   }
 
-  setCandidates(c: Candidates): void {
+  setCandidates(c: Candidates | null): void {
     this.candidates = c;
   }
 
@@ -89,12 +89,33 @@ export class ComputeCore {
   layoutKernel: 'wasm' | 'js' = 'js';
 
   setLayout(g: LayoutGraph, c: LayoutConstants): void {
+    this.sharedLayout = null;
+    this.setLayoutMove(g, c, layoutKernel(g, c));
+  }
+
+  /** The epoch's two embeddings when the layout is in shared memory, which layoutShared moves in. */
+  private sharedLayout: { prev: Float32Array; next: Float32Array } | null = null;
+
+  /** The pool's one copy of the graph in shared memory (sharedLayoutOf), read in place. */
+  setSharedLayout(s: SharedLayout, c: LayoutConstants): void {
+    const v = layoutViews(s.memory.buffer, s.at, s.n, s.edges, s.dim);
+    this.sharedLayout = { prev: v.prev, next: v.next };
+    this.setLayoutMove(v.graph, c, sharedLayoutKernel(s, c));
+  }
+
+  private setLayoutMove(g: LayoutGraph, c: LayoutConstants, kernel: LayoutKernel | null): void {
     // Both kernels give the same bits, so which one runs never changes a map or a resumed checkpoint.
-    const kernel = layoutKernel(g, c);
     this.layoutKernel = kernel ? 'wasm' : 'js';
-    // The wasm kernel holds its own copy of the graph, so only the JS one keeps `g` (at a million
-    // points, 190 MB a Worker).
+    // The wasm kernel reads its own layout memory, so only the JS one keeps `g` (at a million points,
+    // 190 MB a Worker when it is a private copy).
     this.layoutMove = kernel ? (...a) => kernel.epoch(...a) : (prev, next, start, end, epoch, alpha) => optimizeLayoutEuclideanSingleEpoch(g, prev, next, start, end, epoch, alpha, c);
+  }
+
+  /** Points [start, end) for one epoch over the shared layout: its epoch-start positions into its next ones. */
+  layoutShared(start: number, end: number, epoch: number, alpha: number): void {
+    const s = this.sharedLayout;
+    if (!s) throw new Error('layoutShared before setSharedLayout');
+    this.layoutRange(s.prev, s.next, start, end, epoch, alpha);
   }
 
   /** Move points [start, end) for one epoch at learning rate alpha, reading prev and writing next. */
@@ -135,7 +156,11 @@ export interface ComputePool extends EpochRunner {
   rpTreeBuild(b: RpBuild, units: number): Promise<{ build: RpBuild; leaves: RpLeaves | null }>;
   setLeaves(leaves: RpLeaves): Promise<void>;
   leafPairs(from: number, to: number): Promise<JoinUpdates>;
-  setCandidates(c: Candidates): Promise<void>;
+  /**
+   * The iteration's candidates, for localJoin; back, the arrays the pool now holds them in (shared
+   * memory: the caller keeps those and lets its own go). null at the iteration's end frees them.
+   */
+  setCandidates(c: Candidates | null): Promise<Candidates | null>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
   /**
@@ -172,8 +197,9 @@ export class LocalPool implements ComputePool {
   async leafPairs(from: number, to: number) {
     return this.core.leafPairs(from, to);
   }
-  async setCandidates(c: Candidates) {
+  async setCandidates(c: Candidates | null) {
     this.core.setCandidates(c);
+    return c;
   }
   async localJoin(start: number, end: number) {
     return this.core.localJoin(start, end);

@@ -212,7 +212,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
         // The candidate heaps alone (2 × 135 MB at a million points, 0.35–0.8 s to allocate and
         // fill) are a step of their own, so that no step holds both them and a chunk of sampling.
         const done = sampleStep(s, heaps, 0);
-        if (done) await pool.setCandidates(done);
+        if (done) await handCandidates(s, pool, done);
         if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo: 0 };
         return 'saved';
       }
@@ -220,7 +220,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
       const work = from < n ? 'sample' : 'sample-mark';
       const upTo = Math.min(from < n ? n : 2 * n, from + pacer.units(work, 2 * s.chunkSize));
       const done = sampleStep(s, heaps, upTo);
-      if (done) await pool.setCandidates(done);
+      if (done) await handCandidates(s, pool, done);
       pacer.record(work, upTo - from, now() - t0);
       if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo };
       return 'saved';
@@ -233,6 +233,9 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const jobs: Promise<JoinUpdates>[] = [];
     for (let w = 0; w < parts; w++) jobs.push(pool.localJoin(start + Math.floor((rows * w) / parts), start + Math.floor((rows * (w + 1)) / parts)));
     const kept = applyJoinWave(s, heaps, await Promise.all(jobs), rows, n, rec !== null);
+    // The iteration is over: the Workers let go of its candidates before the next sampling builds new
+    // ones, and none are held through the rest of the job (2 × 135 MB at a million points).
+    if (!s.fresh) await pool.setCandidates(null);
     pacer.record('join', rows, now() - t0);
     if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, rows, updates: concatUpdates(kept) };
     return 'saved';
@@ -317,9 +320,20 @@ export function replayKnnStep(s: KnnState, d: KnnStepDelta, core: ComputeCore, n
 /** Restore a pool's candidate lists after a resume in the middle of an iteration. */
 export async function restoreCandidates(s: KnnState, pool: ComputePool): Promise<void> {
   if (s.mode === 'approx' && s.stage === 'descent' && s.fresh && s.old && s.thresholds) {
-    const c: Candidates = { maxCand: s.k, fresh: s.fresh, old: s.old, thresholds: s.thresholds };
-    await pool.setCandidates(c);
+    await handCandidates(s, pool, { maxCand: s.k, fresh: s.fresh, old: s.old, thresholds: s.thresholds });
   }
+}
+
+/**
+ * Gives the pool the iteration's candidates and keeps the arrays it holds them in: in shared memory,
+ * the state and the Workers then read one copy (a checkpoint stores a plain copy of it).
+ */
+async function handCandidates(s: KnnState, pool: ComputePool, c: Candidates): Promise<void> {
+  const held = await pool.setCandidates(c);
+  if (!held) return;
+  s.fresh = held.fresh;
+  s.old = held.old;
+  s.thresholds = held.thresholds;
 }
 
 export function knnProgress(s: KnnState, n: number): KnnProgress {

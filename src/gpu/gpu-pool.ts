@@ -95,7 +95,7 @@ export class GpuPool implements ComputePool {
   leafPairs(from: number, to: number) {
     return this.cpu.leafPairs(from, to);
   }
-  setCandidates(c: Candidates) {
+  setCandidates(c: Candidates | null) {
     return this.cpu.setCandidates(c);
   }
   localJoin(start: number, end: number) {

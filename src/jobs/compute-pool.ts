@@ -5,6 +5,7 @@ import type { KnnChunk } from '../engine/knn-exact';
 import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
+import { layoutViews, sharedLayoutOf } from '../engine/wasm/layout-kernel';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
 import { SplitTransformPool, type TransformPool, type TransformWorker } from '../engine/transform-core';
 import type { FittedModel } from '../engine/transform';
@@ -22,8 +23,8 @@ function startError(e: unknown): Error {
 
 /**
  * A copy of `a` in shared memory: posted to every Worker, it is shared, where a plain array is cloned
- * once per Worker (at a million points the layout graph is 190 MB and NN-descent's candidates 240 MB,
- * seconds of copying in which the progress stood still).
+ * once per Worker (at a million points NN-descent's candidates are 240 MB, seconds of copying in
+ * which the progress stood still).
  */
 function sharedCopy<T extends Int32Array | Float32Array>(a: T): T {
   const b = new SharedArrayBuffer(a.byteLength);
@@ -116,21 +117,27 @@ export class WorkerPool implements ComputePool {
   leafPairs(from: number, to: number): Promise<JoinUpdates> {
     return this.onFree((r) => r.leafPairs(from, to));
   }
-  async setCandidates(c: Candidates): Promise<void> {
-    const sent = this.shared ? { ...c, fresh: sharedCopy(c.fresh), old: sharedCopy(c.old), thresholds: sharedCopy(c.thresholds) } : c;
+  async setCandidates(c: Candidates | null): Promise<Candidates | null> {
+    const sent = c && this.shared ? { ...c, fresh: sharedCopy(c.fresh), old: sharedCopy(c.old), thresholds: sharedCopy(c.thresholds) } : c;
     await Promise.all(this.remotes.map((r) => r.setCandidates(sent)));
+    return sent;
   }
   localJoin(start: number, end: number): Promise<JoinUpdates> {
     return this.onFree((r) => r.localJoin(start, end));
   }
 
   async setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void> {
-    const len = g.n * c.nComponents;
-    const prev = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
-    const next = this.shared ? new Float32Array(new SharedArrayBuffer(len * 4)) : null;
-    this.layout = { ptr: g.ptr, ranges: balancedRanges(g.ptr, this.size), dim: c.nComponents, prev, next, prevEpoch: -1 };
-    const sent = this.shared ? { ...g, tail: sharedCopy(g.tail), epochsPerSample: sharedCopy(g.epochsPerSample) } : g;
-    await Promise.all(this.remotes.map((r) => r.setLayout(sent, c, prev, next)));
+    const dim = c.nComponents;
+    if (!this.shared) {
+      this.layout = { ptr: g.ptr, ranges: balancedRanges(g.ptr, this.size), dim, prev: null, next: null, prevEpoch: -1 };
+      await Promise.all(this.remotes.map((r) => r.setLayout(g, c)));
+      return;
+    }
+    // One copy of the graph for every Worker, in shared memory; the engine's own copy can then go.
+    const s = sharedLayoutOf(g, c);
+    const { graph, prev, next } = layoutViews(s.memory.buffer, s.at, s.n, s.edges, dim);
+    this.layout = { ptr: graph.ptr, ranges: balancedRanges(graph.ptr, this.size), dim, prev, next, prevEpoch: -1 };
+    await Promise.all(this.remotes.map((r) => r.setSharedLayout(s, c)));
   }
 
   /**

@@ -6,6 +6,7 @@ import type { KnnChunk } from '../engine/knn-exact';
 import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
 import type { Metric } from '../engine/types';
+import type { SharedLayout } from '../engine/wasm/layout-kernel';
 import type { FittedModel } from '../engine/transform';
 import type { NeighborRows } from '../engine/transform-knn';
 
@@ -17,10 +18,13 @@ export interface ComputeWorkerApi {
   rpTreeBuild(b: RpBuild, units: number): { build: RpBuild; leaves: RpLeaves | null };
   setLeaves(leaves: RpLeaves): void;
   leafPairs(from: number, to: number): JoinUpdates;
-  setCandidates(c: Candidates): void;
+  /** null: the iteration is over, and the Worker lets go of its candidates. */
+  setCandidates(c: Candidates | null): void;
   localJoin(start: number, end: number): JoinUpdates;
-  /** Shared mode gives the epoch's input and output embeddings in shared memory; transfer mode, null. */
-  setLayout(g: LayoutGraph, c: LayoutConstants, prev: Float32Array | null, next: Float32Array | null): void;
+  /** Transfer mode: a copy of the layout graph, for this Worker alone. */
+  setLayout(g: LayoutGraph, c: LayoutConstants): void;
+  /** Shared mode: the graph and the epoch's two embeddings in one shared memory, the pool's. */
+  setSharedLayout(s: SharedLayout, c: LayoutConstants): void;
   layoutShared(start: number, end: number, epoch: number, alpha: number): void;
   /** Transfer mode: gets a copy of the embedding, returns the new positions of its own range. */
   layoutCopy(prev: Float32Array, start: number, end: number, epoch: number, dim: number, alpha: number): Float32Array;

@@ -65,6 +65,9 @@ export function putWithParts(s: IDBObjectStore, key: string, value: unknown): vo
       for (let from = 0; from < a.length; from += per) s.put(a.slice(from, from + per), partKey(key, next++));
       return { [MARK]: first, parts: next - first, type: a.constructor.name, length: a.length } satisfies PartRef;
     }
+    // IndexedDB cannot clone shared memory (NN-descent's candidates, which the pool's Workers read): a
+    // plain copy is stored in its place.
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView) && typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) return (v as unknown as Int32Array).slice();
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       const out: Record<string, unknown> = {};

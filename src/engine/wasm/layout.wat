@@ -1,10 +1,11 @@
-;; The layout's 2-D epoch kernel (sgd-layout.ts's epoch2d) over one Worker's private memory.
+;; The layout's 2-D epoch kernel (sgd-layout.ts's epoch2d), over one Worker's private memory or over
+;; one shared memory that every compute Worker of a job reads (each writes only its own points).
 ;; It does the same float64 operations in the same order as the JavaScript kernel, and calls back into
 ;; JavaScript for the exact gradients below the table's first cell, so its output is bit-identical:
 ;; a job can switch between the two (a Worker without SIMD wasm) and its checkpoints stay exact.
 ;; A point's (x, y) is one f64x2, so each pair of coordinates moves in one instruction.
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory MEMORY_LIMITS))
   (import "env" "attract" (func $attract (param f64) (result f64)))
   (import "env" "repel" (func $repel (param f64) (result f64)))
 

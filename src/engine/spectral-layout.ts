@@ -123,8 +123,11 @@ function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep
   }
   let start = lanczosStart(n, seed);
   let best: Float64Array | null = null;
+  // One basis for every pass: a fresh one each restart left the last pass's m vectors as garbage
+  // (256 MB at a million points), which the init's peak memory held until a collection.
+  const basis: Float64Array[] = [];
   for (let restart = 0; restart < MAX_PASSES; restart++) {
-    const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
+    const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, basis, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
     if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
     best = r.vectors;
     if (r.maxResidual < RESIDUAL_TOLERANCE) break;
@@ -253,12 +256,16 @@ function* lanczos(
   start: Float64Array,
   deflate: Float64Array,
   nWanted: number,
+  /** The basis vectors' storage, reused from pass to pass; each is overwritten whole before it is read. */
+  basis: Float64Array[],
   onStep?: (step: number) => void,
 ): Generator<void, LanczosResult | null> {
+  const vector = (j: number) => (basis[j] ??= new Float64Array(n));
   const V: Float64Array[] = [];
   const alpha = new Float64Array(m);
   const beta = new Float64Array(m);
-  let v = Float64Array.from(start);
+  let v = vector(0);
+  v.set(start);
   yield* orthogonalise(v, [deflate]);
   const nv = norm(v);
   if (nv === 0) return null;
@@ -291,7 +298,8 @@ function* lanczos(
       steps = j + 1;
       break;
     }
-    v = new Float64Array(n);
+    if (j + 1 === m) break; // no next vector to make
+    v = vector(j + 1);
     for (let i = 0; i < n; i++) v[i] = w[i]! / b;
   }
   const { coefs, maxResidual } = ritzCoefficients(alpha, beta, steps, nWanted);

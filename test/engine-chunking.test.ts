@@ -2,7 +2,8 @@
 // and nothing it decides may change a number. Runs with different chunk schedules, and resumed from
 // checkpoints taken inside chunked work, must give the same map bit for bit.
 import { describe, expect, it } from 'vitest';
-import { UmapEngine, resolveParams, type EngineCheckpoint } from '../src/engine';
+import { ComputeCore, LocalPool, UmapEngine, resolveParams, type EngineCheckpoint } from '../src/engine';
+import type { Candidates } from '../src/engine/nn-descent';
 import type { EngineDelta } from '../src/engine/engine';
 import { AdaptivePacer, type StepPacer } from '../src/engine/step-pacer';
 import { gaussianMixture } from '../src/engine/synthetic';
@@ -94,6 +95,44 @@ describe('paced steps', () => {
       expect(same(again.result().embedding, want)).toBe(true);
     });
   }
+
+  it("keeps the arrays the pool holds the candidates in, and frees them at each iteration's end", async () => {
+    // A pool that, like the shared-memory WorkerPool, holds its own copy of the candidates.
+    class HoldingPool extends LocalPool {
+      calls: (Candidates | null)[] = [];
+      override async setCandidates(c: Candidates | null) {
+        const held = c && { ...c, fresh: c.fresh.slice(), old: c.old.slice(), thresholds: c.thresholds.slice() };
+        this.calls.push(held);
+        return super.setCandidates(held);
+      }
+    }
+    const core = new ComputeCore(data, n, d, 'euclidean');
+    const pool = new HoldingPool(core);
+    let joinsSeen = 0;
+    let iterations = 0;
+    const e = new UmapEngine(
+      { data, n, d },
+      params,
+      {
+        onBoundary(engine) {
+          const s = engine.checkpoint().knnState;
+          iterations = Math.max(iterations, s?.iteration ?? 0);
+          if (!s?.fresh) return;
+          joinsSeen++;
+          // The state reads the pool's arrays: one copy, not two.
+          expect(s.fresh).toBe(pool.calls.at(-1)!.fresh);
+        },
+      },
+      { pool, core, pacer: new RandomPacer(3, 300) },
+    );
+    await e.run();
+    expect(same(e.result().embedding, await wanted())).toBe(true);
+    expect(joinsSeen).toBeGreaterThan(0);
+    const given = pool.calls.filter((c) => c !== null).length;
+    expect(given).toBe(iterations);
+    // Each iteration's candidates are handed over once and let go of before the next; none are left.
+    expect(pool.calls.map((c) => (c ? 'set' : 'free')).join(' ')).toBe(Array(given).fill('set free').join(' '));
+  });
 
   it('resume from base + deltas saved as the job Worker saves them (nothing where no state changed)', async () => {
     const want = await wanted();

@@ -51,6 +51,24 @@ describe('advanceRpBuild', () => {
     expect(b.stack).toEqual([]);
   });
 
+  it('counts the points it put on a side, the same in all for any call sizes; the last call, less than it was given', () => {
+    const whole = startRpBuild(n, 10, 7);
+    advanceRpBuild(whole, 1e9, sideOf);
+    // Every split sides each point of its range once.
+    expect(whole.sided).toBeGreaterThan(n);
+    const b = startRpBuild(n, 10, 7);
+    let before = 0;
+    let last = 0;
+    while (!advanceRpBuild(b, 500, sideOf)) {
+      last = b.sided - before;
+      expect(last).toBeGreaterThanOrEqual(500);
+      before = b.sided;
+    }
+    last = b.sided - before;
+    expect(last).toBeLessThan(500);
+    expect(b.sided).toBe(whole.sided);
+  });
+
   it('ends every leaf at ≤ leafSize points and covers each point once', () => {
     const { leaves } = build(() => 1e9);
     expect(new Set(leaves.order).size).toBe(n);

@@ -184,7 +184,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const units = pacer.units('tree', n / 4);
     const leaves = await wave.advance(pool, first, Math.min(s.nTrees, first + pool.size), start, units);
     if (!leaves) {
-      pacer.record('tree', units, now() - t0);
+      pacer.record('tree', Math.max(1, wave.lastWork), now() - t0);
       return 'unsaved';
     }
     // The built tree's leaf pairs, in paced ranges of leaves split over the pool, applied in leaf order.

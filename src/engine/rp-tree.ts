@@ -30,6 +30,8 @@ export interface RpBuild {
   rng: Uint32Array;
   /** The split under way, or null between splits. */
   split: SplitInProgress | null;
+  /** Points put on a side so far: the work advanceRpBuild counts in `units`. */
+  sided: number;
 }
 
 /** A range's split part-way: the pivots drawn, and the sides of order[lo .. at) found so far. */
@@ -47,7 +49,7 @@ interface SplitInProgress {
 export function startRpBuild(n: number, leafSize: number, seed: number): RpBuild {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  return { leafSize, order, stack: [0, n], starts: [], rng: new Rng(seed).state(), split: null };
+  return { leafSize, order, stack: [0, n], starts: [], rng: new Rng(seed).state(), split: null, sided: 0 };
 }
 
 /**
@@ -80,6 +82,7 @@ export function advanceRpBuild(b: RpBuild, units: number, sideOf: SplitSide): Rp
     b.split = null;
   }
   b.rng = rng.state();
+  b.sided += work;
   if (b.split || stack.length) return null;
   starts.sort((x, y) => x - y);
   starts.push(n);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Assembles the engine's .wat kernels into base64 modules the app imports:
 // - distance.wat → distance-wasm.ts, once for private and once for shared memory (a module must
-//   declare which it imports);
+//   declare which it imports), and each again with relaxed SIMD, its vector accumulates fused;
 // - layout.wat → layout-wasm.ts, the same two ways (a Worker's own copy of the graph, or one copy in
 //   shared memory for the whole pool).
 // The output is committed, so building the app needs no assembler; rerun this after editing a .wat.
@@ -12,7 +12,7 @@ const root = new URL('../src/engine/wasm/', import.meta.url);
 const wabt = await wabtInit();
 
 function assemble(name, text) {
-  const mod = wabt.parseWat(name, text, { simd: true, threads: true, sat_float_to_int: true });
+  const mod = wabt.parseWat(name, text, { simd: true, relaxed_simd: true, threads: true, sat_float_to_int: true });
   const { buffer } = mod.toBinary({});
   mod.destroy();
   return Buffer.from(buffer).toString('base64');
@@ -23,12 +23,51 @@ async function write(file, source, body) {
   console.log(`wrote src/engine/wasm/${file}`);
 }
 
+/** The end of the s-expression that opens at text[at] ('('). */
+function closeOf(text, at) {
+  let depth = 0;
+  for (let i = at; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i + 1;
+  }
+  throw new Error(`unbalanced s-expression at ${at}`);
+}
+
+/**
+ * Every vector accumulate `(f32x4.add (local.get $accN) (f32x4.mul X Y))` as `(f32x4.relaxed_madd X Y
+ * (local.get $accN))`: one fused multiply-add where the CPU has one. Fails if the kernel has none, so
+ * an edit of the .wat cannot silently drop the relaxed build's point.
+ */
+function fuseAccumulates(text) {
+  const head = /\(f32x4\.add \(local\.get (\$acc\d)\) \(f32x4\.mul /g;
+  let out = '';
+  let from = 0;
+  let fused = 0;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const x0 = m.index + m[0].length;
+    const x1 = closeOf(text, x0);
+    const y0 = x1 + 1;
+    const y1 = closeOf(text, y0);
+    const end = text.indexOf('))', y1);
+    if (end !== y1) throw new Error(`unexpected accumulate at ${m.index}`);
+    out += `${text.slice(from, m.index)}(f32x4.relaxed_madd ${text.slice(x0, x1)} ${text.slice(y0, y1)} (local.get ${m[1]}))`;
+    from = y1 + 2;
+    head.lastIndex = from;
+    fused++;
+  }
+  if (fused === 0) throw new Error('no vector accumulate to fuse');
+  return out + text.slice(from);
+}
+
 const distance = await readFile(new URL('distance.wat', root), 'utf8');
+const relaxed = fuseAccumulates(distance);
 await write(
   'distance-wasm.ts',
   'distance.wat',
   `export const DISTANCE_WASM_PRIVATE = '${assemble('distance.wat', distance.replace('MEMORY_LIMITS', '1'))}';
 export const DISTANCE_WASM_SHARED = '${assemble('distance.wat', distance.replace('MEMORY_LIMITS', '1 65536 shared'))}';
+export const DISTANCE_WASM_RELAXED_PRIVATE = '${assemble('distance.wat', relaxed.replace('MEMORY_LIMITS', '1'))}';
+export const DISTANCE_WASM_RELAXED_SHARED = '${assemble('distance.wat', relaxed.replace('MEMORY_LIMITS', '1 65536 shared'))}';
 `,
 );
 const layout = await readFile(new URL('layout.wat', root), 'utf8');

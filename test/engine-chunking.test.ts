@@ -134,6 +134,28 @@ describe('paced steps', () => {
     expect(pool.calls.map((c) => (c ? 'set' : 'free')).join(' ')).toBe(Array(given).fill('set free').join(' '));
   });
 
+  it('joins the next wave while a wave is applied, and joins again a wave started ahead that failed: the same map', async () => {
+    // A join that starts past row 0 was started a step ahead; the first at each row fails, as when
+    // a pause ends the pool under it. The step that needs it joins those rows again.
+    class DroppingPool extends LocalPool {
+      seen = new Set<number>();
+      failed = 0;
+      override async localJoin(start: number, end: number) {
+        if (start > 0 && !this.seen.has(start)) {
+          this.seen.add(start);
+          this.failed++;
+          throw new Error('the pool was ended');
+        }
+        return super.localJoin(start, end);
+      }
+    }
+    const pool = new DroppingPool(new ComputeCore(data, n, d, 'euclidean'));
+    const e = new UmapEngine({ data, n, d }, params, {}, { pool, core: pool.core, pacer: new RandomPacer(4, 300) });
+    await e.run();
+    expect(pool.failed).toBeGreaterThan(3);
+    expect(same(e.result().embedding, await wanted())).toBe(true);
+  });
+
   it('resume from base + deltas saved as the job Worker saves them (nothing where no state changed)', async () => {
     const want = await wanted();
     let base: EngineCheckpoint | undefined;

@@ -228,22 +228,63 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     // The wave's rows, split evenly over the pool; its updates are applied in row order, so neither the
     // wave's size nor the split changes the heaps.
     const start = s.joinRowsDone;
-    const rows = Math.min(n - start, pacer.units('join', pool.size * s.chunkSize));
-    const parts = Math.min(pool.size, rows);
-    const jobs: Promise<JoinUpdates>[] = [];
-    for (let w = 0; w < parts; w++) jobs.push(pool.localJoin(start + Math.floor((rows * w) / parts), start + Math.floor((rows * (w + 1)) / parts)));
-    const kept = applyJoinWave(s, heaps, await Promise.all(jobs), rows, n, rec !== null);
+    const { rows, updates } = await joinWave(s, pool, start, () => Math.min(n - start, pacer.units('join', pool.size * s.chunkSize)));
+    // The next wave's joins start before this one's updates are applied, so the pool works while this
+    // thread applies: a join reads only the iteration's candidates and frozen thresholds, which applying
+    // leaves as they are, so the updates (and the heaps) are the same as joined one wave at a time.
+    const next = start + rows;
+    if (next < n) {
+      const nextRows = Math.min(n - next, pacer.units('join', pool.size * s.chunkSize));
+      joinAhead.set(s, { iteration: s.iteration, start: next, rows: nextRows, updates: settled(launchJoins(pool, next, nextRows)) });
+    }
+    const kept = applyJoinWave(s, heaps, updates, rows, n, rec !== null);
     // The iteration is over: the Workers let go of its candidates before the next sampling builds new
     // ones, and none are held through the rest of the job (2 × 135 MB at a million points).
     if (!s.fresh) await pool.setCandidates(null);
     pacer.record('join', rows, now() - t0);
-    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: jobs.length, rows, updates: concatUpdates(kept) };
+    if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: updates.length, rows, updates: concatUpdates(kept) };
     return 'saved';
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
   sortHeaps(heaps);
   for (let t = 0; t < s.distances.length; t++) s.distances[t] = trueDistance(metric, s.distances[t]!);
   return 'done';
+}
+
+/** A wave of joins started a step ahead; never stored: on a resume from a checkpoint it is joined again. */
+interface JoinAhead {
+  iteration: number;
+  start: number;
+  rows: number;
+  /** Its updates, or what stopped it (a pool ended by a pause): then the wave is joined again. */
+  updates: Promise<JoinUpdates[] | Error>;
+}
+
+const joinAhead = new WeakMap<KnnState, JoinAhead>();
+
+/** Rows [start, start + rows) joined, split evenly over the pool. */
+function launchJoins(pool: ComputePool, start: number, rows: number): Promise<JoinUpdates[]> {
+  const parts = Math.min(pool.size, rows);
+  const jobs: Promise<JoinUpdates>[] = [];
+  for (let w = 0; w < parts; w++) jobs.push(pool.localJoin(start + Math.floor((rows * w) / parts), start + Math.floor((rows * (w + 1)) / parts)));
+  return Promise.all(jobs);
+}
+
+/** A promise that always resolves: to its value, or to the error that rejected it. */
+function settled<T>(p: Promise<T>): Promise<T | Error> {
+  return p.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+}
+
+/** The wave that starts at `start`: the one already joining, if it was started, else `rows()` rows now. */
+async function joinWave(s: KnnState, pool: ComputePool, start: number, rows: () => number): Promise<{ rows: number; updates: JoinUpdates[] }> {
+  const ahead = joinAhead.get(s);
+  joinAhead.delete(s);
+  if (ahead && ahead.iteration === s.iteration && ahead.start === start) {
+    const updates = await ahead.updates;
+    if (!(updates instanceof Error)) return { rows: ahead.rows, updates };
+  }
+  const r = rows();
+  return { rows: r, updates: await launchJoins(pool, start, r) };
 }
 
 // The three pieces below are shared by a live step and by replayKnnStep, so a replayed delta takes

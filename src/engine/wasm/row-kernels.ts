@@ -53,22 +53,27 @@ export function rowStoreOf(memory: WebAssembly.Memory, n: number, d: number): Ro
   return { memory, shared, data: new Float32Array(memory.buffer, 0, n * d), n, d };
 }
 
-let simdOk: boolean | null = null;
+const compiles = new Map<string, boolean>();
+
+/** Whether this engine compiles the module (memoised: every call asks the same engine). */
+function compilesHere(b64: string): boolean {
+  let ok = compiles.get(b64);
+  if (ok === undefined) {
+    try {
+      new WebAssembly.Module(decode(b64));
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    compiles.set(b64, ok);
+  }
+  return ok;
+}
 
 /** Whether this engine can compile SIMD wasm; older browsers fall back to the JS kernels. */
 export function wasmSimdSupported(): boolean {
-  if (simdOk === null) {
-    try {
-      new WebAssembly.Module(decode(DISTANCE_WASM_PRIVATE));
-      simdOk = true;
-    } catch {
-      simdOk = false;
-    }
-  }
-  return simdOk;
+  return compilesHere(DISTANCE_WASM_PRIVATE);
 }
-
-let relaxedOk: boolean | null = null;
 
 /**
  * Whether this engine compiles relaxed SIMD, whose fused multiply-add makes each distance 10–15 %
@@ -76,15 +81,7 @@ let relaxedOk: boolean | null = null;
  * all run one kernel and a job's distances do not depend on which Worker ran them.
  */
 function wasmRelaxedSimdSupported(): boolean {
-  if (relaxedOk === null) {
-    try {
-      new WebAssembly.Module(decode(DISTANCE_WASM_RELAXED_PRIVATE));
-      relaxedOk = true;
-    } catch {
-      relaxedOk = false;
-    }
-  }
-  return relaxedOk;
+  return compilesHere(DISTANCE_WASM_RELAXED_PRIVATE);
 }
 
 /** The distance module for a store's memory: fused where the engine has relaxed SIMD. */

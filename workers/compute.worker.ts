@@ -33,8 +33,7 @@ const api: ComputeWorkerApi = {
   setCandidates: (c) => need().setCandidates(c),
   localJoin(start, end) {
     const u = need().localJoin(start, end);
-    const trimmed = { a: u.a.slice(0, u.count), b: u.b.slice(0, u.count), dist: u.dist.slice(0, u.count), count: u.count, evals: u.evals };
-    return Comlink.transfer(trimmed, [trimmed.a.buffer, trimmed.b.buffer, trimmed.dist.buffer]);
+    return Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]);
   },
   setLayout: (g, c) => need().setLayout(g, c),
   setSharedLayout: (s, c) => need().setSharedLayout(s, c),

@@ -1,7 +1,7 @@
 import type { Metric } from './types';
 import { exactKnnChunk, exactRowScale, type KnnChunk } from './knn-exact';
 import { advanceRpBuild, type RpBuild, type RpLeaves, type SplitSide } from './rp-tree';
-import { leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
+import { JoinBuffer, leafPairs, localJoin, type Candidates, type JoinUpdates, type PairDistance } from './nn-descent';
 import { dotRows, sqDist } from './distance';
 import { allocateRowStore, rowKernels, wasmSimdSupported, type RowStore } from './wasm/row-kernels';
 import { layoutKernel, layoutViews, sharedLayoutKernel, type LayoutKernel, type SharedLayout } from './wasm/layout-kernel';
@@ -78,9 +78,11 @@ export class ComputeCore {
     this.candidates = c;
   }
 
+  private readonly joinOut = new JoinBuffer();
+
   localJoin(start: number, end: number): JoinUpdates {
     if (!this.candidates) throw new Error('localJoin before setCandidates');
-    return localJoin(this.candidates, start, end, this.orderDist);
+    return localJoin(this.candidates, start, end, this.orderDist, this.joinOut);
   }
 
   /** Moves points [start, end) for one epoch: the wasm kernel, or the JS one over the graph. */
@@ -162,6 +164,7 @@ export interface ComputePool extends EpochRunner {
    */
   setCandidates(c: Candidates | null): Promise<Candidates | null>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
+  /** The pool may keep `g` or free its arrays once it has a copy: the caller does not read it after. */
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
   /**
    * Optional: part of an epoch, points [start, end) moved from `prev` (the epoch-start positions) into

@@ -11,6 +11,7 @@ import { LayoutPhase } from './layout-phase';
 import { AdaptivePacer, type StepPacer } from './step-pacer';
 import { checkWarmStart, warmInitOf, type WarmStart } from './warm-start';
 import { now, runSteps, type RunControl } from './run-steps';
+import { releaseArrays } from './release';
 
 export type { EngineCheckpoint, EngineDelta, EngineStepDelta, GraphStart } from './engine-state';
 
@@ -235,6 +236,8 @@ export class UmapEngine {
       if (s.mode === 'approx') this.log(`kNN: NN-descent stopped after ${s.iteration} iterations.`);
       this.cp.knn = finishKnn(s, n, p.nNeighbors);
       this.cp.knnState = null;
+      // The heaps are copied into the graph: 135 MB at a million points, freed now (release.ts).
+      releaseArrays(s.indices, s.distances, s.flags);
       this.cp.phase = 'graph';
     }
   }

@@ -1,4 +1,5 @@
 import type { FuzzyGraph, KnnGraph } from './types';
+import { releaseArrays } from './release';
 
 /**
  * umap-learn's compute_membership_strengths: the weight of each directed kNN edge i → c,
@@ -154,7 +155,10 @@ export class FuzzyUnion {
     this.outRows = new Int32Array(this.back.buffer, this.back.byteOffset, this.back.length);
     this.outCols = this.col;
     this.outW = this.fwd;
+    // The strengths and the fill counters are bucketed: freed now, not at a collection (release.ts).
+    releaseArrays(this.w, this.fill);
     this.w = new Float32Array(0);
+    this.fill = new Int32Array(0);
   }
 
   // Sort each row by column and merge the (at most two) entries per pair. Rows are short (about 2k

@@ -9,6 +9,7 @@ import { startRpBuild } from './rp-tree';
 import { TreeWave } from './rp-tree-wave';
 import { AdaptivePacer, type StepPacer } from './step-pacer';
 import { now } from './run-steps';
+import { releaseArrays } from './release';
 
 /** Resumable kNN state: plain typed arrays and numbers only. */
 export interface KnnState {
@@ -200,6 +201,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const kept = applyTreeWave(s, heaps, pairs, treeDone ? 1 : 0, treeDone ? 0 : from + count, core, rec !== null);
     pacer.record('leaves', count, now() - t0);
     if (rec) rec.delta = { kind: 'approx', stage: 'trees', units: treeDone ? 1 : 0, leavesDone: s.treeLeavesDone, updates: concatUpdates(kept) };
+    releaseUpdates(pairs);
     return 'saved';
   }
   if (s.stage === 'descent') {
@@ -211,16 +213,14 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
       if (!s.sampling) {
         // The candidate heaps alone (2 × 135 MB at a million points, 0.35–0.8 s to allocate and
         // fill) are a step of their own, so that no step holds both them and a chunk of sampling.
-        const done = sampleStep(s, heaps, 0);
-        if (done) await handCandidates(s, pool, done);
+        await sampleAndHand(s, heaps, 0, pool);
         if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo: 0 };
         return 'saved';
       }
       const from = s.sampling.row;
       const work = from < n ? 'sample' : 'sample-mark';
       const upTo = Math.min(from < n ? n : 2 * n, from + pacer.units(work, 2 * s.chunkSize));
-      const done = sampleStep(s, heaps, upTo);
-      if (done) await handCandidates(s, pool, done);
+      await sampleAndHand(s, heaps, upTo, pool);
       pacer.record(work, upTo - from, now() - t0);
       if (rec) rec.delta = { kind: 'approx', stage: 'sample', upTo };
       return 'saved';
@@ -243,6 +243,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     if (!s.fresh) await pool.setCandidates(null);
     pacer.record('join', rows, now() - t0);
     if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: updates.length, rows, updates: concatUpdates(kept) };
+    releaseUpdates(updates);
     return 'saved';
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
@@ -323,6 +324,27 @@ function sampleStep(s: KnnState, heaps: NeighborHeaps, upTo: number): Candidates
   s.joinRowsDone = 0;
   s.changedThisIteration = 0;
   return c;
+}
+
+/**
+ * A live sampling step; once the sampling ends, its candidates go to the pool, and the sampling's own
+ * arrays are freed: the heaps' distances and flags (only their indices are candidates), and the
+ * indices too where the pool holds them in copies of its own (2 × 135 MB at a million points, an
+ * iteration's garbage otherwise; see release.ts).
+ */
+async function sampleAndHand(s: KnnState, heaps: NeighborHeaps, upTo: number, pool: ComputePool): Promise<void> {
+  s.sampling ??= startSampling(heaps.n, s.k);
+  const sampling = s.sampling;
+  const done = sampleStep(s, heaps, upTo);
+  if (!done) return;
+  await handCandidates(s, pool, done);
+  releaseArrays(sampling.fresh.distances, sampling.fresh.flags, sampling.old.distances, sampling.old.flags);
+  if (s.fresh !== done.fresh) releaseArrays(done.fresh, done.old, done.thresholds);
+}
+
+/** A step's updates, once applied and (when deltas are kept) copied into its delta. */
+function releaseUpdates(list: JoinUpdates[]): void {
+  for (const u of list) releaseArrays(u.a, u.b, u.dist);
 }
 
 /** Join results in row order, so the heaps do not depend on which Worker finished first. */

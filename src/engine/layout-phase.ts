@@ -101,10 +101,11 @@ export class LayoutPhase {
       nEpochs,
       seed: deriveSeed(p.seed, 5),
     };
+    const edges = g.tail.length;
     await this.pool.setLayout(g, consts);
     this.built = null;
     this.consts = consts;
-    if (cp.epoch === 0) log(`Layout: ${nEpochs} epochs over ${g.tail.length} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
+    if (cp.epoch === 0) log(`Layout: ${nEpochs} epochs over ${edges} edges (a = ${a.toFixed(3)}, b = ${b.toFixed(3)}).`);
     return null;
   }
 

@@ -2,6 +2,7 @@ import type { NeighborHeaps } from './neighbor-heap';
 import { heapPush } from './neighbor-heap';
 import type { RpLeaves } from './rp-tree';
 import type { Rng } from './prng';
+import { releaseArrays } from './release';
 
 /**
  * NN-descent in the style of pynndescent, split so that the expensive part (the local join over a
@@ -81,23 +82,46 @@ export function fillRandom(heaps: NeighborHeaps, dist: PairDistance, rng: Rng): 
   }
 }
 
-/** The local join for points [start, end): new×new and new×old candidate pairs. */
-export function localJoin(c: Candidates, start: number, end: number, dist: PairDistance): JoinUpdates {
+/**
+ * Where a caller's local joins write their pairs, kept from one join to the next: growing fresh arrays
+ * by doubling left about twice each join's result as garbage in a compute Worker, which collects so
+ * rarely that at a million points it held hundreds of MB of them (docs/benchmark.md).
+ */
+export class JoinBuffer {
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  dist = new Float32Array(1024);
+
+  /** Room for `count` + 1 pairs, keeping the first `count`. */
+  ensure(count: number): void {
+    if (count < this.a.length) return;
+    const cap = Math.max(2 * this.a.length, count + 1);
+    const a = new Int32Array(cap);
+    const b = new Int32Array(cap);
+    const dist = new Float32Array(cap);
+    a.set(this.a);
+    b.set(this.b);
+    dist.set(this.dist);
+    releaseArrays(this.a, this.b, this.dist);
+    this.a = a;
+    this.b = b;
+    this.dist = dist;
+  }
+}
+
+/**
+ * The local join for points [start, end): new×new and new×old candidate pairs. The result's arrays are
+ * its own, exactly `count` long (`out` is only where they were gathered).
+ */
+export function localJoin(c: Candidates, start: number, end: number, dist: PairDistance, out = new JoinBuffer()): JoinUpdates {
   const { maxCand, fresh, old, thresholds } = c;
-  let cap = 1024;
-  let a: Int32Array = new Int32Array(cap);
-  let b: Int32Array = new Int32Array(cap);
-  let dd = new Float32Array(cap);
   let count = 0;
   let evals = 0;
+  let { a, b, dist: dd } = out;
   const emit = (p: number, q: number, dpq: number) => {
-    if (count === cap) {
-      cap *= 2;
-      a = grow(a, cap);
-      b = grow(b, cap);
-      const nd = new Float32Array(cap);
-      nd.set(dd);
-      dd = nd;
+    if (count === a.length) {
+      out.ensure(count);
+      ({ a, b, dist: dd } = out);
     }
     a[count] = p;
     b[count] = q;
@@ -126,7 +150,7 @@ export function localJoin(c: Candidates, start: number, end: number, dist: PairD
       }
     }
   }
-  return { a, b, dist: dd, count, evals };
+  return { a: a.slice(0, count), b: b.slice(0, count), dist: dd.slice(0, count), count, evals };
 }
 
 /**
@@ -173,10 +197,4 @@ export function concatUpdates(list: JoinUpdates[]): JoinUpdates {
     w += u.count;
   }
   return { a, b, dist, count, evals: 0 };
-}
-
-function grow(x: Int32Array, cap: number): Int32Array {
-  const y = new Int32Array(cap);
-  y.set(x);
-  return y;
 }

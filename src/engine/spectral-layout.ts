@@ -2,6 +2,7 @@ import type { FuzzyGraph } from './types';
 import { rowPointers } from './fuzzy-simplicial-set';
 import { tridiagonalEigen } from './tridiagonal-eigen';
 import { Rng } from './prng';
+import { releaseArrays } from './release';
 
 export type SpectralOutcome = { ok: true; coords: Float64Array } | { ok: false; reason: string };
 
@@ -126,14 +127,22 @@ function* spectralSteps(g: FuzzyGraph, nComponents: number, seed: number, onStep
   // One basis for every pass: a fresh one each restart left the last pass's m vectors as garbage
   // (256 MB at a million points), which the init's peak memory held until a collection.
   const basis: Float64Array[] = [];
-  for (let restart = 0; restart < MAX_PASSES; restart++) {
-    const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, basis, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
-    if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
-    best = r.vectors;
-    if (r.maxResidual < RESIDUAL_TOLERANCE) break;
-    start = restartVector(best, n, nComponents);
+  try {
+    for (let restart = 0; restart < MAX_PASSES; restart++) {
+      const r = yield* lanczos(matvec, n, m, start, trivial, nComponents, basis, onStep && ((step) => onStep(restart, step, m, MAX_PASSES)));
+      if (!r) return { ok: false, reason: 'the Lanczos iteration broke down' };
+      releaseArrays(best);
+      best = r.vectors;
+      if (r.maxResidual < RESIDUAL_TOLERANCE) break;
+      releaseArrays(start);
+      start = restartVector(best, n, nComponents);
+    }
+    return finiteOutcome(best!);
+  } finally {
+    // The basis is m·n doubles (256 MB at a million points), garbage from here on; freed now, also
+    // when a pause ends the solve (see release.ts).
+    releaseArrays(...basis, z, start);
   }
-  return finiteOutcome(best!);
 }
 
 /**
@@ -302,6 +311,7 @@ function* lanczos(
     v = vector(j + 1);
     for (let i = 0; i < n; i++) v[i] = w[i]! / b;
   }
+  releaseArrays(w);
   const { coefs, maxResidual } = ritzCoefficients(alpha, beta, steps, nWanted);
   const out = new Float64Array(n * nWanted);
   for (let c = 0; c < nWanted; c++) {

@@ -6,6 +6,7 @@ import type { RpBuild, RpLeaves } from '../engine/rp-tree';
 import type { Metric } from '../engine/types';
 import type { RowStore } from '../engine/wasm/row-kernels';
 import { layoutViews, sharedLayoutOf } from '../engine/wasm/layout-kernel';
+import { releaseArrays } from '../engine/release';
 import { balancedRanges, type LayoutConstants, type LayoutGraph } from '../engine/sgd-layout';
 import { SplitTransformPool, type TransformPool, type TransformWorker } from '../engine/transform-core';
 import type { FittedModel } from '../engine/transform';
@@ -24,11 +25,13 @@ function startError(e: unknown): Error {
 /**
  * A copy of `a` in shared memory: posted to every Worker, it is shared, where a plain array is cloned
  * once per Worker (at a million points NN-descent's candidates are 240 MB, seconds of copying in
- * which the progress stood still).
+ * which the progress stood still). Written into `reuse` when it fits: shared memory cannot be freed
+ * at once (release.ts), so a fresh copy each iteration left one more in every Worker until it collected.
  */
-function sharedCopy<T extends Int32Array | Float32Array>(a: T): T {
-  const b = new SharedArrayBuffer(a.byteLength);
-  const copy = a instanceof Int32Array ? new Int32Array(b) : new Float32Array(b);
+function sharedCopy<T extends Int32Array | Float32Array>(a: T, reuse?: T): T {
+  if (reuse === a) return a;
+  const fresh = () => (a instanceof Int32Array ? new Int32Array(new SharedArrayBuffer(a.byteLength)) : new Float32Array(new SharedArrayBuffer(a.byteLength)));
+  const copy = reuse && reuse.length === a.length ? reuse : fresh();
   copy.set(a);
   return copy as T;
 }
@@ -117,8 +120,13 @@ export class WorkerPool implements ComputePool {
   leafPairs(from: number, to: number): Promise<JoinUpdates> {
     return this.onFree((r) => r.leafPairs(from, to));
   }
+  /** The shared candidate arrays, kept from one iteration to the next (no Worker reads them in between). */
+  private heldCandidates: Candidates | null = null;
+
   async setCandidates(c: Candidates | null): Promise<Candidates | null> {
-    const sent = c && this.shared ? { ...c, fresh: sharedCopy(c.fresh), old: sharedCopy(c.old), thresholds: sharedCopy(c.thresholds) } : c;
+    const h = this.heldCandidates;
+    const sent = c && this.shared ? { ...c, fresh: sharedCopy(c.fresh, h?.fresh), old: sharedCopy(c.old, h?.old), thresholds: sharedCopy(c.thresholds, h?.thresholds) } : c;
+    if (sent && this.shared) this.heldCandidates = sent;
     await Promise.all(this.remotes.map((r) => r.setCandidates(sent)));
     return sent;
   }
@@ -133,8 +141,10 @@ export class WorkerPool implements ComputePool {
       await Promise.all(this.remotes.map((r) => r.setLayout(g, c)));
       return;
     }
-    // One copy of the graph for every Worker, in shared memory; the engine's own copy can then go.
+    // One copy of the graph for every Worker, in shared memory; the engine's own copy can then go, and
+    // is freed now (190 MB at a million points), as the engine no longer reads it.
     const s = sharedLayoutOf(g, c);
+    releaseArrays(g.ptr, g.tail, g.epochsPerSample);
     const { graph, prev, next } = layoutViews(s.memory.buffer, s.at, s.n, s.edges, dim);
     this.layout = { ptr: graph.ptr, ranges: balancedRanges(graph.ptr, this.size), dim, prev, next, prevEpoch: -1 };
     await Promise.all(this.remotes.map((r) => r.setSharedLayout(s, c)));

@@ -6,6 +6,7 @@ import { ComputeCore } from '../src/engine/compute-core';
 import { TransformCore } from '../src/engine/transform-core';
 import { rowStoreOf } from '../src/engine/wasm/row-kernels';
 import type { ComputeWorkerApi } from '../src/jobs/compute-protocol';
+import type { JoinUpdates } from '../src/engine/nn-descent';
 
 let core: ComputeCore | null = null;
 let tcore: TransformCore | null = null;
@@ -16,25 +17,23 @@ function need(): ComputeCore {
 
 const transferKnn = <T extends { indices: Int32Array; distances: Float32Array }>(r: T) => Comlink.transfer(r, [r.indices.buffer, r.distances.buffer] as ArrayBuffer[]);
 
+/** Updates in a shared slot go back by reference; arrays of their own are moved. */
+const transferUpdates = (u: JoinUpdates) => (u.a.buffer instanceof ArrayBuffer ? Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]) : u);
+
 const api: ComputeWorkerApi = {
   init(source, n, d, metric) {
     core = new ComputeCore(source instanceof Float32Array ? source : rowStoreOf(source, n, d), n, d, metric);
   },
   exactKnn: (start, end, k) => transferKnn(need().exactKnn(start, end, k)),
   rpTreeBuild(b, units) {
+    // A shared order (shared mode) goes back by reference; a plain one is moved.
     const r = need().rpTreeBuild(b, units);
-    return Comlink.transfer(r, [r.build.order.buffer as ArrayBuffer]);
+    return r.build.order.buffer instanceof ArrayBuffer ? Comlink.transfer(r, [r.build.order.buffer]) : r;
   },
   setLeaves: (leaves) => need().setLeaves(leaves),
-  leafPairs(from, to) {
-    const u = need().leafPairs(from, to);
-    return Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]);
-  },
+  leafPairs: (from, to, slot) => transferUpdates(need().leafPairs(from, to, slot)),
   setCandidates: (c) => need().setCandidates(c),
-  localJoin(start, end) {
-    const u = need().localJoin(start, end);
-    return Comlink.transfer(u, [u.a.buffer, u.b.buffer, u.dist.buffer] as ArrayBuffer[]);
-  },
+  localJoin: (start, end, slot) => transferUpdates(need().localJoin(start, end, slot)),
   setLayout: (g, c) => need().setLayout(g, c),
   setSharedLayout: (s, c) => need().setSharedLayout(s, c),
   layoutShared: (start, end, epoch, alpha) => need().layoutShared(start, end, epoch, alpha),

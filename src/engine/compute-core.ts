@@ -68,10 +68,13 @@ export class ComputeCore {
     this.leaves = leaves;
   }
 
-  /** Every pair inside leaves [from, to) of the tree set, with its distance. */
-  leafPairs(from: number, to: number): JoinUpdates {
+  /**
+   * Every pair inside leaves [from, to) of the tree set, with its distance: in arrays of its own, or
+   * written into the pool's shared `slot` (views of it, or of a larger shared memory when it is short).
+   */
+  leafPairs(from: number, to: number, slot?: SharedArrayBuffer): JoinUpdates {
     if (!this.leaves) throw new Error('leafPairs before setLeaves');
-    return leafPairs(this.leaves, this.orderDist, from, to);
+    return leafPairs(this.leaves, this.orderDist, from, to, slot ? new JoinBuffer(0, slot) : undefined);
   }
 
   setCandidates(c: Candidates | null): void {
@@ -80,9 +83,12 @@ export class ComputeCore {
 
   private readonly joinOut = new JoinBuffer();
 
-  localJoin(start: number, end: number): JoinUpdates {
+  /** Points [start, end) joined: into `slot` as leafPairs does, or gathered in a kept buffer and copied out. */
+  localJoin(start: number, end: number, slot?: SharedArrayBuffer): JoinUpdates {
     if (!this.candidates) throw new Error('localJoin before setCandidates');
-    return localJoin(this.candidates, start, end, this.orderDist, this.joinOut);
+    if (slot) return localJoin(this.candidates, start, end, this.orderDist, new JoinBuffer(0, slot));
+    const u = localJoin(this.candidates, start, end, this.orderDist, this.joinOut);
+    return { a: u.a.slice(), b: u.b.slice(), dist: u.dist.slice(), count: u.count, evals: u.evals };
   }
 
   /** Moves points [start, end) for one epoch: the wasm kernel, or the JS one over the graph. */
@@ -164,6 +170,11 @@ export interface ComputePool extends EpochRunner {
    */
   setCandidates(c: Candidates | null): Promise<Candidates | null>;
   localJoin(start: number, end: number): Promise<JoinUpdates>;
+  /**
+   * Optional: the caller has applied these updates (leafPairs' or localJoin's) and reads them no more,
+   * so the pool may write into their memory again; absent, the caller frees them (releaseArrays).
+   */
+  doneWith?(updates: readonly JoinUpdates[]): void;
   /** The pool may keep `g` or free its arrays once it has a copy: the caller does not read it after. */
   setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void>;
   /**

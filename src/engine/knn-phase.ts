@@ -201,7 +201,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const kept = applyTreeWave(s, heaps, pairs, treeDone ? 1 : 0, treeDone ? 0 : from + count, core, rec !== null);
     pacer.record('leaves', count, now() - t0);
     if (rec) rec.delta = { kind: 'approx', stage: 'trees', units: treeDone ? 1 : 0, leavesDone: s.treeLeavesDone, updates: concatUpdates(kept) };
-    releaseUpdates(pairs);
+    releaseUpdates(pool, pairs);
     return 'saved';
   }
   if (s.stage === 'descent') {
@@ -243,7 +243,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     if (!s.fresh) await pool.setCandidates(null);
     pacer.record('join', rows, now() - t0);
     if (rec) rec.delta = { kind: 'approx', stage: 'descent', units: updates.length, rows, updates: concatUpdates(kept) };
-    releaseUpdates(updates);
+    releaseUpdates(pool, updates);
     return 'saved';
   }
   // Finish: sort, convert ordering distances, and keep nNeighbors − 1 (self is added by the caller).
@@ -342,9 +342,10 @@ async function sampleAndHand(s: KnnState, heaps: NeighborHeaps, upTo: number, po
   if (s.fresh !== done.fresh) releaseArrays(done.fresh, done.old, done.thresholds);
 }
 
-/** A step's updates, once applied and (when deltas are kept) copied into its delta. */
-function releaseUpdates(list: JoinUpdates[]): void {
-  for (const u of list) releaseArrays(u.a, u.b, u.dist);
+/** A step's updates, once applied and (when deltas are kept) copied into its delta: the pool's again, or freed. */
+function releaseUpdates(pool: ComputePool, list: JoinUpdates[]): void {
+  if (pool.doneWith) pool.doneWith(list);
+  else for (const u of list) releaseArrays(u.a, u.b, u.dist);
 }
 
 /** Join results in row order, so the heaps do not depend on which Worker finished first. */

@@ -36,18 +36,19 @@ export interface JoinUpdates {
 /**
  * Every pair inside leaves [from, to) (default: all) of an RP tree, with its distance: the expensive
  * half of a tree, done on the pool; the owner feeds the pairs to its heaps with applyUpdates, in leaf
- * order, so any split of the leaves gives the same heaps.
+ * order, so any split of the leaves gives the same heaps. With `out`, the pairs are views of it
+ * (grown to fit); without, arrays of their own.
  */
-export function leafPairs(leaves: RpLeaves, dist: PairDistance, from = 0, to = leaves.leafStarts.length - 1): JoinUpdates {
+export function leafPairs(leaves: RpLeaves, dist: PairDistance, from = 0, to = leaves.leafStarts.length - 1, out?: JoinBuffer): JoinUpdates {
   const { order, leafStarts } = leaves;
   let count = 0;
   for (let l = from; l < to; l++) {
     const m = leafStarts[l + 1]! - leafStarts[l]!;
     count += (m * (m - 1)) / 2;
   }
-  const a = new Int32Array(count);
-  const b = new Int32Array(count);
-  const dd = new Float32Array(count);
+  const buf = out ?? new JoinBuffer(count);
+  if (count > 0) buf.ensure(count - 1);
+  const { a, b, dist: dd } = buf;
   let w = 0;
   for (let l = from; l < to; l++) {
     const lo = leafStarts[l]!;
@@ -63,7 +64,7 @@ export function leafPairs(leaves: RpLeaves, dist: PairDistance, from = 0, to = l
       }
     }
   }
-  return { a, b, dist: dd, count, evals: count };
+  return buf.views(count, count);
 }
 
 /**
@@ -82,36 +83,62 @@ export function fillRandom(heaps: NeighborHeaps, dist: PairDistance, rng: Rng): 
   }
 }
 
+/** Three arrays of `capacity` pairs: plain, or one shared memory a compute Worker fills for the pool. */
+type JoinArrays = Pick<JoinUpdates, 'a' | 'b' | 'dist'>;
+
+function plainJoinArrays(capacity: number): JoinArrays {
+  return { a: new Int32Array(capacity), b: new Int32Array(capacity), dist: new Float32Array(capacity) };
+}
+
+/** The arrays of a shared slot (12 bytes a pair), as WorkerPool passes one with each join. */
+function joinArraysOver(slot: SharedArrayBuffer): JoinArrays {
+  const cap = Math.floor(slot.byteLength / 12);
+  return { a: new Int32Array(slot, 0, cap), b: new Int32Array(slot, 4 * cap, cap), dist: new Float32Array(slot, 8 * cap, cap) };
+}
+
+function sharedJoinArrays(capacity: number): JoinArrays {
+  return joinArraysOver(new SharedArrayBuffer(12 * Math.max(1, capacity)));
+}
+
 /**
- * Where a caller's local joins write their pairs, kept from one join to the next: growing fresh arrays
- * by doubling left about twice each join's result as garbage in a compute Worker, which collects so
- * rarely that at a million points it held hundreds of MB of them (docs/benchmark.md).
+ * Where joins write their pairs, kept from one join to the next. Growing fresh arrays by doubling left
+ * about twice each join's result as garbage in a compute Worker, which collects so rarely that at a
+ * million points it held hundreds of MB of them (docs/benchmark.md). Over a shared slot, the pairs
+ * reach the pool with no copy and no transfer: a transferred buffer is held by its message until the
+ * receiver collects garbage, even once it is detached.
  */
 export class JoinBuffer {
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  dist = new Float32Array(1024);
+  a: Int32Array;
+  b: Int32Array;
+  dist: Float32Array;
+  private readonly alloc: (capacity: number) => JoinArrays;
+
+  constructor(capacity = 1024, shared: SharedArrayBuffer | 'shared' | null = null) {
+    this.alloc = shared ? sharedJoinArrays : plainJoinArrays;
+    // Not `instanceof SharedArrayBuffer`: where the page is not isolated, that global does not exist.
+    ({ a: this.a, b: this.b, dist: this.dist } = shared && shared !== 'shared' ? joinArraysOver(shared) : this.alloc(capacity));
+  }
 
   /** Room for `count` + 1 pairs, keeping the first `count`. */
   ensure(count: number): void {
     if (count < this.a.length) return;
-    const cap = Math.max(2 * this.a.length, count + 1);
-    const a = new Int32Array(cap);
-    const b = new Int32Array(cap);
-    const dist = new Float32Array(cap);
-    a.set(this.a);
-    b.set(this.b);
-    dist.set(this.dist);
+    const next = this.alloc(Math.max(2 * this.a.length, count + 1));
+    next.a.set(this.a);
+    next.b.set(this.b);
+    next.dist.set(this.dist);
     releaseArrays(this.a, this.b, this.dist);
-    this.a = a;
-    this.b = b;
-    this.dist = dist;
+    ({ a: this.a, b: this.b, dist: this.dist } = next);
+  }
+
+  /** The first `count` pairs, as views of this buffer: valid until it is written again. */
+  views(count: number, evals: number): JoinUpdates {
+    return { a: this.a.subarray(0, count), b: this.b.subarray(0, count), dist: this.dist.subarray(0, count), count, evals };
   }
 }
 
 /**
- * The local join for points [start, end): new×new and new×old candidate pairs. The result's arrays are
- * its own, exactly `count` long (`out` is only where they were gathered).
+ * The local join for points [start, end): new×new and new×old candidate pairs, as views of `out`
+ * (grown to fit), exactly `count` long.
  */
 export function localJoin(c: Candidates, start: number, end: number, dist: PairDistance, out = new JoinBuffer()): JoinUpdates {
   const { maxCand, fresh, old, thresholds } = c;
@@ -150,7 +177,7 @@ export function localJoin(c: Candidates, start: number, end: number, dist: PairD
       }
     }
   }
-  return { a: a.slice(0, count), b: b.slice(0, count), dist: dd.slice(0, count), count, evals };
+  return out.views(count, evals);
 }
 
 /**

@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import type { ComputePool } from '../engine/compute-core';
 import type { LayoutConstants, LayoutGraph } from '../engine/sgd-layout';
-import type { Candidates } from '../engine/nn-descent';
+import type { Candidates, JoinUpdates } from '../engine/nn-descent';
 import type { GpuCompute } from './gpu-compute';
 import { DeviceGuard } from './device-guard';
 import type { GpuFaults } from './gpu-faults';
@@ -46,6 +46,8 @@ export class GpuPool implements ComputePool {
   private steadyBytes: number | null = null;
   private smooth: GpuSmoothKnn | null = null;
   private graphChunks = 0;
+  /** The CPU pool's, whose Workers ran the joins. */
+  readonly doneWith?: (updates: readonly JoinUpdates[]) => void;
 
   constructor(
     readonly gpu: GpuCompute,
@@ -53,6 +55,7 @@ export class GpuPool implements ComputePool {
     readonly data: Float32Array,
     private opts: GpuPoolOptions = {},
   ) {
+    this.doneWith = cpu.doneWith?.bind(cpu);
     this.guard = new DeviceGuard(gpu.device, (line) => {
       this.opts.log?.(line);
       this.opts.onFallback?.(line);

@@ -36,6 +36,9 @@ function sharedCopy<T extends Int32Array | Float32Array>(a: T, reuse?: T): T {
   return copy as T;
 }
 
+/** A join result slot's first size: 64k pairs (768 KB); a Worker whose result is larger writes a larger one. */
+const SLOT_BYTES = 12 * 65536;
+
 /**
  * kNN chunks spread over Workers, one per core. Requests go round-robin to whichever Worker is free;
  * the engine applies results in chunk order, so the map does not depend on the pool's size.
@@ -112,13 +115,41 @@ export class WorkerPool implements ComputePool {
   }
   rpTreeBuild(b: RpBuild, units: number): Promise<{ build: RpBuild; leaves: RpLeaves | null }> {
     // The tree's order goes to whichever Worker is free and comes back: any of them can go on with it.
+    // In shared mode it is put in shared memory once and passed by reference from then on: a buffer
+    // moved back and forth is held by each message until a collection (4 MB a step at a million points).
+    if (this.shared) {
+      const order = b.order.buffer instanceof SharedArrayBuffer ? b.order : sharedCopy(b.order);
+      return this.onFree((r) => r.rpTreeBuild({ ...b, order }, units));
+    }
     return this.onFree((r) => r.rpTreeBuild(Comlink.transfer(b, [b.order.buffer as ArrayBuffer]), units));
   }
   async setLeaves(leaves: RpLeaves): Promise<void> {
     await Promise.all(this.remotes.map((r) => r.setLeaves(leaves)));
   }
   leafPairs(from: number, to: number): Promise<JoinUpdates> {
-    return this.onFree((r) => r.leafPairs(from, to));
+    return this.onFree((r) => r.leafPairs(from, to, this.slot()));
+  }
+
+  /**
+   * Shared slots the Workers write join results into, reused once the engine is done with them
+   * (doneWith). Results moved by transfer were held by their messages until the job Worker collected
+   * garbage, which it rarely does: 1.4 GB by the end of a 1M × 768 kNN (docs/benchmark.md).
+   */
+  private readonly slots: SharedArrayBuffer[] = [];
+
+  private slot(): SharedArrayBuffer | undefined {
+    if (!this.shared) return undefined;
+    return this.slots.pop() ?? new SharedArrayBuffer(SLOT_BYTES);
+  }
+
+  doneWith(updates: readonly JoinUpdates[]): void {
+    for (const u of updates) {
+      const buf = u.a.buffer;
+      // Only shared mode has slots (and, where the page is not isolated, no SharedArrayBuffer global).
+      if (this.shared && buf instanceof SharedArrayBuffer) {
+        if (!this.slots.includes(buf)) this.slots.push(buf);
+      } else releaseArrays(u.a, u.b, u.dist);
+    }
   }
   /** The shared candidate arrays, kept from one iteration to the next (no Worker reads them in between). */
   private heldCandidates: Candidates | null = null;
@@ -131,7 +162,7 @@ export class WorkerPool implements ComputePool {
     return sent;
   }
   localJoin(start: number, end: number): Promise<JoinUpdates> {
-    return this.onFree((r) => r.localJoin(start, end));
+    return this.onFree((r) => r.localJoin(start, end, this.slot()));
   }
 
   async setLayout(g: LayoutGraph, c: LayoutConstants): Promise<void> {

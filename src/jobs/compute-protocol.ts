@@ -17,10 +17,11 @@ export interface ComputeWorkerApi {
   /** Go on building an RP tree from the state given; the state back, and the leaves once done. */
   rpTreeBuild(b: RpBuild, units: number): { build: RpBuild; leaves: RpLeaves | null };
   setLeaves(leaves: RpLeaves): void;
-  leafPairs(from: number, to: number): JoinUpdates;
+  /** With a shared `slot` (shared mode), the pairs are written there and come back as views of it, or of a larger shared memory. */
+  leafPairs(from: number, to: number, slot?: SharedArrayBuffer): JoinUpdates;
   /** null: the iteration is over, and the Worker lets go of its candidates. */
   setCandidates(c: Candidates | null): void;
-  localJoin(start: number, end: number): JoinUpdates;
+  localJoin(start: number, end: number, slot?: SharedArrayBuffer): JoinUpdates;
   /** Transfer mode: a copy of the layout graph, for this Worker alone. */
   setLayout(g: LayoutGraph, c: LayoutConstants): void;
   /** Shared mode: the graph and the epoch's two embeddings in one shared memory, the pool's. */

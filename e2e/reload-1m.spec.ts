@@ -4,14 +4,15 @@ import { job, jobs, reloadAndResume } from './jobs-helpers';
 import { writeClusters } from './clusters-npy';
 
 // A million-point job reloaded during its kNN resumes from IndexedDB (issue #14's acceptance). Minutes
-// of CPU, so it runs only when asked: RELOAD_1M=1 npx playwright test e2e/reload-1m.spec.ts
+// of CPU, so it runs only when asked: RELOAD_1M=1 [RELOAD_1M_D=768] npx playwright test e2e/reload-1m.spec.ts
 
 test.skip(!process.env.RELOAD_1M, 'set RELOAD_1M=1 to run the 1M reload check');
 
 const N = Number(process.env.RELOAD_1M_N ?? 1_000_000);
 /** The reload comes once a stored kNN checkpoint has this share of the kNN's steps (past the RP trees, into NN-descent). */
 const AT = Number(process.env.RELOAD_1M_AT ?? 0.3);
-const D = 128;
+/** The rows' dimension (RELOAD_1M_D, default 128; 768 is issue #14's 3 GB case). */
+const D = Number(process.env.RELOAD_1M_D ?? 128);
 
 test(`a ${N.toLocaleString('en-US')} × ${D} job reloaded during its kNN resumes from its stored checkpoint`, async ({ page }, testInfo) => {
   test.setTimeout(40 * 60_000);

@@ -10,6 +10,7 @@ import { TreeWave } from './rp-tree-wave';
 import { AdaptivePacer, type StepPacer } from './step-pacer';
 import { now } from './run-steps';
 import { releaseArrays } from './release';
+import { joinAhead, joinWave, releaseUpdates } from './join-waves';
 
 /** Resumable kNN state: plain typed arrays and numbers only. */
 export interface KnnState {
@@ -235,7 +236,7 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
     const next = start + rows;
     if (next < n) {
       const nextRows = Math.min(n - next, pacer.units('join', pool.size * s.chunkSize));
-      joinAhead.set(s, { iteration: s.iteration, start: next, rows: nextRows, updates: settled(launchJoins(pool, next, nextRows)) });
+      joinAhead(s, pool, next, nextRows);
     }
     const kept = applyJoinWave(s, heaps, updates, rows, n, rec !== null);
     // The iteration is over: the Workers let go of its candidates before the next sampling builds new
@@ -250,42 +251,6 @@ async function stepApprox(s: KnnState, pool: ComputePool, core: ComputeCore, n: 
   sortHeaps(heaps);
   for (let t = 0; t < s.distances.length; t++) s.distances[t] = trueDistance(metric, s.distances[t]!);
   return 'done';
-}
-
-/** A wave of joins started a step ahead; never stored: on a resume from a checkpoint it is joined again. */
-interface JoinAhead {
-  iteration: number;
-  start: number;
-  rows: number;
-  /** Its updates, or what stopped it (a pool ended by a pause): then the wave is joined again. */
-  updates: Promise<JoinUpdates[] | Error>;
-}
-
-const joinAhead = new WeakMap<KnnState, JoinAhead>();
-
-/** Rows [start, start + rows) joined, split evenly over the pool. */
-function launchJoins(pool: ComputePool, start: number, rows: number): Promise<JoinUpdates[]> {
-  const parts = Math.min(pool.size, rows);
-  const jobs: Promise<JoinUpdates>[] = [];
-  for (let w = 0; w < parts; w++) jobs.push(pool.localJoin(start + Math.floor((rows * w) / parts), start + Math.floor((rows * (w + 1)) / parts)));
-  return Promise.all(jobs);
-}
-
-/** A promise that always resolves: to its value, or to the error that rejected it. */
-function settled<T>(p: Promise<T>): Promise<T | Error> {
-  return p.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-}
-
-/** The wave that starts at `start`: the one already joining, if it was started, else `rows()` rows now. */
-async function joinWave(s: KnnState, pool: ComputePool, start: number, rows: () => number): Promise<{ rows: number; updates: JoinUpdates[] }> {
-  const ahead = joinAhead.get(s);
-  joinAhead.delete(s);
-  if (ahead && ahead.iteration === s.iteration && ahead.start === start) {
-    const updates = await ahead.updates;
-    if (!(updates instanceof Error)) return { rows: ahead.rows, updates };
-  }
-  const r = rows();
-  return { rows: r, updates: await launchJoins(pool, start, r) };
 }
 
 // The three pieces below are shared by a live step and by replayKnnStep, so a replayed delta takes
@@ -340,12 +305,6 @@ async function sampleAndHand(s: KnnState, heaps: NeighborHeaps, upTo: number, po
   await handCandidates(s, pool, done);
   releaseArrays(sampling.fresh.distances, sampling.fresh.flags, sampling.old.distances, sampling.old.flags);
   if (s.fresh !== done.fresh) releaseArrays(done.fresh, done.old, done.thresholds);
-}
-
-/** A step's updates, once applied and (when deltas are kept) copied into its delta: the pool's again, or freed. */
-function releaseUpdates(pool: ComputePool, list: JoinUpdates[]): void {
-  if (pool.doneWith) pool.doneWith(list);
-  else for (const u of list) releaseArrays(u.a, u.b, u.dist);
 }
 
 /** Join results in row order, so the heaps do not depend on which Worker finished first. */

@@ -113,10 +113,10 @@ export class JoinBuffer {
   dist: Float32Array;
   private readonly alloc: (capacity: number) => JoinArrays;
 
-  constructor(capacity = 1024, shared: SharedArrayBuffer | 'shared' | null = null) {
-    this.alloc = shared ? sharedJoinArrays : plainJoinArrays;
-    // Not `instanceof SharedArrayBuffer`: where the page is not isolated, that global does not exist.
-    ({ a: this.a, b: this.b, dist: this.dist } = shared && shared !== 'shared' ? joinArraysOver(shared) : this.alloc(capacity));
+  /** Over the pool's shared `slot` (growing into larger shared memory), or plain arrays of `capacity`. */
+  constructor(capacity = 1024, slot: SharedArrayBuffer | null = null) {
+    this.alloc = slot ? sharedJoinArrays : plainJoinArrays;
+    ({ a: this.a, b: this.b, dist: this.dist } = slot ? joinArraysOver(slot) : this.alloc(capacity));
   }
 
   /** Room for `count` + 1 pairs, keeping the first `count`. */

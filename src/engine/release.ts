@@ -1,7 +1,6 @@
-// A dropped typed array's memory comes back only when its isolate collects garbage. A job's Workers
-// allocate little on the JS heap, and V8 counts the rows' wasm memory towards when to collect, so at
-// a million points × 768 a Worker held over a gigabyte of dropped arrays: forcing a collection every
-// 0.5 s took 300k × 768 from 1,561 to 1,231 MB (docs/benchmark.md). Detaching a buffer frees it at once.
+// A dropped typed array's memory comes back only when its isolate collects garbage, and a job's
+// Workers allocate so little on the JS heap that they rarely do: forcing a collection every 0.5 s
+// took 300k × 768 from 1,561 to 1,231 MB (docs/benchmark.md). Detaching a buffer frees it at once.
 
 type Detachable = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
 
